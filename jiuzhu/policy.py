@@ -1,0 +1,96 @@
+"""Policy parameters as plain data, shared by every app's rules.
+
+The database keeps one row of these per county-level unit and year
+(``jiuzhu.models.PolicyParameters``); rules receive a frozen ``Policy`` and never
+read the database or the clock. ``DEFAULTS`` is the single place where the
+default figures live: the seed (嘉政民救〔2018〕45号), the Zhejiang regulation, and
+the configurable defaults of ../shared/design/DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+
+DEFAULTS: dict[str, object] = {
+    # 低保 and 低边 (Zhejiang regulation arts. 9-13); the standard itself has no default.
+    "low_income_multiple": Decimal("1.5"),
+    "dibao_min_amount": Decimal("0.00"),  # floor of the monthly benefit per member
+    "asset_limit_months": 24,  # financial assets <= N months of the standard per person
+    "work_income_disregard_months": 6,
+    "work_income_disregard_multiple": Decimal("3"),
+    # Dynamic review (no source found: DOMAIN.md defaults)
+    "review_months_stable": 12,
+    "review_months_unstable": 6,
+    "review_months_other": 12,
+    "review_months_tekun": 12,
+    "gradual_exit_months": 6,
+    "verification_valid_months": 12,
+    "review_escalation_days": 7,
+    # Temporary assistance (art. 38-40)
+    "temp_aid_multiple": Decimal("6"),
+    "temp_aid_severe_multiple": Decimal("12"),
+    "temp_aid_township_limit": Decimal("1000.00"),
+    # Application procedure (art. 11)
+    "investigation_working_days": 15,
+    "public_notice_days": 7,
+    "decision_working_days": 5,
+    # Staffing (the seed, S-2.1 and annex R-1..R-6)
+    "caseworker_funding_floor": Decimal("50000.00"),
+    "min_contract_years": 3,
+    "qualification_deadline_years": 5,
+    "recruit_max_age": 35,
+    "recruit_max_age_relaxed": 38,
+    "recruit_min_work_years": Decimal("2"),
+    "staffing_first_check_date": "2018-05-25",
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One county's parameters for one year, as the rules see them."""
+
+    year: int
+    dibao_standard: Decimal  # yuan per person per month
+    low_income_multiple: Decimal
+    dibao_min_amount: Decimal
+    asset_limit_months: int
+    work_income_disregard_months: int
+    work_income_disregard_multiple: Decimal
+    review_months_stable: int
+    review_months_unstable: int
+    review_months_other: int
+    review_months_tekun: int
+    gradual_exit_months: int
+    verification_valid_months: int
+    review_escalation_days: int
+    temp_aid_multiple: Decimal
+    temp_aid_severe_multiple: Decimal
+    temp_aid_township_limit: Decimal
+    investigation_working_days: int
+    public_notice_days: int
+    decision_working_days: int
+    caseworker_funding_floor: Decimal
+    min_contract_years: int
+    qualification_deadline_years: int
+    recruit_max_age: int
+    recruit_max_age_relaxed: int
+    recruit_min_work_years: Decimal
+    staffing_first_check_date: str
+
+    @classmethod
+    def with_defaults(cls, *, year: int, dibao_standard: Decimal, **overrides: object) -> Policy:
+        """Build a policy from DEFAULTS, for tests and for counties with no row yet."""
+        values = {**DEFAULTS, **overrides, "year": year, "dibao_standard": Decimal(dibao_standard)}
+        return cls(**values)  # type: ignore[arg-type]
+
+    def but(self, **changes: object) -> Policy:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def low_income_line(self) -> Decimal:
+        """Per-capita income at or below which a household is 低边 (multiple × standard)."""
+        return (self.dibao_standard * self.low_income_multiple).quantize(Decimal("0.01"))
+
+
+POLICY_FIELDS = tuple(f.name for f in fields(Policy))
