@@ -1,0 +1,8 @@
+from households import api
+
+
+def register(router) -> None:
+    router.register("households", api.HouseholdViewSet, basename="household")
+
+
+urlpatterns: list = []

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from jiuzhu.models import CIVIL_AFFAIRS_ROLES
+from jiuzhu.navigation import NavItem
+
+
+def items(user) -> list[NavItem]:
+    if user.role not in CIVIL_AFFAIRS_ROLES and not user.is_superuser:
+        return []
+    return [NavItem(_("Households"), "households:list", order=10)]

@@ -1,0 +1,80 @@
+"""API conventions shared by every app: pagination, errors, scope and role permissions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination, permissions, serializers
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from jiuzhu import audit
+from jiuzhu.errors import RuleViolation
+from jiuzhu.models import AuditAction
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    """Errors as JSON with a Chinese message per field; rule violations are 400s."""
+    if isinstance(exc, RuleViolation):
+        exc = exceptions.ValidationError(exc.as_dict())
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.PermissionDenied) and context.get("request") is not None:
+        request = context["request"]
+        audit.record(actor=request.user, action=AuditAction.DENIED, request=request,
+                     summary=f"{request.method} {request.path}"[:300])
+    return response
+
+
+class RolePermission(permissions.BasePermission):
+    """Roles allowed to read and to write, from the view's ``read_roles``/``write_roles``.
+
+    Reads default to every authenticated user (the queryset scope then decides what
+    they see); writes must be granted explicitly.
+    """
+
+    message = _("Your role may not do this.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if user.is_superuser:
+            return True
+        if request.method in permissions.SAFE_METHODS:
+            roles = getattr(view, "read_roles", None)
+        else:
+            roles = getattr(view, f"{getattr(view, 'action', '')}_roles", None) or getattr(view, "write_roles", ())
+        return roles is None or user.role in roles
+
+
+class ScopedViewSetMixin:
+    """Every object the viewset reaches comes through ``scoped_queryset``: a record
+    outside the user's area is simply not found (404), on lists and on fetch by id.
+    A viewset using it defines ``scoped_queryset(user)``."""
+
+    permission_classes = [permissions.IsAuthenticated, RolePermission]
+
+    def get_queryset(self):
+        return self.scoped_queryset(self.request.user)
+
+
+class VersionedSerializerMixin(serializers.Serializer):
+    """Optimistic locking: a client sends back the ``version`` it read; a stale one is refused."""
+
+    version = serializers.IntegerField(required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = getattr(self, "instance", None)
+        sent = attrs.pop("version", None)
+        if instance is not None and sent is not None and sent != instance.version:
+            raise exceptions.ValidationError(
+                {"version": [_("Someone else saved this record after you opened it. Reload it and make your change again.")]}
+            )
+        return attrs

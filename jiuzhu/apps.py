@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JiuzhuConfig(AppConfig):
+    name = "jiuzhu"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from jiuzhu import signals  # noqa: F401  (login, failure and lockout audit)

@@ -1,0 +1,131 @@
+"""The audit trail: who changed what, when, old → new; who viewed or exported personal data.
+
+Services call these functions inside their transaction, so a change and its audit
+row are saved together or not at all. Bulk writes (imports, the nightly review) call
+``record_many`` with one row per changed record. Personal fields listed in a model's
+``AUDIT_MASKED`` are written masked: the trail proves a change without copying the
+secret into a second table.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Iterable
+
+from django.db import models
+
+from jiuzhu.models import AuditAction, AuditEvent
+
+MASK = "******"
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bytes, memoryview)):
+        return MASK
+    return value
+
+
+def audited_fields(instance: models.Model) -> list[str]:
+    skip = set(getattr(instance, "AUDIT_SKIP", ()))
+    return [f.attname for f in instance._meta.concrete_fields if f.attname not in skip and not f.primary_key]
+
+
+def snapshot(instance: models.Model | None) -> dict:
+    """The audited values of a record, to compare after a change."""
+    if instance is None or instance.pk is None:
+        return {}
+    return {name: _plain(getattr(instance, name)) for name in audited_fields(instance)}
+
+
+def diff(before: dict, after: dict, masked: Iterable[str] = ()) -> dict:
+    masked = set(masked)
+    changes = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            changes[name] = [MASK, MASK] if name in masked else [old, new]
+    return changes
+
+
+def _actor_fields(actor) -> dict:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_name": getattr(actor, "username", "") or ""}
+    return {"actor": actor, "actor_name": actor.username}
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    try:
+        from axes.helpers import get_client_ip_address
+
+        return get_client_ip_address(request) or None
+    except Exception:  # noqa: BLE001 - an audit row must never fail for want of an address
+        return request.META.get("REMOTE_ADDR") or None
+
+
+def _household_id(instance: models.Model | None):
+    if instance is None:
+        return None
+    if instance._meta.label_lower == "households.household":
+        return instance.pk
+    return getattr(instance, "household_id", None)
+
+
+def record(*, actor, action: str, instance: models.Model | None = None, changes: dict | None = None,
+           summary: str = "", request=None, household_id: int | None = None, area_code: str = "",
+           target_type: str = "", target_id: str = "") -> AuditEvent:
+    return AuditEvent.objects.create(
+        **_actor_fields(actor),
+        action=action,
+        target_type=instance._meta.label_lower if instance is not None else target_type,
+        target_id=str(instance.pk) if instance is not None else target_id,
+        household_id=household_id if household_id is not None else _household_id(instance),
+        area_code=area_code,
+        changes=changes or {},
+        summary=summary[:300],
+        ip=client_ip(request),
+    )
+
+
+def record_change(*, actor, instance: models.Model, before: dict, action: str | None = None,
+                  summary: str = "", request=None) -> AuditEvent | None:
+    """Write the change of ``instance`` since ``before`` (a ``snapshot``); nothing if unchanged."""
+    changes = diff(before, snapshot(instance), getattr(instance, "AUDIT_MASKED", ()))
+    if before and not changes:
+        return None
+    return record(actor=actor, action=action or (AuditAction.UPDATE if before else AuditAction.CREATE),
+                  instance=instance, changes=changes, summary=summary, request=request)
+
+
+def record_delete(*, actor, instance: models.Model, summary: str = "", request=None) -> AuditEvent:
+    return record(actor=actor, action=AuditAction.DELETE, instance=instance,
+                  changes=diff(snapshot(instance), {}, getattr(instance, "AUDIT_MASKED", ())),
+                  summary=summary, request=request)
+
+
+def record_many(*, actor, action: str, instances: Iterable[models.Model], summary: str = "") -> int:
+    """One audit row per record for bulk writes, inserted in one statement."""
+    fields = _actor_fields(actor)
+    rows = [
+        AuditEvent(**fields, action=action, target_type=obj._meta.label_lower, target_id=str(obj.pk),
+                   household_id=_household_id(obj), summary=summary[:300],
+                   changes=diff({}, snapshot(obj), getattr(obj, "AUDIT_MASKED", ())) if action == AuditAction.CREATE else {})
+        for obj in instances
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def record_view(*, actor, instance: models.Model, what: str, request=None) -> AuditEvent:
+    """Log a full view of personal data (an unmasked ID number, a health record)."""
+    return record(actor=actor, action=AuditAction.VIEW, instance=instance, summary=what, request=request)

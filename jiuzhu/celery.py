@@ -1,0 +1,30 @@
+"""The Celery app. Tasks live in each app's ``tasks.py``; the beat schedule is in settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
+
+app = Celery("jiuzhu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def ensure_broker_folders() -> None:
+    """The embedded (filesystem) broker needs its folders before a worker starts."""
+    options = app.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+    if app.conf.beat_schedule_filename:
+        Path(app.conf.beat_schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+
+
+@app.task(name="jiuzhu.ping")
+def ping() -> str:
+    """A task to prove the broker and the worker are alive."""
+    return "pong"

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from jiuzhu.api import ScopedViewSetMixin
+from jiuzhu.models import Area, User
+from jiuzhu.navigation import items_for
+
+
+def home(request):
+    return render(request, "home.html", {"entries": items_for(request.user)})
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """What axes answers once an account or an address is locked."""
+    message = _("Too many failed logins. This account or address is locked for 30 minutes; ask your administrator to unlock it sooner.")
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=403)
+    return render(request, "registration/locked_out.html", {"message": message}, status=403)
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["id", "code", "name", "level", "kind", "parent", "county", "is_functional_zone", "active"]
+
+
+class AreaViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Administrative areas inside the user's scope."""
+
+    serializer_class = AreaSerializer
+    filterset_fields = ["level", "parent", "county", "code"]
+    ordering_fields = ["code", "name"]
+
+    def scoped_queryset(self, user):
+        return Area.objects.visible_to(user).order_by("code")
+
+
+class MeSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display")
+    area = AreaSerializer()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "role", "role_label", "area"]
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request):
+    """The logged-in user, their role and their area."""
+    return Response(MeSerializer(request.user).data)
+
+
