@@ -14,6 +14,29 @@ ESSENTIAL_DOMAINS = frozenset({"living", "medical", "care"})
 
 PRIORITY_LEVELS = ("urgent", "high", "normal", "low")
 
+# One template per domain, so the domain is translated with the sentence (a parameter
+# would reach the user untranslated). The domain code is still passed as ``domain``.
+HIGH_NEED_TEMPLATES = {
+    "living": N_("High need: basic living."),
+    "schooling": N_("High need: schooling."),
+    "employment": N_("High need: employment."),
+    "medical": N_("High need: medical care."),
+    "housing": N_("High need: housing."),
+    "psychological": N_("High need: psychological support."),
+    "social_support": N_("High need: social support network."),
+    "care": N_("High need: daily care."),
+}
+MEDIUM_NEED_TEMPLATES = {
+    "living": N_("Medium need: basic living."),
+    "schooling": N_("Medium need: schooling."),
+    "employment": N_("Medium need: employment."),
+    "medical": N_("Medium need: medical care."),
+    "housing": N_("Medium need: housing."),
+    "psychological": N_("Medium need: psychological support."),
+    "social_support": N_("Medium need: social support network."),
+    "care": N_("Medium need: daily care."),
+}
+
 
 @dataclass(frozen=True)
 class Priority:
@@ -42,7 +65,7 @@ def needs_priority(ratings: Mapping[str, str]) -> Priority:
         return Priority(
             level="urgent",
             reasons=tuple(
-                Reason.of("high_essential_need", N_("High need in an essential domain: %(domain)s."), domain=d)
+                Reason.of("high_essential_need", HIGH_NEED_TEMPLATES[d], domain=d)
                 for d in essential
             ),
         )
@@ -54,11 +77,11 @@ def needs_priority(ratings: Mapping[str, str]) -> Priority:
     if highs:
         return Priority(
             level="high",
-            reasons=tuple(Reason.of("high_need", N_("High need: %(domain)s."), domain=d) for d in highs),
+            reasons=tuple(Reason.of("high_need", HIGH_NEED_TEMPLATES[d], domain=d) for d in highs),
         )
     if mediums:
         return Priority(
             level="normal",
-            reasons=tuple(Reason.of("medium_need", N_("Medium need: %(domain)s."), domain=d) for d in mediums),
+            reasons=tuple(Reason.of("medium_need", MEDIUM_NEED_TEMPLATES[d], domain=d) for d in mediums),
         )
     return Priority(level="low", reasons=(Reason.of("no_significant_need", N_("No medium or high needs were rated.")),))
