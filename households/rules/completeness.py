@@ -131,15 +131,15 @@ def completeness(*, facts: DossierFacts, category: str | None, today: date, poli
         "id_numbers": lambda: facts.all_members_have_valid_ids,
         "address": lambda: facts.has_address,
         "phone": lambda: facts.has_phone,
-        "verification": lambda: not verification_expired(verified_on=facts.latest_verification_on, today=today, policy=policy),
+        "verification": lambda: (
+            not verification_expired(verified_on=facts.latest_verification_on, today=today, policy=policy)
+        ),
         "survey": lambda: not verification_expired(verified_on=facts.latest_survey_on, today=today, policy=policy),
         "assessment": lambda: facts.has_assessment,
         "plan": lambda: facts.has_plan,
     }
     missing = tuple(
-        r
-        for r in requirements
-        if not (checks[r.code]() if r.code in checks else r.code in facts.document_kinds)
+        r for r in requirements if not (checks[r.code]() if r.code in checks else r.code in facts.document_kinds)
     )
     met = len(requirements) - len(missing)
     percent = 100 * met // len(requirements) if requirements else 100

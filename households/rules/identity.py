@@ -145,7 +145,9 @@ def check_id_number(raw: str, *, today: date, oldest_birth_year: int = OLDEST_BI
         reasons.append(
             Reason.of(
                 "id_check_character_mismatch",
-                N_("The last character of the ID number does not match the other 17; a character was probably mistyped."),
+                N_(
+                    "The last character of the ID number does not match the other 17; a character was probably mistyped."
+                ),
             )
         )
     if reasons:

@@ -118,7 +118,9 @@ def asset_reasons(*, financial_assets_per_person: Decimal, flags: AssetFlags, po
         reasons.append(
             Reason.of(
                 "assets_above_limit",
-                N_("Financial assets of %(assets)s yuan per person exceed the limit of %(limit)s yuan (%(months)s months of the standard)."),
+                N_(
+                    "Financial assets of %(assets)s yuan per person exceed the limit of %(limit)s yuan (%(months)s months of the standard)."
+                ),
                 assets=money(financial_assets_per_person),
                 limit=limit,
                 months=policy.asset_limit_months,
@@ -157,7 +159,9 @@ def classify(
     elif income <= line:
         income_reason = Reason.of(
             "income_within_low_income_line",
-            N_("Per-capita monthly income of %(income)s yuan is not below the standard of %(standard)s yuan but does not exceed the low-income line of %(line)s yuan."),
+            N_(
+                "Per-capita monthly income of %(income)s yuan is not below the standard of %(standard)s yuan but does not exceed the low-income line of %(line)s yuan."
+            ),
             income=income,
             standard=standard,
             line=line,
@@ -179,8 +183,12 @@ def classify(
 def classify_household(*, facts: IncomeFacts, policy: Policy) -> Classification:
     """Classify from IncomeFacts: compute per-capita income and assets, then ``classify``."""
     return classify(
-        per_capita_income=per_capita_monthly_income(total_monthly_income=facts.total_monthly_income, members=facts.members),
-        financial_assets_per_person=financial_assets_per_person(financial_assets=facts.financial_assets, members=facts.members),
+        per_capita_income=per_capita_monthly_income(
+            total_monthly_income=facts.total_monthly_income, members=facts.members
+        ),
+        financial_assets_per_person=financial_assets_per_person(
+            financial_assets=facts.financial_assets, members=facts.members
+        ),
         flags=facts.flags,
         policy=policy,
     )

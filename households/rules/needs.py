@@ -64,10 +64,7 @@ def needs_priority(ratings: Mapping[str, str]) -> Priority:
     if essential:
         return Priority(
             level="urgent",
-            reasons=tuple(
-                Reason.of("high_essential_need", HIGH_NEED_TEMPLATES[d], domain=d)
-                for d in essential
-            ),
+            reasons=tuple(Reason.of("high_essential_need", HIGH_NEED_TEMPLATES[d], domain=d) for d in essential),
         )
     if len(highs) >= 3:
         return Priority(

@@ -101,7 +101,9 @@ def exit_candidate(
             reasons=(
                 Reason.of(
                     "income_not_above_line",
-                    N_("Per-capita monthly income of %(income)s yuan does not exceed the line of %(line)s yuan for the enrolled category."),
+                    N_(
+                        "Per-capita monthly income of %(income)s yuan does not exceed the line of %(line)s yuan for the enrolled category."
+                    ),
                     income=income,
                     line=line,
                 ),
@@ -110,7 +112,9 @@ def exit_candidate(
     reasons = [
         Reason.of(
             "income_above_line",
-            N_("Per-capita monthly income of %(income)s yuan exceeds the line of %(line)s yuan for the enrolled category."),
+            N_(
+                "Per-capita monthly income of %(income)s yuan exceeds the line of %(line)s yuan for the enrolled category."
+            ),
             income=income,
             line=line,
         )
@@ -121,7 +125,9 @@ def exit_candidate(
         reasons.append(
             Reason.of(
                 "suggest_low_income",
-                N_("Income does not exceed the low-income line of %(line)s yuan; the household may move to the low-income category."),
+                N_(
+                    "Income does not exceed the low-income line of %(line)s yuan; the household may move to the low-income category."
+                ),
                 line=policy.low_income_line,
             )
         )
@@ -137,10 +143,14 @@ def exit_candidate(
                 until=until.isoformat(),
             )
         )
-    return CandidateDecision(candidate=True, reasons=tuple(reasons), suggested_category=suggested, gradual_exit_until=until)
+    return CandidateDecision(
+        candidate=True, reasons=tuple(reasons), suggested_category=suggested, gradual_exit_until=until
+    )
 
 
-def category_change_candidate(*, enrolled_category: str, per_capita_income: Decimal, policy: Policy) -> CandidateDecision:
+def category_change_candidate(
+    *, enrolled_category: str, per_capita_income: Decimal, policy: Policy
+) -> CandidateDecision:
     """Flag a 低保 household whose per-capita income now exactly equals the standard.
 
     低保 requires income strictly below the standard, so such a household no longer
@@ -156,7 +166,9 @@ def category_change_candidate(*, enrolled_category: str, per_capita_income: Deci
             reasons=(
                 Reason.of(
                     "income_equals_standard",
-                    N_("Per-capita monthly income of %(income)s yuan equals the standard and is no longer below it; the household may move to the low-income category."),
+                    N_(
+                        "Per-capita monthly income of %(income)s yuan equals the standard and is no longer below it; the household may move to the low-income category."
+                    ),
                     income=income,
                 ),
             ),
@@ -185,7 +197,9 @@ def inclusion_candidate(
             reasons=(
                 Reason.of(
                     "inclusion_dibao",
-                    N_("Per-capita monthly income of %(income)s yuan is below the standard of %(standard)s yuan; the household may qualify for subsistence allowance."),
+                    N_(
+                        "Per-capita monthly income of %(income)s yuan is below the standard of %(standard)s yuan; the household may qualify for subsistence allowance."
+                    ),
                     income=income,
                     standard=standard,
                 ),
@@ -198,7 +212,9 @@ def inclusion_candidate(
             reasons=(
                 Reason.of(
                     "inclusion_low_income",
-                    N_("Per-capita monthly income of %(income)s yuan does not exceed the low-income line of %(line)s yuan; the household may qualify for the low-income category."),
+                    N_(
+                        "Per-capita monthly income of %(income)s yuan does not exceed the low-income line of %(line)s yuan; the household may qualify for the low-income category."
+                    ),
                     income=income,
                     line=policy.low_income_line,
                 ),

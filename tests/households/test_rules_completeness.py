@@ -7,7 +7,7 @@ from decimal import Decimal
 from households.rules import DIBAO, LOW_INCOME, DossierFacts, completeness, dossier_requirements
 from jiuzhu.policy import Policy
 
-POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal("1200"))
+POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
 TODAY = date(2026, 11, 29)
 BASE_DOCS = frozenset({"doc_id_copy", "doc_household_register"})
 APPLICATION_DOCS = frozenset({"doc_application_letter", "doc_authorisation", "doc_income_proof"})
@@ -61,7 +61,9 @@ def test_enrolled_in_low_income_needs_decision_notice_but_no_bank_account():
 
 
 def test_requirement_codes_are_unique():
-    required = codes(dossier_requirements(DIBAO, enrolled_categories={DIBAO}, any_disability=True, any_serious_illness=True))
+    required = codes(
+        dossier_requirements(DIBAO, enrolled_categories={DIBAO}, any_disability=True, any_serious_illness=True)
+    )
     assert len(required) == len(set(required)) == 17
 
 

@@ -24,7 +24,7 @@ from households.rules import (
 )
 from jiuzhu.policy import Policy
 
-POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal("1200"))
+POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
 NO_FLAGS = AssetFlags()
 D = Decimal
 

@@ -9,7 +9,7 @@ from households.rules import WorkCalendar, add_working_days, days_left, procedur
 from households.workdays import chinese_calendar_adapter
 from jiuzhu.policy import Policy
 
-POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal("1200"))
+POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
 CN = chinese_calendar_adapter()
 PLAIN = WorkCalendar()
 
@@ -62,7 +62,7 @@ def test_decision_after_a_notice_ending_in_national_day():
 
 def test_working_days_between_inverts_add_working_days():
     start = date(2026, 2, 10)
-    for n in range(0, 30):
+    for n in range(30):
         assert working_days_between(start, add_working_days(start, n, CN), CN) == n
 
 

@@ -18,7 +18,7 @@ from households.rules import (
 )
 from jiuzhu.policy import Policy
 
-POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal("1200"))
+POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
 D = Decimal
 TODAY = date(2026, 11, 29)
 
@@ -64,7 +64,9 @@ def test_tekun_uses_tekun_months_whatever_the_income():
 
 def exit_(category, income, **kwargs):
     values = {"income_rose_from_work": False, "today": TODAY, "rose_on": None}
-    return exit_candidate(enrolled_category=category, per_capita_income=D(income), policy=POLICY, **{**values, **kwargs})
+    return exit_candidate(
+        enrolled_category=category, per_capita_income=D(income), policy=POLICY, **{**values, **kwargs}
+    )
 
 
 def test_dibao_income_equal_to_standard_is_not_an_exit_candidate():
@@ -116,7 +118,9 @@ def test_dibao_income_equal_to_standard_is_category_change_candidate_to_low_inco
 
 @pytest.mark.parametrize(("category", "income"), [(DIBAO, "1199.99"), (DIBAO, "1200.01"), (LOW_INCOME, "1200.00")])
 def test_category_change_only_for_dibao_exactly_at_standard(category, income):
-    assert not category_change_candidate(enrolled_category=category, per_capita_income=D(income), policy=POLICY).candidate
+    assert not category_change_candidate(
+        enrolled_category=category, per_capita_income=D(income), policy=POLICY
+    ).candidate
 
 
 def include(income, enrolled=()):
