@@ -121,8 +121,8 @@ def asset_reasons(*, financial_assets_per_person: Decimal, flags: AssetFlags, po
                 N_(
                     "Financial assets of %(assets)s yuan per person exceed the limit of %(limit)s yuan (%(months)s months of the standard)."
                 ),
-                assets=money(financial_assets_per_person),
-                limit=limit,
+                assets=str(money(financial_assets_per_person)),
+                limit=str(limit),
                 months=policy.asset_limit_months,
             )
         )
@@ -143,6 +143,8 @@ def classify(
     1. 低保: per-capita income strictly below the standard (低于), assets within limits.
     2. 低边: not 低保, per-capita income at or below low_income_line (不超过), assets within limits.
     3. Otherwise above. Failing the asset test puts the household above whatever its income.
+    Inputs are rounded to the cent (half up) before comparing. Reason parameters are
+    strings ("1200.00") so reasons can be stored as JSON.
     """
     standard = money(policy.dibao_standard)
     line = policy.low_income_line
@@ -152,8 +154,8 @@ def classify(
         income_reason = Reason.of(
             "income_below_standard",
             N_("Per-capita monthly income of %(income)s yuan is below the standard of %(standard)s yuan."),
-            income=income,
-            standard=standard,
+            income=str(income),
+            standard=str(standard),
         )
         category = DIBAO
     elif income <= line:
@@ -162,17 +164,17 @@ def classify(
             N_(
                 "Per-capita monthly income of %(income)s yuan is not below the standard of %(standard)s yuan but does not exceed the low-income line of %(line)s yuan."
             ),
-            income=income,
-            standard=standard,
-            line=line,
+            income=str(income),
+            standard=str(standard),
+            line=str(line),
         )
         category = LOW_INCOME
     else:
         income_reason = Reason.of(
             "income_above_low_income_line",
             N_("Per-capita monthly income of %(income)s yuan exceeds the low-income line of %(line)s yuan."),
-            income=income,
-            line=line,
+            income=str(income),
+            line=str(line),
         )
         category = ABOVE
     if failed:

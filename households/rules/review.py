@@ -104,8 +104,8 @@ def exit_candidate(
                     N_(
                         "Per-capita monthly income of %(income)s yuan does not exceed the line of %(line)s yuan for the enrolled category."
                     ),
-                    income=income,
-                    line=line,
+                    income=str(income),
+                    line=str(line),
                 ),
             ),
         )
@@ -115,8 +115,8 @@ def exit_candidate(
             N_(
                 "Per-capita monthly income of %(income)s yuan exceeds the line of %(line)s yuan for the enrolled category."
             ),
-            income=income,
-            line=line,
+            income=str(income),
+            line=str(line),
         )
     ]
     suggested = None
@@ -128,7 +128,7 @@ def exit_candidate(
                 N_(
                     "Income does not exceed the low-income line of %(line)s yuan; the household may move to the low-income category."
                 ),
-                line=policy.low_income_line,
+                line=str(policy.low_income_line),
             )
         )
     until = None
@@ -169,7 +169,7 @@ def category_change_candidate(
                     N_(
                         "Per-capita monthly income of %(income)s yuan equals the standard and is no longer below it; the household may move to the low-income category."
                     ),
-                    income=income,
+                    income=str(income),
                 ),
             ),
             suggested_category=LOW_INCOME,
@@ -200,8 +200,8 @@ def inclusion_candidate(
                     N_(
                         "Per-capita monthly income of %(income)s yuan is below the standard of %(standard)s yuan; the household may qualify for subsistence allowance."
                     ),
-                    income=income,
-                    standard=standard,
+                    income=str(income),
+                    standard=str(standard),
                 ),
             ),
             suggested_category=DIBAO,
@@ -215,8 +215,8 @@ def inclusion_candidate(
                     N_(
                         "Per-capita monthly income of %(income)s yuan does not exceed the low-income line of %(line)s yuan; the household may qualify for the low-income category."
                     ),
-                    income=income,
-                    line=policy.low_income_line,
+                    income=str(income),
+                    line=str(policy.low_income_line),
                 ),
             ),
             suggested_category=LOW_INCOME,

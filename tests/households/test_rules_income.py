@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -191,3 +192,14 @@ def test_new_work_income_counts_again_from_the_end_of_the_period():
     assert disregarded_work_income(
         monthly_work_income=D("2000"), work_started_on=date(2026, 1, 31), today=date(2026, 7, 31), policy=POLICY
     ) == D("0.00")
+
+
+def test_reason_parameters_are_json_serialisable_strings():
+    result = classify(
+        per_capita_income=D("1500"), financial_assets_per_person=D("30000"), flags=NO_FLAGS, policy=POLICY
+    )
+    json.dumps([dict(r.params) for r in result.reasons])
+    assert str(result.reasons[0]) == (
+        "Per-capita monthly income of 1500.00 yuan is not below the standard of 1200.00 yuan "
+        "but does not exceed the low-income line of 1800.00 yuan."
+    )
