@@ -1,0 +1,146 @@
+"""Dossier completeness (一户一档): what a household's file must hold, and what is missing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date
+
+from jiuzhu.policy import Policy
+from jiuzhu.reasons import N_
+
+from .common import DIBAO, TEKUN
+from .review import verification_expired
+
+PAYING_CATEGORIES = frozenset({DIBAO, TEKUN})
+"""Categories paid monthly through a bank account."""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    code: str
+    label: str  # N_()-marked English; translate where shown
+
+
+@dataclass(frozen=True)
+class DossierFacts:
+    """What the Django layer knows about one household's file."""
+
+    has_head: bool = False
+    all_members_have_valid_ids: bool = False
+    has_address: bool = False
+    has_phone: bool = False
+    latest_verification_on: date | None = None
+    latest_survey_on: date | None = None
+    has_assessment: bool = False
+    has_plan: bool = False
+    document_kinds: frozenset[str] = frozenset()
+    any_disability: bool = False
+    any_serious_illness: bool = False
+    enrolled_categories: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int  # 0-100, rounded down; 100 only when nothing is missing
+    missing: tuple[Requirement, ...]
+
+
+_R = Requirement
+HEAD_MEMBER = _R("head_member", N_("Head of household recorded"))
+ID_NUMBERS = _R("id_numbers", N_("Valid ID numbers for all members"))
+ADDRESS = _R("address", N_("Address"))
+PHONE = _R("phone", N_("Contact phone number"))
+VERIFICATION = _R("verification", N_("Economic-status verification still valid"))
+SURVEY = _R("survey", N_("Home-visit survey still valid"))
+ASSESSMENT = _R("assessment", N_("Needs assessment"))
+PLAN = _R("plan", N_("Assistance plan"))
+DOC_ID_COPY = _R("doc_id_copy", N_("Copies of ID cards"))
+DOC_HOUSEHOLD_REGISTER = _R("doc_household_register", N_("Household register"))
+DOC_APPLICATION_LETTER = _R("doc_application_letter", N_("Application letter"))
+DOC_AUTHORISATION = _R("doc_authorisation", N_("Verification authorisation and commitment"))
+DOC_INCOME_PROOF = _R("doc_income_proof", N_("Proof of income"))
+DOC_DISABILITY_CERTIFICATE = _R("doc_disability_certificate", N_("Disability certificate"))
+DOC_MEDICAL_RECORDS = _R("doc_medical_records", N_("Medical records"))
+DOC_BANK_ACCOUNT = _R("doc_bank_account", N_("Bank account for payment"))
+DOC_DECISION_NOTICE = _R("doc_decision_notice", N_("Decision notice"))
+
+DOCUMENT_CODES = frozenset(
+    r.code
+    for r in (
+        DOC_ID_COPY,
+        DOC_HOUSEHOLD_REGISTER,
+        DOC_APPLICATION_LETTER,
+        DOC_AUTHORISATION,
+        DOC_INCOME_PROOF,
+        DOC_DISABILITY_CERTIFICATE,
+        DOC_MEDICAL_RECORDS,
+        DOC_BANK_ACCOUNT,
+        DOC_DECISION_NOTICE,
+    )
+)
+"""Document requirement codes are also the document kinds in ``DossierFacts.document_kinds``."""
+
+
+def dossier_requirements(
+    category: str | None,
+    *,
+    enrolled_categories: Collection[str] = frozenset(),
+    any_disability: bool = False,
+    any_serious_illness: bool = False,
+) -> tuple[Requirement, ...]:
+    """List what the file must hold, in display order.
+
+    1. Every household: head, ID numbers, address, phone, survey, assessment, plan,
+       ID copies, household register.
+    2. When ``category`` (the category applied for or enrolled in) is set: verification,
+       application letter, authorisation, proof of income.
+    3. A member with a disability: disability certificate; a serious illness: medical records.
+    4. Enrolled in a paying category (低保, 特困): bank account; enrolled in any: decision notice.
+    """
+    items = [HEAD_MEMBER, ID_NUMBERS, ADDRESS, PHONE]
+    if category is not None:
+        items.append(VERIFICATION)
+    items += [SURVEY, ASSESSMENT, PLAN, DOC_ID_COPY, DOC_HOUSEHOLD_REGISTER]
+    if category is not None:
+        items += [DOC_APPLICATION_LETTER, DOC_AUTHORISATION, DOC_INCOME_PROOF]
+    if any_disability:
+        items.append(DOC_DISABILITY_CERTIFICATE)
+    if any_serious_illness:
+        items.append(DOC_MEDICAL_RECORDS)
+    if PAYING_CATEGORIES & set(enrolled_categories):
+        items.append(DOC_BANK_ACCOUNT)
+    if enrolled_categories:
+        items.append(DOC_DECISION_NOTICE)
+    return tuple(items)
+
+
+def completeness(*, facts: DossierFacts, category: str | None, today: date, policy: Policy) -> Completeness:
+    """Measure how complete a file is: percent of requirements met (rounded down) and what is missing.
+
+    A verification or survey older than verification_valid_months counts as missing.
+    """
+    requirements = dossier_requirements(
+        category,
+        enrolled_categories=facts.enrolled_categories,
+        any_disability=facts.any_disability,
+        any_serious_illness=facts.any_serious_illness,
+    )
+    checks: dict[str, Callable[[], bool]] = {
+        "head_member": lambda: facts.has_head,
+        "id_numbers": lambda: facts.all_members_have_valid_ids,
+        "address": lambda: facts.has_address,
+        "phone": lambda: facts.has_phone,
+        "verification": lambda: (
+            not verification_expired(verified_on=facts.latest_verification_on, today=today, policy=policy)
+        ),
+        "survey": lambda: not verification_expired(verified_on=facts.latest_survey_on, today=today, policy=policy),
+        "assessment": lambda: facts.has_assessment,
+        "plan": lambda: facts.has_plan,
+    }
+    missing = tuple(
+        r for r in requirements if not (checks[r.code]() if r.code in checks else r.code in facts.document_kinds)
+    )
+    met = len(requirements) - len(missing)
+    percent = 100 * met // len(requirements) if requirements else 100
+    return Completeness(percent=percent, missing=missing)

@@ -1,0 +1,235 @@
+"""Dynamic management: review dates and the nightly review's per-household decisions.
+
+The nightly review mirrors these functions in SQL; keep the comparisons identical:
+低保 needs income strictly below the standard; 低边 allows income equal to its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from jiuzhu.policy import Policy
+from jiuzhu.reasons import N_, Reason
+
+from .common import DIBAO, LOW_INCOME, TEKUN, add_months, money
+
+__all__ = [
+    "CandidateDecision",
+    "add_months",
+    "category_change_candidate",
+    "exit_candidate",
+    "inclusion_candidate",
+    "next_review_date",
+    "verification_expired",
+]
+
+
+@dataclass(frozen=True)
+class CandidateDecision:
+    """Whether a household should be put to a caseworker, and why.
+
+    ``suggested_category`` is the category the household would move to (None: leave all
+    income-tested categories, or no suggestion). ``gradual_exit_until`` is the last day
+    (inclusive) of the gradual-exit period (渐退期), when one applies.
+    """
+
+    candidate: bool
+    reasons: tuple[Reason, ...] = ()
+    suggested_category: str | None = None
+    gradual_exit_until: date | None = None
+
+
+def next_review_date(
+    *, last_review: date, category: str, labour_ability_present: bool, income_stable: bool, policy: Policy
+) -> date:
+    """Return when the household is next reviewed.
+
+    1. 特困 ('tekun'): review_months_tekun.
+    2. A member able to work and income unstable: review_months_unstable.
+    3. Income stable: review_months_stable.
+    4. Otherwise (no labour ability, income unstable): review_months_other.
+    Months are added with month-end clamping (``add_months``).
+    """
+    if category == TEKUN:
+        months = policy.review_months_tekun
+    elif labour_ability_present and not income_stable:
+        months = policy.review_months_unstable
+    elif income_stable:
+        months = policy.review_months_stable
+    else:
+        months = policy.review_months_other
+    return add_months(last_review, months)
+
+
+def _upper_line(category: str, policy: Policy) -> Decimal:
+    if category == DIBAO:
+        return money(policy.dibao_standard)
+    if category == LOW_INCOME:
+        return policy.low_income_line
+    raise ValueError(f"{category!r} is not an income-tested category (expected {DIBAO!r} or {LOW_INCOME!r})")
+
+
+def exit_candidate(
+    *,
+    enrolled_category: str,
+    per_capita_income: Decimal,
+    policy: Policy,
+    income_rose_from_work: bool,
+    today: date,
+    rose_on: date | None = None,
+) -> CandidateDecision:
+    """Decide whether an enrolled household is a candidate to leave its category.
+
+    1. Candidate when per-capita income is strictly ABOVE the category's upper line
+       (低保: the standard; 低边: low_income_line). Income equal to the line is not above it.
+       A 低保 household whose income exactly equals the standard is handled by
+       ``category_change_candidate`` instead (it no longer meets 低于, but has not risen
+       above the standard).
+    2. A 低保 household leaving with income at or below low_income_line gets
+       suggested_category 低边.
+    3. When income rose from work, a gradual-exit period of gradual_exit_months applies,
+       counted from ``rose_on`` (or ``today`` if unknown); gradual_exit_until is its last day.
+    """
+    line = _upper_line(enrolled_category, policy)
+    income = money(per_capita_income)
+    if income <= line:
+        return CandidateDecision(
+            candidate=False,
+            reasons=(
+                Reason.of(
+                    "income_not_above_line",
+                    N_(
+                        "Per-capita monthly income of %(income)s yuan does not exceed the line of %(line)s yuan for the enrolled category."
+                    ),
+                    income=str(income),
+                    line=str(line),
+                ),
+            ),
+        )
+    reasons = [
+        Reason.of(
+            "income_above_line",
+            N_(
+                "Per-capita monthly income of %(income)s yuan exceeds the line of %(line)s yuan for the enrolled category."
+            ),
+            income=str(income),
+            line=str(line),
+        )
+    ]
+    suggested = None
+    if enrolled_category == DIBAO and income <= policy.low_income_line:
+        suggested = LOW_INCOME
+        reasons.append(
+            Reason.of(
+                "suggest_low_income",
+                N_(
+                    "Income does not exceed the low-income line of %(line)s yuan; the household may move to the low-income category."
+                ),
+                line=str(policy.low_income_line),
+            )
+        )
+    until = None
+    if income_rose_from_work:
+        start = rose_on or today
+        until = add_months(start, policy.gradual_exit_months) - timedelta(days=1)
+        reasons.append(
+            Reason.of(
+                "gradual_exit",
+                N_("Income rose from work: a gradual-exit period of %(months)s months applies, until %(until)s."),
+                months=policy.gradual_exit_months,
+                until=until.isoformat(),
+            )
+        )
+    return CandidateDecision(
+        candidate=True, reasons=tuple(reasons), suggested_category=suggested, gradual_exit_until=until
+    )
+
+
+def category_change_candidate(
+    *, enrolled_category: str, per_capita_income: Decimal, policy: Policy
+) -> CandidateDecision:
+    """Flag a 低保 household whose per-capita income now exactly equals the standard.
+
+    低保 requires income strictly below the standard, so such a household no longer
+    qualifies, yet its income is not above the standard (no exit): suggest moving it to
+    低边. Every other case is not a candidate here (``exit_candidate`` covers income above
+    the standard; ``inclusion_candidate`` covers a 低边 household that fell below it).
+    """
+    income = money(per_capita_income)
+    standard = money(policy.dibao_standard)
+    if enrolled_category == DIBAO and income == standard:
+        return CandidateDecision(
+            candidate=True,
+            reasons=(
+                Reason.of(
+                    "income_equals_standard",
+                    N_(
+                        "Per-capita monthly income of %(income)s yuan equals the standard and is no longer below it; the household may move to the low-income category."
+                    ),
+                    income=str(income),
+                ),
+            ),
+            suggested_category=LOW_INCOME,
+        )
+    return CandidateDecision(candidate=False)
+
+
+def inclusion_candidate(
+    *, per_capita_income: Decimal, enrolled_categories: Collection[str], policy: Policy
+) -> CandidateDecision:
+    """Decide whether a household's income makes it a candidate to enrol (应保尽保).
+
+    Income only; assets are verified when the household applies.
+    1. Enrolled in 特困: never a candidate (特困 support replaces 低保 and 低边).
+    2. Income strictly below the standard and not in 低保: 低保 candidate (also from 低边).
+    3. Income at or below low_income_line and in neither 低保 nor 低边: 低边 candidate.
+    """
+    income = money(per_capita_income)
+    standard = money(policy.dibao_standard)
+    if TEKUN in enrolled_categories:
+        return CandidateDecision(candidate=False)
+    if income < standard and DIBAO not in enrolled_categories:
+        return CandidateDecision(
+            candidate=True,
+            reasons=(
+                Reason.of(
+                    "inclusion_dibao",
+                    N_(
+                        "Per-capita monthly income of %(income)s yuan is below the standard of %(standard)s yuan; the household may qualify for subsistence allowance."
+                    ),
+                    income=str(income),
+                    standard=str(standard),
+                ),
+            ),
+            suggested_category=DIBAO,
+        )
+    if standard <= income <= policy.low_income_line and not ({DIBAO, LOW_INCOME} & set(enrolled_categories)):
+        return CandidateDecision(
+            candidate=True,
+            reasons=(
+                Reason.of(
+                    "inclusion_low_income",
+                    N_(
+                        "Per-capita monthly income of %(income)s yuan does not exceed the low-income line of %(line)s yuan; the household may qualify for the low-income category."
+                    ),
+                    income=str(income),
+                    line=str(policy.low_income_line),
+                ),
+            ),
+            suggested_category=LOW_INCOME,
+        )
+    return CandidateDecision(candidate=False)
+
+
+def verification_expired(*, verified_on: date | None, today: date, policy: Policy) -> bool:
+    """Tell whether an economic-status verification (or survey) is too old to rely on.
+
+    Valid through verified_on + verification_valid_months inclusive (以内); expired from the
+    next day. No verification at all counts as expired.
+    """
+    if verified_on is None:
+        return True
+    return today > add_months(verified_on, policy.verification_valid_months)
