@@ -8,3 +8,6 @@ class JiuzhuConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuzhu import signals  # noqa: F401  (login, failure and lockout audit)
+        # The Celery app is created with Django (not in jiuzhu/__init__.py), so that the
+        # plain-Python rules modules import without loading Django or Celery.
+        from jiuzhu import celery  # noqa: F401

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the shipped area tree (嘉兴市 and its 72 townships)."""
+    from jiuzhu.areas import SHIPPED_TOWNSHIPS, load_townships, read_rows
+
+    with django_db_blocker.unblock():
+        load_townships(list(read_rows(SHIPPED_TOWNSHIPS)))
+
+
+@pytest.fixture
+def make():
+    """The test-data builders (tests/factories.py)."""
+    return factories
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client and return the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
