@@ -481,26 +481,27 @@ def _xml_value(value: object) -> tuple[str | None, str]:
     return "str", escape(str(value))
 
 
+def _fill_one(xml: str, coordinate: str, value: object) -> str:
+    """Put ``value`` into the empty <v> of formula cell ``coordinate``."""
+    pattern = re.compile(
+        rf'<c r="{coordinate}"(?P<attrs>(?: [^>]*?)?)>(?P<f><f>[^<]*</f>)<v\s*(?:/>|>\s*</v>)</c>'
+    )
+    match = pattern.search(xml)
+    if match is None:
+        raise RuntimeError(
+            f"could not write the cached value of formula cell {coordinate}"
+        )
+    cell_type, text = _xml_value(value)
+    attrs = re.sub(r' t="[^"]*"', "", match.group("attrs"))
+    if cell_type:
+        attrs += f' t="{cell_type}"'
+    cell = f'<c r="{coordinate}"{attrs}>{match.group("f")}<v>{text}</v></c>'
+    return xml[: match.start()] + cell + xml[match.end() :]
+
+
 def _fill_cached(xml: str, cached: dict[str, object]) -> str:
     for coordinate, value in cached.items():
-        pattern = re.compile(
-            rf'<c r="{coordinate}"(?P<attrs>(?: [^>]*?)?)>(?P<f><f>[^<]*</f>)<v\s*(?:/>|>\s*</v>)</c>'
-        )
-        cell_type, text = _xml_value(value)
-
-        def fill(
-            m: re.Match[str], cell_type: str | None = cell_type, text: str = text
-        ) -> str:
-            attrs = re.sub(r' t="[^"]*"', "", m.group("attrs"))
-            if cell_type:
-                attrs += f' t="{cell_type}"'
-            return f'<c r="{coordinate}"{attrs}>{m.group("f")}<v>{text}</v></c>'
-
-        xml, count = pattern.subn(fill, xml, count=1)
-        if count != 1:
-            raise RuntimeError(
-                f"could not write the cached value of formula cell {coordinate}"
-            )
+        xml = _fill_one(xml, coordinate, value)
     return xml
 
 
