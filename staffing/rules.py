@@ -54,7 +54,13 @@ def age_on(birth_date: date, on: date) -> int:
 
 # --------------------------------------------------------------------------- recruitment (R-1..R-5)
 
-EDUCATION_LEVELS: tuple[str, ...] = ("high_school", "college", "bachelor", "master", "doctorate")
+EDUCATION_LEVELS: tuple[str, ...] = (
+    "high_school",
+    "college",
+    "bachelor",
+    "master",
+    "doctorate",
+)
 """Lowest first; "college" is 大专."""
 
 CERTIFICATE_LEVELS: tuple[str, ...] = ("none", "assistant", "intermediate", "senior")
@@ -68,7 +74,9 @@ def education_rank(education: str) -> int:
     try:
         return EDUCATION_LEVELS.index(education)
     except ValueError:
-        raise ValueError(f"unknown education level {education!r}; expected one of {EDUCATION_LEVELS}") from None
+        raise ValueError(
+            f"unknown education level {education!r}; expected one of {EDUCATION_LEVELS}"
+        ) from None
 
 
 def qualification_rank(level: str) -> int:
@@ -76,7 +84,9 @@ def qualification_rank(level: str) -> int:
     try:
         return QUALIFICATION_LEVELS.index(level)
     except ValueError:
-        raise ValueError(f"unknown qualification level {level!r}; expected one of {QUALIFICATION_LEVELS}") from None
+        raise ValueError(
+            f"unknown qualification level {level!r}; expected one of {QUALIFICATION_LEVELS}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,9 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
     c = candidate
     education_rank(c.education)  # validate early
     if c.social_work_certificate not in CERTIFICATE_LEVELS:
-        raise ValueError(f"unknown certificate {c.social_work_certificate!r}; expected one of {CERTIFICATE_LEVELS}")
+        raise ValueError(
+            f"unknown certificate {c.social_work_certificate!r}; expected one of {CERTIFICATE_LEVELS}"
+        )
     work_years = Decimal(str(c.work_years))
     if work_years < 0:
         raise ValueError("work_years cannot be negative")
@@ -136,7 +148,11 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
 
     # R-1
     if not c.hukou_in_jiaxing:
-        reasons.append(Reason.of("hukou_outside_jiaxing", N_("Household registration is not in Jiaxing.")))
+        reasons.append(
+            Reason.of(
+                "hukou_outside_jiaxing", N_("Household registration is not in Jiaxing.")
+            )
+        )
     age_ok_standard = age <= policy.recruit_max_age
     age_ok_relaxed = age <= policy.recruit_max_age_relaxed
     if not (age_ok_relaxed if r4 else age_ok_standard):
@@ -153,14 +169,22 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
     if not c.healthy:
         reasons.append(Reason.of("not_healthy", N_("Not in good health.")))
     if not c.computer_literate:
-        reasons.append(Reason.of("not_computer_literate", N_("Not able to use a computer.")))
+        reasons.append(
+            Reason.of("not_computer_literate", N_("Not able to use a computer."))
+        )
 
     # R-2 (and R-4's relaxation)
     # Every listed level is high school or higher, so under R-4 education always passes.
-    education_ok_standard = education_rank(c.education) >= education_rank("college") and c.full_time_education
+    education_ok_standard = (
+        education_rank(c.education) >= education_rank("college")
+        and c.full_time_education
+    )
     if not r4 and not education_ok_standard:
         reasons.append(
-            Reason.of("education_below_college", N_("Full-time college (dazhuan) education or higher is required."))
+            Reason.of(
+                "education_below_college",
+                N_("Full-time college (dazhuan) education or higher is required."),
+            )
         )
 
     # R-3
@@ -168,13 +192,17 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
         reasons.append(
             Reason.of(
                 "work_years_short",
-                N_("%(years)s years of work experience: %(minimum)s years or more are required."),
+                N_(
+                    "%(years)s years of work experience: %(minimum)s years or more are required."
+                ),
                 years=str(work_years),
                 minimum=str(policy.recruit_min_work_years),
             )
         )
 
-    relaxed = r4 and ((not age_ok_standard and age_ok_relaxed) or not education_ok_standard)
+    relaxed = r4 and (
+        (not age_ok_standard and age_ok_relaxed) or not education_ok_standard
+    )
     return RecruitmentDecision(
         eligible=not reasons,
         reasons=tuple(reasons),
@@ -224,7 +252,9 @@ def check_contract(
             reasons.append(
                 Reason.of(
                     "contract_too_short",
-                    N_("The contract runs from %(start)s to %(end)s: a single contract of %(years)s years or more is required (to %(needed)s at least)."),
+                    N_(
+                        "The contract runs from %(start)s to %(end)s: a single contract of %(years)s years or more is required (to %(needed)s at least)."
+                    ),
                     start=start.isoformat(),
                     end=end.isoformat(),
                     years=years,
@@ -235,19 +265,28 @@ def check_contract(
         reasons.append(
             Reason.of(
                 "pay_below_reference",
-                N_("Monthly pay %(pay)s yuan is below the township reference pay of %(reference)s yuan."),
+                N_(
+                    "Monthly pay %(pay)s yuan is below the township reference pay of %(reference)s yuan."
+                ),
                 pay=str(monthly_pay),
                 reference=str(township_reference_pay),
             )
         )
     if not social_insurance_enrolled:
-        reasons.append(Reason.of("no_social_insurance", N_("Not enrolled in social insurance.")))
+        reasons.append(
+            Reason.of("no_social_insurance", N_("Not enrolled in social insurance."))
+        )
     return ContractCheck(ok=not reasons, reasons=tuple(reasons))
 
 
 # --------------------------------------------------------------------------- appraisal (S-2.1.3)
 
-APPRAISAL_GRADES: tuple[str, ...] = ("excellent", "qualified", "basically_qualified", "unqualified")
+APPRAISAL_GRADES: tuple[str, ...] = (
+    "excellent",
+    "qualified",
+    "basically_qualified",
+    "unqualified",
+)
 """优秀 / 合格 / 基本合格 / 不合格."""
 
 
@@ -273,7 +312,9 @@ def appraisal_consequences(
     """
     for y, grade in grades_by_year.items():
         if grade not in APPRAISAL_GRADES:
-            raise ValueError(f"unknown grade {grade!r} for {y}; expected one of {APPRAISAL_GRADES}")
+            raise ValueError(
+                f"unknown grade {grade!r} for {y}; expected one of {APPRAISAL_GRADES}"
+            )
     if isinstance(last_place_years, Mapping):
         last = {y for y, flag in last_place_years.items() if flag}
     else:
@@ -283,11 +324,23 @@ def appraisal_consequences(
     grade = grades_by_year.get(year)
     reward = grade == "excellent"
     if reward:
-        reasons.append(Reason.of("appraisal_excellent", N_("Appraised excellent for %(year)s: a reward is due."), year=year))
+        reasons.append(
+            Reason.of(
+                "appraisal_excellent",
+                N_("Appraised excellent for %(year)s: a reward is due."),
+                year=year,
+            )
+        )
     dismissal = False
     if grade == "unqualified":
         dismissal = True
-        reasons.append(Reason.of("appraisal_unqualified", N_("Appraised unqualified for %(year)s: dismissal is due."), year=year))
+        reasons.append(
+            Reason.of(
+                "appraisal_unqualified",
+                N_("Appraised unqualified for %(year)s: dismissal is due."),
+                year=year,
+            )
+        )
     if year in last and year - 1 in last:
         dismissal = True
         reasons.append(
@@ -298,7 +351,9 @@ def appraisal_consequences(
                 year=year,
             )
         )
-    return AppraisalOutcome(reward_due=reward, dismissal_due=dismissal, reasons=tuple(reasons))
+    return AppraisalOutcome(
+        reward_due=reward, dismissal_due=dismissal, reasons=tuple(reasons)
+    )
 
 
 # --------------------------------------------------------------------------- qualification deadline (R-6)
@@ -400,7 +455,9 @@ def township_gaps(
     """
     if end < start:
         raise ValueError("end is before start")
-    by_township: dict[str, list[tuple[date, date]]] = {code: [] for code in township_codes}
+    by_township: dict[str, list[tuple[date, date]]] = {
+        code: [] for code in township_codes
+    }
     for post in posts:
         if not post.full_time or post.township_code not in by_township:
             continue
@@ -447,8 +504,14 @@ class FundingCheck:
 
 def _months_held_on_15th(start: date, end: date) -> int:
     """Count the months of [start, end] whose 15th lies inside it."""
-    first = (start.year, start.month) if start.day <= 15 else _next_month(start.year, start.month)
-    last = (end.year, end.month) if end.day >= 15 else _previous_month(end.year, end.month)
+    first = (
+        (start.year, start.month)
+        if start.day <= 15
+        else _next_month(start.year, start.month)
+    )
+    last = (
+        (end.year, end.month) if end.day >= 15 else _previous_month(end.year, end.month)
+    )
     count = (last[0] - first[0]) * 12 + (last[1] - first[1]) + 1
     return max(0, count)
 
@@ -508,7 +571,9 @@ def required_transfer(
         numerator, denominator = Decimal(months), Decimal(12)
     required = (floor * numerator / denominator).quantize(CENT, rounding=ROUND_HALF_UP)
     return FundingLine(
-        caseworker_years=(numerator / denominator).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+        caseworker_years=(numerator / denominator).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        ),
         days_in_post=days,
         months_in_post=Decimal(months),
         required=required,
@@ -520,7 +585,9 @@ def check_funding(*, required: Decimal, transferred: Decimal) -> FundingCheck:
     shortfall = Decimal(required) - Decimal(transferred)
     if shortfall <= 0:
         return FundingCheck(ok=True, shortfall=Decimal("0.00"))
-    return FundingCheck(ok=False, shortfall=shortfall.quantize(CENT, rounding=ROUND_HALF_UP))
+    return FundingCheck(
+        ok=False, shortfall=shortfall.quantize(CENT, rounding=ROUND_HALF_UP)
+    )
 
 
 # --------------------------------------------------------------------------- unified social credit code (GB 32100-2015)
@@ -546,7 +613,10 @@ def credit_code_check_character(first17: str) -> str:
     """Return the check character (18th) for the first 17 characters of a credit code."""
     if len(first17) != CREDIT_CODE_LENGTH - 1:
         raise ValueError("need exactly 17 characters")
-    total = sum(CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS))
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(ch) * w
+        for ch, w in zip(first17, CREDIT_CODE_WEIGHTS)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -563,7 +633,9 @@ def check_credit_code(code: str) -> CreditCodeCheck:
         reasons.append(
             Reason.of(
                 "credit_code_length",
-                N_("The credit code has %(length)s characters: it must have %(expected)s."),
+                N_(
+                    "The credit code has %(length)s characters: it must have %(expected)s."
+                ),
                 length=len(normal),
                 expected=CREDIT_CODE_LENGTH,
             )
@@ -573,7 +645,9 @@ def check_credit_code(code: str) -> CreditCodeCheck:
             reasons.append(
                 Reason.of(
                     "credit_code_character",
-                    N_("Character %(position)s of the credit code, \"%(character)s\", is not allowed (the letters I, O, Z, S and V are never used)."),
+                    N_(
+                        'Character %(position)s of the credit code, "%(character)s", is not allowed (the letters I, O, Z, S and V are never used).'
+                    ),
                     position=position,
                     character=ch,
                 )
@@ -584,7 +658,9 @@ def check_credit_code(code: str) -> CreditCodeCheck:
             reasons.append(
                 Reason.of(
                     "credit_code_check",
-                    N_("The check character of the credit code is wrong: the code was mistyped."),
+                    N_(
+                        "The check character of the credit code does not match the other characters: check it for a typing error."
+                    ),
                 )
             )
     return CreditCodeCheck(valid=not reasons, normal=normal, reasons=tuple(reasons))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 from dataclasses import FrozenInstanceError, replace
@@ -847,3 +849,60 @@ def test_any_single_character_change_makes_a_valid_code_invalid(
     changed = code[:position] + replacement + code[position + 1 :]
     if changed != code:
         assert not check_credit_code(changed).valid
+
+
+# --------------------------------------------------------------------------- translations
+
+
+def n_templates() -> set[str]:
+    tree = ast.parse((REPO / "staffing" / "rules.py").read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "N_"
+    }
+
+
+def po_entries(path: Path) -> dict[str, str]:
+    """Parse msgid/msgstr pairs (with continuation lines) from a PO file."""
+    entries: dict[str, str] = {}
+    key, parts = None, {"msgid": "", "msgstr": ""}
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = line.strip()
+        if line.startswith(("msgid ", "msgstr ")):
+            key, _, literal = line.partition(" ")
+            if key == "msgid" and (parts["msgid"] or parts["msgstr"]):
+                entries[parts["msgid"]] = parts["msgstr"]
+                parts = {"msgid": "", "msgstr": ""}
+            parts[key] = ast.literal_eval(literal)
+        elif line.startswith('"') and key:
+            parts[key] += ast.literal_eval(line)
+    entries[parts["msgid"]] = parts["msgstr"]
+    return entries
+
+
+def test_every_reason_template_has_a_chinese_translation_with_the_same_placeholders():
+    entries = po_entries(REPO / "locale-fragments" / "staffing-rules.po")
+    assert "charset=UTF-8" in entries[""] and "Language: zh_Hans" in entries[""]
+    templates = n_templates()
+    assert len(templates) >= 16
+    placeholder = re.compile(r"%\((\w+)\)s")
+    for template in templates:
+        assert template in entries, template
+        translated = entries[template]
+        assert translated and re.search(r"[\u4e00-\u9fff]", translated), template
+        assert sorted(placeholder.findall(translated)) == sorted(
+            placeholder.findall(template)
+        ), template
+    assert set(entries) - {""} == templates  # no stale entries either
+
+
+def test_translated_reason_renders_in_chinese():
+    entries = po_entries(REPO / "locale-fragments" / "staffing-rules.po")
+    decision = check_recruitment(
+        candidate=candidate(birth_date=born_years_before(36)), policy=POLICY
+    )
+    assert (
+        decision.reasons[0].render(entries.get)
+        == "截至 2026-06-01 已满 36 周岁，年龄超过 35 周岁。"
+    )
