@@ -433,6 +433,11 @@ class Gap:
         return max(0, (last - self.since).days + 1)
 
 
+def first_check_date(policy: Policy) -> date:
+    """Return the date from which townships must have a full-time caseworker (S-2.1.1)."""
+    return date.fromisoformat(policy.staffing_first_check_date)
+
+
 def township_gaps(
     *,
     township_codes: Iterable[str],

@@ -31,6 +31,7 @@ from staffing.rules import (
     check_recruitment,
     credit_code_check_character,
     education_rank,
+    first_check_date,
     qualification_deadline,
     required_transfer,
     township_gaps,
@@ -55,6 +56,12 @@ def test_importing_rules_loads_no_django_module():
         check=True,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_rules_never_read_the_clock():
+    source = (REPO / "staffing" / "rules.py").read_text(encoding="utf-8")
+    for call in ("today()", "now(", "utcnow(", "time.time", "localtime"):
+        assert call not in source, call
 
 
 # --------------------------------------------------------------------------- age
@@ -533,7 +540,14 @@ def test_level_without_date_is_an_error():
 
 # --------------------------------------------------------------------------- compliance gaps
 
-FIRST = date.fromisoformat(POLICY.staffing_first_check_date)
+FIRST = first_check_date(POLICY)
+
+
+def test_first_check_date_comes_from_the_policy():
+    assert FIRST == date(2018, 5, 25)
+    assert first_check_date(POLICY.but(staffing_first_check_date="2019-01-01")) == date(
+        2019, 1, 1
+    )
 
 
 def test_gap_between_one_caseworker_leaving_and_the_next_starting():
