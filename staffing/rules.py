@@ -388,6 +388,8 @@ def qualification_deadline(
     4. ``overdue``: not met and ``today`` is after the deadline (also when the
        certificate came late).
     """
+    if level == "none":  # the Candidate spelling of "no certificate"
+        level = None
     if (level is None) != (obtained_on is None):
         raise ValueError("level and obtained_on must be given together")
     required = qualification_rank(required_level)

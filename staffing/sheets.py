@@ -172,7 +172,8 @@ def _put_formula(
 
 
 def _sheet_title(workbook: Workbook, wanted: str) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "_", wanted)[:31] or "Sheet"
+    # Excel: at most 31 characters, none of []:*?/\ and no apostrophe at either end.
+    title = re.sub(r"[\[\]:*?/\\]", "_", wanted)[:31].strip("'") or "Sheet"
     existing = set(workbook.sheetnames)
     candidate, n = title, 2
     while candidate in existing:

@@ -533,6 +533,10 @@ def test_qualification_deadline_years_come_from_policy_with_feb_29_hire():
     assert s.deadline == date(2027, 3, 1)
 
 
+def test_level_none_spelled_as_in_candidate_means_no_certificate():
+    assert status(date(2026, 3, 11), level="none").overdue
+
+
 def test_level_without_date_is_an_error():
     with pytest.raises(ValueError):
         status(date(2026, 1, 1), level="intermediate")

@@ -291,6 +291,15 @@ def test_each_call_appends_a_sheet_with_a_unique_title():
     assert money(book["秀洲区2026"]["H4"].value) == Decimal("100000.00")
 
 
+def test_sheet_title_drops_characters_excel_forbids():
+    wb = county_book(county_name="'南湖/区[测试]'")
+    assert wb.sheetnames == ["南湖_区_测试_'2026"]
+    assert (
+        wb.worksheets[0]["A1"].value
+        == "2026年度 '南湖/区[测试]' 社会救助专职社工转移支付核对表"
+    )
+
+
 def test_required_from_rules_flows_into_the_sheet():
     line = required_transfer(
         posts_in_year=[Post("T", date(2024, 7, 1), None, True)], year=2024, floor=FLOOR
