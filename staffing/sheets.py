@@ -1,0 +1,549 @@
+"""County and city transfer-payment workbooks (S-2.1.4) as pure functions over plain data.
+
+No Django: the caller loads the figures (``staffing.rules.required_transfer``) and
+passes them in; these functions only lay them out for printing. The Chinese
+strings are the printed form the finance office reads, so they live here as
+data, all in ``LABELS``.
+
+Formulas and cached values: totals and shortfalls are written as formulas so
+the sheet stays live when edited, but openpyxl writes formula cells with an
+empty cached value (``<v></v>``), so a reader that does not recalculate (a
+viewer, ``openpyxl.load_workbook(data_only=True)``, a previewer) would see
+nothing. Each writer therefore records the value each formula evaluates to,
+and ``workbook_bytes``/``save_workbook`` write the file with openpyxl and then
+put those values into the ``<v>`` elements of the saved worksheet XML. A
+recorded value is written only while the cell still holds the very formula it
+was recorded for, so a caller that edits a cell afterwards gets an uncached
+(never a wrong) value. The workbook also keeps ``fullCalcOnLoad`` so Excel and
+WPS recalculate on opening. Save with these functions, not ``Workbook.save``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from os import PathLike
+from posixpath import join, normpath
+from typing import BinaryIO
+from weakref import WeakKeyDictionary
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+LABELS: dict[str, str] = {
+    "transfer_title": "{year}年度 {county} {suffix}",
+    "transfer_suffix": "社会救助专职社工转移支付核对表",
+    "summary_title": "{year}年度 {city} {suffix}",
+    "summary_suffix": "社会救助专职社工转移支付汇总表",
+    "no": "序号",
+    "township_code": "镇（街道）代码",
+    "township": "镇（街道）",
+    "caseworkers": "在岗社工",
+    "days": "在岗天数",
+    "caseworker_years": "折合人年",
+    "floor": "保障标准（元/人年）",
+    "required": "应转移支付（元）",
+    "transferred": "实际转移支付（元）",
+    "shortfall": "差额（元）",
+    "meets": "是否达标",
+    "county_code": "县（市、区）代码",
+    "county": "县（市、区）",
+    "townships": "镇（街道）数",
+    "caseworker_count": "在岗社工数",
+    "total": "合计",
+    "yes": "是",
+    "no_": "否",
+    "names_separator": "、",
+    "unit": "制表单位：{unit}",
+    "date": "制表日期：{date}",
+    "head_signature": "负责人签字：",
+    "clerk_signature": "经办人签字：",
+}
+
+YUAN_FORMAT = "#,##0.00"
+YEARS_FORMAT = "0.0000"
+DAYS_FORMAT = "#,##0"
+CENT = Decimal("0.01")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+_CACHED: WeakKeyDictionary[Worksheet, dict[str, tuple[str, object]]] = (
+    WeakKeyDictionary()
+)
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """One township's row: who was in post, for how long, what was due and paid."""
+
+    township_code: str
+    township_name: str
+    caseworkers: list[str]
+    days_in_post: int
+    caseworker_years: Decimal
+    required: Decimal
+    transferred: Decimal
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(
+            Decimal(0), Decimal(self.required) - Decimal(self.transferred)
+        ).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One county's row in the city workbook; ``shortfall`` is the sum of its townships' shortfalls."""
+
+    county_code: str
+    county_name: str
+    townships: int
+    caseworkers: int
+    caseworker_years: Decimal
+    required: Decimal
+    transferred: Decimal
+    shortfall: Decimal
+
+    @classmethod
+    def from_lines(
+        cls, *, county_code: str, county_name: str, lines: list[SheetLine]
+    ) -> SummaryLine:
+        """Add up a county's township lines (an overpaid township does not offset an underpaid one)."""
+        return cls(
+            county_code=county_code,
+            county_name=county_name,
+            townships=len(lines),
+            caseworkers=sum(len(line.caseworkers) for line in lines),
+            caseworker_years=sum(
+                (Decimal(line.caseworker_years) for line in lines), Decimal(0)
+            ),
+            required=sum((Decimal(line.required) for line in lines), Decimal(0)),
+            transferred=sum((Decimal(line.transferred) for line in lines), Decimal(0)),
+            shortfall=sum((line.shortfall for line in lines), Decimal(0)),
+        )
+
+
+# --------------------------------------------------------------------------- cell helpers
+
+
+def safe_text(value: object) -> str:
+    """Return user text that a spreadsheet will never read as a formula.
+
+    Text starting with = + - @ (or a tab / line break) gets a leading apostrophe,
+    the OWASP CSV-injection defence; it is also written as a string cell.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _put_text(ws: Worksheet, coordinate: str, value: object) -> None:
+    cell = ws[coordinate]
+    cell.value = safe_text(value)
+    cell.data_type = "s"  # never a formula, whatever the content
+
+
+def _put_money(ws: Worksheet, coordinate: str, value: Decimal) -> None:
+    cell = ws[coordinate]
+    cell.value = float(Decimal(value).quantize(CENT, ROUND_HALF_UP))
+    cell.number_format = YUAN_FORMAT
+
+
+def _put_formula(
+    ws: Worksheet,
+    coordinate: str,
+    formula: str,
+    cached: object,
+    number_format: str | None = None,
+) -> None:
+    cell = ws[coordinate]
+    cell.value = formula
+    if number_format:
+        cell.number_format = number_format
+    if isinstance(cached, Decimal):
+        cached = float(cached)
+    _CACHED.setdefault(ws, {})[coordinate] = (formula, cached)
+
+
+def _sheet_title(workbook: Workbook, wanted: str) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ and no apostrophe at either end.
+    title = re.sub(r"[\[\]:*?/\\]", "_", wanted)[:31].strip("'") or "Sheet"
+    existing = set(workbook.sheetnames)
+    candidate, n = title, 2
+    while candidate in existing:
+        suffix = f"({n})"
+        candidate, n = title[: 31 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def _new_sheet(workbook: Workbook, name: str) -> Worksheet:
+    return workbook.create_sheet(title=_sheet_title(workbook, name))
+
+
+def _layout(
+    ws: Worksheet, *, title: str, headers: list[str], widths: list[int]
+) -> None:
+    thin = Side(style="thin")
+    ncols = len(headers)
+    _put_text(ws, "A1", title)
+    ws["A1"].font = Font(size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.row_dimensions[1].height = 28
+    for col, (header, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(row=2, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A3"
+    # Print: landscape A4, every column on one page width, header row on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
+    ws.print_options.horizontalCentered = True
+
+
+def _borders(ws: Worksheet, *, first_row: int, last_row: int, ncols: int) -> None:
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=ncols):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _footer(
+    ws: Worksheet, *, row: int, unit: str, generated_on: date, ncols: int
+) -> None:
+    quarter = max(1, (ncols + 3) // 4)  # spread the four lines across the width
+    texts = [
+        LABELS["unit"].format(unit=unit),
+        LABELS["date"].format(date=generated_on.isoformat()),
+        LABELS["head_signature"],
+        LABELS["clerk_signature"],
+    ]
+    for i, text in enumerate(texts):
+        _put_text(ws, f"{get_column_letter(1 + i * quarter)}{row}", text)
+
+
+def _yes_no(ok: bool) -> str:
+    return LABELS["yes"] if ok else LABELS["no_"]
+
+
+# --------------------------------------------------------------------------- county sheet
+
+
+TRANSFER_COLUMNS = (
+    "no",
+    "township_code",
+    "township",
+    "caseworkers",
+    "days",
+    "caseworker_years",
+    "floor",
+    "required",
+    "transferred",
+    "shortfall",
+    "meets",
+)
+TRANSFER_WIDTHS = [6, 13, 16, 28, 10, 10, 14, 16, 16, 14, 9]
+
+
+def write_transfer_sheet(
+    *,
+    workbook: Workbook,
+    county_name: str,
+    year: int,
+    lines: list[SheetLine],
+    floor: Decimal,
+    unit: str,
+    generated_on: date,
+    title_suffix: str = LABELS["transfer_suffix"],
+) -> Worksheet:
+    """Append one county's transfer-payment check sheet to ``workbook`` and return it.
+
+    Columns A-K: 序号, code, township, caseworkers, days (E), caseworker-years (F),
+    floor (G), required (H, the value passed in: floor × caseworker-years computed
+    from exact days by ``required_transfer``), transferred (I), shortfall
+    (J = MAX(0, H-I)), 是否达标 (K = IF(I>=H, 是, 否)). A totals row sums E, F, H,
+    I and J with ``=SUM()``. Formulas carry cached values once saved with
+    ``workbook_bytes``/``save_workbook``.
+    """
+    ws = _new_sheet(workbook, f"{county_name}{year}")
+    title = LABELS["transfer_title"].format(
+        year=year, county=county_name, suffix=title_suffix
+    )
+    _layout(
+        ws,
+        title=title,
+        headers=[LABELS[c] for c in TRANSFER_COLUMNS],
+        widths=TRANSFER_WIDTHS,
+    )
+
+    first = 3
+    for i, line in enumerate(lines):
+        r = first + i
+        ws[f"A{r}"] = i + 1
+        _put_text(ws, f"B{r}", line.township_code)
+        _put_text(ws, f"C{r}", line.township_name)
+        _put_text(ws, f"D{r}", LABELS["names_separator"].join(line.caseworkers))
+        ws[f"D{r}"].alignment = Alignment(wrap_text=True, vertical="center")
+        ws[f"E{r}"] = int(line.days_in_post)
+        ws[f"E{r}"].number_format = DAYS_FORMAT
+        ws[f"F{r}"] = float(line.caseworker_years)
+        ws[f"F{r}"].number_format = YEARS_FORMAT
+        _put_money(ws, f"G{r}", floor)
+        _put_money(ws, f"H{r}", line.required)
+        _put_money(ws, f"I{r}", line.transferred)
+        _put_formula(ws, f"J{r}", f"=MAX(0,H{r}-I{r})", line.shortfall, YUAN_FORMAT)
+        _put_formula(
+            ws,
+            f"K{r}",
+            f'=IF(I{r}>=H{r},"{LABELS["yes"]}","{LABELS["no_"]}")',
+            _yes_no(line.shortfall == 0),
+        )
+
+    last = first + len(lines) - 1
+    total = last + 1
+    _put_text(ws, f"A{total}", LABELS["total"])
+    ws.merge_cells(f"A{total}:D{total}")
+    ws[f"A{total}"].font = Font(bold=True)
+    ws[f"A{total}"].alignment = Alignment(horizontal="center")
+    sums = {
+        "E": (Decimal(sum(int(line.days_in_post) for line in lines)), DAYS_FORMAT),
+        "F": (
+            sum((Decimal(line.caseworker_years) for line in lines), Decimal(0)),
+            YEARS_FORMAT,
+        ),
+        "H": (sum((Decimal(line.required) for line in lines), Decimal(0)), YUAN_FORMAT),
+        "I": (
+            sum((Decimal(line.transferred) for line in lines), Decimal(0)),
+            YUAN_FORMAT,
+        ),
+        "J": (sum((line.shortfall for line in lines), Decimal(0)), YUAN_FORMAT),
+    }
+    for col, (value, fmt) in sums.items():
+        formula = f"=SUM({col}{first}:{col}{last})" if lines else "=0"
+        cached: object = int(value) if col == "E" else value
+        _put_formula(ws, f"{col}{total}", formula, cached, fmt)
+    _put_formula(
+        ws,
+        f"K{total}",
+        f'=IF(J{total}>0,"{LABELS["no_"]}","{LABELS["yes"]}")',
+        _yes_no(sums["J"][0] == 0),
+    )
+    _borders(ws, first_row=first, last_row=total, ncols=len(TRANSFER_COLUMNS))
+    _footer(
+        ws,
+        row=total + 2,
+        unit=unit,
+        generated_on=generated_on,
+        ncols=len(TRANSFER_COLUMNS),
+    )
+    return ws
+
+
+# --------------------------------------------------------------------------- city summary sheet
+
+
+SUMMARY_COLUMNS = (
+    "no",
+    "county_code",
+    "county",
+    "townships",
+    "caseworker_count",
+    "caseworker_years",
+    "required",
+    "transferred",
+    "shortfall",
+    "meets",
+)
+SUMMARY_WIDTHS = [6, 13, 16, 12, 12, 10, 16, 16, 14, 9]
+
+
+def write_summary_sheet(
+    *,
+    workbook: Workbook,
+    city_name: str,
+    year: int,
+    rows: list[SummaryLine],
+    unit: str,
+    generated_on: date,
+    title_suffix: str = LABELS["summary_suffix"],
+) -> Worksheet:
+    """Append the city summary (one row per county, with a SUM totals row) to ``workbook`` and return it.
+
+    Columns: 序号, county code, county, townships (D), caseworkers (E),
+    caseworker-years (F), required (G), transferred (H), shortfall (I, the sum of
+    township shortfalls, a value), 是否达标 (J).
+    """
+    ws = _new_sheet(workbook, f"{city_name}{year}")
+    title = LABELS["summary_title"].format(
+        year=year, city=city_name, suffix=title_suffix
+    )
+    _layout(
+        ws,
+        title=title,
+        headers=[LABELS[c] for c in SUMMARY_COLUMNS],
+        widths=SUMMARY_WIDTHS,
+    )
+    first = 3
+    for i, row in enumerate(rows):
+        r = first + i
+        ws[f"A{r}"] = i + 1
+        _put_text(ws, f"B{r}", row.county_code)
+        _put_text(ws, f"C{r}", row.county_name)
+        ws[f"D{r}"] = int(row.townships)
+        ws[f"E{r}"] = int(row.caseworkers)
+        ws[f"F{r}"] = float(row.caseworker_years)
+        ws[f"F{r}"].number_format = YEARS_FORMAT
+        _put_money(ws, f"G{r}", row.required)
+        _put_money(ws, f"H{r}", row.transferred)
+        _put_money(ws, f"I{r}", row.shortfall)
+        _put_text(ws, f"J{r}", _yes_no(Decimal(row.shortfall) <= 0))
+    last = first + len(rows) - 1
+    total = last + 1
+    _put_text(ws, f"A{total}", LABELS["total"])
+    ws.merge_cells(f"A{total}:C{total}")
+    ws[f"A{total}"].font = Font(bold=True)
+    ws[f"A{total}"].alignment = Alignment(horizontal="center")
+    sums: dict[str, tuple[object, str | None]] = {
+        "D": (sum(int(r.townships) for r in rows), None),
+        "E": (sum(int(r.caseworkers) for r in rows), None),
+        "F": (
+            sum((Decimal(r.caseworker_years) for r in rows), Decimal(0)),
+            YEARS_FORMAT,
+        ),
+        "G": (sum((Decimal(r.required) for r in rows), Decimal(0)), YUAN_FORMAT),
+        "H": (sum((Decimal(r.transferred) for r in rows), Decimal(0)), YUAN_FORMAT),
+        "I": (sum((Decimal(r.shortfall) for r in rows), Decimal(0)), YUAN_FORMAT),
+    }
+    for col, (value, fmt) in sums.items():
+        formula = f"=SUM({col}{first}:{col}{last})" if rows else "=0"
+        _put_formula(ws, f"{col}{total}", formula, value, fmt)
+    _put_formula(
+        ws,
+        f"J{total}",
+        f'=IF(I{total}>0,"{LABELS["no_"]}","{LABELS["yes"]}")',
+        _yes_no(sums["I"][0] == 0),
+    )
+    _borders(ws, first_row=first, last_row=total, ncols=len(SUMMARY_COLUMNS))
+    _footer(
+        ws,
+        row=total + 2,
+        unit=unit,
+        generated_on=generated_on,
+        ncols=len(SUMMARY_COLUMNS),
+    )
+    return ws
+
+
+# --------------------------------------------------------------------------- saving with cached values
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Map each sheet title to its worksheet part inside the saved package."""
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        target = rel.attrib["Target"]
+        targets[rel.attrib["Id"]] = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else normpath(join("xl", target))
+        )
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    return {
+        sheet.attrib["name"]: targets[sheet.attrib[f"{{{_REL_NS}}}id"]]
+        for sheet in book.iter(f"{{{_MAIN_NS}}}sheet")
+    }
+
+
+def _xml_value(value: object) -> tuple[str | None, str]:
+    """Return the cell type attribute and the <v> text for a cached value."""
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return None, repr(value) if isinstance(value, float) else str(value)
+    return "str", escape(str(value))
+
+
+def _fill_one(xml: str, coordinate: str, value: object) -> str:
+    """Put ``value`` into the empty <v> of formula cell ``coordinate``."""
+    pattern = re.compile(
+        rf'<c r="{coordinate}"(?P<attrs>(?: [^>]*?)?)>(?P<f><f>[^<]*</f>)<v\s*(?:/>|>\s*</v>)</c>'
+    )
+    match = pattern.search(xml)
+    if match is None:
+        raise RuntimeError(
+            f"could not write the cached value of formula cell {coordinate}"
+        )
+    cell_type, text = _xml_value(value)
+    attrs = re.sub(r' t="[^"]*"', "", match.group("attrs"))
+    if cell_type:
+        attrs += f' t="{cell_type}"'
+    cell = f'<c r="{coordinate}"{attrs}>{match.group("f")}<v>{text}</v></c>'
+    return xml[: match.start()] + cell + xml[match.end() :]
+
+
+def _fill_cached(xml: str, cached: dict[str, object]) -> str:
+    for coordinate, value in cached.items():
+        xml = _fill_one(xml, coordinate, value)
+    return xml
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """Save ``workbook`` as .xlsx bytes, with the cached values of the formulas written here."""
+    raw = io.BytesIO()
+    workbook.save(raw)
+    pending: dict[str, dict[str, object]] = {}
+    for ws in workbook.worksheets:
+        recorded = _CACHED.get(ws, {})
+        live = {
+            coord: value
+            for coord, (formula, value) in recorded.items()
+            if ws[coord].value == formula
+        }
+        if live:
+            pending[ws.title] = live
+    if not pending:
+        return raw.getvalue()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(raw) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        parts = _sheet_parts(src)
+        patched = {parts[title]: values for title, values in pending.items()}
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename in patched:
+                data = _fill_cached(
+                    data.decode("utf-8"), patched[item.filename]
+                ).encode("utf-8")
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def save_workbook(workbook: Workbook, target: str | PathLike[str] | BinaryIO) -> None:
+    """Write ``workbook_bytes(workbook)`` to a path or a binary file object."""
+    data = workbook_bytes(workbook)
+    if hasattr(target, "write"):
+        target.write(data)  # type: ignore[union-attr]
+    else:
+        with open(target, "wb") as fh:  # type: ignore[arg-type]
+            fh.write(data)
