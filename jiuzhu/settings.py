@@ -189,7 +189,8 @@ STORAGES = {
 # Uploaded documents live outside the static root and have no public URL: they are
 # served only by a view that checks the household's scope.
 MEDIA_ROOT = Path(os.environ.get("JIUZHU_MEDIA_ROOT", VAR_DIR / "documents"))
-MEDIA_URL = None
+# No URL pattern serves this prefix (Django requires one to be set).
+MEDIA_URL = "/documents-are-not-served-here/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 JIUZHU_UPLOAD_MAX_BYTES = int(os.environ.get("JIUZHU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
