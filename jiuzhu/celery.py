@@ -14,6 +14,27 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def _collect_beat_schedule() -> dict:
+    """Each app lists its periodic tasks in ``<app>/beat.py`` as ``SCHEDULE`` (reviewed like code)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    schedule = dict(settings.CELERY_BEAT_SCHEDULE)
+    for name in settings.JIUZHU_APP_MODULES:
+        try:
+            module = import_module(f"{name}.beat")
+        except ModuleNotFoundError:
+            continue
+        schedule.update(module.SCHEDULE)
+    return schedule
+
+
+@app.on_after_configure.connect
+def _install_beat_schedule(sender, **kwargs) -> None:
+    sender.conf.beat_schedule = _collect_beat_schedule()
+
+
 def ensure_broker_folders() -> None:
     """The embedded (filesystem) broker needs its folders before a worker starts."""
     options = app.conf.broker_transport_options or {}
