@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, permissions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,6 +23,9 @@ def exception_handler(exc, context):
     """Errors as JSON with a Chinese message per field; rule violations are 400s."""
     if isinstance(exc, RuleViolation):
         exc = exceptions.ValidationError(exc.as_dict())
+    elif isinstance(exc, Http404):
+        # Django's message names the model in English; say only "not found", in Chinese.
+        exc = exceptions.NotFound()
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
     response = drf_exception_handler(exc, context)
@@ -61,6 +66,9 @@ class ScopedViewSetMixin:
     permission_classes = [permissions.IsAuthenticated, RolePermission]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation has no user: the scope of an anonymous user is empty.
+            return self.scoped_queryset(AnonymousUser())
         return self.scoped_queryset(self.request.user)
 
 

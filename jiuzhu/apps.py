@@ -7,7 +7,9 @@ class JiuzhuConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from jiuzhu import signals  # noqa: F401  (login, failure and lockout audit)
         # The Celery app is created with Django (not in jiuzhu/__init__.py), so that the
         # plain-Python rules modules import without loading Django or Celery.
-        from jiuzhu import celery  # noqa: F401
+        from jiuzhu import (
+            celery,  # noqa: F401
+            signals,  # noqa: F401  (login, failure and lockout audit)
+        )

@@ -65,12 +65,9 @@ def _actor_fields(actor) -> dict:
 def client_ip(request) -> str | None:
     if request is None:
         return None
-    try:
-        from axes.helpers import get_client_ip_address
+    from jiuzhu.client_ip import client_ip as address
 
-        return get_client_ip_address(request) or None
-    except Exception:  # noqa: BLE001 - an audit row must never fail for want of an address
-        return request.META.get("REMOTE_ADDR") or None
+    return address(request)
 
 
 def _household_id(instance: models.Model | None):

@@ -30,6 +30,8 @@ class AreaQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> AreaQuerySet:
         """Areas inside the user's own area (and the area itself)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
         if user.is_superuser or user.role == Role.ADMIN:
             return self.all()
         area = user.area

@@ -50,6 +50,9 @@ def scoped(queryset: QuerySet, user, *, township: str | None = "township", count
            granted_field: str = "pk") -> QuerySet:
     """Filter ``queryset`` to the user's area, plus the rows granted to them explicitly."""
     condition = area_q(user, township=township, county=county, roles=roles)
+    if not condition:
+        # Unrestricted (administrators). An empty Q must not be OR-ed: Q() | Q(x) is Q(x).
+        return queryset.all()
     if granted is not None and getattr(user, "is_authenticated", False):
         condition |= Q(**{f"{granted_field}__in": granted})
     return queryset.filter(condition)

@@ -152,12 +152,12 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jiuzhu.views.locked_out"
 AXES_VERBOSE = False
-# Behind a reverse proxy, read the real client address from X-Forwarded-For (set
-# JIUZHU_PROXY_COUNT to the number of proxies), so one proxy address does not lock everyone.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("JIUZHU_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind reverse proxies, read the real client address from X-Forwarded-For: set
+# JIUZHU_PROXIES_IN_FRONT to how many proxies stand in front of Django. The address
+# the nearest of our proxies saw is used (entries a client adds itself are ignored),
+# so one proxy address does not lock everyone out and a client cannot choose its own.
+PROXIES_IN_FRONT = int(os.environ.get("JIUZHU_PROXIES_IN_FRONT", "0"))
+AXES_CLIENT_IP_CALLABLE = "jiuzhu.client_ip.client_ip"
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -260,7 +260,7 @@ JIUZHU_APP_MODULES = ["households", "caseworkers", "staffing"]
 
 # Production hardening: on whenever DEBUG is off (see README "Production settings").
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXIES_IN_FRONT else None
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

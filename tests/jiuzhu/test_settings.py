@@ -1,0 +1,76 @@
+"""Settings come from the environment: SQLite and the embedded broker by default."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 30 + "-production-secret-with-enough-entropy-1234567890",
+    "JIUZHU_FIELD_KEY": "field-key-for-the-check",
+    "JIUZHU_HMAC_KEY": "hmac-key-for-the-check",
+    "DJANGO_ALLOWED_HOSTS": "jiuzhu.example.gov.cn",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://jiuzhu.example.gov.cn",
+}
+
+
+def settings_in_subprocess(env: dict[str, str]) -> dict:
+    """Import jiuzhu.settings in a clean interpreter with exactly ``env``."""
+    code = (
+        "import json, jiuzhu.settings as s;"
+        "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
+        "'host': s.DATABASES['default'].get('HOST', ''), 'broker': s.CELERY_BROKER_URL,"
+        "'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG}))"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_default_settings_use_sqlite_and_the_embedded_broker(tmp_path):
+    found = settings_in_subprocess({"JIUZHU_VAR_DIR": str(tmp_path)})
+
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"].startswith(str(tmp_path))
+    assert found["broker"] == "filesystem://"
+    assert found["cache"].endswith("LocMemCache")
+
+
+def test_database_url_selects_postgresql():
+    found = settings_in_subprocess({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/jiuzhu_x"})
+
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert (found["name"], found["host"]) == ("jiuzhu_x", "127.0.0.1")
+
+
+def test_redis_url_selects_redis_for_broker_and_cache():
+    found = settings_in_subprocess({"REDIS_URL": "redis://127.0.0.1:6379/3"})
+
+    assert found["broker"] == "redis://127.0.0.1:6379/3"
+    assert found["cache"].endswith("RedisCache")
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env["DJANGO_DEBUG"] = "0"
+    result = subprocess.run([sys.executable, "-c", "import jiuzhu.settings"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=False)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_with_production_variables_has_no_warnings():
+    env = {**os.environ, **PRODUCTION_ENV}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
