@@ -69,6 +69,7 @@ def test_production_without_a_secret_key_refuses_to_start():
 def test_check_deploy_with_production_variables_has_no_warnings():
     env = {**os.environ, **PRODUCTION_ENV}
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests of this same run
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
