@@ -9,3 +9,4 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="jiuzhu-test-media-")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+STATIC_ROOT = tempfile.mkdtemp(prefix="jiuzhu-test-static-")
