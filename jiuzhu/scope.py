@@ -48,13 +48,21 @@ def area_q(user, *, township: str | None = "township", county: str = "county",
 def scoped(queryset: QuerySet, user, *, township: str | None = "township", county: str = "county",
            roles: Iterable[str] | None = None, granted: QuerySet | None = None,
            granted_field: str = "pk") -> QuerySet:
-    """Filter ``queryset`` to the user's area, plus the rows granted to them explicitly."""
+    """Filter ``queryset`` to the user's area, plus the rows granted to them explicitly.
+
+    ``granted`` is a values-list queryset of granted keys; it is evaluated here (one
+    small query), which is why callers build the scoped queryset once per request.
+    """
     condition = area_q(user, township=township, county=county, roles=roles)
     if not condition:
         # Unrestricted (administrators). An empty Q must not be OR-ed: Q() | Q(x) is Q(x).
         return queryset.all()
     if granted is not None and getattr(user, "is_authenticated", False):
-        condition |= Q(**{f"{granted_field}__in": granted})
+        # The grants are fetched as a (short) list: an OR with a subquery would stop
+        # PostgreSQL from using the area index and scan the whole table.
+        granted_ids = list(granted)
+        if granted_ids:
+            condition |= Q(**{f"{granted_field}__in": granted_ids})
     return queryset.filter(condition)
 
 

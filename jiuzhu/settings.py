@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "households.apps.HouseholdsConfig",
     "caseworkers.apps.CaseworkersConfig",
     "staffing.apps.StaffingConfig",
+    "bench.apps.BenchConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

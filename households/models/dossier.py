@@ -46,7 +46,7 @@ class HouseholdQuerySet(models.QuerySet):
         """Households in the user's area, plus those shared with them by a guardian grant."""
         granted = HouseholdUserObjectPermission.objects.filter(
             user_id=getattr(user, "pk", None), permission__codename="view_household"
-        ).values("content_object_id")
+        ).values_list("content_object_id", flat=True)
         return scoped(self, user, roles=CIVIL_AFFAIRS_ROLES, granted=granted)
 
     def with_list_related(self) -> HouseholdQuerySet:
@@ -121,7 +121,7 @@ class HouseholdChildQuerySet(models.QuerySet):
     def in_scope(self, user) -> HouseholdChildQuerySet:
         granted = HouseholdUserObjectPermission.objects.filter(
             user_id=getattr(user, "pk", None), permission__codename="view_household"
-        ).values("content_object_id")
+        ).values_list("content_object_id", flat=True)
         return scoped(self, user, township="household__township", county="household__county",
                       roles=CIVIL_AFFAIRS_ROLES, granted=granted, granted_field="household_id")
 
