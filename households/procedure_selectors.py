@@ -28,7 +28,8 @@ STEP_LABELS = {"investigation": gettext_lazy("Township investigation"), "notice"
 def application_list(*, user, status: str | None = None):
     qs = (Application.objects.in_scope(user)
           .select_related("household", "household__township", "household__county", "household__head", "helped_by")
-          .annotate(open_objections=Count("objections", filter=Q(objections__resolved_on__isnull=True))))
+          .annotate(open_objections=Count("objections", filter=Q(objections__resolved_on__isnull=True)))
+          .order_by("-created_at", "-id"))
     if status:
         qs = qs.filter(status=status)
     return qs

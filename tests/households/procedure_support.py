@@ -13,6 +13,7 @@ from jiuzhu.models import Role, User
 from tests import factories
 
 D = datetime.date
+NOW = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 RECEIVED = D(2026, 11, 2)
 NOTICE_START, NOTICE_END, CLOSED, DECIDED = D(2026, 11, 16), D(2026, 11, 22), D(2026, 11, 23), D(2026, 11, 24)
 
@@ -41,16 +42,16 @@ def people() -> People:
 
 
 def verification(household, *, per_capita: str = "400.00", members: int = 2, by=None,
-                 on: datetime.date = D(2026, 11, 5), classification: str = "dibao") -> Verification:
+                 on: datetime.date | None = None, classification: str = "dibao") -> Verification:
     by = by or User.objects.filter(is_superuser=True).first() or factories.user(Role.ADMIN, None)
-    return Verification.objects.create(household=household, verified_on=on, source="county_centre", report_no="HD-1",
+    return Verification.objects.create(household=household, verified_on=on or D(2026, 11, 5), source="county_centre", report_no="HD-1",
                                        members_counted=members, per_capita_income=Decimal(per_capita),
                                        total_income=Decimal(per_capita) * members, classification=classification,
                                        recorded_by=by)
 
 
-def survey(household, *, by, on: datetime.date = D(2026, 11, 4)) -> Survey:
-    return Survey.objects.create(household=household, visited_on=on, housing="own", housing_condition="fair",
+def survey(household, *, by, on: datetime.date | None = None) -> Survey:
+    return Survey.objects.create(household=household, visited_on=on or D(2026, 11, 4), housing="own", housing_condition="fair",
                                  recorded_by=by)
 
 

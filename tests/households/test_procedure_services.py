@@ -9,12 +9,18 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from households import procedure_services as services
-from households.models import Application, ApplicationEvent, Enrolment, EnrolmentStatusChange
+from households.models import (
+    Application,
+    ApplicationEvent,
+    Enrolment,
+    EnrolmentStatusChange,
+)
 from jiuzhu.errors import RuleViolation
 from tests import factories
 from tests.households.procedure_support import (
     CLOSED,
     DECIDED,
+    NOW,
     D,
     advance,
     draft,
@@ -27,7 +33,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def p():
+def p(time_machine):
+    time_machine.move_to(NOW, tick=False)  # the pages' and services' "today"
     factories.policy_row("330402", 2026, "1200.00")
     return people()
 
