@@ -209,8 +209,7 @@ def transition_reasons(action: str, facts: ProcedureFacts) -> tuple[Reason, ...]
     except that an application marked urgent may be decided first and its investigation
     and notice recorded after the decision."""
     s = facts.status
-    wrong_step = Reason.of("wrong_step", N_("This step cannot be taken while the application is “%(status)s”."),
-                           status=s)
+    wrong_step = Reason.of("wrong_step", N_("This step cannot be taken at the application's current stage."))
     if action == SUBMIT:
         return () if s == DRAFT else (wrong_step,)
     if action == START_INVESTIGATION:
