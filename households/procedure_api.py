@@ -22,6 +22,24 @@ from jiuzhu.api import ScopedViewSetMixin
 from jiuzhu.models import Role
 
 
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    on = serializers.DateField()
+    by = serializers.CharField(source="by.username")
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+
+
+class ObjectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    received_on = serializers.DateField()
+    raised_by = serializers.CharField()
+    content = serializers.CharField()
+    resolution = serializers.CharField()
+    resolved_on = serializers.DateField(allow_null=True)
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     dossier_no = serializers.CharField(source="household.dossier_no", read_only=True)
     township_name = serializers.CharField(source="household.township.name", read_only=True)
@@ -62,6 +80,17 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return getattr(obj, "days_left", None)
 
 
+class ApplicationDetailSerializer(ApplicationSerializer):
+    """One application with its step history and the objections to its notice."""
+
+    events = EventSerializer(many=True, read_only=True)
+    objections = ObjectionSerializer(many=True, read_only=True)
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = (*ApplicationSerializer.Meta.fields, "events", "objections")
+        read_only_fields = (*ApplicationSerializer.Meta.read_only_fields, "events", "objections")
+
+
 class ApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ApplicationSerializer
@@ -72,7 +101,13 @@ class ApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
     write_roles = frozenset(Role)
 
     def scoped_queryset(self, user):
-        return selectors.application_list(user=user)
+        qs = selectors.application_list(user=user)
+        if self.action != "list":
+            qs = qs.prefetch_related("events__by", "objections")
+        return qs
+
+    def get_serializer_class(self):
+        return ApplicationSerializer if self.action in ("list", "create") else ApplicationDetailSerializer
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -96,7 +131,7 @@ class ApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
         return Response(self.get_serializer(self._fresh(app)).data, status=status.HTTP_201_CREATED)
 
     def _fresh(self, app):
-        app = selectors.application_list(user=self.request.user).get(pk=app.pk)
+        app = self.scoped_queryset(self.request.user).get(pk=app.pk)
         selectors.attach_deadlines([app], today=timezone.localdate())
         return app
 

@@ -35,6 +35,11 @@ def application_list(*, user, status: str | None = None):
     return qs
 
 
+def household_applications(*, user, household_id: int, today: date) -> list[Application]:
+    """A household's applications (for its dossier page), newest first, with deadlines."""
+    return attach_deadlines(application_list(user=user).filter(household_id=household_id), today=today)
+
+
 def application_detail(*, user, pk: int) -> Application:
     """One application in the user's scope (``Application.DoesNotExist`` otherwise)."""
     return (Application.objects.in_scope(user)

@@ -117,6 +117,8 @@ def test_township_limit_through_the_api(p):
     ("submit", "county", "draft"), ("start-investigation", "caseworker", "submitted"),
     ("start-notice", "caseworker", "investigating"), ("close-notice", "caseworker", "notice"),
     ("decide", "caseworker", "under_review"), ("decide", "city", "under_review"), ("deliver", "city", "approved"),
+    ("record-investigation", "county", "investigating"), ("mark-urgent", "caseworker", "submitted"),
+    ("record-objection", "county", "notice"), ("submit", "city", "draft"),
 ])
 def test_wrong_role_is_403(p, action, who, status):
     app = advance(p, draft(p), status)
@@ -130,6 +132,14 @@ def test_other_area_is_404(p, who):
     assert client.get(url(app)).status_code == 404
     assert client.post(url(app, "decide"), {"decision": "approve"}).status_code == 404
     assert client.get(url()).json()["count"] == 0
+
+
+def test_retrieve_shows_the_history_and_objections(p):
+    app = advance(p, draft(p), "under_review")
+    body = api(p.city).get(url(app)).json()
+    assert [e["action"] for e in body["events"]] == ["create", "submit", "start_investigation", "record_investigation",
+                                                     "start_notice", "close_notice"]
+    assert body["events"][1]["by"] == "cw" and body["objections"] == []
 
 
 def test_list_shows_deadline_and_days_left(p):
