@@ -4,13 +4,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from households.rules import (
-    DIBAO,
-    LOW_INCOME,
-    DossierFacts,
-    completeness,
-    dossier_requirements,
-)
+from households.rules import DIBAO, LOW_INCOME, DossierFacts, completeness, dossier_requirements
 from jiuzhu.policy import Policy
 
 POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))

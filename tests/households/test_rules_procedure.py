@@ -5,13 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from households.rules import (
-    WorkCalendar,
-    add_working_days,
-    days_left,
-    procedure_deadlines,
-    working_days_between,
-)
+from households.rules import WorkCalendar, add_working_days, days_left, procedure_deadlines, working_days_between
 from households.workdays import chinese_calendar_adapter
 from jiuzhu.policy import Policy
 
