@@ -85,6 +85,8 @@ def _available_steps(user, app: Application) -> list[tuple[str, str]]:
     for slug, (action, _form) in STEP_FORMS.items():
         if not proc.role_may(action, role):
             continue
+        if action == proc.DECIDE and role == proc.TOWNSHIP_OFFICER and app.category != proc.TEMPORARY:
+            continue  # the township decides only small temporary aid, on the county's behalf
         if action == proc.CLOSE_NOTICE:  # shown while objections are open, to say why it cannot close
             ok = not proc.transition_reasons(action, replace(facts, unresolved_objections=0))
         else:

@@ -64,6 +64,15 @@ def test_wrong_role_gets_403_on_a_step(p, login):
     assert not Enrolment.objects.exists()
 
 
+def test_township_officer_is_offered_the_decision_only_for_temporary_aid(p, login):
+    dibao = advance(p, draft(p), "under_review")
+    temporary = advance(p, draft(p, category="temporary"), "under_review")
+    client = login(p.officer)
+    assert 'id="step-decide"' not in client.get(detail(dibao)).content.decode()
+    assert 'id="step-decide"' in client.get(detail(temporary)).content.decode()
+    assert 'id="step-decide"' in login(p.county).get(detail(dibao)).content.decode()
+
+
 def test_city_reads_but_cannot_create(p, login):
     app = draft(p)
     client = login(p.city)
