@@ -9,4 +9,5 @@ from jiuzhu.navigation import NavItem
 def items(user) -> list[NavItem]:
     if user.role not in CIVIL_AFFAIRS_ROLES and not user.is_superuser:
         return []
-    return [NavItem(_("Households"), "households:list", order=10)]
+    return [NavItem(_("Households"), "households:list", order=10),
+            NavItem(_("Applications"), "households:application_list", order=20)]

@@ -7,3 +7,7 @@ urlpatterns = [
     path("", views.household_list, name="list"),
     path("<int:pk>/", views.household_detail, name="detail"),
 ]
+
+from households import procedure_urls  # the application procedure (names application_*)
+
+urlpatterns += procedure_urls.urlpatterns

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 import chinese_calendar
+from django.db.models import Q
 
 from households.rules.procedure import WorkCalendar
 
@@ -31,3 +32,29 @@ def chinese_calendar_adapter(overrides: Mapping[date, bool] | None = None) -> Wo
         return d.weekday() >= 5 and bool(chinese_calendar.is_workday(d))
 
     return WorkCalendar(is_holiday=is_holiday, is_make_up_workday=is_make_up_workday)
+
+
+def _overrides_by_county(county_ids) -> dict[int | None, dict[date, bool]]:
+    """One query: the city-wide rows (county None) and each county's own rows."""
+    from households.models import WorkdayOverride
+
+    found: dict[int | None, dict[date, bool]] = {}
+    for county_id, day, is_workday in WorkdayOverride.objects.filter(
+        Q(county__isnull=True) | Q(county_id__in=list(county_ids))
+    ).values_list("county_id", "date", "is_workday"):
+        found.setdefault(county_id, {})[day] = is_workday
+    return found
+
+
+def calendars_for(county_ids) -> dict[int, WorkCalendar]:
+    """A WorkCalendar per county with its overrides (a county's row wins over the city-wide one)."""
+    county_ids = set(county_ids)
+    rows = _overrides_by_county(county_ids)
+    citywide = rows.get(None, {})
+    return {cid: chinese_calendar_adapter({**citywide, **rows.get(cid, {})}) for cid in county_ids}
+
+
+def county_calendar(county) -> WorkCalendar:
+    """The working-day calendar for one county-level unit (national calendar + overrides)."""
+    county_id = getattr(county, "pk", county)
+    return calendars_for([county_id])[county_id]

@@ -14,7 +14,7 @@ $PY manage.py makemessages -l zh_Hans --no-location --no-obsolete \
   --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*' --ignore 'var/*' >/dev/null
 shopt -s nullglob
 sources=("$tmp/known.po")
-for fragment in locale-fragments/*.po; do sources+=("$fragment"); done
+for fragment in locale-fragments/*.po ${EXTRA_PO:-}; do sources+=("$fragment"); done
 msgcat --use-first "${sources[@]}" -o "$tmp/compendium.po"
 msgmerge --quiet --no-fuzzy-matching --compendium="$tmp/compendium.po" -o "$tmp/merged.po" /dev/null "$po"
 sed -i 's/^"Language: \\n"/"Language: zh_Hans\\n"/; s/^"Plural-Forms: .*"/"Plural-Forms: nplurals=1; plural=0;\\n"/' "$tmp/merged.po"

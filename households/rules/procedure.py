@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from jiuzhu.policy import Policy
+from jiuzhu.reasons import N_, Reason
 
 DayTest = Callable[[date], bool]
 ONE_DAY = timedelta(days=1)
@@ -120,3 +121,186 @@ def days_left(due: date, today: date, calendar: WorkCalendar) -> int:
     has 1 day left; a Saturday after a due Friday is 0 (no working day has passed).
     """
     return working_days_between(today, due, calendar)
+
+
+# ---------------------------------------------------------------------------
+# The procedure's steps: which action may follow which, who may take it.
+# Statuses and roles are plain strings (the values of the Django choices).
+# ---------------------------------------------------------------------------
+
+DRAFT, SUBMITTED, INVESTIGATING, NOTICE, UNDER_REVIEW, APPROVED, REJECTED = (
+    "draft", "submitted", "investigating", "notice", "under_review", "approved", "rejected",
+)
+OPEN_STATUSES = (DRAFT, SUBMITTED, INVESTIGATING, NOTICE, UNDER_REVIEW)
+DECIDED_STATUSES = (APPROVED, REJECTED)
+
+CASEWORKER, TOWNSHIP_OFFICER, COUNTY_CIVIL, ADMIN = "caseworker", "township_officer", "county_civil", "admin"
+TEMPORARY = "temporary"
+
+SUBMIT, START_INVESTIGATION, RECORD_INVESTIGATION, MARK_URGENT = (
+    "submit", "start_investigation", "record_investigation", "mark_urgent")
+START_NOTICE, RECORD_OBJECTION, CLOSE_NOTICE, DECIDE, DELIVER = (
+    "start_notice", "record_objection", "close_notice", "decide", "deliver")
+ACTIONS = (SUBMIT, START_INVESTIGATION, RECORD_INVESTIGATION, MARK_URGENT, START_NOTICE, RECORD_OBJECTION,
+           CLOSE_NOTICE, DECIDE, DELIVER)
+
+# Who may take each action (the administrator may take any). ``decide`` is the county's;
+# the township decides small temporary aid on its behalf (``township_may_decide``).
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    SUBMIT: frozenset({CASEWORKER, TOWNSHIP_OFFICER}),
+    START_INVESTIGATION: frozenset({TOWNSHIP_OFFICER}),
+    RECORD_INVESTIGATION: frozenset({CASEWORKER, TOWNSHIP_OFFICER}),
+    MARK_URGENT: frozenset({TOWNSHIP_OFFICER}),
+    START_NOTICE: frozenset({TOWNSHIP_OFFICER}),
+    RECORD_OBJECTION: frozenset({CASEWORKER, TOWNSHIP_OFFICER}),
+    CLOSE_NOTICE: frozenset({TOWNSHIP_OFFICER}),
+    DECIDE: frozenset({COUNTY_CIVIL, TOWNSHIP_OFFICER}),
+    DELIVER: frozenset({CASEWORKER, TOWNSHIP_OFFICER, COUNTY_CIVIL}),
+}
+
+# Steps an urgent application may leave for later, in the order they are done.
+STEP_INVESTIGATION, STEP_NOTICE = "investigation", "notice"
+
+
+@dataclass(frozen=True)
+class ProcedureFacts:
+    """What the transition rules need to know about one application."""
+
+    status: str
+    urgent: bool = False
+    investigation_started: bool = False
+    investigation_complete: bool = False
+    notice_started: bool = False
+    notice_closed: bool = False
+    unresolved_objections: int = 0
+    delivered: bool = False
+
+
+def role_may(action: str, role: str) -> bool:
+    """Whether a role may take an action at all (the state is checked separately)."""
+    return role == ADMIN or role in ACTION_ROLES.get(action, frozenset())
+
+
+def township_may_decide(*, category: str, amount, policy: Policy) -> bool:
+    """The township may approve temporary aid of at most temp_aid_township_limit
+    (以内 includes the limit) on the county's behalf; every other decision is the county's."""
+    return category == TEMPORARY and amount is not None and amount <= policy.temp_aid_township_limit
+
+
+def missing_steps(facts: ProcedureFacts) -> tuple[str, ...]:
+    """Steps an urgent application decided early still has to complete (empty otherwise)."""
+    if facts.status not in DECIDED_STATUSES:
+        return ()
+    missing = []
+    if not facts.investigation_complete:
+        missing.append(STEP_INVESTIGATION)
+    if not facts.notice_closed:
+        missing.append(STEP_NOTICE)
+    return tuple(missing)
+
+
+def _catching_up(facts: ProcedureFacts) -> bool:
+    """An urgent application decided before its steps were done may complete them now."""
+    return facts.urgent and facts.status in DECIDED_STATUSES
+
+
+def transition_reasons(action: str, facts: ProcedureFacts) -> tuple[Reason, ...]:
+    """Why the action cannot be taken now (empty when it can). Steps are never skipped,
+    except that an application marked urgent may be decided first and its investigation
+    and notice recorded after the decision."""
+    s = facts.status
+    wrong_step = Reason.of("wrong_step", N_("This step cannot be taken at the application's current stage."))
+    if action == SUBMIT:
+        return () if s == DRAFT else (wrong_step,)
+    if action == START_INVESTIGATION:
+        return () if s == SUBMITTED or (_catching_up(facts) and not facts.investigation_started) else (wrong_step,)
+    if action == RECORD_INVESTIGATION:
+        if s == INVESTIGATING or (_catching_up(facts) and facts.investigation_started and not facts.investigation_complete):
+            return ()
+        if s == SUBMITTED:
+            return (Reason.of("not_started", N_("The township has not started the investigation yet.")),)
+        return (wrong_step,)
+    if action == MARK_URGENT:
+        if facts.urgent:
+            return (Reason.of("already_urgent", N_("The application is already marked urgent.")),)
+        return () if s in (SUBMITTED, INVESTIGATING, NOTICE, UNDER_REVIEW) else (wrong_step,)
+    if action == START_NOTICE:
+        if not (s == INVESTIGATING or (_catching_up(facts) and not facts.notice_started)):
+            return (wrong_step,)
+        if not facts.investigation_complete:
+            return (Reason.of("investigation_incomplete", N_(
+                "The investigation is not complete: record the home visit, the signed authorisation and the "
+                "economic verification first.")),)
+        return ()
+    if action == RECORD_OBJECTION:
+        return () if s == NOTICE or (_catching_up(facts) and facts.notice_started and not facts.notice_closed) else (wrong_step,)
+    if action == CLOSE_NOTICE:
+        if not (s == NOTICE or (_catching_up(facts) and facts.notice_started and not facts.notice_closed)):
+            return (wrong_step,)
+        if facts.unresolved_objections:
+            return (Reason.of("objections_open", N_("%(count)s objection(s) are not resolved yet."),
+                              count=str(facts.unresolved_objections)),)
+        return ()
+    if action == DECIDE:
+        if s == UNDER_REVIEW or (facts.urgent and s in (SUBMITTED, INVESTIGATING, NOTICE)):
+            return ()
+        if s in DECIDED_STATUSES:
+            return (Reason.of("already_decided", N_("The application has already been decided.")),)
+        return (wrong_step,)
+    if action == DELIVER:
+        if facts.delivered:
+            return (Reason.of("already_delivered", N_("The decision notice has already been delivered.")),)
+        return () if s in DECIDED_STATUSES else (wrong_step,)
+    raise ValueError(f"unknown action {action!r}")
+
+
+def notice_period_reasons(*, start: date, end: date, policy: Policy) -> tuple[Reason, ...]:
+    """The notice must run at least public_notice_days calendar days, both ends counted."""
+    if end < start:
+        return (Reason.of("notice_end_before_start", N_("The notice cannot end before it starts.")),)
+    if (end - start).days + 1 < policy.public_notice_days:
+        return (Reason.of("notice_too_short", N_("The public notice must run at least %(days)s days."),
+                          days=str(policy.public_notice_days)),)
+    return ()
+
+
+def notice_close_reasons(*, notice_end: date, closed_on: date) -> tuple[Reason, ...]:
+    if closed_on < notice_end:
+        return (Reason.of("notice_running", N_("The public notice runs until %(end)s; it cannot be closed earlier."),
+                          end=notice_end.isoformat()),)
+    return ()
+
+
+@dataclass(frozen=True)
+class DueStep:
+    step: str  # "investigation", "notice" or "decision"
+    due: date
+
+
+def due_step(*, status: str, received_on: date | None, notice_end: date | None, notice_closed_on: date | None,
+             calendar: WorkCalendar, policy: Policy) -> DueStep | None:
+    """The step an open application waits for and its statutory deadline.
+
+    1. submitted / investigating: investigation within investigation_working_days of receipt.
+    2. notice: the notice's planned end day (the township closes it and forwards the case).
+    3. under review: the decision within decision_working_days after the notice closed
+       (or after its planned end, if it closed earlier than recorded).
+    """
+    if received_on is None:
+        return None
+    if status in (SUBMITTED, INVESTIGATING):
+        return DueStep(STEP_INVESTIGATION,
+                       add_working_days(received_on, policy.investigation_working_days, calendar))
+    if status == NOTICE and notice_end is not None:
+        return DueStep(STEP_NOTICE, notice_end)
+    if status == UNDER_REVIEW:
+        base = notice_closed_on or notice_end
+        if base is None:
+            base = procedure_deadlines(received_on=received_on, calendar=calendar, policy=policy).notice_min_end
+        return DueStep("decision", add_working_days(base, policy.decision_working_days, calendar))
+    return None
+
+
+def first_of_next_month(d: date) -> date:
+    """Benefits start on the first day of the month after approval."""
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)

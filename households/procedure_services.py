@@ -1,0 +1,399 @@
+"""Use cases of the application procedure: one transaction each, audited, never skipping a step.
+
+Every service locks the application row, checks the actor's role (``PermissionDenied``:
+403) and the step (``RuleViolation``: 400 with Chinese reasons), changes the row with a
+conditional update on its version, writes an ``ApplicationEvent`` and an audit row. A
+double submit of the same step therefore fails cleanly instead of acting twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from households import rules
+from households.models import (
+    Application,
+    ApplicationAction,
+    ApplicationEvent,
+    ApplicationStatus,
+    Category,
+    Enrolment,
+    EnrolmentStatus,
+    EnrolmentStatusChange,
+    Household,
+    Objection,
+    Verification,
+)
+from households.rules import procedure as proc
+from jiuzhu import audit
+from jiuzhu.concurrency import save_versioned
+from jiuzhu.errors import RuleViolation, StaleEdit
+from jiuzhu.models import AuditAction, PolicyParameters
+from jiuzhu.policy import Policy
+
+# makemessages does not extract the rules' ``N_`` marks (no such keyword in its xgettext
+# call): their templates are repeated here so that the catalogue carries their Chinese
+# (from locale-fragments/household-rules.po). A test keeps this list equal to the rules'.
+RULE_MESSAGES = (
+    gettext_noop("This step cannot be taken at the application's current stage."),
+    gettext_noop('The notice cannot end before it starts.'),
+    gettext_noop('The public notice must run at least %(days)s days.'),
+    gettext_noop('The public notice runs until %(end)s; it cannot be closed earlier.'),
+    gettext_noop('The township has not started the investigation yet.'),
+    gettext_noop('The application is already marked urgent.'),
+    gettext_noop('The investigation is not complete: record the home visit, the signed authorisation and the economic verification first.'),
+    gettext_noop('%(count)s objection(s) are not resolved yet.'),
+    gettext_noop('The application has already been decided.'),
+    gettext_noop('The decision notice has already been delivered.'),
+)
+
+DRAFT_ROLES = proc.ACTION_ROLES[proc.SUBMIT]
+
+
+def role_of(user) -> str:
+    return proc.ADMIN if getattr(user, "is_superuser", False) else user.role
+
+
+def facts_of(app: Application, *, unresolved_objections: int = 0) -> proc.ProcedureFacts:
+    return proc.ProcedureFacts(
+        status=app.status, urgent=app.urgent,
+        investigation_started=app.investigation_started_on is not None,
+        investigation_complete=app.investigation_completed_on is not None,
+        notice_started=app.notice_start is not None, notice_closed=app.notice_closed_on is not None,
+        unresolved_objections=unresolved_objections, delivered=app.delivered_on is not None,
+    )
+
+
+def policy_for(county, year: int, *, required: bool = False) -> Policy:
+    """The county's policy for the year; without a row the statutory defaults (standard 0)."""
+    row = PolicyParameters.objects.for_county(county, year)
+    if row is not None:
+        return row.as_policy(year)
+    if required:
+        raise RuleViolation(_("No policy parameters are recorded for this county and year."), field="monthly_amount")
+    return Policy.with_defaults(year=year, dibao_standard=Decimal(0))
+
+
+def _today(on: date | None) -> date:
+    return on or timezone.localdate()
+
+
+def _require_role(actor, action: str) -> None:
+    if not proc.role_may(action, role_of(actor)):
+        raise PermissionDenied(_("Your role may not take this step."))
+
+
+def _lock(application: Application, expected_version: int | None) -> Application:
+    app = Application.objects.select_for_update().select_related("household", "household__county").get(pk=application.pk)
+    if expected_version is not None and expected_version != app.version:
+        raise StaleEdit(_("Someone else saved this record after you opened it. Reload it and make your change again."),
+                        field="version")
+    return app
+
+
+def _check_step(action: str, app: Application, *, unresolved_objections: int = 0) -> None:
+    reasons = proc.transition_reasons(action, facts_of(app, unresolved_objections=unresolved_objections))
+    if reasons:
+        raise RuleViolation(reasons)
+
+
+def _finish(*, actor, app: Application, before: dict, action: str, on: date, fields: list[str],
+            from_status: str, note: str = "") -> Application:
+    save_versioned(app, expected_version=app.version, fields=fields)
+    ApplicationEvent.objects.create(application=app, action=action, on=on, by=actor, from_status=from_status,
+                                    to_status=app.status, note=note[:300])
+    audit.record_change(actor=actor, instance=app, before=before,
+                        action=AuditAction.TRANSITION if from_status != app.status else None,
+                        summary=str(ApplicationAction(action).label))
+    return app
+
+
+@transaction.atomic
+def application_create(*, actor, household: Household, category: str, note: str = "", on: date | None = None) -> Application:
+    """A caseworker (or the township officer) drafts an application with the household (辅助申请)."""
+    if role_of(actor) not in DRAFT_ROLES | {proc.ADMIN}:
+        raise PermissionDenied(_("Your role may not take this step."))
+    if category not in Category.values:
+        raise RuleViolation(_("Choose a category."), field="category")
+    app = Application.objects.create(household=household, category=category, note=note, helped_by=actor)
+    ApplicationEvent.objects.create(application=app, action=ApplicationAction.CREATE, on=_today(on), by=actor,
+                                    to_status=app.status)
+    audit.record_change(actor=actor, instance=app, before={})
+    return app
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application, received_on: date, expected_version: int | None = None,
+                       today: date | None = None) -> Application:
+    _require_role(actor, proc.SUBMIT)
+    app = _lock(application, expected_version)
+    _check_step(proc.SUBMIT, app)
+    if received_on > _today(today):
+        raise RuleViolation(_("The date cannot be in the future."), field="received_on")
+    before, old = audit.snapshot(app), app.status
+    app.status, app.received_on, app.submitted_by = ApplicationStatus.SUBMITTED, received_on, actor
+    return _finish(actor=actor, app=app, before=before, action=proc.SUBMIT, on=received_on, from_status=old,
+                   fields=["status", "received_on", "submitted_by"])
+
+
+@transaction.atomic
+def investigation_start(*, actor, application: Application, on: date | None = None,
+                        expected_version: int | None = None) -> Application:
+    _require_role(actor, proc.START_INVESTIGATION)
+    app = _lock(application, expected_version)
+    _check_step(proc.START_INVESTIGATION, app)
+    on = _today(on)
+    before, old = audit.snapshot(app), app.status
+    if app.status == ApplicationStatus.SUBMITTED:
+        app.status = ApplicationStatus.INVESTIGATING
+    app.investigation_started_on, app.investigation_started_by = on, actor
+    return _finish(actor=actor, app=app, before=before, action=proc.START_INVESTIGATION, on=on, from_status=old,
+                   fields=["status", "investigation_started_on", "investigation_started_by"])
+
+
+@transaction.atomic
+def investigation_record(*, actor, application: Application, on: date | None = None,
+                         expected_version: int | None = None, survey=None, survey_visited_on: date | None = None,
+                         authorisation_signed_on: date | None = None, verification_requested_on: date | None = None,
+                         verification: Verification | None = None,
+                         verification_received_on: date | None = None) -> Application:
+    """Record what the investigation has done so far; given values only, nothing is erased.
+    The investigation is complete once the home visit, the signed authorisation and the
+    received economic verification are all recorded."""
+    _require_role(actor, proc.RECORD_INVESTIGATION)
+    app = _lock(application, expected_version)
+    _check_step(proc.RECORD_INVESTIGATION, app)
+    on = _today(on)
+    if survey is not None and survey.household_id != app.household_id:
+        raise RuleViolation(_("This survey belongs to another household."), field="survey")
+    if verification is not None and verification.household_id != app.household_id:
+        raise RuleViolation(_("This verification belongs to another household."), field="verification")
+    for name, value in (("survey_visited_on", survey_visited_on), ("authorisation_signed_on", authorisation_signed_on),
+                        ("verification_requested_on", verification_requested_on),
+                        ("verification_received_on", verification_received_on)):
+        if value is not None and value > on:
+            raise RuleViolation(_("The date cannot be in the future."), field=name)
+    requested = verification_requested_on or app.verification_requested_on
+    if verification_received_on is not None and (requested is None or verification_received_on < requested):
+        raise RuleViolation(_("The verification cannot be received before it was requested."),
+                            field="verification_received_on")
+    before, old = audit.snapshot(app), app.status
+    if survey is not None:
+        app.survey, app.survey_visited_on = survey, survey.visited_on
+    elif survey_visited_on is not None:
+        app.survey_visited_on = survey_visited_on
+    if authorisation_signed_on is not None:
+        app.authorisation_signed_on = authorisation_signed_on
+    if verification_requested_on is not None:
+        app.verification_requested_on = verification_requested_on
+    if verification is not None:
+        app.verification = verification
+    if verification_received_on is not None:
+        app.verification_received_on = verification_received_on
+    if app.investigation_complete and app.investigation_completed_on is None:
+        app.investigation_completed_on = on
+    return _finish(actor=actor, app=app, before=before, action=proc.RECORD_INVESTIGATION, on=on, from_status=old,
+                   fields=["survey", "survey_visited_on", "authorisation_signed_on", "verification_requested_on",
+                           "verification", "verification_received_on", "investigation_completed_on"])
+
+
+@transaction.atomic
+def urgent_mark(*, actor, application: Application, reason: str, on: date | None = None,
+                expected_version: int | None = None) -> Application:
+    """The urgent path: the township helps first; the county may decide before the
+    investigation and notice are done, which stay flagged until they are completed."""
+    _require_role(actor, proc.MARK_URGENT)
+    app = _lock(application, expected_version)
+    _check_step(proc.MARK_URGENT, app)
+    if not (reason or "").strip():
+        raise RuleViolation(_("Say why the case is urgent."), field="urgent_reason")
+    on = _today(on)
+    before, old = audit.snapshot(app), app.status
+    app.urgent, app.urgent_reason = True, reason.strip()[:300]
+    return _finish(actor=actor, app=app, before=before, action=proc.MARK_URGENT, on=on, from_status=old,
+                   fields=["urgent", "urgent_reason"], note=app.urgent_reason)
+
+
+@transaction.atomic
+def notice_start(*, actor, application: Application, start: date, end: date, place: str = "",
+                 on: date | None = None, expected_version: int | None = None) -> Application:
+    _require_role(actor, proc.START_NOTICE)
+    app = _lock(application, expected_version)
+    _check_step(proc.START_NOTICE, app)
+    policy = policy_for(app.household.county, start.year)
+    reasons = proc.notice_period_reasons(start=start, end=end, policy=policy)
+    if reasons:
+        raise RuleViolation(reasons, field="notice_end")
+    on = _today(on)
+    before, old = audit.snapshot(app), app.status
+    if app.status == ApplicationStatus.INVESTIGATING:
+        app.status = ApplicationStatus.NOTICE
+    app.notice_start, app.notice_end, app.notice_place = start, end, place[:100]
+    return _finish(actor=actor, app=app, before=before, action=proc.START_NOTICE, on=on, from_status=old,
+                   fields=["status", "notice_start", "notice_end", "notice_place"])
+
+
+@transaction.atomic
+def objection_record(*, actor, application: Application, received_on: date, content: str = "", raised_by: str = "",
+                     resolution: str = "", resolved_on: date | None = None, objection: Objection | None = None,
+                     expected_version: int | None = None) -> Objection:
+    """Record an objection to the notice, or (``objection`` given) how it was resolved."""
+    _require_role(actor, proc.RECORD_OBJECTION)
+    app = _lock(application, expected_version)
+    _check_step(proc.RECORD_OBJECTION, app)
+    if bool(resolution.strip()) != bool(resolved_on):
+        raise RuleViolation(_("Give both how the objection was resolved and the date."), field="resolution")
+    before_app, old = audit.snapshot(app), app.status
+    if objection is None:
+        if not content.strip():
+            raise RuleViolation(_("Write down the objection."), field="content")
+        objection = Objection.objects.create(application=app, received_on=received_on, raised_by=raised_by[:50],
+                                             content=content, resolution=resolution, resolved_on=resolved_on,
+                                             recorded_by=actor)
+        audit.record_change(actor=actor, instance=objection, before={})
+    else:
+        if objection.application_id != app.pk:
+            raise RuleViolation(_("This objection belongs to another application."), field="objection")
+        before = audit.snapshot(objection)
+        objection.resolution, objection.resolved_on = resolution, resolved_on
+        objection.save(update_fields=["resolution", "resolved_on"])
+        audit.record_change(actor=actor, instance=objection, before=before)
+    _finish(actor=actor, app=app, before=before_app, action=proc.RECORD_OBJECTION, on=received_on, from_status=old,
+            fields=[], note=(resolution or content)[:300])
+    return objection
+
+
+@transaction.atomic
+def notice_close(*, actor, application: Application, closed_on: date | None = None,
+                 expected_version: int | None = None) -> Application:
+    """Close the notice once it has run its days and every objection is resolved; the
+    township then forwards the case to the county for its decision."""
+    _require_role(actor, proc.CLOSE_NOTICE)
+    app = _lock(application, expected_version)
+    unresolved = app.objections.filter(resolved_on__isnull=True).count()
+    _check_step(proc.CLOSE_NOTICE, app, unresolved_objections=unresolved)
+    closed_on = _today(closed_on)
+    reasons = proc.notice_close_reasons(notice_end=app.notice_end, closed_on=closed_on)
+    if reasons:
+        raise RuleViolation(reasons, field="closed_on")
+    before, old = audit.snapshot(app), app.status
+    if app.status == ApplicationStatus.NOTICE:
+        app.status = ApplicationStatus.UNDER_REVIEW
+    app.notice_closed_on, app.notice_closed_by = closed_on, actor
+    return _finish(actor=actor, app=app, before=before, action=proc.CLOSE_NOTICE, on=closed_on, from_status=old,
+                   fields=["status", "notice_closed_on", "notice_closed_by"])
+
+
+def _money(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as error:
+        raise RuleViolation(_("Enter an amount in yuan."), field="monthly_amount") from error
+    if amount < 0:
+        raise RuleViolation(_("The amount cannot be negative."), field="monthly_amount")
+    return amount
+
+
+def approved_amount(*, app: Application, category: str, entered, policy_year: int) -> Decimal:
+    """低保: the rules' amount from the household's latest verification and the county's
+    policy; other categories: the amount the decider entered (not negative)."""
+    if category == Category.DIBAO:
+        verification = (Verification.objects.filter(household_id=app.household_id)
+                        .order_by("-verified_on", "-id").first())
+        if verification is None:
+            raise RuleViolation(_("The household has no economic verification: the amount cannot be computed."),
+                                field="monthly_amount")
+        policy = policy_for(app.household.county, policy_year, required=True)
+        amount = rules.dibao_monthly_amount(
+            per_capita_income=verification.per_capita_income, members=verification.members_counted, policy=policy,
+            assets_within_limits=verification.classification != rules.ABOVE)
+        if amount <= 0:
+            raise RuleViolation(_("By the latest verification the household is not eligible for the minimum living "
+                                  "allowance (amount 0.00)."), field="monthly_amount")
+        return amount
+    amount = _money(entered)
+    if amount is None:
+        raise RuleViolation(_("Enter the amount approved."), field="monthly_amount")
+    return amount
+
+
+@transaction.atomic
+def application_decide(*, actor, application: Application, approve: bool, on: date | None = None,
+                       category: str = "", monthly_amount=None, decision_no: str = "", reason: str = "",
+                       expected_version: int | None = None) -> Application:
+    """Approve (creating the enrolment in the same transaction) or refuse with written reasons.
+
+    The county decides; the township may approve temporary aid up to the policy's
+    township limit on the county's behalf. Deciding twice fails: the application row is
+    locked and updated only from its undecided state, and it holds at most one enrolment.
+    """
+    _require_role(actor, proc.DECIDE)
+    app = _lock(application, expected_version)
+    _check_step(proc.DECIDE, app)
+    on = _today(on)
+    role = role_of(actor)
+    category = category or app.category
+    if category not in Category.values:
+        raise RuleViolation(_("Choose a category."), field="category")
+    before, old = audit.snapshot(app), app.status
+    app.decided_on, app.decided_by = on, actor
+    if approve:
+        amount = approved_amount(app=app, category=category, entered=monthly_amount, policy_year=on.year)
+        if role == proc.TOWNSHIP_OFFICER:
+            policy = policy_for(app.household.county, on.year)
+            if category != Category.TEMPORARY:
+                raise PermissionDenied(_("Only the county decides this category."))
+            if not proc.township_may_decide(category=category, amount=amount, policy=policy):
+                raise RuleViolation(
+                    _("The township may approve temporary aid of at most %(limit)s yuan; the county decides this one.")
+                    % {"limit": policy.temp_aid_township_limit}, field="monthly_amount")
+            app.decided_by_township = True
+        app.status, app.approved_category, app.monthly_amount = ApplicationStatus.APPROVED, category, amount
+        app.start_on = proc.first_of_next_month(on)
+        app.decision_no = (decision_no or "").strip()[:50] or f"{app.household.county.code}-{on.year}-{app.pk:06d}"
+        enrolment = Enrolment.objects.create(household_id=app.household_id, category=category,
+                                             status=EnrolmentStatus.ACTIVE, start_on=app.start_on,
+                                             monthly_amount=amount, decision_no=app.decision_no)
+        EnrolmentStatusChange.objects.create(enrolment=enrolment, to_status=EnrolmentStatus.ACTIVE, on=app.start_on,
+                                             reason=_("Application approved"), decision_no=app.decision_no, by=actor)
+        audit.record_change(actor=actor, instance=enrolment, before={})
+        app.enrolment = enrolment
+    else:
+        if role == proc.TOWNSHIP_OFFICER:
+            raise PermissionDenied(_("Only the county may refuse an application."))
+        if not (reason or "").strip():
+            raise RuleViolation(_("A refusal must give its reasons in writing."), field="reason")
+        app.status, app.reason = ApplicationStatus.REJECTED, reason.strip()
+        app.decision_no = (decision_no or "").strip()[:50] or f"{app.household.county.code}-{on.year}-{app.pk:06d}"
+    try:
+        with transaction.atomic():
+            return _finish(actor=actor, app=app, before=before, action=proc.DECIDE, on=on, from_status=old,
+                           fields=["status", "decided_on", "decided_by", "decided_by_township", "approved_category",
+                                   "monthly_amount", "start_on", "decision_no", "reason", "enrolment"])
+    except IntegrityError as error:  # the enrolment link is unique: a concurrent second decision
+        raise RuleViolation(_("The application has already been decided.")) from error
+
+
+@transaction.atomic
+def notice_deliver(*, actor, application: Application, delivered_on: date, note: str = "",
+                   today: date | None = None, expected_version: int | None = None) -> Application:
+    _require_role(actor, proc.DELIVER)
+    app = _lock(application, expected_version)
+    _check_step(proc.DELIVER, app)
+    if delivered_on > _today(today):
+        raise RuleViolation(_("The date cannot be in the future."), field="delivered_on")
+    if delivered_on < app.decided_on:
+        raise RuleViolation(_("The notice cannot be delivered before the decision."), field="delivered_on")
+    before, old = audit.snapshot(app), app.status
+    app.delivered_on, app.delivered_by, app.delivery_note = delivered_on, actor, note[:200]
+    return _finish(actor=actor, app=app, before=before, action=proc.DELIVER, on=delivered_on, from_status=old,
+                   fields=["delivered_on", "delivered_by", "delivery_note"])
