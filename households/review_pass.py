@@ -23,7 +23,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from households import rules
-from households.models import Household, ReviewReason, ReviewRun, ReviewStatus, ReviewTask, RunStatus
+from households.models import (
+    Household,
+    ReviewReason,
+    ReviewRun,
+    ReviewStatus,
+    ReviewTask,
+    RunStatus,
+)
 from jiuzhu import audit
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters
 from jiuzhu.policy import Policy

@@ -10,11 +10,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from households.models.dossier import Category, Enrolment, Household, HouseholdChildQuerySet, Verification
+from households.models.dossier import (
+    Category,
+    Enrolment,
+    Household,
+    HouseholdChildQuerySet,
+    Verification,
+)
 
 __all__ = [
-    "ChangeKind", "ChangeReport", "ReviewReason", "ReviewStatus", "OPEN_REVIEW_STATUSES", "ReviewTask",
-    "ReviewOutcome", "OUTCOMES_NEEDING_CONFIRMATION", "RecordDecision", "ReviewRecord", "RunStatus", "ReviewRun",
+    "OPEN_REVIEW_STATUSES",
+    "OUTCOMES_NEEDING_CONFIRMATION",
+    "ChangeKind",
+    "ChangeReport",
+    "RecordDecision",
+    "ReviewOutcome",
+    "ReviewReason",
+    "ReviewRecord",
+    "ReviewRun",
+    "ReviewStatus",
+    "ReviewTask",
+    "RunStatus",
 ]
 
 
@@ -44,7 +60,7 @@ class ChangeReport(models.Model):
     objects = HouseholdChildQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-date", "-id"]
+        ordering = ["-date", "-id"]  # noqa: RUF012 - Django Meta
         verbose_name = _("change report")
         verbose_name_plural = _("change reports")
 
@@ -98,15 +114,17 @@ class ReviewTask(models.Model):
     objects = HouseholdChildQuerySet.as_manager()
 
     class Meta:
-        ordering = ["due_on", "id"]
+        ordering = ["due_on", "id"]  # noqa: RUF012 - Django Meta
         verbose_name = _("review task")
         verbose_name_plural = _("review tasks")
-        constraints = [
+        constraints = [  # noqa: RUF012 - Django Meta
             models.UniqueConstraint(fields=["household", "reason"], condition=Q(status__in=["open", "recorded"]),
                                     name="review_one_open_per_reason"),
         ]
-        indexes = [models.Index(fields=["assigned_to", "status", "due_on"], name="review_assignee_idx"),
-                   models.Index(fields=["status", "due_on"], name="review_status_due_idx")]
+        indexes = [  # noqa: RUF012 - Django Meta
+            models.Index(fields=["assigned_to", "status", "due_on"], name="review_assignee_idx"),
+            models.Index(fields=["status", "due_on"], name="review_status_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.get_reason_display()}"
@@ -154,7 +172,7 @@ class ReviewRecord(models.Model):
     exit_reason = models.CharField(_("exit reason"), max_length=300, blank=True)
     proposed_category = models.CharField(_("proposed category"), max_length=16, choices=Category.choices, blank=True)
     proposed_amount = models.DecimalField(_("proposed monthly amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
-                                          validators=[MinValueValidator(Decimal("0"))])
+                                          validators=[MinValueValidator(Decimal(0))])
     gradual_exit_until = models.DateField(_("gradual exit until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
@@ -167,10 +185,10 @@ class ReviewRecord(models.Model):
     objects = HouseholdChildQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-recorded_at", "-id"]
+        ordering = ["-recorded_at", "-id"]  # noqa: RUF012 - Django Meta
         verbose_name = _("review record")
         verbose_name_plural = _("review records")
-        indexes = [models.Index(fields=["decision"], name="review_record_decision_idx")]
+        indexes = [models.Index(fields=["decision"], name="review_record_decision_idx")]  # noqa: RUF012 - Django Meta
 
 
 class RunStatus(models.TextChoices):
@@ -190,7 +208,7 @@ class ReviewRun(models.Model):
     errors = models.TextField(_("errors"), blank=True)
 
     class Meta:
-        ordering = ["-started_at", "-id"]
+        ordering = ["-started_at", "-id"]  # noqa: RUF012 - Django Meta
         verbose_name = _("review run")
         verbose_name_plural = _("review runs")
 

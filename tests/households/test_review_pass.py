@@ -215,7 +215,7 @@ def test_the_run_log_records_counts_per_reason(edges):
                                    datetime.date(2028, 2, 29), datetime.date(2026, 11, 29)])
 @pytest.mark.parametrize("months", [1, 6, 12])
 def test_verification_valid_from_is_the_exact_edge_of_verification_expired(today, months):
-    policy = Policy.with_defaults(year=2026, dibao_standard=Decimal("1200"), verification_valid_months=months)
+    policy = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200), verification_valid_months=months)
     edge = rules.verification_valid_from(today=today, policy=policy)
     for offset in range(-40, 40):
         day = edge + datetime.timedelta(days=offset)
