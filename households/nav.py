@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from households.review_selectors import nav_items as review_nav_items  # review
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES
 from jiuzhu.navigation import NavItem
 
@@ -9,4 +10,4 @@ from jiuzhu.navigation import NavItem
 def items(user) -> list[NavItem]:
     if user.role not in CIVIL_AFFAIRS_ROLES and not user.is_superuser:
         return []
-    return [NavItem(_("Households"), "households:list", order=10)]
+    return [NavItem(_("Households"), "households:list", order=10), *review_nav_items(user)]

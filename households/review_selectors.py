@@ -81,3 +81,17 @@ def open_counts(*, user, today: date) -> dict[str, int]:
         counts["confirm"] = review_records(user=user).filter(decision=RecordDecision.PENDING).count()
     return counts
 
+
+
+def nav_items(user) -> list:
+    """The review entry of the menu, with the user's open task count (one COUNT query)."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from jiuzhu.models import CIVIL_AFFAIRS_ROLES
+    from jiuzhu.navigation import NavItem
+
+    if not (user.is_superuser or user.role in CIVIL_AFFAIRS_ROLES):
+        return []
+    count = open_review_tasks(user=user, today=timezone.localdate()).count()
+    return [NavItem(_("Reviews"), "households:review_task_list", count=count or None, order=20)]

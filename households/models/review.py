@@ -215,6 +215,11 @@ class ReviewRun(models.Model):
     def __str__(self) -> str:
         return f"{self.run_on} {self.get_status_display()}"
 
+    def count_items(self) -> list[tuple[str, int]]:
+        """The counts with their labels, for the run log page."""
+        labels = {"due": _("Due or overdue"), "escalated": _("Escalated"), **dict(ReviewReason.choices)}
+        return [(str(labels.get(name, name)), count) for name, count in (self.counts or {}).items()]
+
     @property
     def total(self) -> int:
         """New tasks created (escalations are not new tasks)."""
