@@ -190,3 +190,22 @@ def test_the_celery_task_runs_the_pass(world):
 
     result = run_review.delay("2026-11-30").get()
     assert result["status"] == "succeeded" and ReviewRun.objects.filter(run_on="2026-11-30").exists()
+
+
+def test_the_review_demo_is_deterministic_and_idempotent(make):
+    import io
+    import random
+
+    from households import demo, review_demo
+
+    make.policy_row("330400", 2026, "1200.00")
+    users = {name: make.user(role, code, username=name) for name, role, code in [
+        ("demo-caseworker", "caseworker", "330402007"), ("demo-admin", "admin", None)]}
+    users.update({name: users["demo-admin"] for name in ("demo-caseworker2", "demo-township", "demo-county")})
+    out = io.StringIO()
+    demo.seed(rng=random.Random(1), users=users, stdout=out)
+    review_demo.seed(rng=random.Random(1), users=users, stdout=out)
+    tasks, reports = ReviewTask.objects.count(), ChangeReport.objects.count()
+    assert tasks > 0 and reports == 4 and ReviewRun.objects.count() == 1
+    review_demo.seed(rng=random.Random(1), users=users, stdout=out)
+    assert (ReviewTask.objects.count(), ChangeReport.objects.count(), ReviewRun.objects.count()) == (tasks, reports, 1)
