@@ -33,9 +33,9 @@ class ReviewRecordSerializer(serializers.ModelSerializer):
     proposed_category = serializers.CharField(read_only=True)  # a category code (see /api/ enums of enrolments)
     class Meta:
         model = ReviewRecord
-        fields = ["id", "visited_on", "verification", "outcome", "enrolment", "exit_reason", "proposed_category",
+        fields = ("id", "visited_on", "verification", "outcome", "enrolment", "exit_reason", "proposed_category",
                   "proposed_amount", "gradual_exit_until", "note", "recorded_by", "recorded_at", "decision",
-                  "decided_by", "decided_on", "decision_note"]
+                  "decided_by", "decided_on", "decision_note")
         read_only_fields = fields
 
 
@@ -46,9 +46,9 @@ class ReviewTaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewTask
-        fields = ["id", "household", "dossier_no", "reason", "created_on", "due_on", "assigned_to", "status",
+        fields = ("id", "household", "dossier_no", "reason", "created_on", "due_on", "assigned_to", "status",
                   "escalated_on", "verification", "per_capita_income", "line", "suggested_category",
-                  "income_rose_from_work", "gradual_exit_until", "change_report", "version"]
+                  "income_rose_from_work", "gradual_exit_until", "change_report", "version")
         read_only_fields = fields
 
 
@@ -72,8 +72,8 @@ class DecisionInputSerializer(serializers.Serializer):
 
 class ReviewTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewTaskSerializer
-    filterset_fields = ["reason", "status", "assigned_to", "household"]
-    ordering_fields = ["due_on", "created_on"]
+    filterset_fields = ("reason", "status", "assigned_to", "household")
+    ordering_fields = ("due_on", "created_on")
     read_roles = READ_ROLES
     record_roles = tuple(services.RECORD_ROLES)
     decide_roles = tuple(services.CONFIRM_ROLES)
@@ -109,7 +109,7 @@ class ReviewTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
 class ReviewRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewRun
-        fields = ["id", "run_on", "started_at", "finished_at", "status", "counts", "errors"]
+        fields = ("id", "run_on", "started_at", "finished_at", "status", "counts", "errors")
         read_only_fields = fields
 
 
@@ -128,8 +128,8 @@ class ChangeReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChangeReport
-        fields = ["id", "household", "dossier_no", "kind", "date", "source", "description", "reported_by", "created_at"]
-        read_only_fields = ["reported_by", "created_at"]
+        fields = ("id", "household", "dossier_no", "kind", "date", "source", "description", "reported_by", "created_at")
+        read_only_fields = ("reported_by", "created_at")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -142,7 +142,7 @@ class ChangeReportSerializer(serializers.ModelSerializer):
 class ChangeReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                           viewsets.GenericViewSet):
     serializer_class = ChangeReportSerializer
-    filterset_fields = ["household", "kind"]
+    filterset_fields = ("household", "kind")
     read_roles = READ_ROLES
     write_roles = tuple(services.REPORT_ROLES)
 

@@ -101,7 +101,8 @@ def test_the_review_task_runs_in_a_real_worker_and_writes_the_run_log(tmp_path, 
         _run(["manage.py", "shell", "-c", send], env)
         deadline = time.monotonic() + 45
         rows = []
-        while time.monotonic() < deadline and not rows:
+        # The run row is written when the pass starts; wait for it to finish.
+        while time.monotonic() < deadline and not (rows and rows[0][0] != "running"):
             if worker.poll() is not None:
                 break
             time.sleep(0.5)
