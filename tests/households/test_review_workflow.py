@@ -209,3 +209,15 @@ def test_the_review_demo_is_deterministic_and_idempotent(make):
     assert tasks > 0 and reports == 4 and ReviewRun.objects.count() == 1
     review_demo.seed(rng=random.Random(1), users=users, stdout=out)
     assert (ReviewTask.objects.count(), ChangeReport.objects.count(), ReviewRun.objects.count()) == (tasks, reports, 1)
+
+
+def test_the_task_page_shows_the_form_to_the_caseworker_and_the_queue_shows_the_proposal(world, login):
+    client = login(world["caseworker"])
+    page = client.get(reverse("households:review_task_detail", args=[world["task"].pk]))
+    assert page.status_code == 200 and page.context["form"] is not None
+    assert "2027-04-30" in page.content.decode()  # the gradual-exit period's last day
+    review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY, outcome="exit",
+                                  enrolment=world["dibao"], exit_reason="收入超过标准", today=TODAY)
+    assert client.get(reverse("households:review_task_detail", args=[world["task"].pk])).context["form"] is None
+    queue = login(world["officer"]).get(reverse("households:review_confirm_queue")).content.decode()
+    assert world["household"].dossier_no in queue and "收入超过标准" in queue
