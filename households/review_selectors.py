@@ -73,19 +73,9 @@ def review_runs(*, user) -> QuerySet[ReviewRun]:
     return ReviewRun.objects.order_by("-started_at", "-id")
 
 
-def open_counts(*, user, today: date) -> dict[str, int]:
-    """Counts for the navigation: open tasks, and for officers the decisions waiting."""
-    tasks = open_review_tasks(user=user, today=today)
-    counts = {"tasks": tasks.count()}
-    if user.is_superuser or user.role in {Role.TOWNSHIP_OFFICER, Role.ADMIN}:
-        counts["confirm"] = review_records(user=user).filter(decision=RecordDecision.PENDING).count()
-    return counts
-
-
-
 def nav_items(user) -> list:
-    """The review entry of the menu, with the user's open task count (one COUNT query)."""
-    from django.utils import timezone
+    """The review entry of the menu. No count here: the menu is on every page, and other
+    pages' fixed query counts must not grow (the caseworker's task list shows the counts)."""
     from django.utils.translation import gettext as _
 
     from jiuzhu.models import CIVIL_AFFAIRS_ROLES
@@ -93,5 +83,4 @@ def nav_items(user) -> list:
 
     if not (user.is_superuser or user.role in CIVIL_AFFAIRS_ROLES):
         return []
-    count = open_review_tasks(user=user, today=timezone.localdate()).count()
-    return [NavItem(_("Reviews"), "households:review_task_list", count=count or None, order=20)]
+    return [NavItem(_("Reviews"), "households:review_task_list", order=20)]
