@@ -177,7 +177,9 @@ def test_open_tasks_overdue_by_the_escalation_days_are_escalated(make):
     assert run.counts["escalated"] == 1
 
 
-def test_a_crash_in_a_step_leaves_that_step_unwritten_and_a_rerun_completes(edges, monkeypatch):
+def test_a_crash_in_a_step_leaves_that_step_unwritten_and_a_rerun_completes(edges, monkeypatch, make):
+    due = make.household(status="active", next_review_on=TODAY)
+    verification(due, per_capita="5000.00")
     real_log = review_pass._log_step
 
     def failing_log(run, name, count):
@@ -190,7 +192,9 @@ def test_a_crash_in_a_step_leaves_that_step_unwritten_and_a_rerun_completes(edge
         review_pass.run_review(run_on=TODAY)
     failed = ReviewRun.objects.get()
     assert failed.status == RunStatus.FAILED and "disk full" in failed.errors
-    # The exit step's INSERT ran, but its transaction rolled back: none of its rows exist.
+    # The first step (due reviews) committed whole; the exit step's INSERT ran, but its
+    # transaction rolled back: none of its rows exist.
+    assert list(ReviewTask.objects.filter(reason__in=["due", "overdue"]).values_list("household_id", flat=True)) == [due.pk]
     assert not ReviewTask.objects.filter(reason="exit_candidate").exists()
     assert not ReviewTask.objects.filter(reason="inclusion_candidate").exists()  # never reached
     assert not AuditEvent.objects.filter(summary__contains="exit_candidate").exists()
@@ -200,6 +204,7 @@ def test_a_crash_in_a_step_leaves_that_step_unwritten_and_a_rerun_completes(edge
     assert rerun.status == RunStatus.SUCCEEDED
     assert sql_flags() == python_flags(edges.values())
     assert rerun.counts["exit_candidate"] == 4
+    assert rerun.counts["due"] == 0 and ReviewTask.objects.filter(household=due).count() == 1
 
 
 def test_the_run_log_records_counts_per_reason(edges):
