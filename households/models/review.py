@@ -217,7 +217,7 @@ class ReviewRun(models.Model):
 
     def count_items(self) -> list[tuple[str, int]]:
         """The counts with their labels, for the run log page."""
-        labels = {"due": _("Due or overdue"), "escalated": _("Escalated"), **dict(ReviewReason.choices)}
+        labels = {**dict(ReviewReason.choices), "due": _("Due or overdue"), "escalated": _("Escalated")}
         return [(str(labels.get(name, name)), count) for name, count in (self.counts or {}).items()]
 
     @property
