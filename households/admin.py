@@ -30,3 +30,4 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_filter = ["category", "status"]
     list_select_related = ["household"]
     raw_id_fields = ["household", "member"]
+from households import review_admin  # noqa: F401 - review models' admin

@@ -1,10 +1,10 @@
-from households import api
+from households import api, procedure_api, review_api
 
 
 def register(router) -> None:
     router.register("households", api.HouseholdViewSet, basename="household")
-    from households.procedure_api import ApplicationViewSet  # the application procedure
-    router.register("applications", ApplicationViewSet, basename="application")
+    router.register("applications", procedure_api.ApplicationViewSet, basename="application")
+    review_api.register(router)  # reviews, review-runs, change-reports
 
 
 urlpatterns: list = []

@@ -58,6 +58,7 @@ from .review import (
     inclusion_candidate,
     next_review_date,
     verification_expired,
+    verification_valid_from,
 )
 
 __all__ = [
@@ -113,5 +114,6 @@ __all__ = [
     "procedure_deadlines",
     "temporary_aid_cap",
     "verification_expired",
+    "verification_valid_from",
     "working_days_between",
 ]  # fmt: skip

@@ -24,6 +24,7 @@ __all__ = [
     "inclusion_candidate",
     "next_review_date",
     "verification_expired",
+    "verification_valid_from",
 ]
 
 
@@ -233,3 +234,19 @@ def verification_expired(*, verified_on: date | None, today: date, policy: Polic
     if verified_on is None:
         return True
     return today > add_months(verified_on, policy.verification_valid_months)
+
+
+def verification_valid_from(*, today: date, policy: Policy) -> date:
+    """The earliest verification date still valid on ``today``.
+
+    ``verification_expired`` is monotone in ``verified_on``, so "expired" is exactly
+    "verified before this date": the nightly pass compares one column with it instead of
+    doing month arithmetic in SQL.
+    """
+    candidate = add_months(today, -policy.verification_valid_months)
+    # Month-end clamping can make several dates map to one; step to the exact edge.
+    while not verification_expired(verified_on=candidate - timedelta(days=1), today=today, policy=policy):
+        candidate -= timedelta(days=1)
+    while verification_expired(verified_on=candidate, today=today, policy=policy):
+        candidate += timedelta(days=1)
+    return candidate

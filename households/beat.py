@@ -1,0 +1,12 @@
+"""Periodic tasks of the households app (collected by jiuzhu/celery.py)."""
+
+from celery.schedules import crontab
+
+SCHEDULE = {
+    "households-nightly-review": {
+        "task": "households.run_review",
+        # After midnight, when the day's verifications and change reports are in.
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
+}

@@ -1,0 +1,26 @@
+"""Builders shared by the review tests: verifications and enrolments with given figures."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from households.models import Enrolment, Verification
+from jiuzhu.models import User
+
+TODAY = datetime.date(2026, 11, 29)
+
+
+def verification(household, *, per_capita: str, verified_on: datetime.date = datetime.date(2026, 10, 1),
+                 from_work: bool = False, members: int = 1) -> Verification:
+    total = Decimal(per_capita) * members
+    actor = User.objects.filter(is_superuser=True).first()
+    return Verification.objects.create(
+        household=household, verified_on=verified_on, source="township", members_counted=members,
+        income_wages=total, total_income=total, per_capita_income=Decimal(per_capita),
+        income_from_new_work=from_work, recorded_by=actor)
+
+
+def enrol(household, category: str, *, status: str = "active", amount: str = "300.00") -> Enrolment:
+    return Enrolment.objects.create(household=household, category=category, status=status,
+                                    start_on=datetime.date(2025, 1, 1), monthly_amount=Decimal(amount))

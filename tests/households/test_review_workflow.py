@@ -1,0 +1,223 @@
+"""The review workflow: change reports, recording a review, the township officer's decision."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from households import review_pass, review_services
+from households.models import (
+    ChangeReport,
+    Enrolment,
+    EnrolmentStatusChange,
+    RecordDecision,
+    ReviewRecord,
+    ReviewRun,
+    ReviewStatus,
+    ReviewTask,
+)
+from jiuzhu.errors import RuleViolation
+from tests.households.review_support import TODAY, enrol, verification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(make):
+    make.policy_row("330400", 2026, "1200.00")
+    caseworker = make.user("caseworker", "330402007")
+    officer = make.user("township_officer", "330402007")
+    stranger = make.user("caseworker", "330411002")
+    stranger_officer = make.user("township_officer", "330411002")
+    household = make.household("330402007", members=2, status="active")
+    household.caseworkers.add(caseworker)
+    dibao = enrol(household, "dibao", amount="500.00")
+    verification(household, per_capita="1500.00", from_work=True, verified_on=datetime.date(2026, 11, 1))
+    review_pass.run_review(run_on=TODAY)
+    task = ReviewTask.objects.get(household=household, reason="exit_candidate")
+    return {"caseworker": caseworker, "officer": officer, "stranger": stranger, "stranger_officer": stranger_officer,
+            "household": household, "dibao": dibao, "task": task}
+
+
+def test_the_pass_assigns_the_exit_task_to_the_households_caseworker(world):
+    assert world["task"].assigned_to == world["caseworker"]
+    assert world["task"].gradual_exit_until == datetime.date(2027, 4, 30)
+
+
+def test_a_change_report_puts_the_household_on_the_review_list_exactly_once(world):
+    for _ in range(2):
+        review_services.change_report_create(actor=world["caseworker"], household=world["household"], kind="job",
+                                             date=TODAY, source="本人", description="找到工作", today=TODAY)
+    assert ChangeReport.objects.filter(household=world["household"]).count() == 2
+    assert ReviewTask.objects.filter(household=world["household"], reason="change_report").count() == 1
+
+
+def test_the_change_report_form_saves_and_another_areas_household_is_refused(world, login, make):
+    client = login(world["caseworker"])
+    url = reverse("households:change_report_create")
+    assert client.get(url + f"?household={world['household'].pk}").status_code == 200
+    response = client.post(url, {"dossier_no": world["household"].dossier_no, "kind": "illness",
+                                 "date": "2026-11-20", "source": "邻居", "description": "住院"})
+    assert response.status_code == 302
+    assert ReviewTask.objects.filter(household=world["household"], reason="change_report", status="open").count() == 1
+    other = make.household("330411002")
+    response = client.post(url, {"dossier_no": other.dossier_no, "kind": "illness", "date": "2026-11-20",
+                                 "source": "邻居", "description": "住院"})
+    assert response.status_code == 200 and response.context["form"].errors["dossier_no"]
+    assert not ChangeReport.objects.filter(household=other).exists()
+
+
+def test_an_exit_recorded_by_the_caseworker_and_confirmed_by_the_officer_changes_the_enrolment(world, login):
+    task = world["task"]
+    client = login(world["caseworker"])
+    response = client.post(reverse("households:review_task_detail", args=[task.pk]), {
+        "visited_on": "2026-11-28", "outcome": "exit", "enrolment": world["dibao"].pk,
+        "exit_reason": "收入超过标准", "version": task.version})
+    assert response.status_code == 302
+    record = ReviewRecord.objects.get(task=task)
+    assert record.decision == RecordDecision.PENDING and record.gradual_exit_until == datetime.date(2027, 4, 30)
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.RECORDED
+    # The caseworker cannot confirm their own proposal.
+    assert client.post(reverse("households:review_decide", args=[record.pk]), {"confirm": "1"}).status_code == 403
+
+    officer = login(world["officer"])
+    assert officer.get(reverse("households:review_confirm_queue")).status_code == 200
+    response = officer.post(reverse("households:review_decide", args=[record.pk]), {"confirm": "1", "decision_note": "同意"})
+    assert response.status_code == 302
+    world["dibao"].refresh_from_db()
+    assert world["dibao"].status == "gradual_exit" and world["dibao"].end_on == datetime.date(2027, 4, 30)
+    change = EnrolmentStatusChange.objects.get(enrolment=world["dibao"])
+    assert (change.from_status, change.to_status, change.by) == ("active", "gradual_exit", world["officer"])
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.CONFIRMED
+    world["household"].refresh_from_db()
+    assert world["household"].next_review_on is not None and world["household"].last_visit_on == datetime.date(2026, 11, 28)
+
+
+def test_a_review_sent_back_reopens_the_task(world):
+    record = review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY,
+                                           outcome="exit", enrolment=world["dibao"], exit_reason="收入高", today=TODAY)
+    with pytest.raises(RuleViolation):
+        review_services.review_decide(actor=world["officer"], record=record, confirm=False, note="", today=TODAY)
+    review_services.review_decide(actor=world["officer"], record=record, confirm=False, note="请补充核对", today=TODAY)
+    world["task"].refresh_from_db()
+    assert world["task"].status == ReviewStatus.OPEN
+    world["dibao"].refresh_from_db()
+    assert world["dibao"].status == "active" and not EnrolmentStatusChange.objects.exists()
+
+
+def test_keep_finishes_the_task_without_confirmation_and_dates_the_next_review(world):
+    review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY, outcome="keep",
+                                  today=TODAY)
+    world["task"].refresh_from_db()
+    assert world["task"].status == ReviewStatus.CLOSED
+    world["household"].refresh_from_db()
+    assert world["household"].next_review_on == datetime.date(2027, 11, 29)  # stable income: 12 months
+
+
+def test_adjusting_the_amount_and_enrolling_in_another_category_write_the_chain(world, make):
+    record = review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY,
+                                           outcome="adjust_amount", enrolment=world["dibao"],
+                                           proposed_amount=Decimal("320.00"), today=TODAY)
+    review_services.review_decide(actor=world["officer"], record=record, confirm=True, today=TODAY)
+    world["dibao"].refresh_from_db()
+    assert world["dibao"].monthly_amount == Decimal("320.00")
+    assert "320.00" in EnrolmentStatusChange.objects.get(enrolment=world["dibao"]).reason
+
+    other = make.household("330402007", status="active")
+    task = review_services.change_report_create(actor=world["caseworker"], household=other, kind="income",
+                                                date=TODAY, source="核对", description="收入下降", today=TODAY)
+    task = ReviewTask.objects.get(household=other)
+    record = review_services.review_record(actor=world["caseworker"], task=task, visited_on=TODAY,
+                                           outcome="enrol_other", proposed_category="low_income",
+                                           proposed_amount=Decimal("100.00"), today=TODAY)
+    review_services.review_decide(actor=world["officer"], record=record, confirm=True, today=TODAY)
+    new = Enrolment.objects.get(household=other)
+    assert (new.category, new.status, new.start_on) == ("low_income", "active", TODAY)
+    assert EnrolmentStatusChange.objects.get(enrolment=new).to_status == "active"
+
+
+def test_an_exit_without_a_reason_is_refused_next_to_the_field_and_nothing_is_saved(world, login):
+    client = login(world["caseworker"])
+    response = client.post(reverse("households:review_task_detail", args=[world["task"].pk]), {
+        "visited_on": "2026-11-28", "outcome": "exit", "enrolment": world["dibao"].pk, "exit_reason": "",
+        "version": world["task"].version})
+    assert response.status_code == 200
+    assert response.context["form"].errors["exit_reason"]
+    assert not ReviewRecord.objects.exists()
+
+
+def test_a_stale_form_is_refused(world):
+    with pytest.raises(RuleViolation):
+        review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY, outcome="keep",
+                                      expected_version=world["task"].version + 5, today=TODAY)
+    assert not ReviewRecord.objects.exists()
+
+
+def test_another_areas_users_get_404_on_every_review_page(world, login, make):
+    record = review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY,
+                                           outcome="exit", enrolment=world["dibao"], exit_reason="收入高", today=TODAY)
+    client = login(world["stranger"])
+    assert client.get(reverse("households:review_task_detail", args=[world["task"].pk])).status_code == 404
+    assert world["task"].household.dossier_no not in client.get(reverse("households:review_task_list")).content.decode()
+    assert world["task"].household.dossier_no not in client.get(reverse("households:change_report_list")).content.decode()
+    officer = login(world["stranger_officer"])
+    assert officer.post(reverse("households:review_decide", args=[record.pk]), {"confirm": "1"}).status_code == 404
+    assert world["household"].dossier_no not in officer.get(reverse("households:review_confirm_queue")).content.decode()
+
+
+def test_caseworkers_may_not_open_the_confirmation_queue_or_the_run_log(world, login):
+    client = login(world["caseworker"])
+    assert client.get(reverse("households:review_confirm_queue")).status_code == 403
+    assert client.get(reverse("households:review_run_list")).status_code == 403
+    assert login(world["officer"]).get(reverse("households:review_run_list")).status_code == 200
+
+
+def test_the_run_review_command_runs_the_pass_for_a_date(world, capsys):
+    call_command("run_review", "--date", "2026-11-30")
+    run = ReviewRun.objects.latest("started_at")
+    assert run.run_on == datetime.date(2026, 11, 30) and run.status == "succeeded"
+    assert "succeeded" in capsys.readouterr().out
+
+
+def test_the_celery_task_runs_the_pass(world):
+    from households.tasks import run_review
+
+    result = run_review.delay("2026-11-30").get()
+    assert result["status"] == "succeeded" and ReviewRun.objects.filter(run_on="2026-11-30").exists()
+
+
+def test_the_review_demo_is_deterministic_and_idempotent(make):
+    import io
+    import random
+
+    from households import demo, review_demo
+
+    make.policy_row("330400", 2026, "1200.00")
+    users = {name: make.user(role, code, username=name) for name, role, code in [
+        ("demo-caseworker", "caseworker", "330402007"), ("demo-admin", "admin", None)]}
+    users.update({name: users["demo-admin"] for name in ("demo-caseworker2", "demo-township", "demo-county")})
+    out = io.StringIO()
+    demo.seed(rng=random.Random(1), users=users, stdout=out)
+    review_demo.seed(rng=random.Random(1), users=users, stdout=out)
+    tasks, reports = ReviewTask.objects.count(), ChangeReport.objects.count()
+    assert tasks > 0 and reports == 4 and ReviewRun.objects.count() == 1
+    review_demo.seed(rng=random.Random(1), users=users, stdout=out)
+    assert (ReviewTask.objects.count(), ChangeReport.objects.count(), ReviewRun.objects.count()) == (tasks, reports, 1)
+
+
+def test_the_task_page_shows_the_form_to_the_caseworker_and_the_queue_shows_the_proposal(world, login):
+    client = login(world["caseworker"])
+    page = client.get(reverse("households:review_task_detail", args=[world["task"].pk]))
+    assert page.status_code == 200 and page.context["form"] is not None
+    assert "2027-04-30" in page.content.decode()  # the gradual-exit period's last day
+    review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY, outcome="exit",
+                                  enrolment=world["dibao"], exit_reason="收入超过标准", today=TODAY)
+    assert client.get(reverse("households:review_task_detail", args=[world["task"].pk])).context["form"] is None
+    queue = login(world["officer"]).get(reverse("households:review_confirm_queue")).content.decode()
+    assert world["household"].dossier_no in queue and "收入超过标准" in queue
