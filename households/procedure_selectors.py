@@ -116,8 +116,8 @@ def applications_due(*, user, today: date) -> list[Application]:
 
 def overdue_application_steps(*, user, today: date) -> list[OverdueStep]:
     """Open applications in the user's scope whose current step is past its deadline,
-    most overdue first. Four queries: the user's grants, applications, working-day overrides,
-    policy rows.
+    most overdue first. Three queries (with the user's grants known): applications,
+    working-day overrides, policy rows.
     For dashboards and task lists."""
     return [OverdueStep(application=a, step=a.due.step, due=a.due.due, days_left=a.days_left)
             for a in applications_due(user=user, today=today) if a.overdue]

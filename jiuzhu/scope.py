@@ -50,8 +50,7 @@ def scoped(queryset: QuerySet, user, *, township: str | None = "township", count
            granted_field: str = "pk") -> QuerySet:
     """Filter ``queryset`` to the user's area, plus the rows granted to them explicitly.
 
-    ``granted`` is a values-list queryset of granted keys; it is evaluated here (one
-    small query), which is why callers build the scoped queryset once per request.
+    ``granted`` is a list (or values-list queryset) of granted keys.
     """
     condition = area_q(user, township=township, county=county, roles=roles)
     if not condition:

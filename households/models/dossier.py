@@ -22,7 +22,7 @@ __all__ = [
     "Member", "MemberMove", "Category", "EnrolmentStatus", "Enrolment", "EnrolmentStatusChange",
     "VerificationSource", "Verification", "Housing", "HousingCondition", "Survey", "SurveyMemberCheck",
     "NeedDomain", "NeedLevel", "Priority", "Assessment", "AssessmentNeed", "DocumentKind", "Document",
-    "HouseholdChildQuerySet",
+    "HouseholdChildQuerySet", "granted_household_ids",
 ]
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0.00"),
@@ -41,13 +41,23 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", _("High")
 
 
+def granted_household_ids(user) -> list[int]:
+    """Households shared with the user by a guardian grant: one query per user object (a
+    request), remembered on it, since a page may scope several querysets."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_granted_household_ids", None)
+    if cached is None:
+        cached = list(HouseholdUserObjectPermission.objects.filter(
+            user_id=user.pk, permission__codename="view_household").values_list("content_object_id", flat=True))
+        user._granted_household_ids = cached
+    return cached
+
+
 class HouseholdQuerySet(models.QuerySet):
     def in_scope(self, user) -> HouseholdQuerySet:
         """Households in the user's area, plus those shared with them by a guardian grant."""
-        granted = HouseholdUserObjectPermission.objects.filter(
-            user_id=getattr(user, "pk", None), permission__codename="view_household"
-        ).values_list("content_object_id", flat=True)
-        return scoped(self, user, roles=CIVIL_AFFAIRS_ROLES, granted=granted)
+        return scoped(self, user, roles=CIVIL_AFFAIRS_ROLES, granted=granted_household_ids(user))
 
     def with_list_related(self) -> HouseholdQuerySet:
         return self.select_related("township", "county", "village", "head")
@@ -119,11 +129,8 @@ class HouseholdChildQuerySet(models.QuerySet):
     """Records that belong to a household share its scope and its guardian grants."""
 
     def in_scope(self, user) -> HouseholdChildQuerySet:
-        granted = HouseholdUserObjectPermission.objects.filter(
-            user_id=getattr(user, "pk", None), permission__codename="view_household"
-        ).values_list("content_object_id", flat=True)
         return scoped(self, user, township="household__township", county="household__county",
-                      roles=CIVIL_AFFAIRS_ROLES, granted=granted, granted_field="household_id")
+                      roles=CIVIL_AFFAIRS_ROLES, granted=granted_household_ids(user), granted_field="household_id")
 
 
 class Relation(models.TextChoices):

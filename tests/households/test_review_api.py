@@ -111,12 +111,13 @@ def _count(client, url: str) -> int:
 
 
 PAGES = {
-    # session, user, user's area, the paginator's COUNT, the page's one SELECT (relations
-    # joined), then the session save (SAVEPOINT, UPDATE, RELEASE) = 8
-    "households:review_task_list": ("caseworker", 8),
-    "households:change_report_list": ("caseworker", 8),
+    # session, user, user's area, the user's guardian grants, the paginator's COUNT, the
+    # page's one SELECT (relations joined), then the session save (SAVEPOINT, UPDATE,
+    # RELEASE) = 9
+    "households:review_task_list": ("caseworker", 9),
+    "households:change_report_list": ("caseworker", 9),
     # + the escalated tasks' SELECT
-    "households:review_confirm_queue": ("officer", 9),
+    "households:review_confirm_queue": ("officer", 10),
     "households:review_run_list": ("officer", 8),
 }
 
@@ -138,10 +139,10 @@ def test_review_list_pages_take_the_same_queries_for_1_and_20_rows(world, login,
 
 
 ENDPOINTS = {
-    # session, user, user's area, COUNT for pagination, the one SELECT (relations joined),
-    # the session save (SAVEPOINT, UPDATE, RELEASE) = 8
-    "/api/reviews/": ("caseworker", 8),
-    "/api/change-reports/": ("caseworker", 8),
+    # session, user, user's area, the user's guardian grants, COUNT for pagination, the one
+    # SELECT (relations joined), the session save (SAVEPOINT, UPDATE, RELEASE) = 9
+    "/api/reviews/": ("caseworker", 9),
+    "/api/change-reports/": ("caseworker", 9),
     "/api/review-runs/": ("officer", 7),  # the run log is not area-scoped: no area query
 }
 
@@ -163,7 +164,8 @@ def test_open_review_tasks_is_one_query_whatever_the_number_of_tasks(world, make
     _more_rows(world, make, 20)
     ReviewTask.objects.filter(reason="change_report").update(status="open")
     ReviewRecord.objects.all().delete()
-    with django_assert_num_queries(1):  # tasks joined with household, head, township, caseworker, verification
+    # the user's guardian grants; tasks joined with household, head, township, caseworker, verification
+    with django_assert_num_queries(2):
         tasks = list(review_selectors.open_review_tasks(user=world["caseworker"], today=TODAY))
         names = [(t.household.dossier_no, t.household.head, t.assigned_to.username, t.is_overdue) for t in tasks]
     assert len(names) == 21
