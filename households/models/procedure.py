@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models.dossier import Category, Household, HouseholdChildQuerySet
 
-__all__ = ["ApplicationStatus", "Application"]
+__all__ = ["Application", "ApplicationStatus"]
 
 
 class ApplicationStatus(models.TextChoices):
