@@ -126,6 +126,11 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.dossier_no
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("households:detail", args=[self.pk])
+
     def save(self, *args, **kwargs) -> None:
         if self.township_id and not self.county_id:
             self.county_id = self.township.county_id
