@@ -50,6 +50,7 @@ class HouseholdFilterForm(forms.Form):
         self.fields["township"].queryset = townships
         self.fields["caseworker"].queryset = (User.objects.filter(role=Role.CASEWORKER, area__in=townships, is_active=True)
                                               .order_by("username"))
+        self.fields["caseworker"].label_from_instance = lambda u: u.display_name
         assert set(COMPLETENESS_BANDS) <= {c for c, _label in self.fields["completeness"].choices}
 
 
@@ -206,6 +207,7 @@ class SurveyForm(forms.ModelForm):
             role__in=[Role.CASEWORKER, Role.TOWNSHIP_OFFICER], area_id=household.township_id, is_active=True
         ).order_by("username")
         self.fields["present"].initial = [user.pk]
+        self.fields["present"].label_from_instance = lambda u: u.display_name
         self.fields["housing"].choices = [c for c in self.fields["housing"].choices if c[0]]
         self.fields["housing_condition"].choices = [c for c in self.fields["housing_condition"].choices if c[0]]
         self.members = list(household.members.filter(active=True).order_by("id"))
