@@ -1,7 +1,16 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from households.models import Assessment, Document, Enrolment, Household, ImportJob, Member, Survey, Verification
+from households.models import (
+    Assessment,
+    Document,
+    Enrolment,
+    Household,
+    ImportJob,
+    Member,
+    Survey,
+    Verification,
+)
 
 
 @admin.register(Household)

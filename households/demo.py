@@ -94,12 +94,12 @@ def seed_records(*, rng, users: dict, today: datetime.date, stdout) -> None:
                                            surveys__isnull=True, assessments__isnull=True, documents__isnull=True)
                   .select_related("township", "county").order_by("dossier_no"))
     for household in households:
-        rng = random.Random(household.dossier_no)  # noqa: S311 - demo data, not security
+        rng = random.Random(household.dossier_no)
         staff = [u for u in users.values()
                  if u.area_id == household.township_id and u.role in (Role.CASEWORKER, Role.TOWNSHIP_OFFICER)]
         members = list(household.members.filter(active=True))
         if rng.random() < 0.75 and members:
-            income = sum((m.monthly_income for m in members), Decimal("0"))
+            income = sum((m.monthly_income for m in members), Decimal(0))
             verification = services.verification_record(
                 actor=actor, household=household, source="township",
                 verified_on=today - datetime.timedelta(days=rng.randrange(10, 420)),

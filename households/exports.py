@@ -13,7 +13,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.models import Health, Household, HouseholdStatus, LabourAbility, Member, Relation
+from households.models import (
+    Health,
+    Household,
+    HouseholdStatus,
+    LabourAbility,
+    Member,
+    Relation,
+)
 from jiuzhu import audit, crypto
 from jiuzhu.models import AuditAction, Role
 
@@ -71,7 +78,7 @@ def write_roster(households: QuerySet[Household], *, user, request=None):
     for row in roster_rows(households, full_ids=full):
         sheet.append(row)
         count += 1
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the FileResponse closes it after streaming
     workbook.save(handle)
     handle.seek(0)
     audit.record(actor=user, action=AuditAction.EXPORT, target_type="households.household", request=request,

@@ -28,7 +28,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rules, selectors
-from households.models import DossierSequence, Household, HouseholdStatus, LabourAbility, Health, Member, Relation
+from households.models import (
+    DossierSequence,
+    Health,
+    Household,
+    HouseholdStatus,
+    LabourAbility,
+    Member,
+    Relation,
+)
 from jiuzhu import audit, crypto
 from jiuzhu.i18n import render_reasons
 from jiuzhu.models import Area, AreaLevel, AuditAction
@@ -172,7 +180,7 @@ def validate(rows: list[Row], *, user, today: date | None = None,
                     raise InvalidOperation
             except InvalidOperation:
                 reasons.append(_("monthly income is not an amount"))
-                income = Decimal("0")
+                income = Decimal(0)
             if reasons:
                 errors.append((row.number, "；".join(reasons)))
                 continue

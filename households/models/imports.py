@@ -37,7 +37,7 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ("-created_at", "-id")
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
 

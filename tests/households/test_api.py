@@ -12,7 +12,15 @@ from guardian.shortcuts import assign_perm
 from rest_framework.test import APIClient
 
 from households import services
-from households.models import Document, Enrolment, EnrolmentStatusChange, Household, Member, Relation, Survey
+from households.models import (
+    Document,
+    Enrolment,
+    EnrolmentStatusChange,
+    Household,
+    Member,
+    Relation,
+    Survey,
+)
 from jiuzhu.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,14 @@ import io
 import pytest
 from django.core.management import call_command
 
-from households.models import Assessment, Document, Enrolment, Household, Survey, Verification
+from households.models import (
+    Assessment,
+    Document,
+    Enrolment,
+    Household,
+    Survey,
+    Verification,
+)
 
 pytestmark = pytest.mark.django_db
 
