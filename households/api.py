@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from households import selectors, services
 from households.models import (
@@ -114,6 +115,13 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         return attrs
 
 
+class MemberMoveSerializer(serializers.Serializer):
+    to_household = ScopedHouseholdField()
+    relation_to_head = serializers.ChoiceField(choices=Member._meta.get_field("relation_to_head").choices)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
 class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = MemberSerializer
@@ -137,6 +145,20 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
         serializer.instance = services.member_update(
             actor=self.request.user, member=member, expected_version=int(sent) if sent not in (None, "") else member.version,
             id_number=data.pop("id_number", None), **data)
+
+    @extend_schema(request=MemberMoveSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the person to another household of the same township; the old membership is kept."""
+        member = self.get_object()
+        _editable(request.user, member.household)
+        move = MemberMoveSerializer(data=request.data, context=self.get_serializer_context())
+        move.is_valid(raise_exception=True)
+        data = move.validated_data
+        moved = services.member_move(actor=request.user, member=member, to_household=_editable(request.user, data["to_household"]),
+                                     relation_to_head=data["relation_to_head"], reason=data.get("reason", ""),
+                                     expected_version=data.get("version", member.version))
+        return Response(MemberSerializer(moved, context=self.get_serializer_context()).data, status=201)
 
 
 class EnrolmentStatusChangeSerializer(serializers.ModelSerializer):

@@ -37,7 +37,7 @@ from households.models import (
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import Area, AreaLevel, PolicyParameters
+from jiuzhu.models import Area, AreaLevel, PolicyParameters, Role, User
 from jiuzhu.policy import Policy
 
 HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes")
@@ -328,8 +328,12 @@ def survey_record(*, actor, household: Household, visited_on: date, present: lis
         errors.setdefault("visited_on", []).append(_("Enter the visit date."))
     elif visited_on > today:
         errors.setdefault("visited_on", []).append(_("The visit date cannot be in the future."))
-    if len({getattr(u, "pk", u) for u in present}) < 2:
+    present_ids = {getattr(u, "pk", u) for u in present}
+    if len(present_ids) < 2:
         errors.setdefault("present", []).append(_("A home visit needs two caseworkers present."))
+    elif User.objects.filter(pk__in=present_ids, area_id=household.township_id,
+                             role__in=[Role.CASEWORKER, Role.TOWNSHIP_OFFICER]).count() != len(present_ids):
+        errors.setdefault("present", []).append(_("Those present must be caseworkers or officers of the household's township."))
     active = {m.pk: m for m in household.members.filter(active=True)}
     given = {int(c["member"]): c for c in checks}
     for pk, member in active.items():

@@ -31,7 +31,9 @@ def run_import_job(job: ImportJob) -> ImportJob:
     except Exception as error:  # noqa: BLE001 - the page must show a failure, not spin forever
         job.status, job.errors = ImportJobStatus.FAILED, [[0, str(error)[:300]]]
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "errors", "households_created", "members_created", "total_rows", "done_rows",
+    # The spreadsheet holds ID numbers in clear: it is not kept once the import has run.
+    job.file.delete(save=False)
+    job.save(update_fields=["file", "status", "errors", "households_created", "members_created", "total_rows", "done_rows",
                             "finished_at"])
     return job
 

@@ -15,7 +15,7 @@ from households.dossier_sections import sections_for
 from households.models import Document, Household, Member, NeedDomain
 from jiuzhu import audit
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import AuditEvent
+from jiuzhu.models import CIVIL_AFFAIRS_ROLES, AuditEvent
 
 PAGE_SIZE = 25
 
@@ -37,7 +37,14 @@ def _querystring_without_page(request: HttpRequest) -> str:
     return f"{encoded}&" if encoded else ""
 
 
+def require_civil_affairs(user) -> None:
+    """Finance users have no business with household files: refused outright (403)."""
+    if not (user.is_superuser or user.role in CIVIL_AFFAIRS_ROLES):
+        raise PermissionDenied
+
+
 def household_list(request):
+    require_civil_affairs(request.user)
     form = forms.HouseholdFilterForm(request.GET or None, user=request.user)
     queryset = selectors.household_list(user=request.user)
     if form.is_valid():

@@ -16,6 +16,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def roster_export(request):
     """The roster of the user's scope (narrowed by the list's filters), as XLSX."""
+    from households.views import require_civil_affairs
+
+    require_civil_affairs(request.user)
     queryset = selectors.household_list(user=request.user)
     form = forms.HouseholdFilterForm(request.GET or None, user=request.user)
     if form.is_valid():

@@ -245,3 +245,24 @@ def test_schema_lists_the_household_endpoints(make, worker):
     schema = api(worker).get("/api/schema/").content.decode()
     for endpoint in ENDPOINTS:
         assert f"/api/{endpoint}/" in schema
+
+
+def test_member_move_endpoint_keeps_history(make, worker):
+    source = make.household(members=2)
+    target = make.household(members=1)
+    child = source.members.get(relation_to_head="child")
+    response = api(worker).post(f"/api/members/{child.pk}/move/", {"to_household": target.pk, "relation_to_head": "child"},
+                                format="json")
+    assert response.status_code == 201, response.json()
+    child.refresh_from_db()
+    assert not child.active and response.json()["household"] == target.pk
+
+
+def test_survey_with_someone_from_another_township_present_is_refused(make, worker):
+    household = make.household(members=1)
+    stranger = make.user(Role.CASEWORKER, "330411002")
+    response = api(worker).post("/api/surveys/", {
+        "household": household.pk, "visited_on": "2026-11-20", "present": [worker.pk, stranger.pk], "housing": "own",
+        "housing_condition": "fair", "member_checks": [{"member": m.pk, "outcome": "confirmed"} for m in household.members.all()]},
+        format="json")
+    assert response.status_code == 400 and "present" in response.json()

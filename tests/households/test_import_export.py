@@ -173,9 +173,3 @@ def test_township_officer_export_has_full_ids(make, login, officer):
 
 def test_safe_text_escapes_formula_starts():
     assert [exports.safe_text(v) for v in ("=1", "+1", "-1", "@a", "ok", 5)] == ["'=1", "'+1", "'-1", "'@a", "ok", 5]
-
-
-def test_finance_user_exports_nothing(make, login):
-    make.household(members=2)
-    rows = list(_export(login(make.user(Role.COUNTY_FINANCE, "330402"))).iter_rows(values_only=True))
-    assert len(rows) == 1

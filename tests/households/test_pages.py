@@ -226,3 +226,52 @@ def test_create_household_then_member(make, login, worker):
     assert response.status_code == 302
     household = Household.objects.get(address="禾兴路8号")
     assert household.dossier_no.startswith("330402007-")
+
+
+@pytest.mark.parametrize("name", ["households:list", "households:export", "households:import"])
+def test_finance_users_are_refused_the_household_pages(make, login, name):
+    for role, area in [(Role.COUNTY_FINANCE, "330402"), (Role.CITY_FINANCE, "330400")]:
+        assert login(make.user(role, area)).get(reverse(name)).status_code == 403
+
+
+def test_verification_page_without_a_policy_row_explains_and_saves_nothing(make, login, worker):
+    household = make.household(members=1)
+    response = login(worker).post(reverse("households:verification_new", args=[household.pk]), {
+        "verified_on": "2026-11-20", "source": "township", **{f: "0" for f in (
+            "income_wages", "income_business", "income_property", "income_transfer", "income_support", "income_other",
+            "deposits", "securities", "real_estate_count", "vehicles", "registered_businesses", "expense_medical",
+            "expense_education")}})
+    assert response.status_code == 200
+    assert "低保" in " ".join(response.context["form"].non_field_errors())
+    assert not household.verifications.exists()
+
+
+def test_member_move_page_moves_and_keeps_history(make, login, worker):
+    source = make.household(members=2)
+    target = make.household(members=1)
+    child = source.members.get(relation_to_head=Relation.CHILD)
+    response = login(worker).post(reverse("households:member_move", args=[source.pk, child.pk]), {
+        "to_dossier_no": target.dossier_no, "relation_to_head": "child", "reason": "婚嫁", "version": child.version})
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert not child.active
+    html = login(worker).get(reverse("households:detail", args=[source.pk])).content.decode()
+    assert target.dossier_no in html
+
+
+def test_member_move_to_another_township_household_is_refused(make, login, worker):
+    source = make.household(members=2)
+    other = make.household("330402008", members=1)
+    child = source.members.get(relation_to_head=Relation.CHILD)
+    response = login(worker).post(reverse("households:member_move", args=[source.pk, child.pk]), {
+        "to_dossier_no": other.dossier_no, "relation_to_head": "child", "version": child.version})
+    assert response.status_code == 200 and response.context["form"].errors["to_dossier_no"]
+
+
+def test_stale_edit_message_is_chinese(make, login, worker):
+    household = make.household(members=1)
+    client = login(worker)
+    data = {"address": "甲", "phone": "", "risk_level": "low", "income_stable": "on", "notes": "", "version": household.version}
+    client.post(reverse("households:edit", args=[household.pk]), data)
+    response = client.post(reverse("households:edit", args=[household.pk]), {**data, "address": "乙"})
+    assert "其他人已保存" in response.content.decode()
