@@ -437,7 +437,7 @@ def dossier_facts(household: Household) -> tuple[rules.DossierFacts, str | None]
         verified=Max("verifications__verified_on"), visited=Max("surveys__visited_on"),
         assessed=Count("assessments", distinct=True))
     kinds = frozenset(f"doc_{k}" for k in Document.objects.filter(household=household)
-                      .values_list("kind", flat=True).distinct())
+                      .order_by().values_list("kind", flat=True).distinct())
     enrolled = list(Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT)
                     .order_by("-start_on").values_list("category", flat=True))
     plan = _plan_model()

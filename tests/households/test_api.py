@@ -6,8 +6,6 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 from rest_framework.test import APIClient
 
@@ -211,22 +209,21 @@ def test_document_upload_checks_content_and_download_is_scoped(make, worker):
     assert Document.objects.count() == 1
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context)
+# count + page, plus one query per nested list: enrolment history; survey present and checks; needs.
+LIST_QUERIES = {"households": 2, "members": 2, "enrolments": 3, "verifications": 2, "surveys": 4, "assessments": 3,
+                "documents": 2}
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_list_query_count_is_the_same_for_1_and_20_rows(make, worker, endpoint, django_assert_num_queries):
-    # count + page (+ one prefetch per nested list: history, present, member_checks, needs)
     client = api(worker)
     _one_of_each(make, worker)
-    n = _queries(client, f"/api/{endpoint}/")
+    with django_assert_num_queries(LIST_QUERIES[endpoint]):
+        client.get(f"/api/{endpoint}/")
     for _ in range(19):
         _one_of_each_more(make, worker)
-    with django_assert_num_queries(n):
-        client.get(f"/api/{endpoint}/")
+    with django_assert_num_queries(LIST_QUERIES[endpoint]):
+        assert client.get(f"/api/{endpoint}/").json()["count"] >= 20
 
 
 def _one_of_each_more(make, worker):
