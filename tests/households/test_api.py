@@ -263,3 +263,13 @@ def test_survey_with_someone_from_another_township_present_is_refused(make, work
         "housing_condition": "fair", "member_checks": [{"member": m.pk, "outcome": "confirmed"} for m in household.members.all()]},
         format="json")
     assert response.status_code == 400 and "present" in response.json()
+
+
+def test_wrong_check_digit_is_explained_in_chinese(make, worker):
+    household = make.household(members=0)
+    good = make.id_number()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    response = api(worker).post("/api/members/", {"household": household.pk, "name": "张三", "id_number": bad,
+                                                  "relation_to_head": "head"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert "校验码" in response.json()["id_number"][0]
