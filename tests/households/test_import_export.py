@@ -72,7 +72,9 @@ def test_real_run_is_all_or_nothing(make, officer, tmp_path):
 
 def test_import_then_reimport_creates_no_duplicates_and_is_audited(make, officer, tmp_path):
     path = _file(tmp_path, good_rows(make, households=3, size=2))
-    call_command("import_households", path, "--user", officer.username, stdout=io.StringIO())
+    first = io.StringIO()
+    call_command("import_households", path, "--user", officer.username, stdout=first)
+    assert "checked 6/6 rows" in first.getvalue()
     assert Household.objects.count() == 3 and Member.objects.count() == 6
     household = Household.objects.get(legacy_key="K0")
     assert household.head.relation_to_head == Relation.HEAD and household.member_count == 2
