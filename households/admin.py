@@ -1,7 +1,16 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from households.models import Enrolment, Household, Member
+from households.models import (
+    Assessment,
+    Document,
+    Enrolment,
+    Household,
+    ImportJob,
+    Member,
+    Survey,
+    Verification,
+)
 
 
 @admin.register(Household)
@@ -30,4 +39,47 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_filter = ["category", "status"]
     list_select_related = ["household"]
     raw_id_fields = ["household", "member"]
-from households import review_admin  # noqa: F401 - review models' admin
+
+
+@admin.register(Verification)
+class VerificationAdmin(admin.ModelAdmin):
+    list_display = ["household", "verified_on", "source", "per_capita_income", "classification"]
+    list_filter = ["source", "classification"]
+    list_select_related = ["household"]
+    raw_id_fields = ["household", "recorded_by"]
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["household", "visited_on", "housing", "housing_condition", "household_confirmed"]
+    list_select_related = ["household"]
+    raw_id_fields = ["household", "recorded_by"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["household", "assessed_on", "priority"]
+    list_filter = ["priority"]
+    list_select_related = ["household"]
+    raw_id_fields = ["household", "assessed_by"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Metadata only: the files are served by the dossier page's scoped download view."""
+
+    list_display = ["household", "kind", "content_type", "size", "uploaded_at"]
+    list_filter = ["kind", "content_type"]
+    list_select_related = ["household"]
+    raw_id_fields = ["household", "member", "survey", "uploaded_by"]
+    exclude = ["file"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "status", "total_rows", "households_created", "members_created", "created_by", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["created_by", "township"]
+
+
+from households import procedure_admin, review_admin  # noqa: E402,F401 - their models' admin

@@ -2,13 +2,90 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+import re
+from dataclasses import dataclass
 
-from households.models import Enrolment, Household, Member
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from households import rules
+from households.models import (
+    Application,
+    Assessment,
+    Document,
+    Enrolment,
+    EnrolmentStatus,
+    Household,
+    Member,
+    MemberMove,
+    Survey,
+    SurveyMemberCheck,
+    Verification,
+)
+from jiuzhu import crypto
+from jiuzhu.models import AreaLevel, Role
+
+WRITE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER})
+DOSSIER_NO = re.compile(r"^\d{6,12}-?\d{0,5}$")
+COMPLETENESS_BANDS = {"low": (0, 49), "mid": (50, 79), "high": (80, 99), "full": (100, 100)}
+REVIEW_DUE_DAYS = 30
+
+
+def can_edit(user, household: Household) -> bool:
+    """Caseworkers and township officers change files of their own township; everyone
+    else in scope (county, city, a guardian grant) reads."""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role in WRITE_ROLES and user.area_id is not None and user.area_id == household.township_id
+
+
+def editable_households(user) -> QuerySet[Household]:
+    if user.is_superuser or user.role == Role.ADMIN:
+        return Household.objects.all()
+    if user.role not in WRITE_ROLES or user.area is None or user.area.level != AreaLevel.TOWNSHIP:
+        return Household.objects.none()
+    return Household.objects.filter(township_id=user.area_id)
 
 
 def household_list(*, user) -> QuerySet[Household]:
     return Household.objects.in_scope(user).with_list_related().order_by("dossier_no")
+
+
+def search(queryset: QuerySet[Household], q: str) -> QuerySet[Household]:
+    """By full ID number (exact, through the blind index), dossier number, or member name."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    normal = rules.normalize_id_number(q)
+    if len(normal) == 18 and normal[:17].isdigit():
+        digest = crypto.blind_index(normal)
+        return queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_number_digest=digest, active=True)))
+    if DOSSIER_NO.match(q):
+        return queryset.filter(dossier_no__startswith=q)
+    return queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), name__contains=q, active=True)))
+
+
+def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date | None = None) -> QuerySet[Household]:
+    """Apply the list filters (already validated by HouseholdFilterForm)."""
+    today = today or timezone.localdate()
+    queryset = search(queryset, data.get("q") or "")
+    if data.get("township"):
+        queryset = queryset.filter(township=data["township"])
+    if data.get("status"):
+        queryset = queryset.filter(status=data["status"])
+    if data.get("category"):
+        queryset = queryset.filter(Exists(Enrolment.objects.filter(
+            household=OuterRef("pk"), category=data["category"],
+            status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT])))
+    if data.get("caseworker"):
+        queryset = queryset.filter(caseworkers=data["caseworker"])
+    band = COMPLETENESS_BANDS.get(data.get("completeness") or "")
+    if band:
+        queryset = queryset.filter(completeness__gte=band[0], completeness__lte=band[1])
+    if data.get("review_due"):
+        queryset = queryset.filter(next_review_on__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
+    return queryset
 
 
 def household_dossier(*, user, pk: int) -> Household:
@@ -17,9 +94,56 @@ def household_dossier(*, user, pk: int) -> Household:
         Household.objects.in_scope(user)
         .with_list_related()
         .prefetch_related(
-            Prefetch("members", queryset=Member.objects.order_by("-active", "id")),
-            Prefetch("enrolments", queryset=Enrolment.objects.order_by("-start_on")),
+            Prefetch("members", queryset=Member.objects.order_by("-active", "id").prefetch_related(
+                Prefetch("moves_in", queryset=MemberMove.objects.select_related("member_from__household")),
+                Prefetch("moves_out", queryset=MemberMove.objects.select_related("member_to__household")))),
+            Prefetch("enrolments", queryset=Enrolment.objects.select_related("member").prefetch_related("history")
+                     .order_by("-start_on")),
+            Prefetch("verifications", queryset=Verification.objects.select_related("recorded_by")),
+            Prefetch("surveys", queryset=Survey.objects.select_related("recorded_by").prefetch_related(
+                "present", Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")))),
+            Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by").prefetch_related("needs")),
+            Prefetch("applications", queryset=Application.objects.select_related("helped_by")),
+            Prefetch("documents", queryset=Document.objects.select_related("member", "uploaded_by")),
             "caseworkers",
         )
         .get(pk=pk)
     )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: datetime.date
+    kind: str
+    title: str
+    detail: str = ""
+
+
+def timeline(household: Household) -> list[TimelineEntry]:
+    """Everything dated in the file, newest first, from the already prefetched rows."""
+    from django.utils.translation import gettext as _
+
+    entries = [TimelineEntry(household.registered_on, "household", _("Registered"), household.dossier_no)]
+    for m in household.members.all():
+        if m.joined_on:
+            entries.append(TimelineEntry(m.joined_on, "member", _("Member joined"), m.name))
+        if m.left_on:
+            entries.append(TimelineEntry(m.left_on, "member", _("Member left"), m.name))
+    for e in household.enrolments.all():
+        for change in e.history.all():
+            entries.append(TimelineEntry(change.on, "enrolment", e.get_category_display(), change.get_to_status_display()))
+        if not e.history.all():
+            entries.append(TimelineEntry(e.start_on, "enrolment", e.get_category_display(), e.get_status_display()))
+    for v in household.verifications.all():
+        entries.append(TimelineEntry(v.verified_on, "verification", _("Economic verification"),
+                                     _("per capita %(amount)s yuan") % {"amount": v.per_capita_income}))
+    for s in household.surveys.all():
+        entries.append(TimelineEntry(s.visited_on, "survey", _("Home visit"), s.get_housing_condition_display()))
+    for a in household.assessments.all():
+        entries.append(TimelineEntry(a.assessed_on, "assessment", _("Needs assessment"), a.get_priority_display()))
+    for app in household.applications.all():
+        entries.append(TimelineEntry(app.received_on or app.created_at.date(), "application", _("Application"),
+                                     f"{app.get_category_display()} · {app.get_status_display()}"))
+    for d in household.documents.all():
+        entries.append(TimelineEntry(timezone.localdate(d.uploaded_at), "document", _("Document uploaded"), d.get_kind_display()))
+    return sorted(entries, key=lambda e: e.on, reverse=True)

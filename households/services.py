@@ -1,19 +1,53 @@
-"""Use cases that change a household's dossier: one transaction each, audited."""
+"""Use cases that change a household's dossier: one transaction each, audited.
+
+Every service ends with ``completeness_refresh`` so the stored percentage on the
+household (used by the list filters) never lags behind the file.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rules
-from households.models import DossierSequence, Household, Member, Relation
+from households.models import (
+    Assessment,
+    AssessmentNeed,
+    Document,
+    DossierSequence,
+    Enrolment,
+    EnrolmentStatus,
+    Health,
+    Household,
+    LabourAbility,
+    Member,
+    MemberMove,
+    NeedDomain,
+    Relation,
+    Survey,
+    SurveyMemberCheck,
+    Verification,
+)
 from jiuzhu import audit, crypto
+from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import Area, AreaLevel
+from jiuzhu.models import Area, AreaLevel, PolicyParameters, Role, User
+from jiuzhu.policy import Policy
+
+HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes")
+MEMBER_EDITABLE = ("name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
+                   "disability_kind", "school_stage", "employment", "monthly_income", "phone")
+ACTIVE_ENROLMENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT)
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
 
 
 def next_dossier_number(township: Area) -> str:
@@ -25,34 +59,94 @@ def next_dossier_number(township: Area) -> str:
     return f"{township.code}-{sequence.last:05d}"
 
 
+def policy_for(household: Household, year: int) -> Policy | None:
+    row = PolicyParameters.objects.for_county(household.county, year)
+    return row.as_policy(year) if row is not None else None
+
+
+def _require_policy(household: Household, year: int) -> Policy:
+    policy = policy_for(household, year)
+    if policy is None:
+        raise RuleViolation(
+            _("No policy parameters (the 低保 standard) are set for %(county)s in %(year)s; ask the county to enter them.")
+            % {"county": household.county.name, "year": year})
+    return policy
+
+
+def _check_village(township: Area, village: Area | None) -> None:
+    if village is not None and village.township_id != township.pk:
+        raise RuleViolation(_("The village or community must be in the household's township."), field="village")
+
+
+# --- household -------------------------------------------------------------------------
+
 @transaction.atomic
 def household_create(*, actor, township: Area, registered_on: date | None = None, **fields) -> Household:
     if township.level != AreaLevel.TOWNSHIP:
         raise RuleViolation(_("A household belongs to a township or street."), field="township")
+    _check_village(township, fields.get("village"))
     household = Household(township=township, county_id=township.county_id,
                           registered_on=registered_on or timezone.localdate(), **fields)
     household.dossier_no = next_dossier_number(township)
     household.save()
     audit.record_change(actor=actor, instance=household, before={})
+    completeness_refresh(household)
     return household
 
+
+@transaction.atomic
+def household_update(*, actor, household: Household, expected_version: int | None, **fields) -> Household:
+    """Edit the household's own fields; a stale version (someone saved meanwhile) is refused."""
+    unknown = set(fields) - set(HOUSEHOLD_EDITABLE)
+    if unknown:
+        raise RuleViolation(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    _check_village(household.township, fields.get("village", household.village))
+    before = audit.snapshot(household)
+    for name, value in fields.items():
+        setattr(household, name, value)
+    save_versioned(household, expected_version=expected_version, fields=list(fields))
+    audit.record_change(actor=actor, instance=household, before=before)
+    completeness_refresh(household)
+    return household
+
+
+# --- members ---------------------------------------------------------------------------
 
 def holder_of(id_number: str) -> Member | None:
     return (Member.objects.filter(id_number_digest=crypto.blind_index(id_number), active=True)
             .select_related("household").first())
 
 
+def _held_elsewhere(holder: Member) -> RuleViolation:
+    return RuleViolation(_("This person is already an active member of household %(dossier)s.")
+                         % {"dossier": holder.household.dossier_no}, field="id_number")
+
+
+def checked_id_number(id_number: str, *, today: date) -> rules.IdCheck:
+    check = rules.check_id_number(id_number or "", today=today)
+    if not check.valid:
+        raise RuleViolation(check.reasons, field="id_number")
+    return check
+
+
+def _set_head(household: Household, member: Member) -> None:
+    Household.objects.filter(pk=household.pk).update(head=member)
+    household.head = member
+
+
 @transaction.atomic
 def member_add(*, actor, household: Household, name: str, id_number: str, relation_to_head: str,
                today: date | None = None, **fields) -> Member:
-    check = rules.check_id_number(id_number, today=today or timezone.localdate())
-    if not check.valid:
-        raise RuleViolation(check.reasons, field="id_number")
+    today = _today(today)
+    check = checked_id_number(id_number, today=today)
     holder = holder_of(check.normal)
     if holder is not None:
-        raise RuleViolation(_("This person is already an active member of household %(dossier)s.") % {"dossier": holder.household.dossier_no}, field="id_number")
+        raise _held_elsewhere(holder)
+    if relation_to_head == Relation.HEAD and household.head_id:
+        raise RuleViolation(_("The household already has a head; change the current head's relation first."),
+                            field="relation_to_head")
     member = Member(household=household, name=name, relation_to_head=relation_to_head,
-                    birth_date=check.birth_date, sex=check.sex, joined_on=today or timezone.localdate(), **fields)
+                    birth_date=check.birth_date, sex=check.sex, joined_on=today, **fields)
     member.set_id_number(check.normal)
     try:
         with transaction.atomic():
@@ -60,7 +154,314 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     except IntegrityError as error:  # a concurrent insert of the same person
         raise RuleViolation(_("This person is already an active member of another household."), field="id_number") from error
     Household.objects.filter(pk=household.pk).update(member_count=F("member_count") + 1)
+    household.member_count += 1
     if relation_to_head == Relation.HEAD:
-        Household.objects.filter(pk=household.pk).update(head=member)
+        _set_head(household, member)
     audit.record_change(actor=actor, instance=member, before={})
+    completeness_refresh(household)
     return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, expected_version: int | None, id_number: str | None = None,
+                  today: date | None = None, **fields) -> Member:
+    """Edit a member. A new ID number is checked like a new member's (and re-derives sex
+    and birth date); a stale version is refused."""
+    unknown = set(fields) - set(MEMBER_EDITABLE)
+    if unknown:
+        raise RuleViolation(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if not member.active:
+        raise RuleViolation(_("This membership has ended; edit the person in their current household."))
+    household = member.household
+    before = audit.snapshot(member)
+    changed = list(fields)
+    if id_number:
+        check = checked_id_number(id_number, today=_today(today))
+        if crypto.blind_index(check.normal) != member.id_number_digest:
+            holder = holder_of(check.normal)
+            if holder is not None and holder.pk != member.pk:
+                raise _held_elsewhere(holder)
+            member.set_id_number(check.normal)
+            member.sex, member.birth_date = check.sex, check.birth_date
+            changed += ["id_number_cipher", "id_number_digest", "id_number_masked", "sex", "birth_date"]
+    if fields.get("relation_to_head") == Relation.HEAD and household.head_id not in (None, member.pk):
+        raise RuleViolation(_("The household already has a head; change the current head's relation first."),
+                            field="relation_to_head")
+    for name, value in fields.items():
+        setattr(member, name, value)
+    try:
+        with transaction.atomic():
+            save_versioned(member, expected_version=expected_version, fields=changed)
+    except IntegrityError as error:
+        raise RuleViolation(_("This person is already an active member of another household."), field="id_number") from error
+    if fields.get("relation_to_head") == Relation.HEAD:
+        _set_head(household, member)
+    elif "relation_to_head" in fields and household.head_id == member.pk:
+        Household.objects.filter(pk=household.pk).update(head=None)
+        household.head = None
+    audit.record_change(actor=actor, instance=member, before=before)
+    completeness_refresh(household)
+    return member
+
+
+@transaction.atomic
+def member_move(*, actor, member: Member, to_household: Household, relation_to_head: str,
+                reason: str = "", today: date | None = None, expected_version: int | None = None) -> Member:
+    """Move a person to another household: the old membership ends (kept, inactive) and a
+    new one starts; a MemberMove row links the two so the history reads both ways."""
+    today = _today(today)
+    if not member.active:
+        raise RuleViolation(_("This membership has already ended."))
+    if to_household.pk == member.household_id:
+        raise RuleViolation(_("The person is already a member of this household."), field="to_household")
+    if relation_to_head == Relation.HEAD and to_household.head_id:
+        raise RuleViolation(_("The household already has a head; change the current head's relation first."),
+                            field="relation_to_head")
+    source = member.household
+    before = audit.snapshot(member)
+    member.active, member.left_on = False, today
+    save_versioned(member, expected_version=expected_version, fields=["active", "left_on"])
+    audit.record_change(actor=actor, instance=member, before=before, summary=_("Moved to %(dossier)s") % {"dossier": to_household.dossier_no})
+    copy = Member(household=to_household, relation_to_head=relation_to_head, joined_on=today,
+                  **{name: getattr(member, name) for name in MEMBER_EDITABLE if name != "relation_to_head"},
+                  id_number_cipher=member.id_number_cipher, id_number_digest=member.id_number_digest,
+                  id_number_masked=member.id_number_masked, sex=member.sex, birth_date=member.birth_date)
+    copy.save()
+    MemberMove.objects.create(member_from=member, member_to=copy, moved_on=today, reason=reason, by=actor)
+    Household.objects.filter(pk=source.pk).update(member_count=F("member_count") - 1)
+    Household.objects.filter(pk=to_household.pk).update(member_count=F("member_count") + 1)
+    if source.head_id == member.pk:
+        Household.objects.filter(pk=source.pk).update(head=None)
+        source.head = None
+    if relation_to_head == Relation.HEAD:
+        _set_head(to_household, copy)
+    audit.record_change(actor=actor, instance=copy, before={}, summary=_("Moved from %(dossier)s") % {"dossier": source.dossier_no})
+    completeness_refresh(source)
+    completeness_refresh(to_household)
+    return copy
+
+
+# --- verification, assessment, survey --------------------------------------------------
+
+def _labour_present(household: Household) -> bool:
+    return household.members.filter(active=True).exclude(labour_ability=LabourAbility.NONE).exists()
+
+
+def _main_category(household: Household) -> str | None:
+    return (Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT)
+            .order_by("-start_on").values_list("category", flat=True).first())
+
+
+def _update_review_date(household: Household, on: date, policy: Policy) -> None:
+    """After a verification or survey, the next review counts from this one."""
+    next_on = rules.next_review_date(last_review=on, category=_main_category(household) or "",
+                                     labour_ability_present=_labour_present(household),
+                                     income_stable=household.income_stable, policy=policy)
+    Household.objects.filter(pk=household.pk).update(next_review_on=next_on)
+    household.next_review_on = next_on
+
+
+@transaction.atomic
+def verification_record(*, actor, household: Household, verified_on: date, source: str,
+                        members_counted: int | None = None, **fields) -> Verification:
+    """Record an economic verification; total and per-capita income and the classification
+    (低保 / 低边 / above) are computed from the county's policy for that year."""
+    policy = _require_policy(household, verified_on.year)
+    members_counted = members_counted or household.members.filter(active=True).count()
+    if members_counted < 1:
+        raise RuleViolation(_("A verification counts at least one member."), field="members_counted")
+    verification = Verification(household=household, verified_on=verified_on, source=source,
+                                members_counted=members_counted, recorded_by=actor, **fields)
+    incomes = {name: Decimal(getattr(verification, name) or 0) for name in Verification.INCOME_FIELDS}
+    total = rules.money(sum(incomes.values(), Decimal(0)))
+    per_capita = rules.per_capita_monthly_income(total_monthly_income=total, members=members_counted)
+    classification = rules.classify(
+        per_capita_income=per_capita,
+        financial_assets_per_person=rules.financial_assets_per_person(
+            financial_assets=rules.money(Decimal(verification.deposits) + Decimal(verification.securities)),
+            members=members_counted),
+        flags=rules.AssetFlags(vehicle=verification.vehicles > 0, vehicle_exempt=verification.vehicle_exempt,
+                               second_home=verification.real_estate_count >= 2,
+                               registered_business=verification.registered_businesses > 0),
+        policy=policy)
+    verification.total_income, verification.per_capita_income = total, per_capita
+    verification.classification = classification.category
+    verification.full_clean(exclude=["household", "recorded_by"])
+    verification.save()
+    audit.record_change(actor=actor, instance=verification, before={})
+    _update_review_date(household, verified_on, policy)
+    completeness_refresh(household, policy=policy)
+    return verification
+
+
+@transaction.atomic
+def assessment_record(*, actor, household: Household, assessed_on: date, ratings: dict[str, str],
+                      notes: dict[str, str] | None = None, summary: str = "") -> Assessment:
+    """A needs assessment: one AssessmentNeed per domain (unrated ones count as none) and
+    the priority computed by ``rules.needs_priority``."""
+    notes = notes or {}
+    ratings = {domain: ratings.get(domain) or "none" for domain in NeedDomain.values}
+    try:
+        priority = rules.needs_priority(ratings)
+    except ValueError as error:
+        raise RuleViolation(_("Unknown needs domain or level.")) from error
+    assessment = Assessment.objects.create(household=household, assessed_on=assessed_on, priority=priority.level,
+                                           summary=summary, assessed_by=actor)
+    needs = AssessmentNeed.objects.bulk_create(
+        [AssessmentNeed(assessment=assessment, domain=d, level=level, note=notes.get(d, "")[:300])
+         for d, level in ratings.items()])
+    audit.record_change(actor=actor, instance=assessment, before={},
+                        summary=", ".join(f"{n.domain}={n.level}" for n in needs))
+    completeness_refresh(household)
+    return assessment
+
+
+@transaction.atomic
+def survey_record(*, actor, household: Household, visited_on: date, present: list, housing: str,
+                  housing_condition: str, checks: list[dict], photos: list | None = None,
+                  today: date | None = None, **fields) -> Survey:
+    """A whole home-visit survey or nothing: the survey, one check per active member
+    (confirmed / changed with a note / absent), and its photos, in one transaction."""
+    today = _today(today)
+    errors: dict[str, list[str]] = {}
+    if visited_on is None:
+        errors.setdefault("visited_on", []).append(_("Enter the visit date."))
+    elif visited_on > today:
+        errors.setdefault("visited_on", []).append(_("The visit date cannot be in the future."))
+    present_ids = {getattr(u, "pk", u) for u in present}
+    if len(present_ids) < 2:
+        errors.setdefault("present", []).append(_("A home visit needs two caseworkers present."))
+    elif User.objects.filter(pk__in=present_ids, area_id=household.township_id,
+                             role__in=[Role.CASEWORKER, Role.TOWNSHIP_OFFICER]).count() != len(present_ids):
+        errors.setdefault("present", []).append(_("Those present must be caseworkers or officers of the household's township."))
+    active = {m.pk: m for m in household.members.filter(active=True)}
+    given = {int(c["member"]): c for c in checks}
+    for pk, member in active.items():
+        check = given.get(pk)
+        if check is None or not check.get("outcome"):
+            errors.setdefault(f"member_{pk}", []).append(_("Say whether %(name)s was confirmed, changed or not met.") % {"name": member.name})
+        elif check["outcome"] == SurveyMemberCheck.Outcome.CHANGED and not (check.get("note") or "").strip():
+            errors.setdefault(f"member_{pk}", []).append(_("Describe what changed for %(name)s.") % {"name": member.name})
+        elif check["outcome"] not in SurveyMemberCheck.Outcome.values:
+            errors.setdefault(f"member_{pk}", []).append(_("Choose a valid outcome."))
+    if set(given) - set(active):
+        errors.setdefault("non_field_errors", []).append(_("A checked member is not an active member of this household."))
+    if errors:
+        raise SurveyInvalid(errors)
+    survey = Survey(household=household, visited_on=visited_on, housing=housing, housing_condition=housing_condition,
+                    recorded_by=actor, **fields)
+    survey.full_clean(exclude=["household", "recorded_by"])
+    survey.save()
+    survey.present.set(present)
+    SurveyMemberCheck.objects.bulk_create(
+        [SurveyMemberCheck(survey=survey, member_id=pk, outcome=c["outcome"], note=(c.get("note") or "")[:300])
+         for pk, c in given.items()])
+    stored: list[Document] = []
+    try:
+        for upload in photos or []:
+            stored.append(document_upload(actor=actor, household=household, kind="photo", upload=upload,
+                                          survey=survey, refresh=False))
+    except RuleViolation as error:
+        for document in stored:  # the rows roll back with the survey; the files must go too
+            document.file.storage.delete(document.file.name)
+        raise SurveyInvalid({"photos": error.messages()}) from error
+    if household.last_visit_on is None or visited_on > household.last_visit_on:
+        Household.objects.filter(pk=household.pk).update(last_visit_on=visited_on)
+        household.last_visit_on = visited_on
+    audit.record_change(actor=actor, instance=survey, before={},
+                        summary=", ".join(f"{active[pk].name}:{c['outcome']}" for pk, c in given.items()))
+    policy = policy_for(household, visited_on.year)
+    if policy is not None:
+        _update_review_date(household, visited_on, policy)
+    completeness_refresh(household, policy=policy)
+    return survey
+
+
+class SurveyInvalid(RuleViolation):
+    """Several field errors at once, so the phone form can show each next to its field."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__([m for ms in errors.values() for m in ms])
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return self.errors
+
+
+# --- documents -------------------------------------------------------------------------
+
+@transaction.atomic
+def document_upload(*, actor, household: Household, kind: str, upload, member: Member | None = None,
+                    survey: Survey | None = None, note: str = "", refresh: bool = True) -> Document:
+    """Store an upload after checking its size and its real type (from its first bytes)."""
+    from households.documents import inspect_upload
+
+    content_type, size, digest = inspect_upload(upload)
+    if member is not None and member.household_id != household.pk:
+        raise RuleViolation(_("The member is not in this household."), field="member")
+    document = Document(household=household, member=member, survey=survey, kind=kind,
+                        original_name=(getattr(upload, "name", "") or "")[-200:], content_type=content_type,
+                        size=size, sha256=digest, note=note, uploaded_by=actor)
+    upload.seek(0)
+    document.file.save("upload", upload, save=False)
+    try:
+        document.save()
+        audit.record_change(actor=actor, instance=document, before={})
+        if refresh:
+            completeness_refresh(household)
+    except Exception:
+        document.file.storage.delete(document.file.name)
+        raise
+    # The row may still roll back with an outer transaction (a survey): the caller that
+    # owns that transaction removes the stored files then (see survey_record).
+    return document
+
+
+# --- completeness ----------------------------------------------------------------------
+
+def _plan_model():
+    for name in ("Plan", "AssistancePlan"):
+        try:
+            return apps.get_model("households", name)
+        except LookupError:
+            continue
+    return None
+
+
+def dossier_facts(household: Household) -> tuple[rules.DossierFacts, str | None]:
+    """What the completeness rule needs, in a fixed number of queries (4, or 5 with plans)."""
+    members = household.members.filter(active=True).aggregate(
+        n=Count("id"), disabled=Count("id", filter=Q(health=Health.DISABILITY)),
+        serious=Count("id", filter=Q(health=Health.SERIOUS)))
+    dates = Household.objects.filter(pk=household.pk).aggregate(
+        verified=Max("verifications__verified_on"), visited=Max("surveys__visited_on"),
+        assessed=Count("assessments", distinct=True))
+    kinds = frozenset(f"doc_{k}" for k in Document.objects.filter(household=household)
+                      .order_by().values_list("kind", flat=True).distinct())
+    enrolled = list(Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT)
+                    .order_by("-start_on").values_list("category", flat=True))
+    plan = _plan_model()
+    has_plan = bool(plan is not None and plan.objects.filter(household=household).exists())
+    facts = rules.DossierFacts(
+        has_head=household.head_id is not None, all_members_have_valid_ids=members["n"] > 0,
+        has_address=bool(household.address.strip()), has_phone=bool(household.phone.strip()),
+        latest_verification_on=dates["verified"], latest_survey_on=dates["visited"],
+        has_assessment=dates["assessed"] > 0, has_plan=has_plan, document_kinds=kinds,
+        any_disability=members["disabled"] > 0, any_serious_illness=members["serious"] > 0,
+        enrolled_categories=frozenset(enrolled))
+    return facts, (enrolled[0] if enrolled else None)
+
+
+def completeness_of(household: Household, *, today: date | None = None, policy: Policy | None = None) -> rules.Completeness:
+    today = _today(today)
+    facts, category = dossier_facts(household)
+    policy = policy or policy_for(household, today.year) or Policy.with_defaults(year=today.year, dibao_standard=Decimal(0))
+    return rules.completeness(facts=facts, category=category, today=today, policy=policy)
+
+
+def completeness_refresh(household: Household, *, today: date | None = None, policy: Policy | None = None) -> rules.Completeness:
+    """Recompute and store ``Household.completeness`` (without touching its version)."""
+    result = completeness_of(household, today=today, policy=policy)
+    Household.objects.filter(pk=household.pk).update(completeness=result.percent)
+    household.completeness = result.percent
+    return result

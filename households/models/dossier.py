@@ -16,17 +16,45 @@ from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Area
 from jiuzhu.scope import scoped
 
 __all__ = [
-    "HouseholdStatus", "RiskLevel", "Household", "HouseholdQuerySet", "DossierSequence",
-    "HouseholdUserObjectPermission", "HouseholdGroupObjectPermission",
-    "Relation", "Sex", "LabourAbility", "Health", "DisabilityKind", "SchoolStage", "Employment",
-    "Member", "MemberMove", "Category", "EnrolmentStatus", "Enrolment", "EnrolmentStatusChange",
-    "VerificationSource", "Verification", "Housing", "HousingCondition", "Survey", "SurveyMemberCheck",
-    "NeedDomain", "NeedLevel", "Priority", "Assessment", "AssessmentNeed", "DocumentKind", "Document",
-    "HouseholdChildQuerySet", "granted_household_ids",
+    "Assessment",
+    "AssessmentNeed",
+    "Category",
+    "DisabilityKind",
+    "Document",
+    "DocumentKind",
+    "DossierSequence",
+    "Employment",
+    "Enrolment",
+    "EnrolmentStatus",
+    "EnrolmentStatusChange",
+    "Health",
+    "Household",
+    "HouseholdChildQuerySet",
+    "HouseholdGroupObjectPermission",
+    "HouseholdQuerySet",
+    "HouseholdStatus",
+    "HouseholdUserObjectPermission",
+    "Housing",
+    "HousingCondition",
+    "LabourAbility",
+    "Member",
+    "MemberMove",
+    "NeedDomain",
+    "NeedLevel",
+    "Priority",
+    "Relation",
+    "RiskLevel",
+    "SchoolStage",
+    "Sex",
+    "Survey",
+    "SurveyMemberCheck",
+    "Verification",
+    "VerificationSource",
+    "granted_household_ids",
 ]
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0.00"),
-         "validators": [MinValueValidator(Decimal("0"))]}
+         "validators": [MinValueValidator(Decimal(0))]}
 
 
 class HouseholdStatus(models.TextChoices):
@@ -83,6 +111,9 @@ class Household(models.Model):
     completeness = models.PositiveSmallIntegerField(_("dossier completeness (%)"), default=0, validators=[MaxValueValidator(100)])
     member_count = models.PositiveSmallIntegerField(_("members"), default=0, editable=False)
     notes = models.TextField(_("notes"), blank=True)
+    # The household key of a legacy spreadsheet (户编号), so re-importing a file finds the
+    # households it created instead of making duplicates; unique within a township.
+    legacy_key = models.CharField(_("legacy household key"), max_length=50, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -98,9 +129,18 @@ class Household(models.Model):
             models.Index(fields=["county", "status"], name="hh_county_status_idx"),
             models.Index(fields=["township", "dossier_no"], name="hh_township_dossier_idx"),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "legacy_key"], condition=~Q(legacy_key=""),
+                                    name="household_legacy_key_per_township"),
+        ]
 
     def __str__(self) -> str:
         return self.dossier_no
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("households:detail", args=[self.pk])
 
     def save(self, *args, **kwargs) -> None:
         if self.township_id and not self.county_id:
@@ -498,6 +538,9 @@ def document_path(instance: Document, filename: str) -> str:
 
 
 class Document(models.Model):
+    # The stored path is a random name; the audit trail records the checked type, size and hash.
+    AUDIT_SKIP = ("file",)
+
     household = models.ForeignKey(Household, models.PROTECT, related_name="documents", verbose_name=_("household"))
     member = models.ForeignKey(Member, models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("member"))
     survey = models.ForeignKey(Survey, models.SET_NULL, null=True, blank=True, related_name="documents")

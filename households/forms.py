@@ -1,0 +1,230 @@
+"""Forms of the dossier pages. Validation of rules stays in services; forms check shape."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.models import (
+    Category,
+    DocumentKind,
+    Household,
+    HouseholdStatus,
+    Member,
+    NeedDomain,
+    NeedLevel,
+    Relation,
+    Survey,
+    SurveyMemberCheck,
+    Verification,
+)
+from jiuzhu.models import Area, AreaLevel, Role, User
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def apply_violation(form: forms.Form, violation) -> None:
+    """Show a service's refusal next to its field (or above the form)."""
+    for field, messages in violation.as_dict().items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name, full ID number or dossier number"), "type": "search"}))
+    township = forms.ModelChoiceField(label=_("Township / street"), queryset=Area.objects.none(), required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *HouseholdStatus.choices], required=False)
+    caseworker = forms.ModelChoiceField(label=_("Caseworker"), queryset=User.objects.none(), required=False)
+    completeness = forms.ChoiceField(label=_("Completeness"), required=False, choices=[
+        ("", "—"), ("low", _("Below 50%")), ("mid", _("50–79%")), ("high", _("80–99%")), ("full", _("Complete"))])
+    review_due = forms.BooleanField(label=_("Review due within 30 days"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        townships = Area.objects.visible_to(user).filter(level=AreaLevel.TOWNSHIP)
+        self.fields["township"].queryset = townships
+        self.fields["caseworker"].queryset = (User.objects.filter(role=Role.CASEWORKER, area__in=townships, is_active=True)
+                                              .order_by("username"))
+        self.fields["caseworker"].label_from_instance = lambda u: u.display_name
+
+
+class HouseholdForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Household
+        fields = ["township", "village", "address", "phone", "risk_level", "income_stable", "registered_on", "notes"]
+        widgets = {"registered_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["township"]
+            del self.fields["registered_on"]
+            self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE, township=self.instance.township_id)
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+            townships = Area.objects.visible_to(user).filter(level=AreaLevel.TOWNSHIP)
+            if user.area and user.area.level == AreaLevel.TOWNSHIP:
+                townships = townships.filter(pk=user.area_id)
+            self.fields["township"].queryset = townships
+            self.fields["township"].initial = user.area_id
+            self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE, township__in=townships)
+            self.fields["registered_on"].initial = timezone.localdate()
+
+    def _post_clean(self):  # the service validates and saves; skip ModelForm's instance update
+        pass
+
+
+MEMBER_FIELDS = ["name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
+                 "disability_kind", "school_stage", "employment", "monthly_income", "phone"]
+
+
+class MemberForm(forms.ModelForm):
+    id_number = forms.CharField(label=_("ID number"), max_length=30,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["name", "id_number"])
+        if self.instance.pk:
+            self.fields["id_number"].required = False
+            self.fields["id_number"].help_text = _("Leave empty to keep %(masked)s.") % {"masked": self.instance.id_number_masked}
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+    def _post_clean(self):
+        pass
+
+
+class MemberMoveForm(forms.Form):
+    to_dossier_no = forms.CharField(label=_("Move to household (dossier number)"), max_length=20)
+    relation_to_head = forms.ChoiceField(label=_("Relation to the new head"), choices=Relation.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class VerificationForm(forms.ModelForm):
+    class Meta:
+        model = Verification
+        fields = ["verified_on", "source", "report_no", "members_counted", *Verification.INCOME_FIELDS,
+                  "income_from_new_work", "deposits", "securities", "real_estate_count", "vehicles", "vehicle_exempt",
+                  "registered_businesses", "expense_medical", "expense_education"]
+        widgets = {"verified_on": DATE}
+
+    def __init__(self, *args, household=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members_counted"].required = False
+        self.fields["members_counted"].help_text = _("Empty: the active members of the household.")
+        self.fields["verified_on"].initial = timezone.localdate()
+
+    def _post_clean(self):
+        pass
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].initial = timezone.localdate()
+        for domain, label in NeedDomain.choices:
+            self.fields[f"level_{domain}"] = forms.ChoiceField(label=label, choices=NeedLevel.choices,
+                                                               initial=NeedLevel.NONE, widget=forms.RadioSelect)
+            self.fields[f"note_{domain}"] = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def domain_fields(self):
+        return [(self[f"level_{d}"], self[f"note_{d}"]) for d in NeedDomain.values]
+
+    def ratings(self) -> dict[str, str]:
+        return {d: self.cleaned_data[f"level_{d}"] for d in NeedDomain.values}
+
+    def notes(self) -> dict[str, str]:
+        return {d: self.cleaned_data[f"note_{d}"] for d in NeedDomain.values}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none(), required=False)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG or PNG."))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(household=household, active=True)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class SurveyForm(forms.ModelForm):
+    """The home-visit survey; one confirm/changed/absent choice per active member is added
+    as ``outcome_<member id>`` and ``note_<member id>``."""
+
+    present = forms.ModelMultipleChoiceField(label=_("Caseworkers present"), queryset=User.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)
+    photos = MultipleFileField(label=_("Photos"), required=False)
+
+    class Meta:
+        model = Survey
+        fields = ["visited_on", "present", "housing", "housing_condition", "appliances", "vehicles",
+                  "needs_observed", "household_confirmed", "confirmed_by_name", "notes"]
+        widgets = {"visited_on": DATE, "housing": forms.RadioSelect, "housing_condition": forms.RadioSelect,
+                   "needs_observed": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, household, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.fields["visited_on"].initial = timezone.localdate()
+        self.fields["present"].queryset = User.objects.filter(
+            role__in=[Role.CASEWORKER, Role.TOWNSHIP_OFFICER], area_id=household.township_id, is_active=True
+        ).order_by("username")
+        self.fields["present"].initial = [user.pk]
+        self.fields["present"].label_from_instance = lambda u: u.display_name
+        self.fields["housing"].choices = [c for c in self.fields["housing"].choices if c[0]]
+        self.fields["housing_condition"].choices = [c for c in self.fields["housing_condition"].choices if c[0]]
+        self.members = list(household.members.filter(active=True).order_by("id"))
+        for m in self.members:
+            self.fields[f"member_{m.pk}"] = forms.ChoiceField(
+                label=m.name, choices=SurveyMemberCheck.Outcome.choices, widget=forms.RadioSelect, required=False)
+            self.fields[f"note_{m.pk}"] = forms.CharField(label=_("What changed"), max_length=300, required=False)
+
+    def member_rows(self):
+        return [(m, self[f"member_{m.pk}"], self[f"note_{m.pk}"]) for m in self.members]
+
+    def checks(self) -> list[dict]:
+        return [{"member": m.pk, "outcome": self.cleaned_data.get(f"member_{m.pk}") or "",
+                 "note": self.cleaned_data.get(f"note_{m.pk}") or ""} for m in self.members]
+
+    def _post_clean(self):
+        pass
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
+    dry_run = forms.BooleanField(label=_("Check only (dry run)"), required=False, initial=True)

@@ -1,0 +1,302 @@
+"""Legacy import (S-3.1): the registered-household list from an XLSX file, one row per member.
+
+Rows are grouped into households by the file's household key (户编号) within a township;
+the key is stored on the household (``legacy_key``), and members are matched by the blind
+index of their ID number, so importing the same file twice creates nothing the second time.
+
+1. ``read_rows`` reads the sheet (read-only mode).
+2. ``validate`` checks every row, with one query per batch of rows for each lookup
+   (townships, people already registered, households already imported), and returns a plan
+   plus every bad row's number and reason. A dry run stops here.
+3. ``apply`` writes the plan in one transaction (all or nothing), audited with record_many.
+
+The column headings are the file format (a contract with the offices' spreadsheets), so
+they are Chinese literals, not translatable interface text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households import rules, selectors
+from households.models import (
+    DossierSequence,
+    Health,
+    Household,
+    HouseholdStatus,
+    LabourAbility,
+    Member,
+    Relation,
+)
+from jiuzhu import audit, crypto
+from jiuzhu.i18n import render_reasons
+from jiuzhu.models import Area, AreaLevel, AuditAction
+
+BATCH = 500
+COLUMNS = ["户编号", "乡镇街道代码", "地址", "联系电话", "姓名", "身份证号码", "与户主关系", "劳动能力", "健康状况", "月收入（元）"]
+REQUIRED = ["户编号", "姓名", "身份证号码", "与户主关系"]
+RELATIONS = {"户主": Relation.HEAD, "本人": Relation.HEAD, "配偶": Relation.SPOUSE, "妻": Relation.SPOUSE, "夫": Relation.SPOUSE,
+             "子女": Relation.CHILD, "子": Relation.CHILD, "女": Relation.CHILD, "父母": Relation.PARENT, "父亲": Relation.PARENT,
+             "母亲": Relation.PARENT, "孙子女": Relation.GRANDCHILD, "祖父母": Relation.GRANDPARENT,
+             "兄弟姐妹": Relation.SIBLING, "儿媳": Relation.CHILD_IN_LAW, "女婿": Relation.CHILD_IN_LAW, "媳婿": Relation.CHILD_IN_LAW,
+             "其他": Relation.OTHER}
+LABOUR = {"": LabourAbility.FULL, "有": LabourAbility.FULL, "完全": LabourAbility.FULL, "部分": LabourAbility.PARTIAL,
+          "无": LabourAbility.NONE, "丧失": LabourAbility.NONE}
+HEALTH = {"": Health.HEALTHY, "健康": Health.HEALTHY, "慢性病": Health.CHRONIC, "大病": Health.SERIOUS,
+          "重病": Health.SERIOUS, "残疾": Health.DISABILITY}
+EXAMPLE = ["A001", "330402007", "建设街道中山路1号", "13800000000", "张三", "330402198005170011", "户主", "部分", "慢性病", "800"]
+
+
+@dataclass
+class Row:
+    number: int  # the spreadsheet row number, as the user sees it
+    values: dict[str, str]
+
+
+@dataclass
+class PlannedMember:
+    row: int
+    name: str
+    normal_id: str
+    birth_date: date
+    sex: str
+    relation: str
+    labour_ability: str
+    health: str
+    monthly_income: Decimal
+
+
+@dataclass
+class PlannedHousehold:
+    key: str
+    township: Area
+    address: str = ""
+    phone: str = ""
+    existing: Household | None = None
+    members: list[PlannedMember] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    households: list[PlannedHousehold]
+    errors: list[tuple[int, str]]
+    rows: int
+    skipped_members: int = 0
+
+    @property
+    def new_members(self) -> int:
+        return sum(len(h.members) for h in self.households)
+
+    @property
+    def new_households(self) -> int:
+        return sum(1 for h in self.households if h.existing is None)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_rows(file) -> list[Row]:
+    """Rows of the first sheet below the heading row; blank rows are ignored."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(file, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(h) for h in next(rows, ())]
+    found: list[Row] = []
+    for number, values in enumerate(rows, start=2):
+        cells = {name: _text(values[i]) if i < len(values) else "" for i, name in enumerate(header) if name}
+        if any(cells.values()):
+            found.append(Row(number, cells))
+    workbook.close()
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValueError(_("The heading row lacks the columns: %(cols)s") % {"cols": "、".join(missing)})
+    return found
+
+
+def _batches(items: list, size: int = BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def validate(rows: list[Row], *, user, today: date | None = None,
+             progress: Callable[[int, int], None] | None = None) -> Plan:
+    """Check every row; one query per batch for townships, for people already registered and
+    for households already imported. Nothing is written."""
+    today = today or timezone.localdate()
+    errors: list[tuple[int, str]] = []
+    own_township = user.area if user.area and user.area.level == AreaLevel.TOWNSHIP else None
+    codes = {r.values.get("乡镇街道代码", "") for r in rows} - {""}
+    townships = {a.code: a for a in Area.objects.filter(code__in=codes, level=AreaLevel.TOWNSHIP).select_related("county")}
+    plans: dict[tuple[int, str], PlannedHousehold] = {}
+    seen_ids: dict[str, int] = {}
+    checked: list[tuple[Row, PlannedHousehold, PlannedMember]] = []
+    skipped = 0
+    for batch_no, batch in enumerate(_batches(rows)):
+        batch_checked: list[tuple[Row, PlannedHousehold, PlannedMember]] = []
+        for row in batch:
+            v = row.values
+            reasons: list[str] = []
+            missing = [c for c in REQUIRED if not v.get(c)]
+            if missing:
+                reasons.append(_("missing %(cols)s") % {"cols": "、".join(missing)})
+            code = v.get("乡镇街道代码", "")
+            township = townships.get(code) if code else own_township
+            if township is None:
+                reasons.append(_("unknown township code %(code)s") % {"code": code or "—"})
+            elif not _may_write(user, township):
+                reasons.append(_("township %(name)s is outside your area") % {"name": township.name})
+            check = rules.check_id_number(v.get("身份证号码", ""), today=today) if v.get("身份证号码") else None
+            if check is not None and not check.valid:
+                reasons.append("".join(render_reasons(check.reasons)))
+            elif check is not None and check.normal in seen_ids:
+                reasons.append(_("the same ID number is on row %(row)s") % {"row": seen_ids[check.normal]})
+            relation = RELATIONS.get(v.get("与户主关系", ""))
+            if v.get("与户主关系") and relation is None:
+                reasons.append(_("unknown relation %(value)s") % {"value": v["与户主关系"]})
+            labour, health = LABOUR.get(v.get("劳动能力", "")), HEALTH.get(v.get("健康状况", ""))
+            if labour is None:
+                reasons.append(_("unknown labour ability %(value)s") % {"value": v["劳动能力"]})
+            if health is None:
+                reasons.append(_("unknown health %(value)s") % {"value": v["健康状况"]})
+            try:
+                income = Decimal(v.get("月收入（元）") or "0").quantize(Decimal("0.01"))
+                if income < 0:
+                    raise InvalidOperation
+            except InvalidOperation:
+                reasons.append(_("monthly income is not an amount"))
+                income = Decimal(0)
+            if reasons:
+                errors.append((row.number, "；".join(reasons)))
+                continue
+            seen_ids[check.normal] = row.number
+            plan = plans.setdefault((township.pk, v["户编号"]), PlannedHousehold(key=v["户编号"], township=township))
+            plan.address = plan.address or v.get("地址", "")
+            plan.phone = plan.phone or v.get("联系电话", "")
+            member = PlannedMember(row.number, v["姓名"], check.normal, check.birth_date, check.sex, relation,
+                                   labour, health, income)
+            batch_checked.append((row, plan, member))
+        # One query per batch: households already imported under these keys.
+        keys = {(p.township.pk, p.key) for _r, p, _m in batch_checked if p.existing is None}
+        if keys:
+            for h in Household.objects.filter(legacy_key__in={k for _t, k in keys},
+                                              township_id__in={t for t, _k in keys}):
+                if (h.township_id, h.legacy_key) in plans:
+                    plans[(h.township_id, h.legacy_key)].existing = h
+        # One query per batch: people already active in a household.
+        digests = {crypto.blind_index(m.normal_id): (row, plan, m) for row, plan, m in batch_checked}
+        holders = {m.id_number_digest: m for m in Member.objects.filter(id_number_digest__in=digests, active=True)
+                   .select_related("household")}
+        for digest, (row, plan, member) in digests.items():
+            holder = holders.get(digest)
+            if holder is None:
+                checked.append((row, plan, member))
+            elif plan.existing is not None and holder.household_id == plan.existing.pk:
+                skipped += 1  # imported before: nothing to do
+            else:
+                errors.append((row.number, _("this person is already an active member of household %(dossier)s")
+                               % {"dossier": holder.household.dossier_no}))
+        if progress:
+            progress(min((batch_no + 1) * BATCH, len(rows)), len(rows))
+    for _row, plan, member in checked:
+        plan.members.append(member)
+    # A household has one head: in the file, or already recorded.
+    for plan in plans.values():
+        heads = [m for m in plan.members if m.relation == Relation.HEAD]
+        if len(heads) > 1 or (heads and plan.existing is not None and plan.existing.head_id):
+            for m in heads[1:] if plan.existing is None else heads:
+                errors.append((m.row, _("household %(key)s has more than one head") % {"key": plan.key}))
+    errors.sort()
+    return Plan(households=[p for p in plans.values() if p.members], errors=errors, rows=len(rows), skipped_members=skipped)
+
+
+def _may_write(user, township: Area) -> bool:
+    return selectors.can_edit(user, Household(township=township))
+
+
+def _reserve_numbers(township: Area, count: int) -> list[str]:
+    sequence, _created = DossierSequence.objects.select_for_update().get_or_create(township=township)
+    DossierSequence.objects.filter(pk=sequence.pk).update(last=F("last") + count)
+    sequence.refresh_from_db(fields=["last"])
+    first = sequence.last - count + 1
+    return [f"{township.code}-{n:05d}" for n in range(first, sequence.last + 1)]
+
+
+@transaction.atomic
+def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
+    """Write a valid plan in one transaction; returns (households created, members created)."""
+    from households.services import completeness_refresh
+
+    if plan.errors:
+        raise ValueError("a plan with errors is not applied")
+    today = today or timezone.localdate()
+    by_township: dict[int, list[PlannedHousehold]] = defaultdict(list)
+    for p in plan.households:
+        if p.existing is None:
+            by_township[p.township.pk].append(p)
+    created: list[Household] = []
+    for group in by_township.values():
+        numbers = _reserve_numbers(group[0].township, len(group))
+        for p, number in zip(group, numbers, strict=True):
+            p.existing = Household(dossier_no=number, township=p.township, county_id=p.township.county_id,
+                                   registered_on=today, address=p.address, phone=p.phone, legacy_key=p.key,
+                                   status=HouseholdStatus.ACTIVE)
+            created.append(p.existing)
+    Household.objects.bulk_create(created, batch_size=BATCH)
+    members: list[Member] = []
+    for p in plan.households:
+        for m in p.members:
+            member = Member(household=p.existing, name=m.name, relation_to_head=m.relation, birth_date=m.birth_date,
+                            sex=m.sex, labour_ability=m.labour_ability, health=m.health, monthly_income=m.monthly_income,
+                            joined_on=today)
+            member.set_id_number(m.normal_id)
+            members.append(member)
+    Member.objects.bulk_create(members, batch_size=BATCH)
+    for p in plan.households:
+        head = next((m for m in members if m.household_id == p.existing.pk and m.relation_to_head == Relation.HEAD), None)
+        updates = {"member_count": F("member_count") + len(p.members)}
+        if head is not None:
+            updates["head"] = head
+        Household.objects.filter(pk=p.existing.pk).update(**updates)
+        p.existing.head = head or p.existing.head
+        completeness_refresh(p.existing, today=today)
+    summary = _("Imported from a spreadsheet")
+    audit.record_many(actor=actor, action=AuditAction.CREATE, instances=created, summary=summary)
+    audit.record_many(actor=actor, action=AuditAction.CREATE, instances=members, summary=summary)
+    audit.record(actor=actor, action=AuditAction.IMPORT, target_type="households.importjob",
+                 summary=_("%(h)s households and %(m)s members imported") % {"h": len(created), "m": len(members)})
+    return len(created), len(members)
+
+
+def template_workbook():
+    """The empty import template, with one example row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "在册户名单"
+    sheet.append(COLUMNS)
+    sheet.append(EXAMPLE)
+    for column, width in zip("ABCDEFGHIJ", (10, 14, 28, 14, 10, 22, 12, 10, 10, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    notes = workbook.create_sheet("填表说明")
+    notes.append(["每行一名家庭成员；同一户的成员填写相同的户编号。"])
+    notes.append(["与户主关系：" + "、".join(RELATIONS)])
+    notes.append(["劳动能力：有、部分、无；健康状况：健康、慢性病、大病、残疾。"])
+    notes.append(["身份证号码按 18 位填写；同一份文件重复导入不会产生重复记录。"])
+    return workbook

@@ -1,0 +1,177 @@
+"""Legacy import (dry run, all or nothing, idempotent) and the audited, masked roster export."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from households import exports, imports
+from households.models import Household, ImportJob, Member, Relation
+from jiuzhu.models import AuditAction, AuditEvent, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook_bytes(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(imports.COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def good_rows(make, households=2, size=2, township="330402007"):
+    rows = []
+    for h in range(households):
+        for m in range(size):
+            rows.append([f"K{h}", township, f"中山路{h}号", "13800000000", f"居民{h}{m}", make.id_number(),
+                         "户主" if m == 0 else "子女", "有", "健康", "500"])
+    return rows
+
+
+@pytest.fixture
+def officer(make):
+    return make.user(Role.TOWNSHIP_OFFICER, "330402007")
+
+
+def _file(tmp_path, rows):
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(workbook_bytes(rows))
+    return str(path)
+
+
+def test_dry_run_lists_every_bad_row_with_its_number_and_writes_nothing(make, officer, tmp_path):
+    rows = good_rows(make)
+    rows[1][5] = "330402198013"  # too short
+    rows[3][6] = "表亲"  # unknown relation
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_households", _file(tmp_path, rows), "--dry-run", "--user", officer.username, stdout=out)
+    text = out.getvalue()
+    assert "row 3:" in text and "row 5:" in text and "表亲" in text
+    assert not Household.objects.exists()
+
+
+def test_real_run_is_all_or_nothing(make, officer, tmp_path):
+    rows = good_rows(make)
+    rows[-1][5] = rows[0][5]  # the same person twice
+    with pytest.raises(CommandError):
+        call_command("import_households", _file(tmp_path, rows), "--user", officer.username, stdout=io.StringIO())
+    assert not Household.objects.exists() and not Member.objects.exists()
+
+
+def test_import_then_reimport_creates_no_duplicates_and_is_audited(make, officer, tmp_path):
+    path = _file(tmp_path, good_rows(make, households=3, size=2))
+    first = io.StringIO()
+    call_command("import_households", path, "--user", officer.username, stdout=first)
+    assert "checked 6/6 rows" in first.getvalue()
+    assert Household.objects.count() == 3 and Member.objects.count() == 6
+    household = Household.objects.get(legacy_key="K0")
+    assert household.head.relation_to_head == Relation.HEAD and household.member_count == 2
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, target_type="households.member").count() == 6
+    out = io.StringIO()
+    call_command("import_households", path, "--user", officer.username, stdout=out)
+    assert Household.objects.count() == 3 and Member.objects.count() == 6
+    assert "6 already imported" in out.getvalue()
+
+
+def test_person_already_in_another_household_is_a_bad_row_naming_it(make, officer, tmp_path):
+    number = make.id_number()
+    existing = make.household(members=0)
+    make.member(existing, id_no=number, relation_to_head=Relation.HEAD)
+    rows = good_rows(make, households=1)
+    rows[1][5] = number
+    plan = imports.validate(imports.read_rows(_file(tmp_path, rows)), user=officer)
+    assert plan.errors == [(3, plan.errors[0][1])] and existing.dossier_no in plan.errors[0][1]
+
+
+def test_another_township_in_the_file_is_refused(make, officer, tmp_path):
+    plan = imports.validate(imports.read_rows(_file(tmp_path, good_rows(make, 1, 1, "330402008"))), user=officer)
+    assert len(plan.errors) == 1
+
+
+def test_validation_queries_do_not_grow_with_rows(make, officer, tmp_path):
+    small = imports.read_rows(_file(tmp_path, good_rows(make, 1, 1)))
+    big = imports.read_rows(_file(tmp_path, good_rows(make, 50, 4)))
+    with CaptureQueriesContext(connection) as first:
+        imports.validate(small, user=officer)
+    with CaptureQueriesContext(connection) as second:
+        imports.validate(big, user=officer)
+    # townships; per batch: households by key, people by ID digest (200 rows: one batch)
+    assert len(first) == len(second)
+
+
+def test_upload_page_dry_run_shows_bad_rows(make, officer, login):
+    rows = good_rows(make)
+    rows[2][5] = "x"
+    response = login(officer).post(reverse("households:import"), {
+        "file": SimpleUploadedFile("a.xlsx", workbook_bytes(rows)), "dry_run": "on"})
+    assert response.status_code == 200
+    assert [n for n, _r in response.context["plan"].errors] == [4]
+    assert not Household.objects.exists()
+
+
+def test_upload_page_real_run_goes_through_a_job_with_progress(make, officer, login, django_capture_on_commit_callbacks):
+    client = login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("households:import"), {"file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make)))})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    status = client.get(reverse("households:import_status", args=[job.pk])).json()
+    assert status["status"] == "done" and status["percent"] == 100 and status["members_created"] == 4
+    assert Household.objects.count() == 2
+    other = login(make.user(Role.TOWNSHIP_OFFICER, "330402007"))
+    assert other.get(reverse("households:import_status", args=[job.pk])).status_code == 404
+
+
+def test_caseworker_of_county_may_not_import(make, login):
+    assert login(make.user(Role.COUNTY_CIVIL, "330402")).get(reverse("households:import")).status_code == 403
+
+
+def test_template_is_an_xlsx_with_chinese_headings(make, officer, login):
+    response = login(officer).get(reverse("households:import_template"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == imports.COLUMNS
+
+
+def _export(client):
+    response = client.get(reverse("households:export"))
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+def test_caseworker_export_is_masked_escaped_and_audited(make, login):
+    number = make.id_number()
+    household = make.household(members=0, address="=HYPERLINK(\"http://x\")")
+    make.member(household, id_no=number, relation_to_head=Relation.HEAD)
+    make.household("330402008", members=1)
+    worker = make.user(Role.CASEWORKER, "330402007")
+    sheet = _export(login(worker))
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert rows[1][8] == f"{number[:6]}********{number[-4:]}"
+    assert rows[1][2].startswith("'=")
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert event.actor == worker and "1" in event.summary
+
+
+def test_township_officer_export_has_full_ids(make, login, officer):
+    number = make.id_number()
+    household = make.household(members=0)
+    make.member(household, id_no=number, relation_to_head=Relation.HEAD)
+    rows = list(_export(login(officer)).iter_rows(values_only=True))
+    assert rows[1][8] == number
+
+
+def test_safe_text_escapes_formula_starts():
+    assert [exports.safe_text(v) for v in ("=1", "+1", "-1", "@a", "ok", 5)] == ["'=1", "'+1", "'-1", "'@a", "ok", 5]
