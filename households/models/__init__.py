@@ -2,3 +2,4 @@
 
 from households.models.dossier import *  # noqa: F401,F403
 from households.models.procedure import *  # noqa: F401,F403
+from households.models.plans import *  # noqa: F401,F403
