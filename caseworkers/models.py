@@ -225,6 +225,7 @@ class ServiceRecord(AreaOwned):
     content = models.TextField(_("content"))
     outcome = models.TextField(_("outcome"), blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    followed_up = models.BooleanField(_("followed up"), default=False, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-id"]
