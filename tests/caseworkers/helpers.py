@@ -36,7 +36,8 @@ def resource(user, area_code: str = "330402007", name: str = "Job fair") -> Reso
 
 
 def referral(user, household, res=None, **kw):
-    return services.referral_create(actor=user, household=household, resource=res or resource(user), sent_on=TODAY, **kw)
+    sent_on = kw.pop("sent_on", TODAY)
+    return services.referral_create(actor=user, household=household, resource=res or resource(user), sent_on=sent_on, **kw)
 
 
 def service(user, households, **kw):
