@@ -38,7 +38,7 @@ def test_activation_refusal_is_shown_in_chinese(make, cw, login):
     client.post(reverse("households:plan_new"), {"assessment": a.pk})
     plan = Plan.objects.get()
     page = client.post(reverse("households:plan_activate", args=[plan.pk]), follow=True)
-    assert "同意" in page.content.decode()
+    assert "计划生效前请登记家庭同意的日期。" in page.content.decode()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
 
@@ -105,3 +105,21 @@ def test_dossier_plan_section_uses_fixed_queries(make, cw, django_assert_num_que
     assert template == "households/plans/_section.html" and context["active_plan"] is not None
     other = make.user(Role.CASEWORKER, "330402008")
     assert plan_section(household=h, user=other)[0][3]["plans"] == []
+
+
+def test_plan_and_caseworker_rule_reasons_are_in_the_catalogue():
+    import ast
+    from pathlib import Path
+
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    root = Path(__file__).resolve().parents[2]
+    templates = set()
+    for path in (root / "households" / "rules" / "plans.py", root / "caseworkers" / "rules.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "N_":
+                templates.add(node.args[0].value)
+    with translation.override("zh-hans"):
+        untranslated = [t for t in templates if gettext(t) == t]
+    assert templates and untranslated == []
