@@ -51,8 +51,8 @@ class ResourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Resource
-        fields = ["id", "name", "kind", "domain", "provider", "area", "contact", "conditions", "description", "active"]
-        read_only_fields = ["active"]
+        fields = ["id", "name", "kind", "domain", "provider", "area", "contact", "conditions", "description", "active"]  # noqa: RUF012
+        read_only_fields = ["active"]  # noqa: RUF012
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -62,9 +62,9 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Referral
-        fields = ["id", "household", "member", "resource", "status", "sent_on", "accepted_on", "closed_on",
+        fields = ["id", "household", "member", "resource", "status", "sent_on", "accepted_on", "closed_on",  # noqa: RUF012
                   "failure_reason", "follow_up_on", "note", "version"]
-        read_only_fields = ["status", "accepted_on", "closed_on", "failure_reason", "version"]
+        read_only_fields = ["status", "accepted_on", "closed_on", "failure_reason", "version"]  # noqa: RUF012
 
 
 class ReferralStepSerializer(serializers.Serializer):
@@ -79,9 +79,9 @@ class ServiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceRecord
-        fields = ["id", "method", "service_area", "held_on", "minutes", "households", "content", "outcome", "follow_up_on",
+        fields = ["id", "method", "service_area", "held_on", "minutes", "households", "content", "outcome", "follow_up_on",  # noqa: RUF012
                   "followed_up", "township"]
-        read_only_fields = ["followed_up", "township"]
+        read_only_fields = ["followed_up", "township"]  # noqa: RUF012
 
 
 class PublicitySerializer(serializers.ModelSerializer):
@@ -90,15 +90,15 @@ class PublicitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PublicityActivity
-        fields = ["id", "held_on", "topics", "place", "form", "households", "head_count", "volunteers", "notes", "township"]
-        read_only_fields = ["township"]
+        fields = ["id", "held_on", "topics", "place", "form", "households", "head_count", "volunteers", "notes", "township"]  # noqa: RUF012
+        read_only_fields = ["township"]  # noqa: RUF012
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
     class Meta:
         model = PolicyFeedback
-        fields = ["id", "kind", "sent_to", "title", "body", "status", "response", "responded_on", "township", "county"]
-        read_only_fields = ["status", "response", "responded_on", "township", "county"]
+        fields = ["id", "kind", "sent_to", "title", "body", "status", "response", "responded_on", "township", "county"]  # noqa: RUF012
+        read_only_fields = ["status", "response", "responded_on", "township", "county"]  # noqa: RUF012
 
 
 class ResponseSerializer(serializers.Serializer):
@@ -108,9 +108,9 @@ class ResponseSerializer(serializers.Serializer):
 class VolunteerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Volunteer
-        fields = ["id", "name", "organization", "phone", "skills", "registered_on", "registration_no", "status",
+        fields = ["id", "name", "organization", "phone", "skills", "registered_on", "registration_no", "status",  # noqa: RUF012
                   "training_hours", "township"]
-        read_only_fields = ["training_hours", "township"]
+        read_only_fields = ["training_hours", "township"]  # noqa: RUF012
 
     def get_fields(self):
         fields = super().get_fields()
@@ -128,8 +128,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VolunteerAssignment
-        fields = ["id", "household", "activity", "task", "due_on", "hours", "done"]
-        read_only_fields = ["hours", "done"]
+        fields = ["id", "household", "activity", "task", "due_on", "hours", "done"]  # noqa: RUF012
+        read_only_fields = ["hours", "done"]  # noqa: RUF012
 
 
 class HoursSerializer(serializers.Serializer):
@@ -144,15 +144,15 @@ class TrainingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Training
-        fields = ["id", "title", "audience", "topic", "held_on", "hours", "caseworkers_present", "volunteers_present", "township", "county"]
-        read_only_fields = ["township", "county"]
+        fields = ["id", "title", "audience", "topic", "held_on", "hours", "caseworkers_present", "volunteers_present", "township", "county"]  # noqa: RUF012
+        read_only_fields = ["township", "county"]  # noqa: RUF012
 
 
 class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = TypicalCase
-        fields = ["id", "title", "domain", "body", "status", "approved_on", "review_note", "township", "county"]
-        read_only_fields = ["status", "approved_on", "review_note", "township", "county"]
+        fields = ["id", "title", "domain", "body", "status", "approved_on", "review_note", "township", "county"]  # noqa: RUF012
+        read_only_fields = ["status", "approved_on", "review_note", "township", "county"]  # noqa: RUF012
 
 
 class CaseStepSerializer(serializers.Serializer):
@@ -187,7 +187,7 @@ class ResourceViewSet(CreateThroughService):
     serializer_class = ResourceSerializer
     write_roles = WRITE
     create_service = services.resource_create
-    filterset_fields = ["domain", "kind", "area"]
+    filterset_fields = ["domain", "kind", "area"]  # noqa: RUF012
 
     def scoped_queryset(self, user):
         return selectors.resource_list(user=user, q=self.request.query_params.get("q", ""), active_only=False)
@@ -199,7 +199,7 @@ class ReferralViewSet(CreateThroughService):
     serializer_class = ReferralSerializer
     create_service = services.referral_create
     step_roles = FIELD
-    filterset_fields = ["status", "household"]
+    filterset_fields = ["status", "household"]  # noqa: RUF012
 
     def scoped_queryset(self, user):
         return selectors.referral_list(user=user)

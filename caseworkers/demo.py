@@ -70,10 +70,10 @@ def seed(*, rng, users: dict, stdout) -> None:
                                due_on=today + datetime.timedelta(days=5))
     services.assignment_create(actor=cw, volunteer=volunteers[2], task="宣讲活动签到", activity=activity, due_on=today)
     services.training_create(actor=users["demo-county"], title="社会救助政策培训", audience="caseworkers", topic="policy",
-                             held_on=today - datetime.timedelta(days=20), hours=Decimal("4"),
+                             held_on=today - datetime.timedelta(days=20), hours=Decimal(4),
                              caseworkers_present=[u for u in users.values() if u.role == "caseworker" and u.area.county_id == users["demo-county"].area_id])
     services.training_create(actor=cw, title="志愿者入户服务技巧", audience="volunteers", topic="practice",
-                             held_on=today - datetime.timedelta(days=15), hours=Decimal("2"), volunteers_present=volunteers)
+                             held_on=today - datetime.timedelta(days=15), hours=Decimal(2), volunteers_present=volunteers)
     services.feedback_create(actor=cw, kind="problem", title="低边家庭就业收入核算口径不一", body="建议明确渐退期收入扣减办法。")
     case = services.case_create(actor=cw, title="从“输血”到“造血”：一户一策帮扶就业", domain="employment",
                                 body="某户主因病失业，社工链接技能培训与公益性岗位，半年后家庭收入稳定。（已匿名）")

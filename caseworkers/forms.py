@@ -47,7 +47,7 @@ class ScopedForm(forms.ModelForm):
 class ResourceForm(ScopedForm):
     class Meta:
         model = Resource
-        fields = ["name", "kind", "domain", "provider", "area", "contact", "conditions", "description"]
+        fields = ["name", "kind", "domain", "provider", "area", "contact", "conditions", "description"]  # noqa: RUF012
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -58,8 +58,8 @@ class ResourceForm(ScopedForm):
 class ReferralForm(ScopedForm):
     class Meta:
         model = Referral
-        fields = ["household", "member", "resource", "sent_on", "follow_up_on", "note"]
-        widgets = {"sent_on": DATE, "follow_up_on": DATE}
+        fields = ["household", "member", "resource", "sent_on", "follow_up_on", "note"]  # noqa: RUF012
+        widgets = {"sent_on": DATE, "follow_up_on": DATE}  # noqa: RUF012
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -69,42 +69,42 @@ class ReferralForm(ScopedForm):
 class ServiceForm(ScopedForm):
     class Meta:
         model = ServiceRecord
-        fields = ["method", "service_area", "held_on", "minutes", "households", "content", "outcome", "follow_up_on"]
-        widgets = {"held_on": DATE, "follow_up_on": DATE, "content": forms.Textarea(attrs={"rows": 3}),
+        fields = ["method", "service_area", "held_on", "minutes", "households", "content", "outcome", "follow_up_on"]  # noqa: RUF012
+        widgets = {"held_on": DATE, "follow_up_on": DATE, "content": forms.Textarea(attrs={"rows": 3}),  # noqa: RUF012
                    "outcome": forms.Textarea(attrs={"rows": 2})}
 
 
 class PublicityForm(ScopedForm):
     class Meta:
         model = PublicityActivity
-        fields = ["held_on", "form", "topics", "place", "households", "head_count", "volunteers", "notes"]
-        widgets = {"held_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+        fields = ["held_on", "form", "topics", "place", "households", "head_count", "volunteers", "notes"]  # noqa: RUF012
+        widgets = {"held_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}  # noqa: RUF012
 
 
 class FeedbackForm(ScopedForm):
     class Meta:
         model = PolicyFeedback
-        fields = ["kind", "sent_to", "title", "body"]
+        fields = ["kind", "sent_to", "title", "body"]  # noqa: RUF012
 
 
 class OrganizationForm(ScopedForm):
     class Meta:
         model = VolunteerOrganization
-        fields = ["name", "contact"]
+        fields = ["name", "contact"]  # noqa: RUF012
 
 
 class VolunteerForm(ScopedForm):
     class Meta:
         model = Volunteer
-        fields = ["name", "organization", "phone", "skills", "registered_on", "registration_no", "status"]
-        widgets = {"registered_on": DATE}
+        fields = ["name", "organization", "phone", "skills", "registered_on", "registration_no", "status"]  # noqa: RUF012
+        widgets = {"registered_on": DATE}  # noqa: RUF012
 
 
 class AssignmentForm(ScopedForm):
     class Meta:
         model = VolunteerAssignment
-        fields = ["task", "household", "activity", "due_on"]
-        widgets = {"due_on": DATE}
+        fields = ["task", "household", "activity", "due_on"]  # noqa: RUF012
+        widgets = {"due_on": DATE}  # noqa: RUF012
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -114,8 +114,8 @@ class AssignmentForm(ScopedForm):
 class TrainingForm(ScopedForm):
     class Meta:
         model = Training
-        fields = ["title", "audience", "topic", "held_on", "hours", "caseworkers_present", "volunteers_present"]
-        widgets = {"held_on": DATE}
+        fields = ["title", "audience", "topic", "held_on", "hours", "caseworkers_present", "volunteers_present"]  # noqa: RUF012
+        widgets = {"held_on": DATE}  # noqa: RUF012
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -131,7 +131,7 @@ class CaseForm(ScopedForm):
 
     class Meta:
         model = TypicalCase
-        fields = ["title", "domain", "body"]
+        fields = ["title", "domain", "body"]  # noqa: RUF012
 
 
 class ReasonForm(forms.Form):

@@ -16,7 +16,7 @@ from households.models import Household, Member
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Area, AreaLevel, Role
 from jiuzhu.scope import NOTHING, area_q, scoped
 
-HOURS = {"max_digits": 6, "decimal_places": 1, "default": Decimal("0"), "validators": [MinValueValidator(Decimal("0"))]}
+HOURS = {"max_digits": 6, "decimal_places": 1, "default": Decimal(0), "validators": [MinValueValidator(Decimal(0))]}
 
 
 class AreaOwnedQuerySet(models.QuerySet):
@@ -94,7 +94,7 @@ class Resource(models.Model):
     objects = ResourceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["domain", "name"]
+        ordering = ["domain", "name"]  # noqa: RUF012
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
 
@@ -133,10 +133,10 @@ class Referral(models.Model):
     objects = HouseholdOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-sent_on", "-id"]
+        ordering = ["-sent_on", "-id"]  # noqa: RUF012
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        indexes = [models.Index(fields=["created_by", "status", "follow_up_on"], name="referral_followup_idx")]
+        indexes = [models.Index(fields=["created_by", "status", "follow_up_on"], name="referral_followup_idx")]  # noqa: RUF012
 
 
 class PublicityForm(models.TextChoices):
@@ -151,7 +151,7 @@ class VolunteerOrganization(AreaOwned):
     contact = models.CharField(_("contact"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name"]  # noqa: RUF012
         verbose_name = _("volunteer organization")
         verbose_name_plural = _("volunteer organizations")
 
@@ -175,7 +175,7 @@ class Volunteer(AreaOwned):
     training_hours = models.DecimalField(_("training hours"), **HOURS, editable=False)
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = ["name", "id"]  # noqa: RUF012
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
 
@@ -194,7 +194,7 @@ class PublicityActivity(AreaOwned):
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
-        ordering = ["-held_on", "-id"]
+        ordering = ["-held_on", "-id"]  # noqa: RUF012
         verbose_name = _("publicity activity")
         verbose_name_plural = _("publicity activities")
 
@@ -228,10 +228,10 @@ class ServiceRecord(AreaOwned):
     followed_up = models.BooleanField(_("followed up"), default=False, editable=False)
 
     class Meta:
-        ordering = ["-held_on", "-id"]
+        ordering = ["-held_on", "-id"]  # noqa: RUF012
         verbose_name = _("service record")
         verbose_name_plural = _("service records")
-        indexes = [models.Index(fields=["created_by", "follow_up_on"], name="service_followup_idx")]
+        indexes = [models.Index(fields=["created_by", "follow_up_on"], name="service_followup_idx")]  # noqa: RUF012
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.get_method_display()}"
@@ -263,7 +263,7 @@ class PolicyFeedback(AreaOwned):
     responded_on = models.DateField(_("responded on"), null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-created_at", "-id"]  # noqa: RUF012
         verbose_name = _("policy feedback")
         verbose_name_plural = _("policy feedback")
 
@@ -286,10 +286,10 @@ class VolunteerAssignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["due_on", "id"]
+        ordering = ["due_on", "id"]  # noqa: RUF012
         verbose_name = _("volunteer assignment")
         verbose_name_plural = _("volunteer assignments")
-        constraints = [models.CheckConstraint(condition=Q(household__isnull=False) | Q(activity__isnull=False),
+        constraints = [models.CheckConstraint(condition=Q(household__isnull=False) | Q(activity__isnull=False),  # noqa: RUF012
                                               name="assignment_household_or_activity")]
 
 
@@ -313,7 +313,7 @@ class Training(AreaOwned):
     volunteers_present = models.ManyToManyField(Volunteer, blank=True, related_name="trainings", verbose_name=_("volunteers present"))
 
     class Meta:
-        ordering = ["-held_on", "-id"]
+        ordering = ["-held_on", "-id"]  # noqa: RUF012
         verbose_name = _("training")
         verbose_name_plural = _("trainings")
 
@@ -348,7 +348,7 @@ class TypicalCase(AreaOwned):
     objects = TypicalCaseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-approved_on", "-id"]
+        ordering = ["-approved_on", "-id"]  # noqa: RUF012
         verbose_name = _("typical case")
         verbose_name_plural = _("typical cases")
 

@@ -17,7 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseworkers.models import Referral, ReferralStatus, ServiceRecord, VolunteerAssignment
+from caseworkers.models import (
+    Referral,
+    ReferralStatus,
+    ServiceRecord,
+    VolunteerAssignment,
+)
 from households.models import PlanAction, PlanStatus
 
 

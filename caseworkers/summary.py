@@ -6,7 +6,6 @@ belong to the review branch: ``change_report_counts`` is the hook, 0 until it la
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 

@@ -10,7 +10,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from households import plan_selectors, plan_services
-from households.models import ActionKind, ActionStatus, Assessment, Plan, PlanAction, PlanGoal, PlanReview
+from households.models import (
+    ActionKind,
+    ActionStatus,
+    Assessment,
+    Plan,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+)
 from jiuzhu.api import ScopedViewSetMixin
 from jiuzhu.models import Role
 
@@ -23,9 +31,9 @@ _no_goal = _("Choose a goal of this plan.")
 class PlanActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanAction
-        fields = ["id", "goal", "kind", "description", "responsible", "due_on", "status", "done_on", "resource_name",
+        fields = ["id", "goal", "kind", "description", "responsible", "due_on", "status", "done_on", "resource_name",  # noqa: RUF012
                   "resource_id", "version"]
-        read_only_fields = ["status", "done_on", "version"]
+        read_only_fields = ["status", "done_on", "version"]  # noqa: RUF012
 
 
 class PlanGoalSerializer(serializers.ModelSerializer):
@@ -34,13 +42,13 @@ class PlanGoalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlanGoal
-        fields = ["id", "need", "domain", "text", "actions"]
+        fields = ["id", "need", "domain", "text", "actions"]  # noqa: RUF012
 
 
 class PlanReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanReview
-        fields = ["id", "reviewed_on", "progress", "summary", "next_review_on"]
+        fields = ["id", "reviewed_on", "progress", "summary", "next_review_on"]  # noqa: RUF012
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -48,7 +56,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "household", "dossier_no", "number", "assessment", "status", "summary", "agreed_on", "agreed_by_name",
+        fields = ["id", "household", "dossier_no", "number", "assessment", "status", "summary", "agreed_on", "agreed_by_name",  # noqa: RUF012
                   "activated_on", "next_review_on", "closed_on", "outcome", "version"]
         read_only_fields = fields
 
@@ -58,7 +66,7 @@ class PlanDetailSerializer(PlanSerializer):
     reviews = PlanReviewSerializer(many=True, read_only=True)
 
     class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "goals", "reviews"]
+        fields = [*PlanSerializer.Meta.fields, "goals", "reviews"]  # noqa: RUF012
         read_only_fields = fields
 
 
@@ -112,7 +120,7 @@ class PlanViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     """Assistance plans (一户一策) in the user's area."""
 
     write_roles = WRITE
-    filterset_fields = ["status", "household"]
+    filterset_fields = ["status", "household"]  # noqa: RUF012
 
     def scoped_queryset(self, user):
         if self.action == "list":

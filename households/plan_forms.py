@@ -25,15 +25,15 @@ class PlanNewForm(forms.Form):
 class PlanEditForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["summary", "agreed_on", "agreed_by_name", "next_review_on"]
-        widgets = {"agreed_on": DATE, "next_review_on": DATE, "summary": forms.Textarea(attrs={"rows": 2})}
+        fields = ["summary", "agreed_on", "agreed_by_name", "next_review_on"]  # noqa: RUF012
+        widgets = {"agreed_on": DATE, "next_review_on": DATE, "summary": forms.Textarea(attrs={"rows": 2})}  # noqa: RUF012
 
 
 class ActionForm(forms.ModelForm):
     class Meta:
         model = PlanAction
-        fields = ["goal", "kind", "description", "responsible", "due_on", "resource_name"]
-        widgets = {"due_on": DATE}
+        fields = ["goal", "kind", "description", "responsible", "due_on", "resource_name"]  # noqa: RUF012
+        widgets = {"due_on": DATE}  # noqa: RUF012
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,14 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from households.models import ActionStatus, Assessment, Plan, PlanAction, PlanGoal, PlanStatus
+from households.models import (
+    ActionStatus,
+    Assessment,
+    Plan,
+    PlanAction,
+    PlanGoal,
+    PlanStatus,
+)
 
 CLOSED_ACTIONS = [ActionStatus.DONE, ActionStatus.CANCELLED]
 

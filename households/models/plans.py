@@ -7,11 +7,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from households.models.dossier import Assessment, AssessmentNeed, Household, HouseholdChildQuerySet, Member
+from households.models.dossier import (
+    Assessment,
+    AssessmentNeed,
+    Household,
+    HouseholdChildQuerySet,
+    Member,
+)
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES
 from jiuzhu.scope import scoped
 
-__all__ = ["PlanStatus", "Plan", "PlanGoal", "ActionKind", "ActionStatus", "PlanAction", "PlanReview"]
+__all__ = ["ActionKind", "ActionStatus", "Plan", "PlanAction", "PlanGoal", "PlanReview", "PlanStatus"]
 
 
 class PlanStatus(models.TextChoices):
@@ -44,10 +50,10 @@ class Plan(models.Model):
     objects = HouseholdChildQuerySet.as_manager()
 
     class Meta:
-        ordering = ["household_id", "-number"]
+        ordering = ["household_id", "-number"]  # noqa: RUF012
         verbose_name = _("assistance plan")
         verbose_name_plural = _("assistance plans")
-        constraints = [
+        constraints = [  # noqa: RUF012
             models.UniqueConstraint(fields=["household", "number"], name="plan_number_per_household"),
             # One active plan per household, enforced by the database as well as the service.
             models.UniqueConstraint(fields=["household"], condition=Q(status="active"), name="plan_one_active"),
@@ -63,8 +69,8 @@ class PlanGoal(models.Model):
     text = models.CharField(_("goal"), max_length=300)
 
     class Meta:
-        ordering = ["plan_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["plan", "need"], name="plan_goal_one_per_need")]
+        ordering = ["plan_id", "id"]  # noqa: RUF012
+        constraints = [models.UniqueConstraint(fields=["plan", "need"], name="plan_goal_one_per_need")]  # noqa: RUF012
 
     def __str__(self) -> str:
         return self.text
@@ -119,10 +125,10 @@ class PlanAction(models.Model):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["due_on", "id"]
+        ordering = ["due_on", "id"]  # noqa: RUF012
         verbose_name = _("plan action")
         verbose_name_plural = _("plan actions")
-        indexes = [models.Index(fields=["responsible", "status", "due_on"], name="planaction_resp_due_idx")]
+        indexes = [models.Index(fields=["responsible", "status", "due_on"], name="planaction_resp_due_idx")]  # noqa: RUF012
 
     def __str__(self) -> str:
         return self.description
@@ -139,6 +145,6 @@ class PlanReview(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-reviewed_on", "-id"]
+        ordering = ["-reviewed_on", "-id"]  # noqa: RUF012
         verbose_name = _("plan review")
         verbose_name_plural = _("plan reviews")

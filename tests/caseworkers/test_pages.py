@@ -37,7 +37,7 @@ def build(kind, cw, make):
         return services.volunteer_create(actor=cw, name="志愿者", registered_on=TODAY)
     if kind == "training":
         return services.training_create(actor=cw, title="培训", audience="caseworkers", topic="policy", held_on=TODAY,
-                                        hours=Decimal("2"), caseworkers_present=[cw])
+                                        hours=Decimal(2), caseworkers_present=[cw])
     if kind == "case":
         return services.case_create(actor=cw, title="案例", domain="living", body="匿名")
     raise AssertionError(kind)

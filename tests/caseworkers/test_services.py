@@ -4,7 +4,14 @@ from decimal import Decimal
 import pytest
 
 from caseworkers import services
-from caseworkers.models import CaseStatus, Referral, ReferralStatus, ServiceRecord, TypicalCase, Volunteer
+from caseworkers.models import (
+    CaseStatus,
+    Referral,
+    ReferralStatus,
+    ServiceRecord,
+    TypicalCase,
+    Volunteer,
+)
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import AuditEvent, Role
 from tests.caseworkers.helpers import TODAY, referral, resource, service
@@ -79,7 +86,7 @@ def test_training_adds_hours_to_each_volunteer_present(make, cw):
     services.training_create(actor=cw, title="政策", audience="volunteers", topic="policy", held_on=TODAY,
                              hours=Decimal("2.5"), volunteers_present=[v], caseworkers_present=[cw])
     assert Volunteer.objects.get(pk=v.pk).training_hours == Decimal("2.5")
-    assert list(cw.trainings.all())[0].title == "政策"
+    assert cw.trainings.get().title == "政策"
 
 
 def test_typical_case_approved_by_the_county_becomes_readable_by_everyone(make, cw):
@@ -112,5 +119,5 @@ def test_volunteer_assignment_needs_a_household_or_activity_and_records_hours(ma
         services.assignment_create(actor=cw, volunteer=v, task="陪伴")
     a = services.assignment_create(actor=cw, volunteer=v, task="陪伴", household=make.household("330402007"),
                                    due_on=TODAY + datetime.timedelta(days=3))
-    services.assignment_complete(actor=cw, assignment=a, hours=Decimal("3"))
-    assert a.done and a.hours == Decimal("3")
+    services.assignment_complete(actor=cw, assignment=a, hours=Decimal(3))
+    assert a.done and a.hours == Decimal(3)

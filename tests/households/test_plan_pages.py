@@ -101,7 +101,7 @@ def test_dossier_plan_section_uses_fixed_queries(make, cw, django_assert_num_que
     active_plan(h, cw)
     # plans, goals, actions (with responsible)
     with django_assert_num_queries(3):
-        [(order, title, template, context)] = plan_section(household=h, user=cw)
+        [(_order, _title, template, context)] = plan_section(household=h, user=cw)
     assert template == "households/plans/_section.html" and context["active_plan"] is not None
     other = make.user(Role.CASEWORKER, "330402008")
     assert plan_section(household=h, user=other)[0][3]["plans"] == []
