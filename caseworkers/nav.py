@@ -15,6 +15,8 @@ def items(user) -> list[NavItem]:
     if user.role == Role.CASEWORKER:
         found.append(NavItem(_("My tasks"), "caseworkers:tasks", count=mytasks.task_count(user) or None, order=5))
     found += [
+        # The plan pages live in households/ (no nav entry of their own there yet).
+        NavItem(_("Assistance plans"), "households:plan_list", order=29),
         NavItem(_("Referrals"), "caseworkers:referral_list", order=30),
         NavItem(_("Services"), "caseworkers:service_list", order=31),
         NavItem(_("Publicity"), "caseworkers:publicity_list", order=32),

@@ -26,6 +26,7 @@ from caseworkers.models import (
 )
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import Role
+from jiuzhu.scope import scoped
 
 FIELD_ROLES = {Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN}
 WRITE_ROLES = FIELD_ROLES | {Role.COUNTY_CIVIL}
@@ -390,14 +391,14 @@ def case_detail(request, pk):
 @require_POST
 def case_step(request, pk):
     target = request.GET.get("to", "")
-    require(request, COUNTY_ROLES if target in (CaseStatus.APPROVED, CaseStatus.RETURNED) else FIELD_ROLES)
-    qs = selectors.case_list(user=request.user)
-    if target == CaseStatus.SUBMITTED:
+    deciding = target in (CaseStatus.APPROVED, CaseStatus.RETURNED)
+    require(request, COUNTY_ROLES if deciding else FIELD_ROLES)
+    # Deciding needs the case in the county's own area (approved cases elsewhere are only
+    # readable); submitting is the author's own step.
+    qs = scoped(TypicalCase.objects.all(), request.user)
+    if not deciding:
         qs = qs.filter(created_by=request.user)
-    c = get_object_or_404(qs.exclude(status=CaseStatus.APPROVED) if target != CaseStatus.SUBMITTED else qs, pk=pk)
-    if target in (CaseStatus.APPROVED, CaseStatus.RETURNED) and not TypicalCase.objects.in_scope(request.user).filter(
-            pk=pk, county_id__isnull=False).exists():
-        raise PermissionDenied
+    c = get_object_or_404(qs, pk=pk)
     return _transition(request, lambda: services.case_transition(actor=request.user, case=c, target=target,
                                                                  note=request.POST.get("reason", "")),
                        reverse("caseworkers:case_detail", args=[pk]))

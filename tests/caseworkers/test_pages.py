@@ -145,3 +145,36 @@ def test_work_summary_page_for_the_township_officer(make, cw, login):
     assert [r.caseworker.pk for r in response.context["rows"]] == [cw.pk]
     other = login(make.user(Role.TOWNSHIP_OFFICER, "330402008")).get(reverse("caseworkers:summary") + "?year=2026")
     assert other.context["rows"] == []
+
+
+@pytest.mark.parametrize("name", ["resource_new", "referral_new", "service_new", "publicity_new", "feedback_new",
+                                  "volunteer_new", "organization_new", "training_new", "case_new"])
+def test_every_new_form_opens_for_a_caseworker(cw, login, name):
+    response = login(cw).get(reverse(f"caseworkers:{name}"))
+    assert response.status_code == 200 and response.context["form"] is not None
+
+
+def test_publicity_feedback_volunteer_training_and_case_through_the_forms(make, cw, login):
+    from caseworkers.models import PolicyFeedback, PublicityActivity, Training, TypicalCase, Volunteer
+
+    h = make.household("330402007")
+    client = login(cw)
+    client.post(reverse("caseworkers:publicity_new"), {"held_on": "2026-11-20", "form": "leaflets", "topics": "低保",
+                                                       "place": "菜场", "households": [h.pk], "head_count": 12})
+    client.post(reverse("caseworkers:feedback_new"), {"kind": "good_practice", "sent_to": "county", "title": "做法", "body": "说明"})
+    client.post(reverse("caseworkers:volunteer_new"), {"name": "周敏", "registered_on": "2026-01-01", "status": "active"})
+    v = Volunteer.objects.get()
+    client.post(reverse("caseworkers:training_new"), {"title": "培训", "audience": "volunteers", "topic": "practice",
+                                                      "held_on": "2026-11-20", "hours": "3", "volunteers_present": [v.pk]})
+    client.post(reverse("caseworkers:case_new"), {"title": "案例", "domain": "living", "body": "匿名", "anonymised": "on"})
+    client.post(reverse("caseworkers:volunteer_detail", args=[v.pk]), {"task": "陪伴", "household": h.pk, "due_on": "2026-12-01"})
+    assert PublicityActivity.objects.get().households.get() == h
+    assert PolicyFeedback.objects.get().status == "sent"
+    assert Training.objects.get().volunteers_present.get() == v
+    assert Volunteer.objects.get().training_hours == Decimal("3")
+    assert TypicalCase.objects.get().status == "submitted"
+    assert v.assignments.get().task == "陪伴"
+    county = login(make.user(Role.COUNTY_CIVIL, "330402"))
+    fb = PolicyFeedback.objects.get()
+    county.post(reverse("caseworkers:feedback_respond", args=[fb.pk]), {"response": "采纳"})
+    assert PolicyFeedback.objects.get().response == "采纳"
