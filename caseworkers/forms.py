@@ -64,6 +64,10 @@ class ReferralForm(ScopedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["resource"].queryset = Resource.objects.in_scope(user).filter(active=True).order_by("domain", "name")
+        # Members of the chosen household only (a township has thousands of members).
+        household = str(self.data.get("household") or self.initial.get("household") or "")
+        members = Member.objects.in_scope(user).filter(active=True)
+        self.fields["member"].queryset = members.filter(household_id=household) if household.isdigit() else members.none()
 
 
 class ServiceForm(ScopedForm):
