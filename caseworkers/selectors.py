@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from caseworkers.models import (
     PolicyFeedback,
@@ -82,3 +82,9 @@ def training_list(*, user) -> QuerySet[Training]:
 
 def case_list(*, user) -> QuerySet[TypicalCase]:
     return TypicalCase.objects.in_scope(user).select_related("township", "county", "created_by").order_by("-updated_at", "-id")
+
+
+def training_record(*, person) -> dict:
+    """A caseworker's (User) or a volunteer's training record: sessions and hours, one query."""
+    field = "volunteers_present" if isinstance(person, Volunteer) else "caseworkers_present"
+    return Training.objects.filter(**{field: person}).aggregate(sessions=Count("pk"), hours=Sum("hours"))

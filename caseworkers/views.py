@@ -43,11 +43,12 @@ def d(value) -> str:
     return value.strftime("%Y-%m-%d") if isinstance(value, datetime.date) else (value if value not in (None, "") else "—")
 
 
-def _list(request, *, title, columns, qs, cells, url_name, new_url=None, filters=None):
+def _list(request, *, title, columns, qs, cells, url_name, new_url=None, filters=None, note=""):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     rows = [(reverse(url_name, args=[obj.pk]), list(zip(columns, [d(c) for c in cells(obj)]))) for obj in page.object_list]
     return render(request, "caseworkers/list.html", {
-        "title": title, "columns": columns, "rows": rows, "page_obj": page, "new_url": new_url, "filters": filters or {}})
+        "title": title, "columns": columns, "rows": rows, "page_obj": page, "new_url": new_url, "filters": filters or {},
+        "note": note})
 
 
 def _form(request, *, title, form_class, save, back, initial=None):
@@ -309,7 +310,8 @@ def volunteer_detail(request, pk):
                    extra={"assignments": assignments, "form": form, "volunteer": v}, facts=[
                        (_("Organization"), v.organization.name if v.organization else ""), (_("Phone"), v.phone),
                        (_("Skills"), v.skills), (_("Registered on"), v.registered_on), (_("Status"), v.get_status_display()),
-                       (_("Training hours"), v.training_hours)])
+                       (_("Training hours"), v.training_hours),
+                       (_("Training sessions"), selectors.training_record(person=v)["sessions"])])
 
 
 @require_POST
@@ -332,7 +334,16 @@ def training_list(request):
                  qs=selectors.training_list(user=request.user),
                  cells=lambda t: [t.held_on, t.title, t.get_audience_display(), t.get_topic_display(), t.hours,
                                   t.caseworker_count, t.volunteer_count],
-                 new_url=reverse("caseworkers:training_new") if request.user.role in WRITE_ROLES else None)
+                 new_url=reverse("caseworkers:training_new") if request.user.role in WRITE_ROLES else None,
+                 note=_my_training(request.user))
+
+
+def _my_training(user) -> str:
+    if user.role != Role.CASEWORKER:
+        return ""
+    record = selectors.training_record(person=user)
+    return _("Your training record: %(sessions)s sessions, %(hours)s hours.") % {
+        "sessions": record["sessions"], "hours": record["hours"] or 0}
 
 
 def training_new(request):
