@@ -157,7 +157,13 @@ def test_every_new_form_opens_for_a_caseworker(cw, login, name):
 
 
 def test_publicity_feedback_volunteer_training_and_case_through_the_forms(make, cw, login):
-    from caseworkers.models import PolicyFeedback, PublicityActivity, Training, TypicalCase, Volunteer
+    from caseworkers.models import (
+        PolicyFeedback,
+        PublicityActivity,
+        Training,
+        TypicalCase,
+        Volunteer,
+    )
 
     h = make.household("330402007")
     client = login(cw)
@@ -173,7 +179,7 @@ def test_publicity_feedback_volunteer_training_and_case_through_the_forms(make, 
     assert PublicityActivity.objects.get().households.get() == h
     assert PolicyFeedback.objects.get().status == "sent"
     assert Training.objects.get().volunteers_present.get() == v
-    assert Volunteer.objects.get().training_hours == Decimal("3")
+    assert Volunteer.objects.get().training_hours == Decimal(3)
     assert TypicalCase.objects.get().status == "submitted"
     assert v.assignments.get().task == "陪伴"
     county = login(make.user(Role.COUNTY_CIVIL, "330402"))
