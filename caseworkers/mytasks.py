@@ -15,7 +15,7 @@ from datetime import date
 from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from caseworkers.models import (
     Referral,
@@ -41,6 +41,7 @@ class TaskItem:
 @dataclass(frozen=True)
 class TaskSource:
     kind: str
+    label: str  # what the list shows for this kind (lazy translation)
     rows: Callable[..., QuerySet]
     item: Callable[[object], TaskItem]
 
@@ -87,14 +88,15 @@ def assignment_item(a) -> TaskItem:
 
 
 SOURCES: list[TaskSource] = [
-    TaskSource("plan_action", plan_action_rows, plan_action_item),
-    TaskSource("referral", referral_rows, referral_item),
-    TaskSource("service", service_rows, service_item),
-    TaskSource("volunteer", assignment_rows, assignment_item),
+    TaskSource("plan_action", _("Plan action"), plan_action_rows, plan_action_item),
+    TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item),
+    TaskSource("service", _("Service follow-up"), service_rows, service_item),
+    TaskSource("volunteer", _("Volunteer assignment"), assignment_rows, assignment_item),
 ]
 
-KIND_LABELS = {"plan_action": _("Plan action"), "referral": _("Referral follow-up"),
-               "service": _("Service follow-up"), "volunteer": _("Volunteer assignment")}
+
+def kind_label(kind: str) -> str:
+    return next((str(s.label) for s in SOURCES if s.kind == kind), kind)
 
 
 def tasks_for(user, today: date | None = None) -> list[TaskItem]:

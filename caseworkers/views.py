@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -343,7 +344,7 @@ def _my_training(user) -> str:
         return ""
     record = selectors.training_record(person=user)
     return _("Your training record: %(sessions)s sessions, %(hours)s hours.") % {
-        "sessions": record["sessions"], "hours": record["hours"] or 0}
+        "sessions": record["sessions"], "hours": floatformat(record["hours"] or 0, -1)}
 
 
 def training_new(request):
@@ -420,7 +421,7 @@ def case_step(request, pk):
 def my_tasks(request):
     today = timezone.localdate()
     tasks = mytasks.tasks_for(request.user, today)
-    return render(request, "caseworkers/tasks.html", {"tasks": [(t, mytasks.KIND_LABELS.get(t.kind, t.kind), t.overdue(today)) for t in tasks]})
+    return render(request, "caseworkers/tasks.html", {"tasks": [(t, mytasks.kind_label(t.kind), t.overdue(today)) for t in tasks]})
 
 
 def work_summary(request):

@@ -137,6 +137,7 @@ def test_my_tasks_page_and_nav_count(make, cw, login):
     referral(cw, h, sent_on=TODAY - datetime.timedelta(days=9), follow_up_on=TODAY - datetime.timedelta(days=2))
     response = login(cw).get(reverse("caseworkers:tasks"))
     assert response.status_code == 200 and len(response.context["tasks"]) == 1
+    assert "转介跟进" in response.content.decode() and "已逾期" in response.content.decode()
     assert [i.count for i in response.context["nav_items"] if i.url_name == "caseworkers:tasks"] == [1]
     assert login(make.user(Role.CASEWORKER, "330402008")).get(reverse("caseworkers:tasks")).context["tasks"] == []
 
