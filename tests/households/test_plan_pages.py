@@ -123,3 +123,24 @@ def test_plan_and_caseworker_rule_reasons_are_in_the_catalogue():
     with translation.override("zh-hans"):
         untranslated = [t for t in templates if gettext(t) == t]
     assert templates and untranslated == []
+
+
+def test_action_progress_review_and_closing_through_the_pages(make, cw, login):
+    plan = active_plan(make.household("330402007"), cw)
+    action = plan.actions.first()
+    goal = plan.goals.first()
+    client = login(cw)
+    client.post(reverse("households:plan_action_step", args=[action.pk]), {"status": "in_progress"})
+    client.post(reverse("households:plan_action_step", args=[action.pk]), {"status": "done"})
+    action.refresh_from_db()
+    assert action.status == "done" and action.done_on is not None
+    client.post(reverse("households:plan_review_add", args=[plan.pk]), {
+        "reviewed_on": "2026-11-29", "summary": "进展顺利", "next_review_on": "2027-02-28", f"goal_{goal.pk}": "已落实"})
+    plan.refresh_from_db()
+    assert plan.next_review_on.isoformat() == "2027-02-28"
+    assert plan.reviews.get().progress == {str(goal.pk): "已落实"}
+    client.post(reverse("households:plan_close", args=[plan.pk]), {"outcome": "家庭收入稳定"})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED
+    page = client.get(reverse("households:plan_detail", args=[plan.pk])).content.decode()
+    assert "家庭收入稳定" in page and "添加帮扶措施" not in page  # closed: no more forms
