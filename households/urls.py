@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.household_list, name="list"),
     path("<int:pk>/", views.household_detail, name="detail"),
 ]
-from households.plan_views import urlpatterns as plan_urlpatterns  # noqa: E402 - the plan pages (fourroles)
+from households.plan_views import urlpatterns as plan_urlpatterns  # the plan pages (fourroles)
+
 urlpatterns += plan_urlpatterns
