@@ -7,6 +7,6 @@ urlpatterns = [
     path("", views.household_list, name="list"),
     path("<int:pk>/", views.household_detail, name="detail"),
 ]
-from households.plan_views import urlpatterns as plan_urlpatterns  # the plan pages (fourroles)
+from households.plan_views import urlpatterns as plan_urlpatterns
 
 urlpatterns += plan_urlpatterns
