@@ -1,4 +1,4 @@
-from households import api, procedure_api, review_api
+from households import api, plan_api, procedure_api, review_api
 
 
 def register(router) -> None:
@@ -11,6 +11,7 @@ def register(router) -> None:
     router.register("documents", api.DocumentViewSet, basename="document")
     router.register("applications", procedure_api.ApplicationViewSet, basename="application")
     review_api.register(router)  # reviews, review-runs, change-reports
+    router.register("plans", plan_api.PlanViewSet, basename="plan")
 
 
 urlpatterns: list = []

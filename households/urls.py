@@ -1,6 +1,7 @@
 from django.urls import path
 
 from households import procedure_urls, views, views_io
+from households.plan_views import urlpatterns as plan_urlpatterns
 from households.review_views import urlpatterns as review_urlpatterns
 
 app_name = "households"
@@ -24,4 +25,5 @@ urlpatterns = [
     path("<int:pk>/documents/<int:document_id>/", views.document_download, name="document"),
     *procedure_urls.urlpatterns,  # names application_*
     *review_urlpatterns,  # names review_*, change_report_*
+    *plan_urlpatterns,  # names plan_*
 ]

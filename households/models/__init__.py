@@ -2,5 +2,6 @@
 
 from households.models.dossier import *  # noqa: F401,F403
 from households.models.imports import *  # noqa: F401,F403
+from households.models.plans import *  # noqa: F401,F403
 from households.models.procedure import *  # noqa: F401,F403
 from households.models.review import *  # noqa: F401,F403

@@ -43,6 +43,7 @@ from .income import (
     temporary_aid_cap,
 )
 from .needs import ESSENTIAL_DOMAINS, NEED_DOMAINS, NEED_LEVELS, PRIORITY_LEVELS, Priority, needs_priority
+from .plans import *
 from .procedure import (
     Deadlines,
     WorkCalendar,

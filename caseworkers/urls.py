@@ -1,0 +1,40 @@
+from django.urls import path
+
+from caseworkers import views
+
+app_name = "caseworkers"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tasks/", views.my_tasks, name="tasks"),
+    path("summary/", views.work_summary, name="summary"),
+    path("resources/", views.resource_list, name="resource_list"),
+    path("resources/new/", views.resource_new, name="resource_new"),
+    path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/new/", views.referral_new, name="referral_new"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/step/", views.referral_step, name="referral_step"),
+    path("services/", views.service_list, name="service_list"),
+    path("services/new/", views.service_new, name="service_new"),
+    path("services/<int:pk>/", views.service_detail, name="service_detail"),
+    path("services/<int:pk>/followed-up/", views.service_followed_up, name="service_followed_up"),
+    path("publicity/", views.publicity_list, name="publicity_list"),
+    path("publicity/new/", views.publicity_new, name="publicity_new"),
+    path("publicity/<int:pk>/", views.publicity_detail, name="publicity_detail"),
+    path("feedback/", views.feedback_list, name="feedback_list"),
+    path("feedback/new/", views.feedback_new, name="feedback_new"),
+    path("feedback/<int:pk>/", views.feedback_detail, name="feedback_detail"),
+    path("feedback/<int:pk>/respond/", views.feedback_respond, name="feedback_respond"),
+    path("volunteers/", views.volunteer_list, name="volunteer_list"),
+    path("volunteers/new/", views.volunteer_new, name="volunteer_new"),
+    path("volunteers/organizations/new/", views.organization_new, name="organization_new"),
+    path("volunteers/<int:pk>/", views.volunteer_detail, name="volunteer_detail"),
+    path("volunteers/assignments/<int:pk>/done/", views.assignment_done, name="assignment_done"),
+    path("trainings/", views.training_list, name="training_list"),
+    path("trainings/new/", views.training_new, name="training_new"),
+    path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/step/", views.case_step, name="case_step"),
+]

@@ -1,0 +1,146 @@
+import pytest
+from django.urls import reverse
+
+from households.models import Plan, PlanStatus
+from jiuzhu.models import Role
+from tests.caseworkers.helpers import TODAY, active_plan, assessment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(make):
+    return make.user(Role.CASEWORKER, "330402007")
+
+
+def test_caseworker_makes_a_plan_adds_an_action_and_activates_it(make, cw, login):
+    h = make.household("330402007")
+    a = assessment(h, cw, {"living": "high"})
+    client = login(cw)
+    response = client.post(reverse("households:plan_new"), {"assessment": a.pk})
+    plan = Plan.objects.get()
+    assert response.status_code == 302 and response.url == reverse("households:plan_detail", args=[plan.pk])
+    client.post(reverse("households:plan_action_add", args=[plan.pk]), {
+        "goal": plan.goals.get().pk, "kind": "government", "description": "申请临时救助", "responsible": cw.pk,
+        "due_on": "2026-12-10", "resource_name": "临时救助"})
+    client.post(reverse("households:plan_edit", args=[plan.pk]), {"agreed_on": "2026-11-29", "agreed_by_name": "户主", "version": 1})
+    client.post(reverse("households:plan_activate", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE and plan.agreed_on == TODAY
+    page = client.get(reverse("households:plan_detail", args=[plan.pk]))
+    assert "申请临时救助" in page.content.decode()
+
+
+def test_activation_refusal_is_shown_in_chinese(make, cw, login):
+    h = make.household("330402007")
+    a = assessment(h, cw, {"living": "high"})
+    client = login(cw)
+    client.post(reverse("households:plan_new"), {"assessment": a.pk})
+    plan = Plan.objects.get()
+    page = client.post(reverse("households:plan_activate", args=[plan.pk]), follow=True)
+    assert "计划生效前请登记家庭同意的日期。" in page.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+@pytest.mark.parametrize("name", ["households:plan_detail", "households:plan_edit", "households:plan_activate",
+                                  "households:plan_action_add", "households:plan_review_add", "households:plan_close"])
+def test_another_townships_caseworker_gets_404(make, cw, login, name):
+    plan = active_plan(make.household("330402007"), cw)
+    other = make.user(Role.CASEWORKER, "330402008")
+    client = login(other)
+    response = client.get(reverse(name, args=[plan.pk])) if name.endswith("detail") else client.post(reverse(name, args=[plan.pk]), {"outcome": "x"})
+    assert response.status_code == 404
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+
+
+def test_plan_list_scope_township_and_county(make, cw, login):
+    own = active_plan(make.household("330402007"), cw)
+    elsewhere_cw = make.user(Role.CASEWORKER, "330411002")
+    elsewhere = active_plan(make.household("330411002"), elsewhere_cw)
+    listed = login(make.user(Role.CASEWORKER, "330402008")).get(reverse("households:plan_list")).context["plans"]
+    assert list(listed) == []
+    county = login(make.user(Role.COUNTY_CIVIL, "330402")).get(reverse("households:plan_list")).context["plans"]
+    assert [p.pk for p in county] == [own.pk]
+    assert elsewhere.pk not in [p.pk for p in county]
+
+
+def test_action_step_of_another_township_is_404(make, cw, login):
+    plan = active_plan(make.household("330402007"), cw)
+    action = plan.actions.first()
+    response = login(make.user(Role.CASEWORKER, "330402008")).post(reverse("households:plan_action_step", args=[action.pk]), {"status": "done"})
+    assert response.status_code == 404
+
+
+def test_county_user_may_read_but_not_change_a_plan(make, cw, login):
+    plan = active_plan(make.household("330402007"), cw)
+    client = login(make.user(Role.COUNTY_CIVIL, "330402"))
+    assert client.get(reverse("households:plan_detail", args=[plan.pk])).status_code == 200
+    assert client.post(reverse("households:plan_close", args=[plan.pk]), {"outcome": "x"}).status_code == 403
+
+
+def test_plan_list_queries_do_not_grow_with_rows(make, cw, login, django_assert_num_queries):
+    client = login(cw)
+    active_plan(make.household("330402007"), cw)
+    # session, user, user's area, paginator count, nav task badge (one aggregate), plans with
+    # their household and action counts, then the session save (savepoint, update, release)
+    with django_assert_num_queries(9):
+        client.get(reverse("households:plan_list"))
+    for _n in range(19):
+        active_plan(make.household("330402007"), cw)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("households:plan_list"))
+    assert len(response.context["plans"]) == 20
+
+
+def test_dossier_plan_section_uses_fixed_queries(make, cw, django_assert_num_queries):
+    from households.plan_selectors import plan_section
+
+    h = make.household("330402007")
+    active_plan(h, cw)
+    # plans, goals, actions (with responsible)
+    with django_assert_num_queries(3):
+        [(_order, _title, template, context)] = plan_section(household=h, user=cw)
+    assert template == "households/plans/_section.html" and context["active_plan"] is not None
+    other = make.user(Role.CASEWORKER, "330402008")
+    assert plan_section(household=h, user=other)[0][3]["plans"] == []
+
+
+def test_plan_and_caseworker_rule_reasons_are_in_the_catalogue():
+    import ast
+    from pathlib import Path
+
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    root = Path(__file__).resolve().parents[2]
+    templates = set()
+    for path in (root / "households" / "rules" / "plans.py", root / "caseworkers" / "rules.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "N_":
+                templates.add(node.args[0].value)
+    with translation.override("zh-hans"):
+        untranslated = [t for t in templates if gettext(t) == t]
+    assert templates and untranslated == []
+
+
+def test_action_progress_review_and_closing_through_the_pages(make, cw, login):
+    plan = active_plan(make.household("330402007"), cw)
+    action = plan.actions.first()
+    goal = plan.goals.first()
+    client = login(cw)
+    client.post(reverse("households:plan_action_step", args=[action.pk]), {"status": "in_progress"})
+    client.post(reverse("households:plan_action_step", args=[action.pk]), {"status": "done"})
+    action.refresh_from_db()
+    assert action.status == "done" and action.done_on is not None
+    client.post(reverse("households:plan_review_add", args=[plan.pk]), {
+        "reviewed_on": "2026-11-29", "summary": "进展顺利", "next_review_on": "2027-02-28", f"goal_{goal.pk}": "已落实"})
+    plan.refresh_from_db()
+    assert plan.next_review_on.isoformat() == "2027-02-28"
+    assert plan.reviews.get().progress == {str(goal.pk): "已落实"}
+    client.post(reverse("households:plan_close", args=[plan.pk]), {"outcome": "家庭收入稳定"})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED
+    page = client.get(reverse("households:plan_detail", args=[plan.pk])).content.decode()
+    assert "家庭收入稳定" in page and "添加帮扶措施" not in page  # closed: no more forms
