@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012 -- Django/DRF Meta options are declarations read once, not shared mutable state.
 """Staffing API: scoped viewsets whose writes go through the services, the recruitment check and the sheet."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 
-from jiuzhu.api import RolePermission, ScopedViewSetMixin, VersionedSerializerMixin
+from jiuzhu.api import ScopedViewSetMixin, VersionedSerializerMixin
 from jiuzhu.models import Area, AreaLevel
 from staffing import selectors, services, views
 from staffing.models import (

@@ -111,7 +111,7 @@ def seed(*, rng, users: dict, stdout) -> None:
             members = [cw for cw in cohort if cw.hire_date.year < year and not (cw is skip_2025 and year == 2025)]
             scores = {cw.pk: Decimal(rng.randrange(75, 98)) for cw in members}
             if dismissal in members and year in (2024, 2025):
-                scores[dismissal.pk] = Decimal("70")
+                scores[dismissal.pk] = Decimal(70)
             ranked = sorted(members, key=lambda cw: (-scores[cw.pk], cw.pk))
             for rank, cw in enumerate(ranked, start=1):
                 score = scores[cw.pk]

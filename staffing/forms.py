@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012 -- Django/DRF Meta options are declarations read once, not shared mutable state.
 """Forms: they parse input; the services decide (and their reasons land next to the fields)."""
 
 from __future__ import annotations

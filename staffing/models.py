@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012 -- Django/DRF Meta options are declarations read once, not shared mutable state.
 """Township caseworker staffing and funding (S-2.1.1-S-2.1.4): employers, contracts, caseworkers,
 appraisals, county transfer payments, and the nightly staffing alerts.
 
@@ -20,7 +21,7 @@ from jiuzhu import crypto
 from jiuzhu.models import Area, Role
 from jiuzhu.scope import scoped
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
 # Who may read staffing records at all (the area scope then decides which rows).
 READ_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.CITY_CIVIL,
@@ -175,7 +176,7 @@ class Caseworker(Versioned):
     education = models.CharField(_("education"), max_length=16, choices=Education.choices)
     full_time_education = models.BooleanField(_("full-time education"), default=True)
     work_years = models.DecimalField(_("work experience (years)"), max_digits=4, decimal_places=1,
-                                     validators=[MinValueValidator(Decimal("0"))], default=Decimal("0"))
+                                     validators=[MinValueValidator(Decimal(0))], default=Decimal(0))
     civil_affairs_or_community_experience = models.BooleanField(
         _("civil-affairs or village/community experience"), default=False)
     qualification_level = models.CharField(_("social-work qualification"), max_length=16,
@@ -282,7 +283,7 @@ class Appraisal(Versioned):
     caseworker = models.ForeignKey(Caseworker, models.PROTECT, related_name="appraisals", verbose_name=_("caseworker"))
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2018), MaxValueValidator(2100)])
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True,
-                                validators=[MinValueValidator(Decimal("0"))])
+                                validators=[MinValueValidator(Decimal(0))])
     grade = models.CharField(_("grade"), max_length=24, choices=Grade.choices)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True, validators=[MinValueValidator(1)])
     cohort_size = models.PositiveSmallIntegerField(_("cohort size"), null=True, blank=True,

@@ -51,13 +51,13 @@ def policies_for(counties: list[Area], year: int) -> dict[int, Policy]:
         mine = [r for r in rows if r.area_id in (county.pk, county.city_id)]
         mine.sort(key=lambda r: (r.year, r.area_id == county.pk), reverse=True)
         result[county.pk] = (mine[0].as_policy(year) if mine
-                             else Policy.with_defaults(year=year, dibao_standard=Decimal("0")))
+                             else Policy.with_defaults(year=year, dibao_standard=Decimal(0)))
     return result
 
 
 def policy_for(county: Area | None, year: int) -> Policy:
     if county is None:
-        return Policy.with_defaults(year=year, dibao_standard=Decimal("0"))
+        return Policy.with_defaults(year=year, dibao_standard=Decimal(0))
     return policies_for([county], year)[county.pk]
 
 
@@ -298,15 +298,15 @@ class CountyFunding:
 
     @property
     def required(self) -> Decimal:
-        return sum((r.line.required for r in self.rows), Decimal("0"))
+        return sum((r.line.required for r in self.rows), Decimal(0))
 
     @property
     def transferred(self) -> Decimal:
-        return sum((r.transferred for r in self.rows), Decimal("0"))
+        return sum((r.transferred for r in self.rows), Decimal(0))
 
     @property
     def shortfall(self) -> Decimal:
-        return sum((r.check.shortfall for r in self.rows), Decimal("0"))
+        return sum((r.check.shortfall for r in self.rows), Decimal(0))
 
     @property
     def short_rows(self) -> list[FundingRow]:
