@@ -300,6 +300,8 @@ def transfer_sheet(request):
     if not year.isdigit() or not 2018 <= int(year) <= 2100:
         raise serializers.ValidationError({"year": ["请填写年份（2018–2100）。"]})
     code = request.query_params.get("county") or None
+    if code is None and user.area is not None and user.area.level == AreaLevel.COUNTY:
+        code = user.area.code  # a county user's sheet is their county's, never a city workbook
     counties = selectors.sheet_counties(user, code)
     if not counties:
         raise Http404

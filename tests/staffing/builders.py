@@ -54,3 +54,10 @@ def appraisal(cw, year: int, grade: str = "qualified", *, last: bool = False, **
 def transfer(township: str, year: int, amount: str, paid_on: date | None = None):
     return services.transfer_create(actor=admin(), township=factories.area(township), year=year,
                                     amount=Decimal(amount), paid_on=paid_on or date(year, 6, 30))
+
+
+def service_contract(township: str = "330402007", *, start: date = date(2024, 1, 1), end: date = date(2026, 12, 31),
+                     org=None, **fields):
+    org = org or organization(factories.area(township).county.code)
+    return services.service_contract_create(actor=admin(), township=factories.area(township), organization=org,
+                                            start=start, end=end, amount=Decimal("180000.00"), posts=1, **fields)
