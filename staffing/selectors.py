@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
-from jiuzhu.models import Area, AreaLevel, PolicyParameters, Role
+from jiuzhu.models import Area, AreaLevel, PolicyParameters
 from jiuzhu.policy import Policy
 from staffing import rules
 from staffing.models import (
@@ -366,7 +366,3 @@ def sheet_counties(user, county_code: str | None) -> list[Area]:
         return list(visible.filter(code=county_code))
     return list(visible)
 
-
-def staffing_user_can_read_money(user) -> bool:
-    return user.is_superuser or user.role in {Role.COUNTY_CIVIL, Role.CITY_CIVIL, Role.COUNTY_FINANCE,
-                                               Role.CITY_FINANCE, Role.ADMIN}

@@ -99,7 +99,7 @@ def test_county_civil_cannot_write_in_another_county():
     org = builders.organization("330402")
     with pytest.raises(RuleViolation) as error:
         services.service_contract_create(actor=xiuzhou, township=factories.area("330402007"), organization=org,
-                                         start=date(2026, 1, 1), end=date(2028, 12, 31), amount=Decimal("1"), posts=1)
+                                         start=date(2026, 1, 1), end=date(2028, 12, 31), amount=Decimal(1), posts=1)
     assert error.value.field == "township"
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jiuzhu.models import Area, AreaLevel
+from jiuzhu import audit
+from jiuzhu.models import Area, AreaLevel, AuditAction
 from staffing import exports
 
 
@@ -35,4 +36,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No county-level unit with code {county}.")
         data = exports.transfer_workbook(counties=counties, year=year, generated_on=timezone.localdate(), city=city)
         Path(output).write_bytes(data)
+        area = city if all else counties[0]
+        audit.record(actor=None, action=AuditAction.EXPORT, area_code=area.code if area else "",
+                     target_type="staffing.transferpayment", summary=f"transfer sheet {area.code if area else ''} "
+                                                                     f"{year} (manage.py export_transfers)")
         self.stdout.write(f"Wrote {output} ({len(counties)} county sheet(s), {len(data)} bytes)")
