@@ -7,7 +7,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.response import Response
 
 from jiuzhu.api import ScopedViewSetMixin, VersionedSerializerMixin
@@ -19,6 +19,7 @@ from staffing.models import (
     READ_ROLES,
     Appraisal,
     Caseworker,
+    CaseworkerStatus,
     Certificate,
     Education,
     EmploymentContract,
@@ -155,6 +156,13 @@ class CaseworkerSerializer(VersionedSerializerMixin, serializers.ModelSerializer
         return attrs
 
 
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseworkerStatus.choices)
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
+
+
 class CaseworkerViewSet(ServiceBackedViewSet):
     serializer_class = CaseworkerSerializer
     read_roles = CASEWORKER_READ_ROLES
@@ -166,6 +174,19 @@ class CaseworkerViewSet(ServiceBackedViewSet):
 
     def scoped_queryset(self, user):
         return selectors.caseworker_list(user=user)
+
+    @extend_schema(request=StatusChangeSerializer, responses=CaseworkerSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """Move the caseworker to in post / left / dismissed on a date (kept in the status history)."""
+        caseworker = self.get_object()
+        change = StatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        data = change.validated_data
+        services.caseworker_change_status(actor=request.user, caseworker=caseworker, status=data["status"],
+                                          on=data["on"], reason=data["reason"],
+                                          expected_version=data.get("version"))
+        return Response(CaseworkerSerializer(caseworker, context=self.get_serializer_context()).data)
 
 
 # --------------------------------------------------------------------------- employment contracts, appraisals

@@ -223,3 +223,17 @@ def test_list_endpoints_query_count_is_the_same_for_1_and_20_rows(api, url):
         body = api.get(url).json()
     assert body["count"] >= 20
     assert len(twenty) == len(one)
+
+
+def test_status_action_dismisses_with_history_and_refuses_other_roles(login):
+    cw = builders.caseworker("330402007")
+    finance = login(factories.user(Role.COUNTY_FINANCE, "330402"))
+    assert finance.post(f"/api/staffing/caseworkers/{cw.pk}/status/", {"status": "dismissed", "on": "2026-03-01"},
+                        content_type="application/json").status_code == 403
+    civil = login(factories.user(Role.COUNTY_CIVIL, "330402"))  # the same test client, now another user
+    response = civil.post(f"/api/staffing/caseworkers/{cw.pk}/status/",
+                        {"status": "dismissed", "on": "2026-03-01", "reason": "连续两年末位", "version": 1},
+                        content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["dismissed_on"]) == ("dismissed", "2026-03-01")
+    assert cw.status_changes.count() == 2
