@@ -81,7 +81,7 @@ class ServiceContractForm(VersionedModelForm):
 
 class CaseworkerForm(VersionedModelForm):
     id_number = forms.CharField(label=_("ID number"), max_length=30, required=False,
-                                help_text=_("Needed when creating; leave empty to keep the stored one."))
+                                help_text=_("The birth date is read from the ID number; it cannot be changed later."))
 
     class Meta:
         model = Caseworker
@@ -99,6 +99,7 @@ class CaseworkerForm(VersionedModelForm):
         if self.instance.pk:
             self.fields["user"].disabled = True
             self.fields["user"].queryset = User.objects.filter(pk=self.instance.user_id)
+            del self.fields["id_number"]  # stored encrypted; never shown in or changed through a form
         else:
             self.fields["user"].queryset = users.filter(caseworker_profile__isnull=True)
             self.fields["id_number"].required = True

@@ -180,3 +180,17 @@ def test_list_pages_query_count_is_the_same_for_1_and_20_rows(login, url):
     with CaptureQueriesContext(connection) as twenty:
         assert client.get(url).status_code == 200
     assert len(twenty) == len(one)
+
+
+def test_caseworker_edit_form_has_no_id_number_and_saves_the_change(login):
+    cw = builders.caseworker("330402007")
+    client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
+    form = client.get(f"/staffing/caseworkers/{cw.pk}/edit/").context["form"]
+    assert "id_number" not in form.fields
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "user"}
+    data.update({"work_years": "6.5", "version": cw.version, "full_time": "on", "hukou_in_jiaxing": "on"})
+    response = client.post(f"/staffing/caseworkers/{cw.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    cw.refresh_from_db()
+    assert (str(cw.work_years), cw.version) == ("6.5", 2)
+    assert AuditEvent.objects.for_object(cw).filter(action="update").count() == 1
