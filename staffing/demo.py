@@ -131,4 +131,5 @@ def seed(*, rng, users: dict, stdout) -> None:
                 amount, short_done = amount - Decimal("10000.00"), True
             services.transfer_create(actor=admin, township=row.township, year=2025, amount=amount,
                                      paid_on=datetime.date(2025, 6, 30), document_no=f"{county.name}财社〔2025〕12号")
+    services.staffing_alerts_run(today=TODAY)
     stdout.write(f"staffing: {len(created)} caseworkers, 2 organizations, appraisals and 2025 transfers created")

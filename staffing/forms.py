@@ -112,8 +112,7 @@ class CaseworkerForm(VersionedModelForm):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=[
-        ("in_post", _("In post")), ("left", _("Left")), ("dismissed", _("Dismissed"))])
+    status = forms.ChoiceField(label=_("New status"), choices=[("left", _("Left")), ("dismissed", _("Dismissed"))])
     on = forms.DateField(label=_("On"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -260,7 +260,7 @@ def county_board(*, county: Area, today: date) -> Board:
                                 open_gap_since=open_gap.since if open_gap else None,
                                 gap_count=len(township_gaps), service_contracts=contracts_by_township[township.pk]))
     ending = [sc for sc in service_contracts if today <= sc.end <= today + timedelta(days=CONTRACT_WARNING_DAYS)]
-    alerts = list(StaffingAlert.objects.filter(county=county, resolved=False)
+    alerts = list(StaffingAlert.objects.filter(county=county, resolved=False, caseworker__status=CaseworkerStatus.IN_POST)
                   .select_related("caseworker", "township").order_by("due_on", "id")[:100])
     return Board(
         county=county, today=today, policy=policy, townships=rows,

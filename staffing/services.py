@@ -223,6 +223,10 @@ def caseworker_change_status(*, actor, caseworker: Caseworker, status: str, on: 
         raise RuleViolation(_("Unknown status."), field="status")
     if status == caseworker.status:
         raise RuleViolation(_("The caseworker already has this status."), field="status")
+    if status == CaseworkerStatus.IN_POST:
+        # One profile holds one post (hire date to leaving): putting a leaver back would erase
+        # the gap from the staffing and funding history.
+        raise RuleViolation(_("A caseworker who left or was dismissed cannot be put back in post."), field="status")
     if on < caseworker.hire_date:
         raise RuleViolation(_("The date is before the hire date."), field="on")
     previous = caseworker.status

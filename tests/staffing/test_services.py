@@ -132,3 +132,14 @@ def test_last_place_must_match_the_cohort_size():
 def test_transfer_takes_the_county_running_the_township():
     t = builders.transfer("330402012", 2025, "50000.00")  # 城南街道, run by 嘉兴经济技术开发区
     assert t.county.code == "330471"
+
+
+def test_a_leaver_cannot_be_put_back_in_post():
+    cw = builders.caseworker()
+    services.caseworker_change_status(actor=builders.admin(), caseworker=cw, status="left", on=date(2026, 1, 31))
+    with pytest.raises(RuleViolation) as error:
+        services.caseworker_change_status(actor=builders.admin(), caseworker=cw, status="in_post",
+                                          on=date(2026, 3, 1))
+    assert error.value.field == "status"
+    cw.refresh_from_db()
+    assert cw.left_on == date(2026, 1, 31)
