@@ -1,0 +1,368 @@
+"""Read-side queries for staffing pages, the API, the exports and the nightly alerts.
+
+Every function here runs a fixed number of queries whatever the number of townships
+or caseworkers: rows are loaded per county (or per city) in one query each and the
+rules are applied in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+
+from jiuzhu.models import Area, AreaLevel, PolicyParameters
+from jiuzhu.policy import Policy
+from staffing import rules
+from staffing.models import (
+    Appraisal,
+    Caseworker,
+    CaseworkerStatus,
+    EmploymentContract,
+    ServiceContract,
+    SocialOrganization,
+    StaffingAlert,
+    StaffingAlertRun,
+    TransferPayment,
+)
+from staffing.sheets import SheetLine, SummaryLine
+
+CONTRACT_WARNING_DAYS = 90
+QUALIFICATION_WARNING_DAYS = 180
+
+
+# --------------------------------------------------------------------------- policy
+
+
+def policies_for(counties: list[Area], year: int) -> dict[int, Policy]:
+    """The policy in force for each county and year, in one query.
+
+    Same choice as ``PolicyParameters.objects.for_county``: the latest year not after
+    ``year``, the county's own row before the city's. Without any row the defaults
+    apply (``dibao_standard`` 0: staffing reads only the staffing fields).
+    """
+    area_ids = {c.pk for c in counties} | {c.city_id for c in counties if c.city_id}
+    rows = list(PolicyParameters.objects.filter(area_id__in=area_ids, year__lte=year).order_by("-year"))
+    result = {}
+    for county in counties:
+        mine = [r for r in rows if r.area_id in (county.pk, county.city_id)]
+        mine.sort(key=lambda r: (r.year, r.area_id == county.pk), reverse=True)
+        result[county.pk] = (mine[0].as_policy(year) if mine
+                             else Policy.with_defaults(year=year, dibao_standard=Decimal(0)))
+    return result
+
+
+def policy_for(county: Area | None, year: int) -> Policy:
+    if county is None:
+        return Policy.with_defaults(year=year, dibao_standard=Decimal(0))
+    return policies_for([county], year)[county.pk]
+
+
+def user_policy(user, year: int) -> Policy:
+    """The policy of the user's own county (township users: their township's county; city: the city row)."""
+    area = getattr(user, "area", None)
+    if area is None:
+        return policy_for(None, year)
+    if area.level == AreaLevel.COUNTY:
+        return policy_for(area, year)
+    if area.level == AreaLevel.TOWNSHIP and area.county_id:
+        return policy_for(area.county, year)
+    if area.level == AreaLevel.CITY:
+        row = PolicyParameters.objects.filter(area=area, year__lte=year).order_by("-year").first()
+        if row is not None:
+            return row.as_policy(year)
+    return policy_for(None, year)
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def counties_visible(user) -> QuerySet[Area]:
+    return Area.objects.visible_to(user).counties().filter(active=True).order_by("code")
+
+
+def organization_list(*, user) -> QuerySet[SocialOrganization]:
+    return SocialOrganization.objects.in_scope(user).select_related("county")
+
+
+def service_contract_list(*, user) -> QuerySet[ServiceContract]:
+    return ServiceContract.objects.in_scope(user).select_related("township", "county", "organization")
+
+
+def caseworker_list(*, user) -> QuerySet[Caseworker]:
+    return Caseworker.objects.in_scope(user).with_related()
+
+
+def employment_contract_list(*, user) -> QuerySet[EmploymentContract]:
+    return EmploymentContract.objects.in_scope(user).select_related(
+        "caseworker", "caseworker__township", "organization")
+
+
+def appraisal_list(*, user) -> QuerySet[Appraisal]:
+    return Appraisal.objects.in_scope(user).select_related("caseworker", "caseworker__township")
+
+
+def transfer_list(*, user) -> QuerySet[TransferPayment]:
+    return TransferPayment.objects.in_scope(user).select_related("township", "county")
+
+
+def caseworker_detail(*, user, pk: int) -> Caseworker:
+    return (caseworker_list(user=user)
+            .prefetch_related(Prefetch("contracts", queryset=EmploymentContract.objects.select_related("organization")),
+                              "appraisals", "status_changes")
+            .get(pk=pk))
+
+
+# --------------------------------------------------------------------------- facts shared by the board and the alerts
+
+
+def post_of(caseworker: Caseworker) -> rules.Post:
+    return rules.Post(township_code=caseworker.township.code, start=caseworker.hire_date,
+                      end=caseworker.post_end, full_time=caseworker.full_time)
+
+
+def dismissal_outcome(appraisals: list[Appraisal]) -> tuple[int, rules.AppraisalOutcome] | None:
+    """S-2.1.3 applied to the latest appraised year of one caseworker."""
+    if not appraisals:
+        return None
+    latest = max(a.year for a in appraisals)
+    outcome = rules.appraisal_consequences(
+        grades_by_year={a.year: a.grade for a in appraisals},
+        last_place_years={a.year for a in appraisals if a.is_last_place},
+        year=latest,
+    )
+    return latest, outcome
+
+
+def current_contract(contracts: list[EmploymentContract], today: date) -> EmploymentContract | None:
+    running = [c for c in contracts if c.start <= today and (c.end is None or c.end >= today)]
+    return max(running, key=lambda c: c.start) if running else None
+
+
+@dataclass
+class Finding:
+    """One thing the board or the nightly run flags about a caseworker."""
+
+    kind: str
+    caseworker: Caseworker
+    key: str
+    due_on: date | None
+    days_left: int | None = None
+    reasons: list = field(default_factory=list)
+    contract: EmploymentContract | None = None
+
+
+def staffing_findings(caseworkers: list[Caseworker], *, today: date, policies: dict[int, Policy]) -> dict[str, list[Finding]]:
+    """Apply the staffing rules to caseworkers loaded with their contracts and appraisals.
+
+    1. Contracts (the current one, else the latest) ending within 90 days.
+    2. R-6 qualification: deadline within 180 days or overdue.
+    3. No appraisal for last year, for those in post since before last year's end.
+    4. S-2.1.3 dismissal due on the latest appraised year.
+    """
+    found: dict[str, list[Finding]] = {k: [] for k in
+                                       ("contract_ending", "qualification", "appraisal_missing", "dismissal_due")}
+    last_year = today.year - 1
+    for cw in caseworkers:
+        if cw.status != CaseworkerStatus.IN_POST:
+            continue
+        policy = policies[cw.county_id]
+        contracts = list(cw.contracts.all())
+        for contract in contracts:
+            if contract.end is not None and today <= contract.end <= today + timedelta(days=CONTRACT_WARNING_DAYS):
+                found["contract_ending"].append(Finding("contract_ending", cw, contract.end.isoformat(), contract.end,
+                                                        (contract.end - today).days, contract=contract))
+        level = None if cw.qualification_level == "none" else cw.qualification_level
+        status = rules.qualification_deadline(hire_date=cw.hire_date, level=level,
+                                              obtained_on=cw.qualification_date if level else None,
+                                              today=today, policy=policy)
+        if not status.met and status.days_left <= QUALIFICATION_WARNING_DAYS:
+            found["qualification"].append(Finding(
+                "qualification_overdue" if status.overdue else "qualification_due", cw,
+                status.deadline.isoformat(), status.deadline, status.days_left))
+        appraisals = list(cw.appraisals.all())
+        if cw.hire_date <= date(last_year, 12, 31) and not any(a.year == last_year for a in appraisals):
+            found["appraisal_missing"].append(Finding("appraisal_missing", cw, str(last_year), date(last_year, 12, 31)))
+        result = dismissal_outcome(appraisals)
+        if result is not None and result[1].dismissal_due:
+            year, outcome = result
+            found["dismissal_due"].append(Finding("dismissal_due", cw, str(year), date(year, 12, 31),
+                                                  reasons=list(outcome.reasons)))
+    found["contract_ending"].sort(key=lambda f: f.due_on)
+    found["qualification"].sort(key=lambda f: f.due_on)
+    return found
+
+
+def _caseworkers_with_history(filter_q: Q) -> list[Caseworker]:
+    return list(
+        Caseworker.objects.filter(filter_q).with_related()
+        .prefetch_related(Prefetch("contracts", queryset=EmploymentContract.objects.select_related("organization")),
+                          "appraisals")
+        .order_by("township__code", "name", "id"))
+
+
+# --------------------------------------------------------------------------- county board
+
+
+@dataclass
+class TownshipRow:
+    township: Area
+    in_post: list[Caseworker]
+    open_gap_since: date | None
+    gap_count: int
+    service_contracts: int = 0
+
+
+@dataclass
+class Board:
+    county: Area
+    today: date
+    policy: Policy
+    townships: list[TownshipRow]
+    caseworkers_in_post: int
+    findings: dict[str, list[Finding]]
+    service_contracts_ending: list[ServiceContract]
+    gaps: list[TownshipRow]
+    alerts: list[StaffingAlert]
+    last_run: StaffingAlertRun | None
+
+
+def county_board(*, county: Area, today: date) -> Board:
+    """Everything on the county staffing board, in 8 queries whatever the county's size.
+
+    Queries: townships; caseworkers (+user/township/county/organization); their
+    contracts; their appraisals; policy rows; service contracts; open alerts; last run.
+    """
+    townships = list(Area.objects.townships().filter(county=county, active=True).order_by("code"))
+    caseworkers = _caseworkers_with_history(Q(county=county))
+    policy = policies_for([county], today.year)[county.pk]
+    findings = staffing_findings(caseworkers, today=today, policies={county.pk: policy})
+    gaps = rules.township_gaps(township_codes=[t.code for t in townships],
+                               posts=[post_of(cw) for cw in caseworkers],
+                               start=rules.first_check_date(policy), end=today)
+    service_contracts = list(ServiceContract.objects.filter(county=county).select_related("township", "organization"))
+    by_township: dict[int, list[Caseworker]] = defaultdict(list)
+    for cw in caseworkers:
+        if cw.status == CaseworkerStatus.IN_POST and cw.hire_date <= today:
+            by_township[cw.township_id].append(cw)
+    contracts_by_township: dict[int, int] = defaultdict(int)
+    for sc in service_contracts:
+        if sc.start <= today <= sc.end:
+            contracts_by_township[sc.township_id] += 1
+    rows = []
+    for township in townships:
+        township_gaps = gaps[township.code]
+        open_gap = next((g for g in township_gaps if g.until is None), None)
+        rows.append(TownshipRow(township=township, in_post=by_township[township.pk],
+                                open_gap_since=open_gap.since if open_gap else None,
+                                gap_count=len(township_gaps), service_contracts=contracts_by_township[township.pk]))
+    ending = [sc for sc in service_contracts if today <= sc.end <= today + timedelta(days=CONTRACT_WARNING_DAYS)]
+    alerts = list(StaffingAlert.objects.filter(county=county, resolved=False, caseworker__status=CaseworkerStatus.IN_POST)
+                  .select_related("caseworker", "township").order_by("due_on", "id")[:100])
+    return Board(
+        county=county, today=today, policy=policy, townships=rows,
+        caseworkers_in_post=sum(len(r.in_post) for r in rows), findings=findings,
+        service_contracts_ending=sorted(ending, key=lambda sc: sc.end),
+        gaps=[r for r in rows if r.open_gap_since is not None], alerts=alerts,
+        last_run=StaffingAlertRun.objects.order_by("-started_at", "-id").first(),
+    )
+
+
+# --------------------------------------------------------------------------- funding
+
+
+@dataclass
+class FundingRow:
+    township: Area
+    caseworkers: list[str]
+    line: rules.FundingLine
+    transferred: Decimal
+    check: rules.FundingCheck
+
+    def sheet_line(self) -> SheetLine:
+        return SheetLine(township_code=self.township.code, township_name=self.township.name,
+                         caseworkers=self.caseworkers, days_in_post=self.line.days_in_post,
+                         caseworker_years=self.line.caseworker_years, required=self.line.required,
+                         transferred=self.transferred)
+
+
+@dataclass
+class CountyFunding:
+    county: Area
+    year: int
+    floor: Decimal
+    rows: list[FundingRow]
+
+    @property
+    def required(self) -> Decimal:
+        return sum((r.line.required for r in self.rows), Decimal(0))
+
+    @property
+    def transferred(self) -> Decimal:
+        return sum((r.transferred for r in self.rows), Decimal(0))
+
+    @property
+    def shortfall(self) -> Decimal:
+        return sum((r.check.shortfall for r in self.rows), Decimal(0))
+
+    @property
+    def short_rows(self) -> list[FundingRow]:
+        return [r for r in self.rows if not r.check.ok]
+
+    def sheet_lines(self) -> list[SheetLine]:
+        return [r.sheet_line() for r in self.rows]
+
+    def summary_line(self) -> SummaryLine:
+        return SummaryLine.from_lines(county_code=self.county.code, county_name=self.county.name,
+                                      lines=self.sheet_lines())
+
+
+def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
+    """Per county and township: floor × caseworker-years in post (days basis) against the transfers.
+
+    Four queries for any number of counties: townships, caseworkers whose post
+    overlaps the year, transfer sums by township, policy rows.
+    """
+    county_ids = [c.pk for c in counties]
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    townships = list(Area.objects.townships().filter(county_id__in=county_ids, active=True).order_by("code"))
+    caseworkers = list(
+        Caseworker.objects.filter(county_id__in=county_ids, hire_date__lte=year_end)
+        .exclude(status=CaseworkerStatus.LEFT, left_on__lt=year_start)
+        .exclude(status=CaseworkerStatus.DISMISSED, dismissed_on__lt=year_start)
+        .select_related("township").order_by("township__code", "hire_date", "id"))
+    paid = dict(TransferPayment.objects.filter(county_id__in=county_ids, year=year)
+                .values_list("township_id").annotate(total=Sum("amount")).values_list("township_id", "total"))
+    policies = policies_for(counties, year)
+    by_township: dict[int, list[Caseworker]] = defaultdict(list)
+    for cw in caseworkers:
+        by_township[cw.township_id].append(cw)
+    result = []
+    for county in counties:
+        floor = policies[county.pk].caseworker_funding_floor
+        rows = []
+        for township in (t for t in townships if t.county_id == county.pk):
+            staff = [cw for cw in by_township[township.pk] if cw.full_time]
+            line = rules.required_transfer(posts_in_year=[post_of(cw) for cw in staff], year=year, floor=floor)
+            transferred = Decimal(paid.get(township.pk) or 0).quantize(Decimal("0.01"))
+            rows.append(FundingRow(township=township, caseworkers=[cw.name for cw in staff], line=line,
+                                   transferred=transferred,
+                                   check=rules.check_funding(required=line.required, transferred=transferred)))
+        result.append(CountyFunding(county=county, year=year, floor=floor, rows=rows))
+    return result
+
+
+def county_funding(*, county: Area, year: int) -> CountyFunding:
+    return funding(counties=[county], year=year)[0]
+
+
+def sheet_counties(user, county_code: str | None) -> list[Area]:
+    """The counties whose sheet the user may get: one by code (outside scope: none), or all visible."""
+    visible = counties_visible(user)
+    if county_code:
+        return list(visible.filter(code=county_code))
+    return list(visible)
+
