@@ -31,8 +31,10 @@ def households_url(area=None, **filters) -> str:
 def households_link(scope, **filters):
     """A ``cell_link`` for Table: the child area's list, or the shown area's for totals."""
 
-    def link(area, column_key: str) -> str:
-        return households_url(area if area is not None else _shown(scope), **filters.get(column_key, {}))
+    def link(area, column_key: str) -> str | None:
+        if column_key not in filters:
+            return None  # a derived figure (an age, a share): no list of its own
+        return households_url(area if area is not None else _shown(scope), **filters[column_key])
 
     return link
 
