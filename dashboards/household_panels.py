@@ -133,6 +133,44 @@ def assistance_per_month(*, scope, period):
                               "assistance is counted under each."))
 
 
+MAX_MONTHS = 24
+
+
+def _month_end(first: datetime.date) -> datetime.date:
+    return (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+@register_panel(key="assistance_months", title=gettext_lazy("Assistance paid, month by month"), kind="bar", order=45)
+def assistance_month_by_month(*, scope, period):
+    group = scope.group_field("household__")
+    months = period.months()[-MAX_MONTHS:]
+    aggregates, columns = {}, []
+    for first in months:
+        key = f"m{first:%Y%m}"
+        in_force = Q(start_on__lte=_month_end(first)) & (Q(end_on__isnull=True) | Q(end_on__gte=first))
+        aggregates[key] = Sum("monthly_amount", filter=in_force)
+        columns.append(Column(key, f"{first:%Y-%m}", format="money"))
+    rows = (
+        Enrolment.objects.filter(scope.household_q("household__"), start_on__lte=period.end)
+        .exclude(status=EnrolmentStatus.SUSPENDED)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=months[0]))
+        .values(group).annotate(**aggregates).order_by()
+    )
+
+    def derive(values):
+        for column in columns:
+            values[column.key] = Decimal(values.get(column.key) or 0).quantize(CENT)
+
+    table = Table(scope, period, columns, derive=derive)
+    table.fill(rows, group)
+    data = table.build(note=_("Monthly amounts of the enrolments in force in each month of the period (suspended "
+                              "enrolments left out; at most the last 24 months)."))
+    total = data.total
+    data.chart = {"type": "line", "labels": [c.label for c in columns],
+                  "datasets": [{"label": _("Total"), "data": [float(c.value or 0) for c in total.cells]}]}
+    return data
+
+
 @register_panel(key="reviews", title=gettext_lazy("Overdue reviews (应保尽保、应退尽退)"), kind="bar", order=50)
 def overdue_reviews(*, scope, period):
     group = scope.group_field()

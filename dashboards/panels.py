@@ -6,7 +6,7 @@ grouped by the child area (``scope.group_field()``), and hands the grouped rows 
 total row, the drill-down links and the chart series. No query per area: the child areas
 are loaded once per request by the scope and shared by all panels.
 
-Adding a panel for a new model (see README section "Dashboards")::
+Adding a panel for a new model (see dashboards/README.md)::
 
     @register_panel(key="plans", title=_("Assistance plans"), kind="bar", order=70)
     def plans(*, scope, period):

@@ -144,3 +144,17 @@ def test_township_view_totals_only_its_own_households(town):
     (row,) = data.body_rows
     assert row.area_id is None and row.link is None
     assert [c.value for c in row.cells][:4] == [0, 0, 2, 3]
+
+
+def test_assistance_month_by_month_counts_enrolments_in_force_each_month(town, city_user):
+    data = compute("assistance_months", city_user,
+                   period=Period(datetime.date(2026, 4, 15), datetime.date(2026, 7, 31)))
+    assert [c.key for c in data.columns] == ["m202604", "m202605", "m202606", "m202607"]
+    # 南湖区: h1 dibao 1500 from March, h2 low-income 300 throughout, h2 medical 200 from May,
+    # h3's 800 until 30 April, h5's tekun 2000 from February (gradual exit still pays).
+    assert cells(data, area(NANHU).pk) == {"m202604": Decimal("4600.00"), "m202605": Decimal("4000.00"),
+                                           "m202606": Decimal("4000.00"), "m202607": Decimal("4000.00")}
+    # 秀洲区: h6 1300.50 from July; h7 suspended is left out.
+    assert cells(data, area(XIUZHOU).pk) == {"m202604": Decimal("0.00"), "m202605": Decimal("0.00"),
+                                             "m202606": Decimal("0.00"), "m202607": Decimal("1300.50")}
+    assert data.chart["datasets"][0]["data"] == [4600.0, 4000.0, 4000.0, 5300.5]
