@@ -162,23 +162,17 @@ class DashboardScope:
         return self.child_level in DASHBOARD_LEVELS
 
     def breadcrumbs(self) -> list[Area]:
-        """The area's ancestors the user may open, top first (from the row's ancestor keys)."""
+        """The areas between the user's own and the one shown, top first (links up).
+        Built from the user's area and the shown area's ancestor keys: no query."""
         home = home_area(self.user)
-        chain = []
-        if self.level == AreaLevel.TOWNSHIP:
-            chain = [self.area.city, self.area.county]
-        elif self.level == AreaLevel.COUNTY:
-            chain = [self.area.city]
-        return [a for a in chain if a is not None and home is not None and _reaches(home, a)]
+        if home is None or home.pk == self.area.pk:
+            return []
+        if self.level == AreaLevel.TOWNSHIP and home.level == AreaLevel.CITY:
+            return [home, self.area.county]
+        if home.level in (AreaLevel.CITY, AreaLevel.COUNTY):
+            return [home]
+        return []
 
     def cache_key(self, period: Period, panel_keys: list[str]) -> str:
         return "|".join([self.area.code, period.start.isoformat(), period.end.isoformat(),
                          self.today.isoformat(), ",".join(panel_keys)])
-
-
-def _reaches(home: Area, area: Area) -> bool:
-    if home.level == AreaLevel.CITY:
-        return area.pk == home.pk or area.city_id == home.pk
-    if home.level == AreaLevel.COUNTY:
-        return area.pk == home.pk or area.county_id == home.pk
-    return area.pk == home.pk

@@ -62,7 +62,8 @@ def test_city_page_shows_every_panel_with_a_chart_and_table(town, city_user, log
     html = response.content.decode()
     assert 'src="/static/vendor/chartjs/chart.umd.js"' in html
     assert 'id="chart-data-households"' in html
-    assert "南湖区" in html and "按状态" in html or "户数" in html
+    assert "户数和人数（按状态）" in html and "南湖区" in html
+    assert 'href="/dashboards/"' in html  # the menu entry 统计看板
 
 
 @pytest.mark.parametrize("key", ["households", "categories", "reviews", "completeness"])
@@ -123,11 +124,28 @@ def test_township_officer_sees_only_their_township(town, login):
     assert client.get(f"/dashboards/?area={area(NANHU).pk}").status_code == 404
 
 
+def test_caseworker_sees_their_township_and_nothing_beyond(town, login):
+    caseworker = factories.user(Role.CASEWORKER, T3, username="cw")
+    client = login(caseworker)
+    response = client.get("/dashboards/")
+    assert response.context["scope"].area.code == T3
+    assert panel(response, "households").data.value(None, "active_households") == 2
+    assert client.get(f"/dashboards/?area={area(T1).pk}").status_code == 404
+    assert client.get("/api/dashboard/", {"area": area(XIUZHOU).pk}).status_code == 404
+
+
+def test_county_user_breadcrumbs_lead_back_to_their_county_only(town, login):
+    county_user = factories.user(Role.COUNTY_CIVIL, NANHU, username="nanhu")
+    response = login(county_user).get(f"/dashboards/?area={area(T1).pk}")
+    assert [a.code for a in response.context["breadcrumbs"]] == [NANHU]
+
+
 def test_finance_users_see_no_household_panels(town, login):
     finance = factories.user(Role.COUNTY_FINANCE, NANHU, username="fin")
     client = login(finance)
     response = client.get("/dashboards/")
     assert response.status_code == 200 and response.context["panels"] == []
+    assert 'href="/dashboards/"' not in response.content.decode()  # no menu entry yet
     assert client.get("/dashboards/?export=households").status_code == 404
     assert client.get("/api/dashboard/").json()["panels"] == []
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from households.models import Category, Enrolment, HouseholdStatus
@@ -12,6 +13,7 @@ from tests.e2e.conftest import log_in
 
 
 def test_city_user_drills_from_city_to_county_to_township_and_charts_draw(page, e2e_areas):
+    cache.clear()  # the city view is cached; this database is new
     factories.user(Role.CITY_CIVIL, "330400", username="city", first_name="李敏")
     for township, members in (("330402007", 3), ("330402008", 2), ("330411002", 1)):
         h = factories.household(township, members=0, status=HouseholdStatus.ACTIVE, completeness=80,
