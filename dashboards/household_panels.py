@@ -54,7 +54,7 @@ def households_by_status(*, scope, period):
     links = {f"{s.value}_{what}": {"status": s.value} for s in HouseholdStatus for what in ("households", "persons")}
     table = Table(scope, period, columns, cell_link=households_link(scope, **links))
     table.fill(rows, group)
-    return table.build(note=_("Persons are the members recorded on each household."))
+    return table.build(stacked=True, note=_("Persons are the members recorded on each household."))
 
 
 @register_panel(key="categories", title=gettext_lazy("Households and persons receiving assistance, by category"),
@@ -225,7 +225,7 @@ def dossier_completeness(*, scope, period):
     note = _("Households on the register by dossier completeness.")
     if missing is None:
         note += " " + _("The most-missing items are shown once the dossier keeps its missing items.")
-    data = table.build(note=note)
+    data = table.build(stacked=True, note=note)
     data.extra = {"missing_items": missing or []}
     return data
 

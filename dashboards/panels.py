@@ -211,7 +211,7 @@ class Table:
     def _empty(self) -> dict:
         return {c.key: (0 if c.total == "sum" else None) for c in self.columns}
 
-    def build(self, *, chart_kind: str = "bar", note: str = "") -> PanelData:
+    def build(self, *, chart_kind: str = "bar", stacked: bool = False, note: str = "") -> PanelData:
         rows: list[Row] = []
         children = self.scope.children
         known = {a.pk for a in children}
@@ -240,7 +240,10 @@ class Table:
         if self.derive:
             self.derive(total)
         rows.append(Row(label=_("Total"), cells=self._cells(None, total, total_row=True), is_total=True))
-        return PanelData(columns=self.columns, rows=rows, chart=self._chart(rows, chart_kind), note=note)
+        chart = self._chart(rows, chart_kind)
+        if stacked:
+            chart["stacked"] = True
+        return PanelData(columns=self.columns, rows=rows, chart=chart, note=note)
 
     def _cells(self, area, values: dict, total_row: bool = False) -> list[Cell]:
         cells = []

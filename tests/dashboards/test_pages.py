@@ -6,7 +6,7 @@ import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from openpyxl import load_workbook
 
 from dashboards.exports import safe_text
@@ -256,3 +256,21 @@ def test_api_is_in_the_openapi_schema(city_user, login):
     schema = login(city_user).get("/api/schema/?format=json").json()
     assert "/api/dashboard/" in schema["paths"]
     assert "Dashboard" in schema["components"]["schemas"]
+
+
+def test_a_number_panel_shows_its_totals_as_tiles(town, city_user, login):
+    from dashboards.panels import Column, Table, register_panel, unregister_panel
+    from households.models import Household as H
+
+    @register_panel(key="test_number", title="Households in the area", kind="number", order=1)
+    def households_total(*, scope, period):
+        group = scope.group_field()
+        table = Table(scope, period, [Column("n", "Households counted")])
+        table.fill(H.objects.filter(scope.household_q()).values(group).annotate(n=Count("pk")).order_by(), group)
+        return table.build()
+
+    try:
+        html = login(city_user).get("/dashboards/").content.decode()
+    finally:
+        unregister_panel("test_number")
+    assert '<span class="tile-count">7</span><span>Households counted</span>' in html
