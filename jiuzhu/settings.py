@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "households.apps.HouseholdsConfig",
     "caseworkers.apps.CaseworkersConfig",
     "staffing.apps.StaffingConfig",
+    "dashboards.apps.DashboardsConfig",
     "bench.apps.BenchConfig",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -259,7 +260,7 @@ SPECTACULAR_SETTINGS = {
 
 # Each app contributes navigation entries, API routes and demo data through its own
 # module, so that no app edits another's files.
-JIUZHU_APP_MODULES = ["households", "caseworkers", "staffing"]
+JIUZHU_APP_MODULES = ["households", "caseworkers", "staffing", "dashboards"]
 
 # Production hardening: on whenever DEBUG is off (see README "Production settings").
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from dashboards import selectors
+from dashboards.exports import XLSX_TYPE, panel_xlsx
+from dashboards.panels import get_panel
+from dashboards.scope import DashboardScope, Period, PeriodError, parse_period
+from jiuzhu import audit
+from jiuzhu.models import AuditAction
+
+
+def index(request):
+    scope = DashboardScope.for_request(request.user, request.GET.get("area"))
+    period_errors = {}
+    try:
+        period = parse_period(request.GET, today=scope.today)
+    except PeriodError as error:
+        period_errors = error.errors
+        period = Period.default(scope.today)
+    export = request.GET.get("export")
+    if export:
+        return _export(request, scope, period, export)
+    panels = selectors.dashboard(scope=scope, period=period)
+    return render(request, "dashboards/dashboard.html", {
+        "scope": scope, "period": period, "period_errors": period_errors, "panels": panels,
+        "breadcrumbs": scope.breadcrumbs(),
+        "form_values": {"from": request.GET.get("from") or period.start.isoformat(),
+                        "to": request.GET.get("to") or period.end.isoformat()},
+        "query": {"area": scope.area.pk, **period.as_params()},
+    })
+
+
+def _export(request, scope, period, key):
+    panel = get_panel(key)
+    if panel is None or not panel.visible_to(request.user):
+        raise Http404(_("No such panel."))
+    (computed,) = selectors.dashboard(scope=scope, period=period, only=key)
+    content = panel_xlsx(computed, scope=scope, period=period)
+    audit.record(actor=request.user, action=AuditAction.EXPORT, target_type="dashboards.panel", target_id=key,
+                 area_code=scope.area.code, request=request,
+                 summary=f"{computed.title} · {scope.area.name} · {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}")
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    filename = f"dashboard-{key}-{scope.area.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
