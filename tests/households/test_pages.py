@@ -112,13 +112,14 @@ def test_list_query_count_is_the_same_for_1_and_20_households(make, login, worke
     make.household(members=2)
     url = reverse("households:list")
     client.get(url)  # warm the session
-    # session, user, user's area, COUNT of the page, township choices, caseworker choices,
-    # the page's households (township, county, village, head joined), session save (3 with savepoints)
-    with django_assert_num_queries(10):
+    # session, user, user's area, the user's guardian grants, COUNT of the page, township
+    # choices, caseworker choices, the page's households (township, county, village, head
+    # joined), the navigation's task count, session save (3 with savepoints)
+    with django_assert_num_queries(12):
         client.get(url)
     for _ in range(19):
         make.household(members=2)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         client.get(url)
 
 
@@ -156,13 +157,14 @@ def test_dossier_query_count_does_not_grow_with_rows(make, login, worker, django
     services.member_move(actor=worker, member=mover, to_household=small, relation_to_head=Relation.CHILD, today=TODAY)
     client = login(worker)
     client.get(reverse("households:detail", args=[small.pk]))  # warm the session
-    # session, user, area; household; members + moves in + moves out; enrolments + history;
+    # session, user, area; the user's guardian grants; household; members + moves in + moves out; enrolments + history;
     # verifications; surveys + present + checks; assessments + needs; applications; documents;
     # caseworkers; completeness (members, dates, document kinds, enrolments, policy);
-    # audit trail; session save (3)
-    with django_assert_num_queries(27):
+    # audit trail; the caseworkers' sections (referrals, services); the navigation's task
+    # count; plan presence; session save (3)
+    with django_assert_num_queries(32):
         client.get(reverse("households:detail", args=[small.pk]))
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(32):
         client.get(reverse("households:detail", args=[big.pk]))
 
 

@@ -81,7 +81,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(make):
     with pytest.raises(StaleEdit) as error:
         save_versioned(second, expected_version=second.version, fields=["address"])
 
-    assert "已有他人保存" in error.value.messages()[0]
+    assert "其他人已保存" in error.value.messages()[0]
     household.refresh_from_db()
     assert (household.address, household.version) == ("甲", 2)
 
