@@ -83,13 +83,14 @@ def test_county_user_may_read_but_not_change_a_plan(make, cw, login):
 def test_plan_list_queries_do_not_grow_with_rows(make, cw, login, django_assert_num_queries):
     client = login(cw)
     active_plan(make.household("330402007"), cw)
-    # session, user, user's area, paginator count, nav task badge (one aggregate), plans with
-    # their household and action counts, then the session save (savepoint, update, release)
-    with django_assert_num_queries(9):
+    # session, user, user's area, the user's guardian grants, paginator count, nav task badge
+    # (one aggregate), plans with their household and action counts, then the session save
+    # (savepoint, update, release)
+    with django_assert_num_queries(10):
         client.get(reverse("households:plan_list"))
     for _n in range(19):
         active_plan(make.household("330402007"), cw)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("households:plan_list"))
     assert len(response.context["plans"]) == 20
 
@@ -99,8 +100,8 @@ def test_dossier_plan_section_uses_fixed_queries(make, cw, django_assert_num_que
 
     h = make.household("330402007")
     active_plan(h, cw)
-    # plans, goals, actions (with responsible)
-    with django_assert_num_queries(3):
+    # the user's guardian grants; plans, goals, actions (with responsible)
+    with django_assert_num_queries(4):
         [(_order, _title, template, context)] = plan_section(household=h, user=cw)
     assert template == "households/plans/_section.html" and context["active_plan"] is not None
     other = make.user(Role.CASEWORKER, "330402008")

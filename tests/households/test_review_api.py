@@ -113,9 +113,9 @@ def _count(client, url: str) -> int:
 PAGES = {
     # session, user, user's area, the user's guardian grants, the paginator's COUNT, the
     # page's one SELECT (relations joined), then the session save (SAVEPOINT, UPDATE,
-    # RELEASE) = 9
-    "households:review_task_list": ("caseworker", 9),
-    "households:change_report_list": ("caseworker", 9),
+    # RELEASE) = 9; + the navigation's task count for caseworkers
+    "households:review_task_list": ("caseworker", 10),
+    "households:change_report_list": ("caseworker", 10),
     # + the escalated tasks' SELECT
     "households:review_confirm_queue": ("officer", 10),
     "households:review_run_list": ("officer", 8),

@@ -198,7 +198,8 @@ def test_the_review_demo_is_deterministic_and_idempotent(make):
 
     from households import demo, review_demo
 
-    make.policy_row("330400", 2026, "1200.00")
+    for year in (2024, 2025, 2026):
+        make.policy_row("330400", year, "1200.00")
     users = {name: make.user(role, code, username=name) for name, role, code in [
         ("demo-caseworker", "caseworker", "330402007"), ("demo-admin", "admin", None)]}
     users.update({name: users["demo-admin"] for name in ("demo-caseworker2", "demo-township", "demo-county")})

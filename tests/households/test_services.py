@@ -184,8 +184,8 @@ def test_completeness_refresh_uses_a_fixed_number_of_queries(make, django_assert
     big = make.household(members=6)
     small = Household.objects.select_related("county").get(pk=small.pk)
     big = Household.objects.select_related("county").get(pk=big.pk)
-    # member aggregate, dates aggregate, document kinds, enrolments, policy row, update
-    with django_assert_num_queries(6):
+    # member aggregate, dates aggregate, document kinds, enrolments, plan presence, policy row, update
+    with django_assert_num_queries(7):
         services.completeness_refresh(small)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         services.completeness_refresh(big)
