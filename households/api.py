@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -40,6 +41,7 @@ def _editable(user, household: Household) -> Household:
     return household
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
     """A household the user may see (others: 'does not exist', as if not there)."""
 
