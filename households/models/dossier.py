@@ -451,8 +451,8 @@ class Survey(models.Model):
 
 class SurveyMemberCheck(models.Model):
     class Outcome(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        CHANGED = "changed", _("Changed")
+        CONFIRMED = "confirmed", _("Verified as recorded")
+        CHANGED = "changed", _("Changed since the last record")
         ABSENT = "absent", _("Not met")
 
     survey = models.ForeignKey(Survey, models.CASCADE, related_name="member_checks")
