@@ -31,3 +31,19 @@ def decrypt(token: str) -> str:
 
 def blind_index(value: str) -> str:
     return hmac.new(settings.ID_HMAC_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedIdNumberMixin:
+    """For a model with ``id_number_cipher``, ``id_number_digest`` and ``id_number_masked``
+    fields: store an ID number encrypted, searchable by HMAC, and masked for lists."""
+
+    def set_id_number(self, normal: str) -> None:
+        """Store a normalised, validated 18-character ID number: encrypted, indexed, masked."""
+        self.id_number_cipher = encrypt(normal)
+        self.id_number_digest = blind_index(normal)
+        self.id_number_masked = f"{normal[:6]}********{normal[-4:]}"
+
+    @property
+    def id_number(self) -> str:
+        """The full ID number. Callers showing it must audit the view."""
+        return decrypt(self.id_number_cipher)

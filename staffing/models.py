@@ -159,7 +159,7 @@ class CaseworkerQuerySet(models.QuerySet):
         return self.select_related("user", "township", "county", "organization")
 
 
-class Caseworker(Versioned):
+class Caseworker(crypto.EncryptedIdNumberMixin, Versioned):
     """A caseworker's employment profile, linked to their login (S-2.1, R-1..R-6)."""
 
     AUDIT_MASKED = ("id_number_cipher", "id_number_digest")
@@ -205,16 +205,6 @@ class Caseworker(Versioned):
     def __str__(self) -> str:
         return self.name
 
-    def set_id_number(self, normal: str) -> None:
-        """Store a validated ID number encrypted, with a keyed digest and a masked copy."""
-        self.id_number_cipher = crypto.encrypt(normal)
-        self.id_number_digest = crypto.blind_index(normal)
-        self.id_number_masked = f"{normal[:6]}********{normal[-4:]}"
-
-    @property
-    def id_number(self) -> str:
-        """The full ID number. Callers showing it must audit the view."""
-        return crypto.decrypt(self.id_number_cipher)
 
     @property
     def post_end(self):

@@ -137,15 +137,15 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.dossier_no
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("households:detail", args=[self.pk])
-
     def save(self, *args, **kwargs) -> None:
         if self.township_id and not self.county_id:
             self.county_id = self.township.county_id
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("households:detail", args=[self.pk])
 
 
 class DossierSequence(models.Model):
@@ -233,7 +233,7 @@ class Employment(models.TextChoices):
     UNABLE = "unable", _("Unable to work")
 
 
-class Member(models.Model):
+class Member(crypto.EncryptedIdNumberMixin, models.Model):
     """A person's membership of a household. Moving to another household ends this
     row (``active=False``) and starts a new one, so the history stays."""
 
@@ -277,16 +277,6 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def set_id_number(self, normal: str) -> None:
-        """Store a normalised, validated 18-character ID number: encrypted, indexed, masked."""
-        self.id_number_cipher = crypto.encrypt(normal)
-        self.id_number_digest = crypto.blind_index(normal)
-        self.id_number_masked = f"{normal[:6]}********{normal[-4:]}"
-
-    @property
-    def id_number(self) -> str:
-        """The full ID number. Callers showing it must audit the view."""
-        return crypto.decrypt(self.id_number_cipher)
 
 
 class MemberMove(models.Model):

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from households.models import granted_household_ids
-
 import pytest
 from django.urls import reverse
 
-from households.models import Application, Enrolment
+from households.models import Application, Enrolment, granted_household_ids
 from households.procedure_selectors import overdue_application_steps
 from tests import factories
 from tests.households.procedure_support import NOW, D, advance, draft, people

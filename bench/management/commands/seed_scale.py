@@ -21,8 +21,15 @@ from django.utils import timezone
 
 from bench import bulk
 from households.models import (
-    Assessment, AssessmentNeed, DossierSequence, Enrolment, EnrolmentStatusChange, Household, Member,
-    Survey, Verification,
+    Assessment,
+    AssessmentNeed,
+    DossierSequence,
+    Enrolment,
+    EnrolmentStatusChange,
+    Household,
+    Member,
+    Survey,
+    Verification,
 )
 from households.rules import id_check_character
 from jiuzhu import crypto

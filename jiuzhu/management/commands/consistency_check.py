@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 
-
 from django.core.management.base import BaseCommand, CommandError
 
 from jiuzhu.consistency import report
