@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from caseworkers import rules
 from caseworkers.models import (
@@ -225,12 +224,3 @@ def service_followed_up(*, actor, service: ServiceRecord) -> ServiceRecord:
     return service
 
 
-# makemessages does not extract the rules' ``N_`` marker: repeated here so the compiled
-# catalogue has the Chinese of every reason caseworkers.rules gives.
-RULE_MESSAGES = (
-    gettext_noop("This referral is closed and cannot change."),
-    gettext_noop("A referral must be accepted before it is done."),
-    gettext_noop("Give the reason the referral failed."),
-    gettext_noop("This case cannot take that step now."),
-    gettext_noop("Confirm that names, ID numbers and addresses were removed."),
-)

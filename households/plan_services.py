@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from households import rules
 from households.models import (
@@ -176,20 +175,3 @@ def plan_close(*, actor, plan: Plan, outcome: str, today: date | None = None, ex
     return plan
 
 
-# makemessages does not extract the rules' ``N_`` marker, so their templates would never reach
-# the compiled catalogue; repeating them under gettext_noop puts them there (see the test
-# test_plan_rule_reasons_are_in_the_catalogue).
-RULE_MESSAGES = (
-    gettext_noop("A plan needs at least one goal."),
-    gettext_noop("Record the date the household agreed to the plan before activating it."),
-    gettext_noop("Every goal needs at least one action."),
-    gettext_noop("The assessment found no need in %(domain)s; remove this goal."),
-    gettext_noop("The assessment found no need in basic living; remove this goal."),
-    gettext_noop("The assessment found no need in schooling; remove this goal."),
-    gettext_noop("The assessment found no need in employment; remove this goal."),
-    gettext_noop("The assessment found no need in medical care; remove this goal."),
-    gettext_noop("The assessment found no need in housing; remove this goal."),
-    gettext_noop("The assessment found no need in psychological support; remove this goal."),
-    gettext_noop("The assessment found no need in social support; remove this goal."),
-    gettext_noop("The assessment found no need in daily care; remove this goal."),
-)

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from households import rules
 from households.models import (
@@ -37,22 +36,6 @@ from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation, StaleEdit
 from jiuzhu.models import AuditAction, PolicyParameters
 from jiuzhu.policy import Policy
-
-# makemessages does not extract the rules' ``N_`` marks (no such keyword in its xgettext
-# call): their templates are repeated here so that the catalogue carries their Chinese
-# (from locale-fragments/household-rules.po). A test keeps this list equal to the rules'.
-RULE_MESSAGES = (
-    gettext_noop("This step cannot be taken at the application's current stage."),
-    gettext_noop('The notice cannot end before it starts.'),
-    gettext_noop('The public notice must run at least %(days)s days.'),
-    gettext_noop('The public notice runs until %(end)s; it cannot be closed earlier.'),
-    gettext_noop('The township has not started the investigation yet.'),
-    gettext_noop('The application is already marked urgent.'),
-    gettext_noop('The investigation is not complete: record the home visit, the signed authorisation and the economic verification first.'),
-    gettext_noop('%(count)s objection(s) are not resolved yet.'),
-    gettext_noop('The application has already been decided.'),
-    gettext_noop('The decision notice has already been delivered.'),
-)
 
 DRAFT_ROLES = proc.ACTION_ROLES[proc.SUBMIT]
 
