@@ -42,6 +42,8 @@ class HouseholdFilterForm(forms.Form):
     completeness = forms.ChoiceField(label=_("Completeness"), required=False, choices=[
         ("", "—"), ("low", _("Below 50%")), ("mid", _("50–79%")), ("high", _("80–99%")), ("full", _("Complete"))])
     review_due = forms.BooleanField(label=_("Review due within 30 days"), required=False)
+    # The keyed blind index of a full ID number searched for (the list swaps the number for it).
+    idx = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
