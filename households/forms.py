@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +129,14 @@ class VerificationForm(forms.ModelForm):
 
     def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # _post_clean is skipped (the service saves), so the model's bounds are checked here (the upper
+        # one is the smallint column's range on every database: 99999999 members overflows PostgreSQL):
+        # a negative amount is a field error, not a model ValidationError (a 500) inside the service.
+        for name, field in self.fields.items():
+            model_field = Verification._meta.get_field(name)
+            field.validators += [v for v in model_field.validators if isinstance(v, MinValueValidator)]
+            if isinstance(model_field, models.PositiveSmallIntegerField):
+                field.validators.append(MaxValueValidator(32767))
         self.fields["members_counted"].required = False
         self.fields["members_counted"].help_text = _("Empty: the active members of the household.")
         self.fields["verified_on"].initial = timezone.localdate()
