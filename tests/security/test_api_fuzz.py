@@ -14,7 +14,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from rest_framework.authtoken.models import Token
@@ -47,9 +48,21 @@ def fuzz_operation(operation, headers: dict, tally: dict) -> None:
     run()
 
 
+@pytest.fixture
+def keep_connection():
+    """The WSGI handler closes the database connection after each request (request_finished);
+    inside a test transaction that loses it on PostgreSQL. Django's test client unhooks this
+    signal too; done here for schemathesis' own WSGI client."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", USERS)
-def test_api_answers_every_fuzzed_request_without_server_error_and_per_schema(settings, username):
+def test_api_answers_every_fuzzed_request_without_server_error_and_per_schema(settings, username, keep_connection):
     settings.DEBUG = True
     call_command("seed_demo")
     settings.DEBUG = False

@@ -8,19 +8,26 @@ then replays the second with the version it opened: the optimistic lock must ref
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from households.models import Application, Enrolment, Household, Member, NeedDomain, Plan
+from jiuzhu.concurrency import STALE_MESSAGE
 from jiuzhu.models import Role
 from tests.households import procedure_support as ps
 from tests.staffing import builders
 
-STALE = "您打开此记录后，已有他人保存了修改。请重新加载后再修改。"
-ALREADY_DECIDED = "该申请已作出审批决定。"
+with translation.override("zh-hans"):
+    # The Chinese as the compiled catalogue has it (read at import, the wording may still change).
+    STALE = str(STALE_MESSAGE)
+    ALREADY_DECIDED = gettext("The application has already been decided.")
+assert re.search(r"[\u4e00-\u9fff]", STALE) and re.search(r"[\u4e00-\u9fff]", ALREADY_DECIDED)
 
 
 def client_for(user, api=False):
