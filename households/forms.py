@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,8 @@ class HouseholdFilterForm(forms.Form):
     completeness = forms.ChoiceField(label=_("Completeness"), required=False, choices=[
         ("", "—"), ("low", _("Below 50%")), ("mid", _("50–79%")), ("high", _("80–99%")), ("full", _("Complete"))])
     review_due = forms.BooleanField(label=_("Review due within 30 days"), required=False)
+    # The keyed blind index of a full ID number searched for (the list swaps the number for it).
+    idx = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +129,14 @@ class VerificationForm(forms.ModelForm):
 
     def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # _post_clean is skipped (the service saves), so the model's bounds are checked here (the upper
+        # one is the smallint column's range on every database: 99999999 members overflows PostgreSQL):
+        # a negative amount is a field error, not a model ValidationError (a 500) inside the service.
+        for name, field in self.fields.items():
+            model_field = Verification._meta.get_field(name)
+            field.validators += [v for v in model_field.validators if isinstance(v, MinValueValidator)]
+            if isinstance(model_field, models.PositiveSmallIntegerField):
+                field.validators.append(MaxValueValidator(32767))
         self.fields["members_counted"].required = False
         self.fields["members_counted"].help_text = _("Empty: the active members of the household.")
         self.fields["verified_on"].initial = timezone.localdate()

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from households import procedure_selectors as selectors
-from households.models import Application, Household
+from households.models import Application, Category, Household
 from households.procedure_forms import STEP_FORMS, ApplicationCreateForm
 from households.procedure_services import DRAFT_ROLES, role_of
 from households.rules import procedure as proc
@@ -49,6 +49,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
     due_on = serializers.SerializerMethodField()
     days_left = serializers.SerializerMethodField()
     household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+    # Blank until decided: declared so the schema's enum admits "" (a read-only model field loses allow_blank).
+    approved_category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Application

@@ -41,7 +41,7 @@ class ReviewRecordSerializer(serializers.ModelSerializer):
 
 class ReviewTaskSerializer(serializers.ModelSerializer):
     dossier_no = serializers.CharField(source="household.dossier_no", read_only=True)
-    gradual_exit_until = serializers.DateField(read_only=True)
+    gradual_exit_until = serializers.DateField(read_only=True, allow_null=True)
     suggested_category = serializers.CharField(read_only=True)  # a category code, blank for none
 
     class Meta:

@@ -52,6 +52,12 @@ def household_list(*, user) -> QuerySet[Household]:
     return Household.objects.in_scope(user).with_list_related().order_by("dossier_no")
 
 
+def id_search_digest(q: str) -> str:
+    """The blind index of ``q`` if it is a full ID number, else "" (never put the number in a URL)."""
+    normal = rules.normalize_id_number((q or "").strip())
+    return crypto.blind_index(normal) if len(normal) == 18 and normal[:17].isdigit() else ""
+
+
 def search(queryset: QuerySet[Household], q: str) -> QuerySet[Household]:
     """By full ID number (exact, through the blind index), dossier number, or member name."""
     q = (q or "").strip()
@@ -70,6 +76,9 @@ def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date 
     """Apply the list filters (already validated by HouseholdFilterForm)."""
     today = today or timezone.localdate()
     queryset = search(queryset, data.get("q") or "")
+    if data.get("idx"):
+        queryset = queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_number_digest=data["idx"],
+                                                                active=True)))
     if data.get("township"):
         queryset = queryset.filter(township=data["township"])
     if data.get("status"):

@@ -33,6 +33,12 @@ def _household(request: HttpRequest, pk: int, *, edit: bool = False) -> Househol
 def _querystring_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
+    digest = selectors.id_search_digest(params.get("q", ""))
+    if digest:
+        # A full ID number searched for: the page's links (pagination, export) carry its keyed
+        # blind index instead, so the number is not copied into further URLs.
+        params.pop("q")
+        params["idx"] = digest
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
 
