@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test venv browser messages lint bench clean
 
@@ -25,6 +26,7 @@ browser:
 
 test: venv browser
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages: venv
