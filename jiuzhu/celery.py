@@ -38,7 +38,7 @@ def _install_beat_schedule(sender, **kwargs) -> None:
 def ensure_broker_folders() -> None:
     """The embedded (filesystem) broker needs its folders before a worker starts."""
     options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
     if app.conf.beat_schedule_filename:
