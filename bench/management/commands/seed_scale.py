@@ -105,7 +105,8 @@ class Command(BaseCommand):
 
             run = run_review(run_on=self.today - datetime.timedelta(days=30))
             self.stdout.write(f"  review pass as of {run.run_on}: {run.counts}")
-        self.stdout.write(self.style.SUCCESS(f"seed_scale: {households:,} households in {time.perf_counter() - started:.1f} s"))
+        loaded = "extras only" if extras_only else f"{households:,} households"
+        self.stdout.write(self.style.SUCCESS(f"seed_scale: {loaded} in {time.perf_counter() - started:.1f} s"))
 
     # 1. households 2. members (head first) 3. enrolments + history 4. verifications
     # 5. surveys 6. assessments + needs; ids are assigned here so children need no read-back.
