@@ -35,10 +35,21 @@ def test_benchmark_runs_every_measure_and_writes_json(settings, tmp_path):
     from bench import run
 
     out = tmp_path / "bench.json"
-    assert run.main(["--repeat", "1", "--json", str(out)]) == 0
+    assert run.main(["--repeat", "1", "--roster-households", "150", "--import-rows", "120", "--json", str(out)]) == 0
 
     results = json.loads(out.read_text())
     assert results["households"] == 300
-    assert set(results["measures"]) == {name for name, _fn in run.MEASURES}
-    for figure in results["measures"].values():
+    measures = results["measures"]
+    assert set(measures) == {name for name, _fn in run.MEASURES}
+    for figure in measures.values():
         assert figure["p95_ms"] > 0 and figure["queries"] > 0
+    for name in ("city dashboard (cache off: every panel computed)", "county dashboard (city user, ?area=county)"):
+        assert measures[name]["reference"]["queries"] > 0  # the page's GROUP BYs, re-run raw
+    review = measures["nightly review pass (then a second run)"]
+    assert review["first_run_created"] > 0 and review["second_run_created"] == 0
+    roster = measures["roster export (county officer, full IDs)"]
+    assert 0 < roster["households"] <= 150 and roster["rows"] >= roster["households"]
+    imported = measures["legacy import (read + full validation + write)"]
+    assert imported["member_rows"] == 120 and imported["created"][1] == 120
+    # Everything the benchmark wrote (review tasks, imported households) was rolled back.
+    assert Household.objects.count() == 300

@@ -4,7 +4,13 @@
 
 Valid unique ID numbers, 1–6 members, categories in realistic shares, verifications,
 surveys, assessments, enrolments with history, spread over five years and over every
-township. Deterministic for a given --seed. Refused when DEBUG is off unless --force.
+township; then (bench/extras.py) caseworkers with their staffing files and transfers per
+township, applications in every state, plans with goals and actions, referrals, service
+records, change reports and past reviews, and finally the real nightly review pass (run as
+of 30 days ago, so the open review lists are realistic and today's pass still has work).
+Deterministic for a given --seed. Refused when DEBUG is off unless --force.
+
+    python manage.py seed_scale --extras-only   # add the newer rows to households loaded without them
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench import bulk
+from bench import bulk, extras
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -50,8 +56,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--chunk", type=int, default=10_000)
         parser.add_argument("--force", action="store_true")
+        parser.add_argument("--extras-only", action="store_true",
+                            help="only add the newer rows (applications, plans, ...) to households that lack them")
+        parser.add_argument("--no-review", action="store_true", help="do not run the review pass at the end")
 
-    def handle(self, *args, households: int, seed: int, chunk: int, force: bool, **options):
+    def handle(self, *args, households: int, seed: int, chunk: int, force: bool, extras_only: bool = False,
+               no_review: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_scale writes synthetic people: refused when DEBUG is off (use --force).")
         townships = list(Area.objects.townships().select_related("parent", "county").order_by("code"))
@@ -67,16 +77,36 @@ class Command(BaseCommand):
             # Continue numbering after what a previous run left.
             self.per_county.setdefault(township.parent.code, Member.objects.count())
         started = time.perf_counter()
+        self.ref = extras.setup_reference(actor=actor, townships=townships, today=self.today)
         done = 0
-        while done < households:
+        while done < households and not extras_only:
             size = min(chunk, households - done)
             with transaction.atomic():
+                first = bulk.next_id(Household)
                 self._load_chunk(rng, townships, size)
+                extras.load_extras(rng, first_id=first, last_id=first + size - 1, ref=self.ref, today=self.today,
+                                   actor_id=self.actor_id)
             done += size
             elapsed = time.perf_counter() - started
             self.stdout.write(f"  {done:>9,} / {households:,} households  ({done / elapsed:,.0f}/s)")
+            self.stdout.flush()
+        missing = extras.households_without_extras()
+        while missing:
+            first, last = missing[0], min(missing[1], missing[0] + chunk - 1)
+            with transaction.atomic():
+                extras.load_extras(random.Random(seed * 1_000_003 + first), first_id=first, last_id=last, ref=self.ref,
+                                   today=self.today, actor_id=self.actor_id)
+            self.stdout.write(f"  extras up to household {last:,}  ({time.perf_counter() - started:.0f} s)")
+            self.stdout.flush()
+            missing = extras.households_without_extras()
         self._finish(townships)
-        self.stdout.write(self.style.SUCCESS(f"seed_scale: {households:,} households in {time.perf_counter() - started:.1f} s"))
+        if not no_review:
+            from households.review_pass import run_review
+
+            run = run_review(run_on=self.today - datetime.timedelta(days=30))
+            self.stdout.write(f"  review pass as of {run.run_on}: {run.counts}")
+        loaded = "extras only" if extras_only else f"{households:,} households"
+        self.stdout.write(self.style.SUCCESS(f"seed_scale: {loaded} in {time.perf_counter() - started:.1f} s"))
 
     # 1. households 2. members (head first) 3. enrolments + history 4. verifications
     # 5. surveys 6. assessments + needs; ids are assigned here so children need no read-back.
@@ -185,7 +215,22 @@ class Command(BaseCommand):
         }
 
     def _finish(self, townships):
-        bulk.reset_sequences(Household, Member, Enrolment, EnrolmentStatusChange, Verification, Survey, Assessment, AssessmentNeed)
+        from caseworkers.models import Referral, ServiceRecord
+        from households.models import (
+            Application,
+            ApplicationEvent,
+            ChangeReport,
+            Plan,
+            PlanAction,
+            PlanGoal,
+            PlanReview,
+            ReviewTask,
+        )
+
+        bulk.reset_sequences(Household, Member, Enrolment, EnrolmentStatusChange, Verification, Survey, Assessment, AssessmentNeed,
+                             Application, ApplicationEvent, Plan, PlanGoal, PlanAction, PlanReview, Referral, ServiceRecord,
+                             ChangeReport, ReviewTask, Household.caseworkers.through, ServiceRecord.households.through,
+                             Survey.present.through)
         # Dossier numbers stay unique after synthetic ones: bump each township's sequence.
         for township in townships:
             DossierSequence.objects.get_or_create(township=township)
