@@ -16,7 +16,11 @@ class DashboardsConfig(AppConfig):
         # Registers the built-in panels (households, enrolments, reviews, needs, ...) and
         # those of the later models (plans, four roles, review candidates, staffing).
         from dashboards import (  # noqa: F401
+            fourroles_panels,
             household_panels,
+            plan_panels,
+            review_panels,
+            staffing_panels,
         )
         from households.signals import review_pass_finished
 

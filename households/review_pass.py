@@ -23,7 +23,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from households import rules
-from households.signals import review_pass_finished
 from households.models import (
     Household,
     ReviewReason,
@@ -32,6 +31,7 @@ from households.models import (
     ReviewTask,
     RunStatus,
 )
+from households.signals import review_pass_finished
 from jiuzhu import audit
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters
 from jiuzhu.policy import Policy
