@@ -49,7 +49,7 @@ def review_candidates(*, scope, period):
         oldest = values.get("oldest")
         values["age"] = (today - oldest).days if isinstance(oldest, datetime.date) else None
 
-    columns = [Column(r.value, r.label) for r in CANDIDATE_REASONS]
+    columns = [Column(r.value, str(r.label)) for r in CANDIDATE_REASONS]
     table = Table(scope, period, [
         *columns,
         Column("past_due", _("Past their due date"), chart=False),

@@ -99,7 +99,7 @@ def staffing_alerts(*, scope, period):
         .annotate(**{kind.value: Count("pk", filter=Q(kind=kind)) for kind in AlertKind})
         .order_by()
     )
-    table = Table(scope, period, [Column(kind.value, kind.label) for kind in AlertKind],
+    table = Table(scope, period, [Column(kind.value, str(kind.label)) for kind in AlertKind],
                   cell_link=staffing_link(scope, "staffing:board"))
     table.fill(rows, group)
     return table.build(stacked=True, note=_("Alerts still open, as recorded by the nightly run (it follows the "

@@ -213,3 +213,22 @@ def test_query_count_with_every_new_model_filled_is_the_same(wired, city_user, l
     # training rows do not add queries; applications stay at three, the summary at eight.
     with django_assert_num_queries(38):
         assert client.get("/dashboards/").status_code == 200
+
+
+@pytest.mark.parametrize("key", ["plans", "referrals", "candidates", "applications_overdue", "four_roles", "volunteers",
+                                 "training", "staffing", "staffing_alerts", "funding"])
+def test_each_new_panel_exports_to_xlsx_and_serialises_in_the_api(wired, city_user, login, key):
+    client = login(city_user)
+    response = client.get(f"/dashboards/?export={key}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    payload = client.get(f"/api/dashboard/?panel={key}").json()
+    [only] = payload["panels"]
+    assert only["key"] == key and only["rows"][-1]["is_total"]
+
+
+def test_another_countys_user_cannot_drill_into_these_panels(wired, login):
+    county = factories.user(Role.COUNTY_CIVIL, XIUZHOU, username="xz-civil-2")
+    assert login(county).get(f"/dashboards/?area={area(NANHU).pk}").status_code == 404
+    data = panel(login(county).get("/dashboards/"), "referrals").data
+    assert data.value(None, "medical_sent") == 1 and "employment_sent" not in [c.key for c in data.columns]
