@@ -3,7 +3,16 @@
 Each source is a ``TaskSource``: ``rows(user, today)`` is ONE query of the open, dated
 records the user is responsible for, and ``item(row)`` turns a row into a ``TaskItem``.
 The navigation badge counts every source in one aggregate query (a scalar subquery per
-source). Adding a source (reviews, applications) is one line in ``SOURCES``.
+source). Adding a source is one line in ``SOURCES``.
+
+Two sources come from the households app: open review tasks (``review_selectors``; a
+caseworker's own, a township officer's whole township) and overdue application steps
+(``procedure_selectors``; the township officer's investigations and notices, the
+county's decisions). A step's deadline is counted in working days with the holiday
+calendar, which SQL cannot do: that source lists from a Python computation over the
+open applications (three queries: applications, calendar overrides, policy rows; none
+for a caseworker, who owns no step) and is left out of the navigation badge
+(``counted=False``), which must stay one cheap query on every page.
 """
 
 from __future__ import annotations
@@ -23,7 +32,11 @@ from caseworkers.models import (
     ServiceRecord,
     VolunteerAssignment,
 )
-from households.models import PlanAction, PlanStatus
+from households.models import OPEN_REVIEW_STATUSES, Category, PlanAction, PlanStatus, ReviewStatus, ReviewTask
+from households.procedure_selectors import overdue_application_steps
+from households.review_selectors import open_review_tasks
+from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Role
+from jiuzhu.scope import scoped
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,10 @@ class TaskSource:
     label: str  # what the list shows for this kind (lazy translation)
     rows: Callable[..., QuerySet]
     item: Callable[[object], TaskItem]
+    # In the navigation badge (a SQL count). False for sources computed in Python.
+    counted: bool = True
+    # The badge's queryset when it must differ from ``rows`` (e.g. no guardian-grant query).
+    count_rows: Callable[..., QuerySet] | None = None
 
 
 def plan_action_rows(user, today: date) -> QuerySet:
@@ -87,11 +104,62 @@ def assignment_item(a) -> TaskItem:
                     reverse("caseworkers:volunteer_detail", args=[a.volunteer_id]))
 
 
+def review_rows(user, today: date) -> QuerySet:
+    return open_review_tasks(user=user, today=today).select_related(None).select_related("household")
+
+
+def review_count_rows(user, today: date) -> QuerySet:
+    """The badge's review count: the open tasks assigned to the user in their area, without
+    the guardian-grant query ``in_scope`` makes (a task of a household shared with the
+    caseworker from elsewhere is listed, not counted): the menu is on every page."""
+    tasks = scoped(ReviewTask.objects.all(), user, township="household__township", county="household__county",
+                   roles=CIVIL_AFFAIRS_ROLES)
+    if user.role == Role.CASEWORKER and not user.is_superuser:
+        return tasks.filter(assigned_to=user, status=ReviewStatus.OPEN)
+    return tasks.filter(status__in=OPEN_REVIEW_STATUSES)
+
+
+def review_item(t) -> TaskItem:
+    return TaskItem(t.due_on, "review", f"{t.household.dossier_no} · {t.get_reason_display()}", t.household_id,
+                    reverse("households:review_task_detail", args=[t.pk]))
+
+
+# Whose step it is: the township investigates and posts the notice (and decides small
+# temporary aid on the county's behalf); the county decides.
+STEP_OWNERS = {
+    Role.TOWNSHIP_OFFICER: {"investigation", "notice"},
+    Role.COUNTY_CIVIL: {"decision"},
+    Role.ADMIN: {"investigation", "notice", "decision"},
+}
+
+
+def _owns_step(user, step) -> bool:
+    role = Role.ADMIN if user.is_superuser else user.role
+    if step.step in STEP_OWNERS.get(role, ()):
+        return role != Role.COUNTY_CIVIL or step.application.category != Category.TEMPORARY
+    return role == Role.TOWNSHIP_OFFICER and step.step == "decision" and step.application.category == Category.TEMPORARY
+
+
+def application_step_rows(user, today: date) -> list:
+    if not (user.is_superuser or user.role in STEP_OWNERS):
+        return []  # a caseworker owns no step of the procedure: no query
+    return [s for s in overdue_application_steps(user=user, today=today) if _owns_step(user, s)]
+
+
+def application_step_item(s) -> TaskItem:
+    app = s.application
+    return TaskItem(s.due, "application", f"{app.household.dossier_no} · {app.get_category_display()} · {s.step_label}",
+                    app.household_id, reverse("households:application_detail", args=[app.pk]))
+
+
 SOURCES: list[TaskSource] = [
     TaskSource("plan_action", _("Plan action"), plan_action_rows, plan_action_item),
     TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item),
     TaskSource("service", _("Service follow-up"), service_rows, service_item),
     TaskSource("volunteer", _("Volunteer assignment"), assignment_rows, assignment_item),
+    TaskSource("review", _("Review"), review_rows, review_item, count_rows=review_count_rows),
+    TaskSource("application", _("Overdue application step"), application_step_rows, application_step_item,
+               counted=False),
 ]
 
 
@@ -116,6 +184,7 @@ def task_count(user, today: date | None = None) -> int:
     from jiuzhu.models import User
 
     today = today or timezone.localdate()
-    counts = {f"n{i}": _count(source.rows(user, today).select_related(None)) for i, source in enumerate(SOURCES)}
+    counts = {f"n{i}": _count((source.count_rows or source.rows)(user, today).select_related(None))
+              for i, source in enumerate(SOURCES) if source.counted}
     row = User.objects.filter(pk=user.pk).values(**counts).first() or {}
     return sum(v or 0 for v in row.values())

@@ -14,6 +14,10 @@ def items(user) -> list[NavItem]:
     found = []
     if user.role == Role.CASEWORKER:
         found.append(NavItem(_("My tasks"), "caseworkers:tasks", count=mytasks.task_count(user) or None, order=5))
+    elif user.is_superuser or user.role in mytasks.STEP_OWNERS:
+        # Reviews to confirm and overdue application steps. No badge: the menu is on every
+        # page and these users' pages keep their fixed query counts.
+        found.append(NavItem(_("My tasks"), "caseworkers:tasks", order=5))
     found += [
         # The plan pages live in households/ (no nav entry of their own there yet).
         NavItem(_("Assistance plans"), "households:plan_list", order=29),

@@ -1,7 +1,7 @@
 """The caseworker's work summary: per caseworker and month, counts per role.
 
 One GROUP BY query per counted source (fixed number, whatever the rows). Change reports
-belong to the review branch: ``change_report_counts`` is the hook, 0 until it lands.
+are households' ``ChangeReport`` (the informant role), counted in the month reported.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.db.models import Count, DateField, QuerySet
 from django.db.models.functions import TruncMonth
 
 from caseworkers.models import PublicityActivity, Referral, ServiceRecord
-from households.models import Plan, Survey
+from households.models import ChangeReport, Plan, Survey
 from jiuzhu.models import Role, User
 from jiuzhu.scope import scoped
 
@@ -31,8 +31,8 @@ def _as_date(value) -> date:
 
 
 def change_report_counts(*, user, start: date, end: date) -> dict:
-    """HOOK for the review branch: {(caseworker id, first day of month): change reports}. 0 until it lands."""
-    return {}
+    """{(caseworker id, first day of month): change reports they filed}, one GROUP BY query."""
+    return _month_counts(ChangeReport.objects.in_scope(user), "reported_by", "created_at", start, end)
 
 
 COLUMNS = ("surveys", "plans", "referrals", "services", "publicity", "change_reports")

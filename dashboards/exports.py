@@ -44,7 +44,7 @@ def panel_xlsx(computed: ComputedPanel, *, scope: DashboardScope, period: Period
     sheet.append([_cell(sheet, _("Area")), _cell(sheet, scope.area.name),
                   _cell(sheet, _("Period")), _cell(sheet, f"{period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}")])
     sheet.append([])
-    sheet.append([_cell(sheet, _("Area"))] + [_cell(sheet, c.label) for c in data.columns])
+    sheet.append([_cell(sheet, _("Area"))] + [_cell(sheet, str(c.label)) for c in data.columns])
     for row in data.rows:
         cells = [_cell(sheet, row.label)]
         for column, cell in zip(data.columns, row.cells, strict=True):

@@ -11,6 +11,7 @@ bulk change that should show at once, calls it after its transaction commits.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -63,7 +64,9 @@ def dashboard(*, scope: DashboardScope, period: Period, only: str | None = None)
     if scope.area.level != AreaLevel.CITY or cache_seconds() <= 0 or not panels:
         return [ComputedPanel(p, p.compute(scope=scope, period=period)) for p in panels]
     keys = [p.key for p in panels]
-    key = f"dashboards:{_version()}:{get_language()}:{scope.cache_key(period, keys)}"
+    # Hashed: the panel list makes the key longer than memcached's 250 characters.
+    digest = hashlib.sha256(scope.cache_key(period, keys).encode()).hexdigest()
+    key = f"dashboards:{_version()}:{get_language()}:{digest}"
     found = cache.get(key)
     if found is None:
         found = {p.key: p.compute(scope=scope, period=period) for p in panels}

@@ -31,6 +31,7 @@ from households.models import (
     ReviewTask,
     RunStatus,
 )
+from households.signals import review_pass_finished
 from jiuzhu import audit
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters
 from jiuzhu.policy import Policy
@@ -233,4 +234,13 @@ def run_review(*, run_on: date | None = None) -> ReviewRun:
         raise
     ReviewRun.objects.filter(pk=run.pk).update(status=RunStatus.SUCCEEDED, finished_at=timezone.now(), counts=counts)
     run.refresh_from_db()
+    # Listeners (dashboards cache, staffing alerts) run once the pass is committed; when
+    # called outside any transaction this is at once.
+    transaction.on_commit(lambda: _announce(run))
     return run
+
+
+def _announce(run: ReviewRun) -> None:
+    for receiver, result in review_pass_finished.send_robust(sender=ReviewRun, run=run, run_on=run.run_on):
+        if isinstance(result, Exception):
+            logger.error("review pass %s: listener %r failed: %s", run.run_on, receiver, result, exc_info=result)

@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 
 from households import forms, selectors, services
 from households.dossier_sections import sections_for
+from households.dossier_sections_extra import may_report_change
 from households.models import Document, Household, Member, NeedDomain
+from households.procedure_services import DRAFT_ROLES, role_of
+from households.rules import procedure as proc
 from jiuzhu import audit
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, AuditEvent
@@ -115,6 +118,9 @@ def household_detail(request, pk: int):
         "audit_events": AuditEvent.objects.for_household(household.pk)[:50],
         "sections": sections_for(household=household, user=request.user),
         "can_edit": selectors.can_edit(request.user, household),
+        # Links to the review and procedure pages, for the roles those pages let in.
+        "may_report_change": may_report_change(request.user),
+        "may_apply": role_of(request.user) in DRAFT_ROLES | {proc.ADMIN},
     })
 
 

@@ -58,7 +58,9 @@ def test_city_page_shows_every_panel_with_a_chart_and_table(town, city_user, log
     response = login(city_user).get("/dashboards/")
     assert response.status_code == 200
     keys = [p.key for p in response.context["panels"]]
-    assert keys == ["households", "categories", "movement", "assistance", "assistance_months", "reviews", "completeness", "needs", "applications"]
+    assert keys == ["households", "categories", "movement", "assistance", "assistance_months", "reviews", "candidates",
+                    "completeness", "needs", "plans", "referrals", "applications", "applications_overdue", "four_roles",
+                    "volunteers", "training", "staffing", "staffing_alerts", "funding"]
     html = response.content.decode()
     assert 'src="/static/vendor/chartjs/chart.umd.js"' in html
     assert 'id="chart-data-households"' in html
@@ -140,14 +142,16 @@ def test_county_user_breadcrumbs_lead_back_to_their_county_only(town, login):
     assert [a.code for a in response.context["breadcrumbs"]] == [NANHU]
 
 
-def test_finance_users_see_no_household_panels(town, login):
+def test_finance_users_see_only_the_staffing_panels(town, login):
     finance = factories.user(Role.COUNTY_FINANCE, NANHU, username="fin")
     client = login(finance)
     response = client.get("/dashboards/")
-    assert response.status_code == 200 and response.context["panels"] == []
-    assert 'href="/dashboards/"' not in response.content.decode()  # no menu entry yet
+    assert response.status_code == 200
+    assert [p.key for p in response.context["panels"]] == ["staffing", "staffing_alerts", "funding"]
+    assert 'href="/dashboards/"' in response.content.decode()  # the menu entry, now that finance has panels
     assert client.get("/dashboards/?export=households").status_code == 404
-    assert client.get("/api/dashboard/").json()["panels"] == []
+    assert client.get("/dashboards/?export=funding").status_code == 200
+    assert [p["key"] for p in client.get("/api/dashboard/").json()["panels"]] == ["staffing", "staffing_alerts", "funding"]
 
 
 def test_anonymous_users_are_sent_to_login_and_refused_by_the_api(town, client):
@@ -174,13 +178,19 @@ def test_query_count_does_not_grow_with_areas_or_households(town, city_user, log
     _bigger_town(extra)
     client = login(city_user)
     # session, user, the user's area, the child areas (one query for all rows), one
-    # grouped query per panel (9), and the session's sliding expiry (savepoint, update,
-    # release): 16, whatever the number of households and areas.
-    with django_assert_num_queries(16):
+    # grouped query per household panel (9), and the session's sliding expiry (savepoint,
+    # update, release): 16; then the wiring panels: plans, referrals, review candidates
+    # (one each); open applications (3: the applications, the calendar overrides and the
+    # policy rows of their counties); the four roles' output (the work summary: the
+    # user's guardian grants, one GROUP BY per role (6), the caseworkers: 8); volunteers,
+    # training, staffing coverage, staffing alerts (one each); the funding check (4:
+    # townships, caseworkers, transfers, policies): 22 more, 38 whatever the number of
+    # households and areas.
+    with django_assert_num_queries(38):
         assert client.get("/dashboards/").status_code == 200
-    # A county view adds the area asked for (fetched with its ancestors): 17.
+    # A county view adds the area asked for (fetched with its ancestors): 39.
     county_url = f"/dashboards/?area={area(NANHU).pk}"
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(39):
         assert client.get(county_url).status_code == 200
 
 

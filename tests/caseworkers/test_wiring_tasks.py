@@ -1,0 +1,143 @@
+"""My tasks from the households app (review tasks, overdue application steps) and the
+change-report counts of the work summary."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from caseworkers import mytasks
+from caseworkers.summary import change_report_counts, work_summary
+from households.models import Application, ApplicationStatus, ChangeReport, ReviewTask, granted_household_ids
+from jiuzhu.models import Role
+from tests.caseworkers.helpers import TODAY, referral
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+d = datetime.date
+
+
+@pytest.fixture
+def cw(make):
+    return make.user(Role.CASEWORKER, "330402007")
+
+
+def _task(household, reason, *, due, assigned_to=None, status="open"):
+    return ReviewTask.objects.create(household=household, reason=reason, created_on=TODAY - 3 * DAY, due_on=due,
+                                     assigned_to=assigned_to, status=status)
+
+
+def _app(household, status, user, **dates):
+    return Application.objects.create(household=household, category="dibao", status=status, helped_by=user, **dates)
+
+
+def test_a_caseworker_sees_their_open_review_tasks_among_the_others_by_date(make, cw):
+    h = make.household("330402007")
+    other = make.user(Role.CASEWORKER, "330402007")
+    mine = _task(h, "exit_candidate", due=TODAY + DAY, assigned_to=cw)
+    _task(h, "change_report", due=TODAY - DAY, assigned_to=other)  # someone else's
+    _task(h, "inclusion_candidate", due=TODAY, assigned_to=cw, status="closed")  # finished
+    referral(cw, h, follow_up_on=TODAY + 2 * DAY)
+    referral(cw, h, sent_on=TODAY - 5 * DAY, follow_up_on=TODAY - 2 * DAY)
+    # An overdue application in the township: no step of the caseworker's.
+    _app(h, ApplicationStatus.SUBMITTED, cw, received_on=d(2026, 9, 1))
+
+    tasks = mytasks.tasks_for(cw, TODAY)
+
+    assert [(t.kind, t.due) for t in tasks] == [("referral", TODAY - 2 * DAY), ("review", TODAY + DAY),
+                                                ("referral", TODAY + 2 * DAY)]
+    assert tasks[1].url == reverse("households:review_task_detail", args=[mine.pk])
+    assert tasks[1].label.startswith(h.dossier_no)
+    assert mytasks.task_count(cw, TODAY) == 3
+
+
+def test_the_badge_counts_reviews_in_the_same_one_query(make, cw, django_assert_num_queries):
+    h = make.household("330402007")
+    for reason in ("exit_candidate", "change_report", "verification_expired"):
+        _task(h, reason, due=TODAY, assigned_to=cw)
+    with django_assert_num_queries(1):
+        assert mytasks.task_count(cw, TODAY) == 3
+
+
+def test_a_township_officer_gets_overdue_steps_and_their_township_reviews(make):
+    officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    h = make.household("330402007")
+    far = make.household("330411002")
+    investigation = _app(h, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1))
+    _app(h, ApplicationStatus.INVESTIGATING, officer, received_on=TODAY - DAY)  # still in time
+    notice = _app(h, ApplicationStatus.NOTICE, officer, received_on=d(2026, 10, 1), notice_end=d(2026, 11, 20))
+    _app(h, ApplicationStatus.UNDER_REVIEW, officer, received_on=d(2026, 8, 1), notice_end=d(2026, 8, 20),
+         notice_closed_on=d(2026, 8, 20))  # the county's decision: not the township's
+    _app(far, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1))  # another county
+    review = _task(h, "change_report", due=TODAY, status="recorded")
+
+    tasks = mytasks.tasks_for(officer, TODAY)
+
+    assert [t.kind for t in tasks] == ["application", "application", "review"]
+    assert [t.url for t in tasks] == [reverse("households:application_detail", args=[investigation.pk]),
+                                      reverse("households:application_detail", args=[notice.pk]),
+                                      reverse("households:review_task_detail", args=[review.pk])]
+    assert tasks[0].label.endswith("乡镇调查核实")
+    # The badge leaves the calendar-based source out (it must stay one cheap query).
+    assert mytasks.task_count(officer, TODAY) == 1
+
+
+def test_the_county_gets_its_overdue_decisions_only(make):
+    county = make.user(Role.COUNTY_CIVIL, "330402")
+    h = make.household("330402007")
+    _app(h, ApplicationStatus.SUBMITTED, county, received_on=d(2026, 9, 1))
+    decision = _app(h, ApplicationStatus.UNDER_REVIEW, county, received_on=d(2026, 8, 1), notice_end=d(2026, 8, 20),
+                    notice_closed_on=d(2026, 8, 20))
+    apps = [t for t in mytasks.tasks_for(county, TODAY) if t.kind == "application"]
+    assert [t.url for t in apps] == [reverse("households:application_detail", args=[decision.pk])]
+    other_county = make.user(Role.COUNTY_CIVIL, "330411")
+    assert [t for t in mytasks.tasks_for(other_county, TODAY) if t.kind in ("application", "review")] == []
+
+
+def test_the_officers_task_list_keeps_its_query_count_with_more_rows(make, login, django_assert_num_queries):
+    officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    h = make.household("330402007")
+    _app(h, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1))
+    _task(h, "change_report", due=TODAY)
+    client = login(officer)
+    client.get(reverse("caseworkers:tasks"))  # warm the session
+    # session, user, area; the grants; plan actions, referrals, services, assignments,
+    # reviews (one each); open applications, calendar overrides, policy rows; session
+    # save (savepoint, update, release)
+    with django_assert_num_queries(15):
+        first = client.get(reverse("caseworkers:tasks"))
+    for n in range(6):
+        other = make.household("330402007")
+        _app(other, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1 + n))
+        _task(other, "exit_candidate", due=TODAY - n * DAY)
+    with django_assert_num_queries(15):
+        second = client.get(reverse("caseworkers:tasks"))
+    assert len(second.context["tasks"]) == len(first.context["tasks"]) + 12
+    assert "我的待办" in second.content.decode()
+
+
+def test_township_officers_and_county_users_have_the_menu_entry_without_a_badge(make, login):
+    officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    html = login(officer).get(reverse("caseworkers:tasks")).content.decode()
+    assert f'href="{reverse("caseworkers:tasks")}"' in html
+
+
+def test_change_reports_count_per_reporter_and_month_in_one_query(make, cw, django_assert_num_queries):
+    h = make.household("330402007")
+    far_cw = make.user(Role.CASEWORKER, "330411002")
+    for reporter, household in ((cw, h), (cw, h), (far_cw, make.household("330411002"))):
+        ChangeReport.objects.create(household=household, kind="income", date=TODAY, source="本人", description="x",
+                                    reported_by=reporter)
+    october = ChangeReport.objects.create(household=h, kind="job", date=d(2026, 10, 3), source="邻居", description="y",
+                                          reported_by=cw)
+    ChangeReport.objects.filter(pk=october.pk).update(created_at=datetime.datetime(2026, 10, 3, 2, tzinfo=datetime.UTC))
+    officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    granted_household_ids(officer)  # the grants, fetched once per request user
+    with django_assert_num_queries(1):
+        counts = change_report_counts(user=officer, start=d(2026, 1, 1), end=d(2027, 1, 1))
+    assert counts == {(cw.pk, d(2026, 11, 1)): 2, (cw.pk, d(2026, 10, 1)): 1}
+    rows = {(r.caseworker.pk, r.month.month): r.counts["change_reports"]
+            for r in work_summary(user=officer, start=d(2026, 1, 1), end=d(2027, 1, 1))}
+    assert rows == {(cw.pk, 11): 2, (cw.pk, 10): 1}
