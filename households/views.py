@@ -54,6 +54,18 @@ def require_civil_affairs(user) -> None:
 
 def household_list(request):
     require_civil_affairs(request.user)
+    if request.method == "POST" or selectors.id_search_digest(request.GET.get("q", "")):
+        # The search form posts, and a full ID number typed into a URL is taken out of it:
+        # the redirect carries the number's keyed blind index, so no ID number stays in the
+        # address bar, the browser history or a proxy's and server's request logs.
+        params = (request.POST if request.method == "POST" else request.GET).copy()
+        params.pop("csrfmiddlewaretoken", None)
+        params.pop("page", None)
+        digest = selectors.id_search_digest(params.get("q", ""))
+        if digest:
+            params.pop("q")
+            params["idx"] = digest
+        return redirect(f"{request.path}?{params.urlencode()}")
     form = forms.HouseholdFilterForm(request.GET or None, user=request.user)
     queryset = selectors.household_list(user=request.user)
     if form.is_valid():

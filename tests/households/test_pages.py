@@ -85,8 +85,21 @@ def test_list_search_by_full_id_number_dossier_number_and_name(make, login, work
     make.household(members=2)
     client = login(worker)
     for q in (number, f"{number[:6]} {number[6:14]} {number[14:]}", wanted.dossier_no, "王小明"):
-        found = client.get(reverse("households:list"), {"q": q}).context["households"]
-        assert [h.pk for h in found] == [wanted.pk], q
+        response = client.post(reverse("households:list"), {"q": q}, follow=True)
+        assert [h.pk for h in response.context["households"]] == [wanted.pk], q
+        final_url = response.redirect_chain[-1][0]
+        assert number not in final_url.replace("%20", "").replace("+", ""), final_url
+
+
+def test_an_id_number_typed_into_the_list_url_is_replaced_by_its_index(make, login, worker):
+    number = make.id_number()
+    wanted = make.household(members=0)
+    make.member(wanted, id_no=number, relation_to_head=Relation.HEAD)
+
+    response = login(worker).get(reverse("households:list"), {"q": number, "status": ""})
+
+    assert response.status_code == 302
+    assert number not in response["Location"] and "idx=" in response["Location"]
 
 
 def test_list_shows_masked_id_numbers_only(make, login, worker):
