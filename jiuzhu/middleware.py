@@ -13,6 +13,27 @@ class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
+class ChineseByDefaultMiddleware:
+    """The interface is Chinese unless the user chose otherwise (the language cookie set
+    by /i18n/setlang/). A browser's Accept-Language is not followed: an office PC set up
+    in English must still show the Chinese the office works in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+
 class NoStoreMiddleware:
     """Pages and API answers for a logged-in user hold personal data: never cache them."""
 

@@ -136,3 +136,14 @@ def test_api_docs_and_schema_load_with_local_assets(make, login):
     assert schema.status_code == 200 and b"/api/households/" in schema.content
     assert "/static/drf_spectacular_sidecar/" in docs
     assert not EXTERNAL.search(docs)
+
+
+def test_pages_are_chinese_whatever_the_browser_asks_unless_the_user_chose(make, login):
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    english_browser = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    chosen = client.get("/").content.decode()
+
+    assert "首页" in english_browser and 'lang="zh-hans"' in english_browser
+    assert 'lang="en"' in chosen and "Home" in chosen
