@@ -20,7 +20,8 @@ def _today():
 
 
 class StepForm(forms.Form):
-    """A step on one application; ``version`` guards against acting on a stale page."""
+    """A step on one application; ``version`` guards against acting on a stale page.
+    Each step's form defines ``perform(actor)``, which calls the step's service."""
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -29,9 +30,6 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         if application is not None and not self.is_bound:
             self.fields["version"].initial = application.version
-
-    def perform(self, actor):  # pragma: no cover - each step defines it
-        raise NotImplementedError
 
 
 class ApplicationCreateForm(forms.Form):
