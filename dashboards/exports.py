@@ -11,17 +11,12 @@ from openpyxl.cell import WriteOnlyCell
 
 from dashboards.scope import DashboardScope, Period
 from dashboards.selectors import ComputedPanel
+from jiuzhu.spreadsheets import safe_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe_text(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV/formula injection): a leading
-    = + - @ (and a leading tab or carriage return) is escaped with an apostrophe."""
-    if value and (value[0] in FORMULA_STARTS or value[0] in "\t\r"):
-        return "'" + value
-    return value
+safe_text = safe_cell
 
 
 def _cell(sheet, value, number_format: str | None = None):

@@ -23,17 +23,11 @@ from households.models import (
 )
 from jiuzhu import audit, crypto
 from jiuzhu.models import AuditAction, Role
+from jiuzhu.spreadsheets import safe_cell
 
 FULL_ID_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.ADMIN})
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
-
-
-def safe_text(value):
-    """A cell that a spreadsheet would run as a formula is written as text (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+safe_text = safe_cell
 
 
 def full_ids_allowed(user) -> bool:

@@ -38,6 +38,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jiuzhu.spreadsheets import safe_cell
+
 LABELS: dict[str, str] = {
     "transfer_title": "{year}年度 {county} {suffix}",
     "transfer_suffix": "社会救助专职社工转移支付核对表",
@@ -72,7 +74,6 @@ YUAN_FORMAT = "#,##0.00"
 YEARS_FORMAT = "0.0000"
 DAYS_FORMAT = "#,##0"
 CENT = Decimal("0.01")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 _CACHED: WeakKeyDictionary[Worksheet, dict[str, tuple[str, object]]] = (
     WeakKeyDictionary()
@@ -139,8 +140,7 @@ def safe_text(value: object) -> str:
     Text starting with = + - @ (or a tab / line break) gets a leading apostrophe,
     the OWASP CSV-injection defence; it is also written as a string cell.
     """
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    return safe_cell("" if value is None else str(value))
 
 
 def _put_text(ws: Worksheet, coordinate: str, value: object) -> None:
