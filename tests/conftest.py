@@ -14,6 +14,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_townships(list(read_rows(SHIPPED_TOWNSHIPS)))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: cached dashboards and throttles never leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def make():
     """The test-data builders (tests/factories.py)."""

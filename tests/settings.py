@@ -10,3 +10,18 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 STATIC_ROOT = tempfile.mkdtemp(prefix="jiuzhu-test-static-")
+
+# Under pytest-xdist the workers share one Redis: each gets its own database so that one
+# worker's cache.clear() (FLUSHDB) or cached dashboard never reaches another's test.
+if REDIS_URL:  # noqa: F405
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    _db = 1 + int(_worker.removeprefix("gw") or 0) % 15
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_db}")),  # noqa: F405
+        }
+    }

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from households.models import (
     Application,
@@ -25,13 +24,6 @@ from tests import factories
 TODAY = datetime.date(2026, 11, 29)
 # 南湖区 runs 建设街道 (T1) and 解放街道 (T2); 秀洲区 runs 新城街道 (T3).
 NANHU, XIUZHOU, T1, T2, T3 = "330402", "330411", "330402007", "330402008", "330411002"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
