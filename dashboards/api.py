@@ -44,6 +44,8 @@ DashboardSerializer = inline_serializer("Dashboard", {
     "area": inline_serializer("DashboardArea", {"id": serializers.IntegerField(), "code": serializers.CharField(),
                                                "name": serializers.CharField(), "level": serializers.CharField()}),
     "period": inline_serializer("DashboardPeriod", {"from": serializers.DateField(), "to": serializers.DateField()}),
+    "computed_at": serializers.DateTimeField(allow_null=True, help_text="When the figures of a cached view (the city) "
+                                             "were computed; null for live views (county, township)."),
     "panels": _panels(many=True),
 })
 
@@ -67,9 +69,10 @@ def dashboard(request):
         period = parse_period(request.query_params, today=scope.today)
     except PeriodError as error:
         raise ValidationError({k: [v] for k, v in error.errors.items()}) from error
-    panels = selectors.dashboard(scope=scope, period=period, only=request.query_params.get("panel") or None)
+    shown = selectors.dashboard(scope=scope, period=period, only=request.query_params.get("panel") or None)
     return Response({
         "area": {"id": scope.area.pk, "code": scope.area.code, "name": scope.area.name, "level": scope.area.level},
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "panels": [p.as_dict() for p in panels],
+        "computed_at": shown.computed_at,
+        "panels": [p.as_dict() for p in shown.panels],
     })

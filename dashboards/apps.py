@@ -4,8 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 def _drop_cache_after_review(**kwargs) -> None:
     from dashboards.selectors import invalidate_dashboards
+    from dashboards.tasks import warm_city_dashboards
 
     invalidate_dashboards()
+    # The figures changed: compute the city views now, not when the first user asks.
+    warm_city_dashboards.delay()
 
 
 class DashboardsConfig(AppConfig):
@@ -25,5 +28,5 @@ class DashboardsConfig(AppConfig):
         from households.signals import review_pass_finished
 
         # The nightly review changes the figures: forget the cached city views once it
-        # has committed (households does not import dashboards; it sends a signal).
+        # has committed and compute them afresh (households does not import dashboards; it sends a signal).
         review_pass_finished.connect(_drop_cache_after_review, dispatch_uid="dashboards.invalidate_after_review")

@@ -1,21 +1,31 @@
 """The dashboard as a whole: the panels a user sees, computed (or cached) for a scope.
 
 Caching: the city view is the costly one (a GROUP BY over every household of the city
-per panel) and the one many users open, so it is cached for
-``settings.DASHBOARD_CACHE_SECONDS`` (default 300; 0 turns caching off) under a key of
-area, period, today's date, the panels and the language. County and township views are
-cheap (indexed on county/township) and always live. ``invalidate_dashboards()`` drops
-every cached view at once (a version number in the key): the nightly review, and any
-bulk change that should show at once, calls it after its transaction commits.
+per panel) and the one many users open, so it is cached under a key of area, period,
+today's date, the panels and the language, and served stale-while-revalidate:
+
+- younger than ``settings.DASHBOARD_CACHE_SECONDS`` (default 300; 0 turns caching off):
+  served as it is;
+- older, up to ``settings.DASHBOARD_CACHE_MAX_AGE`` (default 26 hours): served at once,
+  with the time it was computed shown, while a Celery task recomputes it (one at a time
+  per key), so no user waits for a full city computation after the first;
+- missing: computed in the request.
+
+County and township views are cheap (indexed on county/township) and always live.
+``invalidate_dashboards()`` drops every cached view at once (a version number in the key):
+the nightly review calls it after its transaction commits, then ``warm_city_dashboards``
+computes the city views of the default period, so the morning's first visit is fast too.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from dashboards.panels import Panel, PanelData, panels_for
@@ -42,8 +52,27 @@ class ComputedPanel:
         return {"key": self.panel.key, "title": self.title, "kind": self.panel.kind, **self.data.as_dict()}
 
 
+@dataclass
+class Dashboard:
+    """The panels of one view, and when they were computed (None: just now, not cached)."""
+
+    panels: list[ComputedPanel]
+    computed_at: datetime.datetime | None = None
+    refreshing: bool = field(default=False)
+
+
+@dataclass
+class _Entry:
+    computed_at: datetime.datetime
+    data: dict
+
+
 def cache_seconds() -> int:
     return int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 300))
+
+
+def cache_max_age() -> int:
+    return int(getattr(settings, "DASHBOARD_CACHE_MAX_AGE", 26 * 3600))
 
 
 def invalidate_dashboards() -> None:
@@ -58,17 +87,43 @@ def _version() -> int:
     return cache.get_or_set(VERSION_KEY, 1, None)
 
 
-def dashboard(*, scope: DashboardScope, period: Period, only: str | None = None) -> list[ComputedPanel]:
+def _cached(scope: DashboardScope, period: Period, panels: list[Panel]) -> bool:
+    return scope.area.level == AreaLevel.CITY and cache_seconds() > 0 and bool(panels)
+
+
+def cache_key(scope: DashboardScope, period: Period, panels: list[Panel]) -> str:
+    # Hashed: the panel list makes the key longer than memcached's 250 characters.
+    digest = hashlib.sha256(scope.cache_key(period, [p.key for p in panels]).encode()).hexdigest()
+    return f"dashboards:{_version()}:{get_language()}:{digest}"
+
+
+def compute_and_store(scope: DashboardScope, period: Period, panels: list[Panel]) -> _Entry:
+    """Compute every panel (one query each) and keep the result for later visitors."""
+    entry = _Entry(timezone.now(), {p.key: p.compute(scope=scope, period=period) for p in panels})
+    key = cache_key(scope, period, panels)
+    cache.set(key, entry, cache_max_age())
+    cache.delete(key + ":refreshing")
+    return entry
+
+
+def dashboard(*, scope: DashboardScope, period: Period, only: str | None = None) -> Dashboard:
     """The panels the user may see (or just ``only``), each computed by its one query."""
     panels = [p for p in panels_for(scope.user) if only is None or p.key == only]
-    if scope.area.level != AreaLevel.CITY or cache_seconds() <= 0 or not panels:
-        return [ComputedPanel(p, p.compute(scope=scope, period=period)) for p in panels]
-    keys = [p.key for p in panels]
-    # Hashed: the panel list makes the key longer than memcached's 250 characters.
-    digest = hashlib.sha256(scope.cache_key(period, keys).encode()).hexdigest()
-    key = f"dashboards:{_version()}:{get_language()}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = {p.key: p.compute(scope=scope, period=period) for p in panels}
-        cache.set(key, found, cache_seconds())
-    return [ComputedPanel(p, found[p.key]) for p in panels]
+    if only is not None or not _cached(scope, period, panels):
+        # An export of one panel is computed live: a single query, and exact.
+        return Dashboard([ComputedPanel(p, p.compute(scope=scope, period=period)) for p in panels])
+    key = cache_key(scope, period, panels)
+    entry = cache.get(key)
+    refreshing = False
+    if not isinstance(entry, _Entry):
+        entry = compute_and_store(scope, period, panels)
+    elif (timezone.now() - entry.computed_at).total_seconds() > cache_seconds():
+        refreshing = True
+        # One refresh at a time per view: the lock expires if a worker dies mid-way.
+        if cache.add(key + ":refreshing", 1, timeout=15 * 60):
+            from dashboards.tasks import refresh_dashboard
+
+            refresh_dashboard.delay(user_id=scope.user.pk, area_id=scope.area.pk, start=period.start.isoformat(),
+                                    end=period.end.isoformat(), today=scope.today.isoformat(),
+                                    language=get_language())
+    return Dashboard([ComputedPanel(p, entry.data[p.key]) for p in panels], entry.computed_at, refreshing)

@@ -23,9 +23,10 @@ def index(request):
     export = request.GET.get("export")
     if export:
         return _export(request, scope, period, export)
-    panels = selectors.dashboard(scope=scope, period=period)
+    shown = selectors.dashboard(scope=scope, period=period)
     return render(request, "dashboards/dashboard.html", {
-        "scope": scope, "period": period, "period_errors": period_errors, "panels": panels,
+        "scope": scope, "period": period, "period_errors": period_errors, "panels": shown.panels,
+        "computed_at": shown.computed_at, "refreshing": shown.refreshing,
         "breadcrumbs": scope.breadcrumbs(),
         "form_values": {"from": request.GET.get("from") or period.start.isoformat(),
                         "to": request.GET.get("to") or period.end.isoformat()},
@@ -37,7 +38,7 @@ def _export(request, scope, period, key):
     panel = get_panel(key)
     if panel is None or not panel.visible_to(request.user):
         raise Http404(_("No such panel."))
-    (computed,) = selectors.dashboard(scope=scope, period=period, only=key)
+    (computed,) = selectors.dashboard(scope=scope, period=period, only=key).panels
     content = panel_xlsx(computed, scope=scope, period=period)
     audit.record(actor=request.user, action=AuditAction.EXPORT, target_type="dashboards.panel", target_id=key,
                  area_code=scope.area.code, request=request,
