@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Member
+from jiuzhu.fields import PhoneField
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Area, AreaLevel, Role
 from jiuzhu.scope import NOTHING, area_q, scoped
 
@@ -167,7 +168,7 @@ class VolunteerStatus(models.TextChoices):
 class Volunteer(AreaOwned):
     name = models.CharField(_("name"), max_length=50)
     organization = models.ForeignKey(VolunteerOrganization, models.PROTECT, null=True, blank=True, related_name="volunteers", verbose_name=_("organization"))
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"))
     skills = models.CharField(_("skills"), max_length=300, blank=True)
     registered_on = models.DateField(_("registered on"))
     registration_no = models.CharField(_("registration number"), max_length=50, blank=True)

@@ -30,3 +30,13 @@ class CharacterClassValidator:
         ) % {"n": self.min_classes}
 
 
+
+
+def validate_phone(value: str) -> None:
+    """Reject a phone number that ``jiuzhu.phones.check_phone`` cannot read, saying why."""
+    from jiuzhu.i18n import render_reason
+    from jiuzhu.phones import check_phone
+
+    result = check_phone(value)
+    if not result.valid:
+        raise ValidationError(render_reason(result.reason), code=result.reason.code)

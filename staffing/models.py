@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu import crypto
+from jiuzhu.fields import PhoneField
 from jiuzhu.models import Area, Role
 from jiuzhu.scope import scoped
 
@@ -92,7 +93,7 @@ class SocialOrganization(Versioned):
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = PhoneField(_("contact phone"))
     county = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("registered by (county)"))
 
     objects = OrganizationQuerySet.as_manager()

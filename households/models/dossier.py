@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from jiuzhu import crypto
+from jiuzhu.fields import PhoneField
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Area
 from jiuzhu.scope import scoped
 
@@ -99,7 +100,7 @@ class Household(models.Model):
     county = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("county-level unit"), editable=False)
     village = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("village / community"))
     address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"))
     head = models.ForeignKey("households.Member", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("head of household"))
     caseworkers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_households", verbose_name=_("caseworkers"))
     registered_on = models.DateField(_("registered on"))
@@ -255,7 +256,7 @@ class Member(crypto.EncryptedIdNumberMixin, models.Model):
     school_stage = models.CharField(_("school stage"), max_length=12, choices=SchoolStage.choices, default=SchoolStage.NONE)
     employment = models.CharField(_("employment"), max_length=12, choices=Employment.choices, blank=True)
     monthly_income = models.DecimalField(_("monthly income (yuan)"), **MONEY)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"))
     active = models.BooleanField(_("active member"), default=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)

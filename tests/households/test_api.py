@@ -56,6 +56,20 @@ def test_member_post_answers_only_the_masked_number(make, worker):
     assert Household.objects.get(pk=household.pk).head_id == response.json()["id"]
 
 
+def test_member_post_stores_the_phone_normalised_and_refuses_a_wrong_one(make, worker):
+    household = make.household(members=0)
+    body = {"household": household.pk, "name": "张三", "relation_to_head": "head"}
+    refused = api(worker).post("/api/members/", {**body, "id_number": make.id_number(), "phone": "0573-0201234"},
+                               format="json")
+    assert refused.status_code == 400
+    assert "区号 0573" in refused.json()["phone"][0]
+    assert not Member.objects.exists()
+    response = api(worker).post("/api/members/", {**body, "id_number": make.id_number(), "phone": "+86 139 0000 1111"},
+                                format="json")
+    assert response.status_code == 201, response.json()
+    assert Member.objects.get().phone == "13900001111"
+
+
 def test_member_post_of_a_person_held_elsewhere_names_the_dossier(make, worker):
     number = make.id_number()
     first = make.household(members=0)

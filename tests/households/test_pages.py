@@ -274,6 +274,23 @@ def test_create_household_then_member(make, login, worker):
     assert household.dossier_no.startswith("330402007-")
 
 
+def test_a_phone_typed_with_spaces_and_full_width_digits_is_stored_in_its_normal_form(make, login, worker):
+    response = login(worker).post(reverse("households:create"), {
+        "township": worker.area_id, "address": "禾兴路9号", "phone": "（０５７３）8201 2345", "risk_level": "low",
+        "income_stable": "on", "registered_on": "2026-11-01", "notes": ""})
+    assert response.status_code == 302
+    assert Household.objects.get(address="禾兴路9号").phone == "0573-82012345"
+
+
+def test_a_wrong_phone_number_is_refused_with_the_reason_and_nothing_is_saved(make, login, worker):
+    response = login(worker).post(reverse("households:create"), {
+        "township": worker.area_id, "address": "禾兴路10号", "phone": "1381234567", "risk_level": "low",
+        "income_stable": "on", "registered_on": "2026-11-01", "notes": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == ["手机号码应为 11 位，输入的是 10 位。"]
+    assert not Household.objects.filter(address="禾兴路10号").exists()
+
+
 @pytest.mark.parametrize("name", ["households:list", "households:export", "households:import"])
 def test_finance_users_are_refused_the_household_pages(make, login, name):
     for role, area in [(Role.COUNTY_FINANCE, "330402"), (Role.CITY_FINANCE, "330400")]:
