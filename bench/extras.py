@@ -93,7 +93,8 @@ def setup_reference(*, actor, townships: list[Area], today: datetime.date) -> di
                 id_number_digest=crypto.blind_index(normal), id_number_masked=f"{normal[:6]}********{normal[-4:]}",
                 birth_date=datetime.date(1990, (k % 12) + 1, 1), education="bachelor", hire_date=datetime.date(2021, 3, 1),
                 township=t, county_id=t.county_id, organization=orgs[t.county_id],
-                qualification_level="assistant" if k % 2 else "none"))
+                qualification_level="assistant" if k % 2 else "none",
+                qualification_date=datetime.date(2022, 6, 1) if k % 2 else None))
     profiles = Caseworker.objects.bulk_create(profiles)
     CaseworkerStatusChange.objects.bulk_create([CaseworkerStatusChange(
         caseworker=p, from_status="", to_status="in_post", on=p.hire_date, actor=actor) for p in profiles])

@@ -176,6 +176,10 @@ def staffing_findings(caseworkers: list[Caseworker], *, today: date, policies: d
                 found["contract_ending"].append(Finding("contract_ending", cw, contract.end.isoformat(), contract.end,
                                                         (contract.end - today).days, contract=contract))
         level = None if cw.qualification_level == "none" else cw.qualification_level
+        if cw.qualification_date is None:
+            # The services refuse a level without its date; a row loaded around them
+            # (bulk loads, old data) counts as not qualified rather than stopping the run.
+            level = None
         status = rules.qualification_deadline(hire_date=cw.hire_date, level=level,
                                               obtained_on=cw.qualification_date if level else None,
                                               today=today, policy=policy)

@@ -43,6 +43,16 @@ def test_alerts_of_every_kind_are_recorded(due):
     assert AuditEvent.objects.filter(target_type="staffing.staffingalert", action="create").count() == 4
 
 
+def test_a_level_loaded_without_its_date_counts_as_not_qualified_and_the_run_goes_on(due):
+    cw, _ = due
+    # The services refuse this; a bulk load around them does not.
+    late = builders.caseworker("330402008", hire=date(2019, 3, 1))
+    type(late).objects.filter(pk=late.pk).update(qualification_level="intermediate", qualification_date=None)
+    run = staffing_alerts_run(today=TODAY)
+    assert run.ok
+    assert StaffingAlert.objects.filter(kind="qualification_overdue", caseworker=late, key="2024-03-01").exists()
+
+
 def test_running_twice_adds_nothing(due):
     staffing_alerts_run(today=TODAY)
     second = staffing_alerts_run(today=TODAY)
