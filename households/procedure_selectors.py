@@ -79,6 +79,7 @@ def attach_deadlines(applications, *, today: date) -> list[Application]:
                                 notice_closed_on=app.notice_closed_on, calendar=calendar,
                                 policy=policy) if calendar else None
         app.days_left = proc.days_left(app.due.due, today, calendar) if app.due else None
+        app.due_provisional = bool(app.due and not calendar.is_known(app.due.due))
         app.overdue = bool(app.due and app.due.due < today)
         app.days_overdue = -app.days_left if app.overdue else 0
         app.due_label = STEP_LABELS[app.due.step] if app.due else ""

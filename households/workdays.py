@@ -10,28 +10,38 @@ from django.db.models import Q
 
 from households.rules.procedure import WorkCalendar
 
+LIBRARY_KNOWN_UNTIL = date(max(d.year for d in chinese_calendar.holidays), 12, 31)
+"""The last day of the last year chinese_calendar has the State Council's holidays for."""
+
 
 def chinese_calendar_adapter(overrides: Mapping[date, bool] | None = None) -> WorkCalendar:
     """Return a WorkCalendar from chinese_calendar, with local overrides winning.
 
     ``overrides`` maps a date to whether it is a working day (e.g. a local typhoon closure,
-    or a year the library does not cover yet). For a year outside the library's data and
-    not overridden, chinese_calendar raises NotImplementedError: a silent weekday-only
-    guess would give wrong legal deadlines.
+    or the holidays of a year the library does not cover yet). A year is known when the
+    library covers it or when an override row falls in it (whoever enters a new year's
+    notice enters all of it). After the last known year, days count Monday-Friday only and
+    the calendar says so (``known_until``): deadlines there are shown as provisional, and
+    an application received in December still gets its deadlines rather than an error.
     """
     local = dict(overrides or {})
+    known_until = max([LIBRARY_KNOWN_UNTIL, *(date(d.year, 12, 31) for d in local)])
 
     def is_holiday(d: date) -> bool:
         if d in local:
             return not local[d]
+        if d > LIBRARY_KNOWN_UNTIL:
+            return False
         return bool(chinese_calendar.is_holiday(d))
 
     def is_make_up_workday(d: date) -> bool:
         if d in local:
             return local[d]
+        if d > LIBRARY_KNOWN_UNTIL:
+            return False
         return d.weekday() >= 5 and bool(chinese_calendar.is_workday(d))
 
-    return WorkCalendar(is_holiday=is_holiday, is_make_up_workday=is_make_up_workday)
+    return WorkCalendar(is_holiday=is_holiday, is_make_up_workday=is_make_up_workday, known_until=known_until)
 
 
 def _overrides_by_county(county_ids) -> dict[int | None, dict[date, bool]]:

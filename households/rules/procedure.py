@@ -29,6 +29,10 @@ class WorkCalendar:
     A day is a working day when it is a make-up working day (调休), or when it is a
     Monday-Friday that is not a statutory holiday. Each argument is a callable
     ``date -> bool`` or a set of dates.
+
+    ``known_until``: the last day whose holidays are known (the State Council publishes a
+    year's holidays late in the year before). After it, days count Monday-Friday only and
+    a deadline there is provisional (``is_known`` is false): shown as such, never refused.
     """
 
     def __init__(
@@ -36,9 +40,14 @@ class WorkCalendar:
         *,
         is_holiday: DayTest | Container[date] = frozenset(),
         is_make_up_workday: DayTest | Container[date] = frozenset(),
+        known_until: date | None = None,
     ) -> None:
         self._is_holiday = _as_test(is_holiday)
         self._is_make_up_workday = _as_test(is_make_up_workday)
+        self.known_until = known_until
+
+    def is_known(self, d: date) -> bool:
+        return self.known_until is None or d <= self.known_until
 
     def is_workday(self, d: date) -> bool:
         if self._is_make_up_workday(d):

@@ -138,6 +138,19 @@ def test_overdue_steps_list_only_past_deadlines_in_scope(p):
     assert overdue_application_steps(user=p.officer, today=D(2026, 11, 23)) == []  # the due day itself is not late
 
 
+def test_a_deadline_after_the_last_published_holidays_is_shown_as_provisional(p, login):
+    from households.workdays import LIBRARY_KNOWN_UNTIL
+
+    app = advance(p, draft(p), "submitted")
+    received = D(LIBRARY_KNOWN_UNTIL.year, 12, 20)
+    Application.objects.filter(pk=app.pk).update(received_on=received)
+    response = login(p.officer).get(reverse("households:application_list"))
+    assert response.status_code == 200
+    shown = next(a for a in response.context["applications"] if a.pk == app.pk)
+    assert shown.due.due.year == received.year + 1 and shown.due_provisional
+    assert "暂估" in response.content.decode()
+
+
 def _open_applications(p, n):
     for _i in range(n):
         advance(p, draft(p, household=factories.household(members=1)), "submitted")

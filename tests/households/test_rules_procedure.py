@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from households.rules import WorkCalendar, add_working_days, days_left, procedure_deadlines, working_days_between
-from households.workdays import chinese_calendar_adapter
+from households.workdays import LIBRARY_KNOWN_UNTIL, chinese_calendar_adapter
 from jiuzhu.policy import Policy
 
 POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
@@ -90,9 +90,24 @@ def test_adapter_overrides_win_over_the_library():
     assert cal.is_workday(date(2026, 2, 16))
 
 
-def test_adapter_refuses_to_guess_a_year_the_library_does_not_know():
-    with pytest.raises(NotImplementedError):
-        CN.is_workday(date(2099, 1, 5))
+def test_after_the_last_published_year_days_count_monday_to_friday_and_are_not_known():
+    # 2099-01-01 is a Thursday: no published New Year holiday yet, so a working day.
+    assert CN.is_workday(date(2099, 1, 1)) and not CN.is_workday(date(2099, 1, 3))
+    assert CN.known_until == LIBRARY_KNOWN_UNTIL
+    assert CN.is_known(LIBRARY_KNOWN_UNTIL) and not CN.is_known(LIBRARY_KNOWN_UNTIL + timedelta(days=1))
+
+
+def test_a_deadline_across_the_last_published_year_is_computed_not_refused():
+    received = date(LIBRARY_KNOWN_UNTIL.year, 12, 20)
+    due = add_working_days(received, 15, CN)
+    assert due.year == received.year + 1 and not CN.is_known(due)
+
+
+def test_override_rows_for_a_new_year_make_that_year_known():
+    year = LIBRARY_KNOWN_UNTIL.year + 1
+    cal = chinese_calendar_adapter({date(year, 1, 1): False})
+    assert not cal.is_workday(date(year, 1, 1))
+    assert cal.known_until == date(year, 12, 31)
 
 
 def test_negative_working_days_are_rejected():
