@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -532,12 +532,34 @@ def completeness_refresh_batch(household_ids: Collection[int], *, today: date | 
     for county in Area.objects.filter(pk__in=new_counties):
         row = PolicyParameters.objects.for_county(county, today.year)
         policies[county.pk] = row.as_policy(today.year) if row is not None else _default_policy(today.year)
-    changed: list[Household] = []
+    stored: list[tuple[int, int, int]] = []
     for pk, (facts, category, county_id) in rows.items():
         result = rules.completeness(facts=facts, category=category, today=today, policy=policies[county_id])
-        changed.append(Household(pk=pk, completeness=result.percent, missing_items=result.missing_mask))
-    Household.objects.bulk_update(changed, ["completeness", "missing_items"])
-    return len(changed)
+        stored.append((pk, result.percent, result.missing_mask))
+    _store_completeness(stored)
+    return len(stored)
+
+
+STORE_COMPLETENESS_POSTGRESQL = """
+UPDATE households_household AS h SET completeness = v.percent, missing_items = v.mask
+FROM unnest(%s::bigint[], %s::smallint[], %s::integer[]) AS v(id, percent, mask)
+WHERE h.id = v.id
+"""
+
+
+def _store_completeness(stored: list[tuple[int, int, int]]) -> None:
+    """Write (household id, percent, mask) rows in one UPDATE. On PostgreSQL from arrays:
+    Django's bulk_update builds a CASE of one WHEN per row, which took ~2 s of Python per
+    1,000 households (cProfile), five times the queries' own time."""
+    if not stored:
+        return
+    if connection.vendor == "postgresql":
+        ids, percents, masks = (list(column) for column in zip(*stored, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(STORE_COMPLETENESS_POSTGRESQL, [ids, percents, masks])
+        return
+    Household.objects.bulk_update([Household(pk=pk, completeness=percent, missing_items=mask)
+                                   for pk, percent, mask in stored], ["completeness", "missing_items"])
 
 
 def completeness_refresh_all(households: QuerySet[Household], *, chunk: int = 1000, today: date | None = None,

@@ -109,6 +109,10 @@ class Command(BaseCommand):
 
             run = run_review(run_on=self.today - datetime.timedelta(days=30))
             self.stdout.write(f"  review pass as of {run.run_on}: {run.counts}")
+            # Statistics again: the pass opened ~100,000 review tasks per 100,000 households
+            # after the ANALYZE above; with the stale estimate (1 row) the candidates panel
+            # planned nested loops (100k households: 1.5 s instead of 0.4 s).
+            _analyze()
         loaded = "extras only" if extras_only else f"{households:,} households"
         self.stdout.write(self.style.SUCCESS(f"seed_scale: {loaded} in {time.perf_counter() - started:.1f} s"))
 
@@ -247,6 +251,10 @@ class Command(BaseCommand):
         # Dossier numbers stay unique after synthetic ones: bump each township's sequence.
         for township in townships:
             DossierSequence.objects.get_or_create(township=township)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        _analyze()
+
+
+def _analyze() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
