@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.links import households_link
 from dashboards.panels import Column, Table, register_panel
+from households import rules
 from households.models import (
     Application,
     ApplicationStatus,
-    Assessment,
-    AssessmentNeed,
     Category,
     Enrolment,
     EnrolmentStatus,
@@ -29,6 +28,7 @@ from households.models import (
     NeedDomain,
     NeedLevel,
 )
+from households.selectors import missing_item_q
 
 IN_FORCE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT)
 CENT = Decimal("0.01")
@@ -207,8 +207,9 @@ def dossier_completeness(*, scope, period):
         aggregates[name] = Count("pk", filter=Q(completeness__gte=low, completeness__lte=high))
         columns.append(Column(name, _("%(band)s%%") % {"band": key}))
         links[name] = {"status": HouseholdStatus.ACTIVE, "completeness": key}
-    rows = (Household.objects.filter(scope.household_q(), status=HouseholdStatus.ACTIVE)
-            .values(group).annotate(**aggregates).order_by())
+    # The missing-item counts ride in the same query, for the scope-wide list beside the table.
+    rows = list(Household.objects.filter(scope.household_q(), status=HouseholdStatus.ACTIVE)
+                .values(group).annotate(**aggregates, **_missing_counts()).order_by())
 
     def derive(values):
         total = values.get("total") or 0
@@ -221,40 +222,58 @@ def dossier_completeness(*, scope, period):
         Column("share_complete", _("Share complete (%)"), total=None, format="percent", chart=False),
     ], derive=derive, cell_link=households_link(scope, **links))
     table.fill(rows, group)
-    missing = most_missing_items(scope)
-    note = _("Households on the register by dossier completeness.")
-    if missing is None:
-        note += " " + _("The most-missing items are shown once the dossier keeps its missing items.")
-    data = table.build(stacked=True, note=note)
-    data.extra = {"missing_items": missing or []}
+    data = table.build(stacked=True, note=_("Households on the register by dossier completeness."))
+    data.extra = {"missing_items": most_missing_items(_missing_totals(rows))}
     return data
 
 
-def most_missing_items(scope) -> list[tuple[str, int]] | None:
-    """The dossier items most often missing in the area, most missing first.
+def _missing_counts() -> dict[str, Count]:
+    """One filtered count per dossier item, on the stored bitmask ``Household.missing_items``."""
+    return {code: Count("pk", filter=missing_item_q(code)) for code in rules.MISSING_BITS}
 
-    Computing them from ``rules.completeness`` would load every dossier, too costly at a
-    million households. Back this with a stored field (e.g. ``Household.missing_items``, a
-    list refreshed wherever completeness is) and a single aggregate over it; until then
-    None, and the panel says so.
-    """
-    return None
+
+def _most_missing_first(totals: dict[str, int]) -> list[str]:
+    """The item codes with at least one household, most missing first (then in bit order)."""
+    return sorted((code for code, n in totals.items() if n), key=lambda code: (-totals[code], rules.MISSING_BITS[code]))
+
+
+def _missing_totals(rows: list[dict]) -> dict[str, int]:
+    """The whole area's count per item, from rows grouped by child area."""
+    return {code: sum(row[code] for row in rows) for code in rules.MISSING_BITS}
+
+
+def most_missing_items(totals: dict[str, int]) -> list[tuple[str, int]]:
+    """(translated label, households) of the items missing somewhere, most missing first."""
+    return [(_(rules.REQUIREMENTS[code].label), totals[code]) for code in _most_missing_first(totals)]
+
+
+@register_panel(key="missing_items", title=gettext_lazy("Most-missing dossier items"), kind="bar", order=65)
+def missing_dossier_items(*, scope, period):
+    group = scope.group_field()
+    rows = list(Household.objects.filter(scope.household_q(), status=HouseholdStatus.ACTIVE)
+                .values(group).annotate(**_missing_counts()).order_by())
+    present = _most_missing_first(_missing_totals(rows))
+    table = Table(scope, period, [Column(code, _(rules.REQUIREMENTS[code].label)) for code in present],
+                  cell_link=households_link(scope, **{code: {"status": HouseholdStatus.ACTIVE, "missing": code}
+                                                      for code in present}))
+    table.fill(rows, group)  # the items nobody misses are in the rows too, as zeros; no column shows them
+    return table.build(note=_(
+        "Households on the register missing each dossier item, as stored when their completeness was last "
+        "refreshed; items no household misses are left out."))
 
 
 @register_panel(key="needs", title=gettext_lazy("Needs by domain and level"), kind="bar", order=70)
 def needs_by_domain(*, scope, period):
-    group = scope.group_field("assessment__household__")
-    # The latest assessment of each household (correlated subquery, indexed by household).
-    latest = (Assessment.objects.filter(household_id=OuterRef("assessment__household_id"))
-              .order_by("-assessed_on", "-id").values("pk")[:1])
+    # Each household's latest assessment is kept on the household (latest_assessment, set
+    # by services.assessment_record): join households to the needs of that one assessment.
+    group = scope.group_field()
+    levels = [NeedLevel.HIGH, NeedLevel.MEDIUM, NeedLevel.LOW]
     rows = list(
-        AssessmentNeed.objects.filter(scope.household_q("assessment__household__"), assessment_id=Subquery(latest))
-        .exclude(level=NeedLevel.NONE)
-        .values(group, "domain", "level")
+        Household.objects.filter(scope.household_q(), latest_assessment__needs__level__in=levels)
+        .values(group, domain=F("latest_assessment__needs__domain"), level=F("latest_assessment__needs__level"))
         .annotate(households=Count("pk"))
         .order_by()
     )
-    levels = [NeedLevel.HIGH, NeedLevel.MEDIUM, NeedLevel.LOW]
     present = {(row["domain"], row["level"]) for row in rows}
     columns = [Column(f"{d.value}_{lv.value}", _("%(domain)s: %(level)s") % {"domain": d.label, "level": lv.label}, chart=False)
                for d in NeedDomain for lv in levels if (d.value, lv.value) in present]

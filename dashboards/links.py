@@ -2,8 +2,8 @@
 
 The households list (``/households/``) takes these filters (built on the dossier
 branch): ``township``, ``county``, ``village``, ``status``, ``category`` (an enrolment in
-force of that category), ``completeness`` (a band such as ``0-59``) and ``review_due=1``
-(next review before today). This is the one place that spells them: if the list names a
+force of that category), ``completeness`` (a band such as ``0-59``), ``review_due=1``
+(next review before today) and ``missing`` (a dossier requirement code the household lacks). This is the one place that spells them: if the list names a
 filter differently, change it here.
 """
 

@@ -6,6 +6,7 @@ township officers, for households of their own township (``selectors.can_edit``)
 
 from __future__ import annotations
 
+import django_filters
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +15,7 @@ from rest_framework import exceptions, mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households import selectors, services
+from households import rules, selectors, services
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -69,13 +70,25 @@ class HouseholdSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
         return attrs
 
 
+class HouseholdFilter(django_filters.FilterSet):
+    missing = django_filters.ChoiceFilter(choices=[(code, code) for code in rules.REQUIREMENTS], method="filter_missing",
+                                          label="Households missing this dossier item (a requirement code).")
+
+    class Meta:
+        model = Household
+        fields = ["township", "status", "risk_level"]
+
+    def filter_missing(self, queryset, name, value):
+        return queryset.filter(selectors.missing_item_q(value))
+
+
 class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                        mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Households (no delete: a household leaves the register by status, its file stays)."""
 
     serializer_class = HouseholdSerializer
     write_roles = WRITE_ROLES
-    filterset_fields = ["township", "status", "risk_level"]
+    filterset_class = HouseholdFilter
     ordering_fields = ["dossier_no", "next_review_on", "completeness"]
 
     def scoped_queryset(self, user):

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from households import rules
 from households.models import (
     Category,
     DocumentKind,
@@ -44,6 +45,8 @@ class HouseholdFilterForm(forms.Form):
     completeness = forms.ChoiceField(label=_("Completeness"), required=False, choices=[
         ("", "—"), ("low", _("Below 50%")), ("mid", _("50–79%")), ("high", _("80–99%")), ("full", _("Complete"))])
     review_due = forms.BooleanField(label=_("Review due within 30 days"), required=False)
+    missing = forms.ChoiceField(label=_("Missing from the dossier"), required=False, choices=[
+        ("", "—"), *((code, _(r.label)) for code, r in rules.REQUIREMENTS.items())])
     # The keyed blind index of a full ID number searched for (the list swaps the number for it).
     idx = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 

@@ -258,7 +258,8 @@ def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
             p.existing = Household(dossier_no=number, township=p.township, county_id=p.township.county_id,
                                    registered_on=today, address=p.address, phone=p.phone, legacy_key=p.key,
                                    status=HouseholdStatus.ACTIVE, member_count=len(p.members))
-            p.existing.completeness = _new_household_completeness(p, today=today, policies=policies)
+            result = _new_household_completeness(p, today=today, policies=policies)
+            p.existing.completeness, p.existing.missing_items = result.percent, result.missing_mask
             created.append(p.existing)
     Household.objects.bulk_create(created, batch_size=BATCH)
     new_ids = {h.pk for h in created}
@@ -298,7 +299,7 @@ def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
     return len(created), len(members)
 
 
-def _new_household_completeness(p: PlannedHousehold, *, today: date, policies: dict[int, Policy]) -> int:
+def _new_household_completeness(p: PlannedHousehold, *, today: date, policies: dict[int, Policy]) -> rules.Completeness:
     """The completeness of a household this import creates. Its whole dossier is the file's
     rows (no verification, survey, assessment, plan, document or enrolment yet), so the facts
     ``services.dossier_facts`` would read back are known here; the same rule computes it."""
@@ -314,7 +315,7 @@ def _new_household_completeness(p: PlannedHousehold, *, today: date, policies: d
         latest_verification_on=None, latest_survey_on=None, has_assessment=False, has_plan=False,
         document_kinds=frozenset(), any_disability=any(m.health == Health.DISABILITY for m in p.members),
         any_serious_illness=any(m.health == Health.SERIOUS for m in p.members), enrolled_categories=frozenset())
-    return rules.completeness(facts=facts, category=None, today=today, policy=policies[county_id]).percent
+    return rules.completeness(facts=facts, category=None, today=today, policy=policies[county_id])
 
 
 def template_workbook():

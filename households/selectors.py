@@ -6,7 +6,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from households import rules
@@ -46,6 +47,12 @@ def editable_households(user) -> QuerySet[Household]:
     if user.role not in WRITE_ROLES or user.area is None or user.area.level != AreaLevel.TOWNSHIP:
         return Household.objects.none()
     return Household.objects.filter(township_id=user.area_id)
+
+
+def missing_item_q(code: str) -> Q:
+    """Households whose stored missing items include requirement ``code`` (a bit test on
+    ``Household.missing_items``; prefix-free, so also usable inside an aggregate's filter)."""
+    return Q(GreaterThan(F("missing_items").bitand(rules.missing_bit(code)), 0))
 
 
 def household_list(*, user) -> QuerySet[Household]:
@@ -92,6 +99,8 @@ def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date 
     band = COMPLETENESS_BANDS.get(data.get("completeness") or "")
     if band:
         queryset = queryset.filter(completeness__gte=band[0], completeness__lte=band[1])
+    if data.get("missing"):
+        queryset = queryset.filter(missing_item_q(data["missing"]))
     if data.get("review_due"):
         queryset = queryset.filter(next_review_on__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
     return queryset

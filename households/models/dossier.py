@@ -110,6 +110,15 @@ class Household(models.Model):
     last_visit_on = models.DateField(_("last home visit"), null=True, blank=True)
     next_review_on = models.DateField(_("next review"), null=True, blank=True, db_index=True)
     completeness = models.PositiveSmallIntegerField(_("dossier completeness (%)"), default=0, validators=[MaxValueValidator(100)])
+    # The requirements the file lacks, as a bitmask of ``rules.MISSING_BITS`` (stored data:
+    # those bit numbers never change), refreshed with ``completeness``; the dashboards
+    # count households missing each item in one GROUP BY.
+    missing_items = models.PositiveIntegerField(_("missing dossier items"), default=0, editable=False)
+    # The household's latest needs assessment (latest assessed_on, then id), kept by
+    # ``services.assessment_record`` so the needs dashboard joins it instead of searching
+    # each household's assessments.
+    latest_assessment = models.ForeignKey("households.Assessment", models.SET_NULL, null=True, blank=True,
+                                          related_name="+", editable=False, verbose_name=_("latest needs assessment"))
     member_count = models.PositiveSmallIntegerField(_("members"), default=0, editable=False)
     notes = models.TextField(_("notes"), blank=True)
     # The household key of a legacy spreadsheet (户编号), so re-importing a file finds the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,6 +45,11 @@ class Completeness:
     percent: int  # 0-100, rounded down; 100 only when nothing is missing
     missing: tuple[Requirement, ...]
 
+    @property
+    def missing_mask(self) -> int:
+        """The missing requirements as stored on the household (see ``MISSING_BITS``)."""
+        return missing_mask(self.missing)
+
 
 _R = Requirement
 HEAD_MEMBER = _R("head_member", N_("Head of household recorded"))
@@ -80,6 +85,58 @@ DOCUMENT_CODES = frozenset(
     )
 )
 """Document requirement codes are also the document kinds in ``DossierFacts.document_kinds``."""
+
+REQUIREMENTS: dict[str, Requirement] = {
+    r.code: r
+    for r in (
+        HEAD_MEMBER, ID_NUMBERS, ADDRESS, PHONE, VERIFICATION, SURVEY, ASSESSMENT, PLAN, DOC_ID_COPY,
+        DOC_HOUSEHOLD_REGISTER, DOC_APPLICATION_LETTER, DOC_AUTHORISATION, DOC_INCOME_PROOF,
+        DOC_DISABILITY_CERTIFICATE, DOC_MEDICAL_RECORDS, DOC_BANK_ACCOUNT, DOC_DECISION_NOTICE,
+    )
+}
+"""Every requirement by code, in display order."""
+
+# STORED DATA: ``Household.missing_items`` keeps the missing requirements as a bitmask
+# with these bit numbers, and dashboards aggregate on them in SQL. Never renumber or reuse
+# a bit: a new requirement takes the next free number; a retired one keeps its number
+# (its bit is then never set once the households are refreshed).
+MISSING_BITS: dict[str, int] = {
+    "head_member": 0,
+    "id_numbers": 1,
+    "address": 2,
+    "phone": 3,
+    "verification": 4,
+    "survey": 5,
+    "assessment": 6,
+    "plan": 7,
+    "doc_id_copy": 8,
+    "doc_household_register": 9,
+    "doc_application_letter": 10,
+    "doc_authorisation": 11,
+    "doc_income_proof": 12,
+    "doc_disability_certificate": 13,
+    "doc_medical_records": 14,
+    "doc_bank_account": 15,
+    "doc_decision_notice": 16,
+}
+
+
+def missing_bit(code: str) -> int:
+    """The mask value of one requirement code (KeyError for an unknown code)."""
+    return 1 << MISSING_BITS[code]
+
+
+def missing_mask(missing: Iterable[Requirement | str]) -> int:
+    """Encode missing requirements (or their codes) as the stored bitmask."""
+    mask = 0
+    for item in missing:
+        mask |= missing_bit(item if isinstance(item, str) else item.code)
+    return mask
+
+
+def missing_requirements(mask: int) -> tuple[Requirement, ...]:
+    """Decode a stored bitmask into requirements, in display order (unknown bits ignored)."""
+    return tuple(r for code, r in REQUIREMENTS.items() if mask & missing_bit(code))
 
 
 def dossier_requirements(

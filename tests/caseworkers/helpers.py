@@ -8,7 +8,8 @@ import datetime
 from caseworkers import services
 from caseworkers.models import Resource
 from households import plan_services
-from households.models import Assessment, AssessmentNeed, Plan
+from households.models import Assessment, AssessmentNeed, Household, Plan
+from households.services import latest_assessment_refresh
 from jiuzhu.models import Area
 
 TODAY = datetime.date(2026, 11, 29)
@@ -18,6 +19,7 @@ def assessment(household, user, ratings: dict[str, str] | None = None, on: datet
     ratings = ratings if ratings is not None else {"living": "high", "employment": "medium", "housing": "none"}
     a = Assessment.objects.create(household=household, assessed_on=on, priority="high", assessed_by=user)
     AssessmentNeed.objects.bulk_create([AssessmentNeed(assessment=a, domain=d, level=lv) for d, lv in ratings.items()])
+    latest_assessment_refresh(Household.objects.filter(pk=household.pk))  # as assessment_record keeps it
     return a
 
 

@@ -16,8 +16,11 @@ from households.models import (
     Category,
     Enrolment,
     EnrolmentStatus,
+    Household,
     HouseholdStatus,
 )
+from households.rules import missing_mask
+from households.services import latest_assessment_refresh
 from jiuzhu.models import Role
 from tests import factories
 
@@ -33,12 +36,14 @@ def _today():
         yield
 
 
-def household(township, *, members, status, completeness=0, next_review_on=None):
+def household(township, *, members, status, completeness=0, next_review_on=None, missing=()):
     h = factories.household(township, members=0, status=status, next_review_on=next_review_on)
     # Persons come from the denormalised member count (members are not joined); the
-    # completeness the services computed is replaced by the figure the test counts on.
-    type(h).objects.filter(pk=h.pk).update(member_count=members, completeness=completeness)
-    h.member_count, h.completeness = members, completeness
+    # completeness and missing items the services computed are replaced by the figures
+    # the test counts on.
+    mask = missing_mask(missing)
+    type(h).objects.filter(pk=h.pk).update(member_count=members, completeness=completeness, missing_items=mask)
+    h.member_count, h.completeness, h.missing_items = members, completeness, mask
     return h
 
 
@@ -51,6 +56,9 @@ def assess(h, on, needs, by):
     a = Assessment.objects.create(household=h, assessed_on=on, priority="normal", assessed_by=by)
     for domain, level in needs.items():
         AssessmentNeed.objects.create(assessment=a, domain=domain, level=level)
+    # Created without assessment_record (which would recompute the hand-set completeness):
+    # keep the household's latest assessment as that service does.
+    latest_assessment_refresh(Household.objects.filter(pk=h.pk))
     return a
 
 
@@ -60,17 +68,23 @@ def town(db):
     admin = factories.user(Role.ADMIN, None, username="fixture-admin")
     d = datetime.date
     h1 = household(T1, members=3, status=HouseholdStatus.ACTIVE, completeness=100, next_review_on=d(2026, 10, 1))
-    h2 = household(T1, members=2, status=HouseholdStatus.ACTIVE, completeness=70, next_review_on=d(2027, 1, 1))
-    h3 = household(T1, members=1, status=HouseholdStatus.EXITED, completeness=50)
-    h4 = household(T2, members=2, status=HouseholdStatus.PENDING, completeness=30)
-    h5 = household(T2, members=4, status=HouseholdStatus.ACTIVE, completeness=85, next_review_on=d(2026, 11, 1))
+    # Missing items (on the register, i.e. active: h2, h5, h7; h3 and h4 are not counted):
+    # plan 3 (Nanhu 2, Xiuzhou 1), phone 2 (1, 1), survey 1 (0, 1), ID copies 1 (1, 0).
+    h2 = household(T1, members=2, status=HouseholdStatus.ACTIVE, completeness=70, next_review_on=d(2027, 1, 1),
+                   missing=("phone", "plan", "doc_id_copy"))
+    h3 = household(T1, members=1, status=HouseholdStatus.EXITED, completeness=50, missing=("plan", "address"))
+    h4 = household(T2, members=2, status=HouseholdStatus.PENDING, completeness=30, missing=("plan",))
+    h5 = household(T2, members=4, status=HouseholdStatus.ACTIVE, completeness=85, next_review_on=d(2026, 11, 1),
+                   missing=("plan",))
     h6 = household(T3, members=1, status=HouseholdStatus.ACTIVE, completeness=100, next_review_on=d(2026, 11, 28))
-    h7 = household(T3, members=2, status=HouseholdStatus.ACTIVE, completeness=59, next_review_on=d(2026, 11, 29))
+    h7 = household(T3, members=2, status=HouseholdStatus.ACTIVE, completeness=59, next_review_on=d(2026, 11, 29),
+                   missing=("plan", "phone", "survey"))
     enrol(h1, Category.DIBAO, "1500.00", d(2026, 3, 1))
     enrol(h2, Category.LOW_INCOME, "300.00", d(2025, 6, 1))
     individual = factories.member(h2, actor=admin)
     # keep the hand counts: adding a member updates the count and the completeness
-    type(h2).objects.filter(pk=h2.pk).update(member_count=2, completeness=70)
+    type(h2).objects.filter(pk=h2.pk).update(member_count=2, completeness=70,
+                                             missing_items=missing_mask(["phone", "plan", "doc_id_copy"]))
     enrol(h2, Category.MEDICAL, "200.00", d(2026, 5, 1), member=individual)
     enrol(h3, Category.DIBAO, "800.00", d(2024, 1, 1), status=EnrolmentStatus.ENDED, end=d(2026, 4, 30))
     enrol(h5, Category.TEKUN, "2000.00", d(2026, 2, 1), status=EnrolmentStatus.GRADUAL_EXIT)

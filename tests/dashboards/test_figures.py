@@ -115,9 +115,35 @@ def test_completeness_bands_and_share_complete(town, city_user):
                                              "band_100": 1, "share_complete": Decimal("50.0")}
     assert cells(data, None) == {"total": 5, "band_0_59": 1, "band_60_79": 1, "band_80_99": 1, "band_100": 2,
                                  "share_complete": Decimal("40.0")}
-    # Not computed from the rules per dossier (too costly): the panel says so.
-    assert data.extra == {"missing_items": []}
-    assert data.note.endswith(gettext("The most-missing items are shown once the dossier keeps its missing items."))
+    # The scope-wide list beside the table: most missing first, ties in the items' order.
+    assert data.extra == {"missing_items": [(gettext("Assistance plan"), 3), (gettext("Contact phone number"), 2),
+                                            (gettext("Home-visit survey still valid"), 1),
+                                            (gettext("Copies of ID cards"), 1)]}
+
+
+def test_missing_items_per_county_most_missing_first_on_the_register_only(town, city_user):
+    data = compute("missing_items", city_user)
+    # h3 (exited) and h4 (pending) miss the plan and the address but are not on the register.
+    assert [c.key for c in data.columns] == ["plan", "phone", "survey", "doc_id_copy"]
+    assert cells(data, area(NANHU).pk) == {"plan": 2, "phone": 1, "survey": 0, "doc_id_copy": 1}
+    assert cells(data, area(XIUZHOU).pk) == {"plan": 1, "phone": 1, "survey": 1, "doc_id_copy": 0}
+    assert cells(data, None) == {"plan": 3, "phone": 2, "survey": 1, "doc_id_copy": 1}
+    assert data.columns[0].label == gettext("Assistance plan")
+    assert data.chart["labels"] == [r.label for r in data.body_rows]
+    nanhu, xiuzhou = (data.chart["labels"].index(area(code).name) for code in (NANHU, XIUZHOU))
+    assert [(d["label"], d["data"][nanhu], d["data"][xiuzhou]) for d in data.chart["datasets"]] == [
+        (c.label, cells(data, area(NANHU).pk)[c.key], cells(data, area(XIUZHOU).pk)[c.key]) for c in data.columns]
+    assert sum(map(sum, (d["data"] for d in data.chart["datasets"]))) == 7  # no other county misses anything
+
+
+def test_missing_items_of_a_county_per_township_leave_out_items_nobody_there_misses(town):
+    county_user = factories.user(Role.COUNTY_CIVIL, NANHU, username="nanhu")
+    data = compute("missing_items", county_user)
+    assert [c.key for c in data.columns] == ["plan", "phone", "doc_id_copy"]
+    assert cells(data, area(T1).pk) == {"plan": 1, "phone": 1, "doc_id_copy": 1}
+    assert cells(data, area(T2).pk) == {"plan": 1, "phone": 0, "doc_id_copy": 0}
+    assert cells(data, None) == {"plan": 2, "phone": 1, "doc_id_copy": 1}
+    assert area(T3).pk not in {r.area_id for r in data.rows}
 
 
 def test_needs_come_from_each_households_latest_assessment(town, city_user):

@@ -6,12 +6,13 @@ import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from openpyxl import load_workbook
 
 from dashboards.exports import safe_text
 from dashboards.selectors import invalidate_dashboards
 from households.models import Enrolment, EnrolmentStatus, Household, HouseholdStatus
+from households.rules import missing_bit
 from jiuzhu.models import Area, AreaLevel, AuditAction, AuditEvent, Role
 from tests import factories
 from tests.dashboards.conftest import NANHU, T1, T2, T3, TODAY, XIUZHOU, household
@@ -44,6 +45,8 @@ def households_behind(user, url):
     if "completeness" in params:
         low, _, high = params["completeness"].partition("-")
         qs = qs.filter(completeness__gte=int(low), completeness__lte=int(high or low))
+    if "missing" in params:
+        qs = qs.alias(has=F("missing_items").bitand(missing_bit(params["missing"]))).filter(has__gt=0)
     if params.get("review_due") == "1":
         qs = qs.filter(next_review_on__lt=TODAY)
     return qs
@@ -59,7 +62,7 @@ def test_city_page_shows_every_panel_with_a_chart_and_table(town, city_user, log
     assert response.status_code == 200
     keys = [p.key for p in response.context["panels"]]
     assert keys == ["households", "categories", "movement", "assistance", "assistance_months", "reviews", "candidates",
-                    "completeness", "needs", "plans", "referrals", "applications", "applications_overdue", "four_roles",
+                    "completeness", "missing_items", "needs", "plans", "referrals", "applications", "applications_overdue", "four_roles",
                     "volunteers", "training", "staffing", "staffing_alerts", "funding"]
     html = response.content.decode()
     assert 'src="/static/vendor/chartjs/chart.umd.js"' in html
@@ -68,7 +71,7 @@ def test_city_page_shows_every_panel_with_a_chart_and_table(town, city_user, log
     assert 'href="/dashboards/"' in html  # the menu entry 统计看板
 
 
-@pytest.mark.parametrize("key", ["households", "categories", "reviews", "completeness"])
+@pytest.mark.parametrize("key", ["households", "categories", "reviews", "completeness", "missing_items"])
 def test_each_household_figure_links_to_a_list_with_that_many_rows(town, city_user, login, key):
     client = login(city_user)
     checked = 0
@@ -86,6 +89,36 @@ def test_each_household_figure_links_to_a_list_with_that_many_rows(town, city_us
                 assert households_behind(city_user, cell.link).count() == cell.value, (url, row.label, column.key)
                 checked += 1
     assert checked >= 6  # every non-zero household figure of three views was followed
+
+
+def test_missing_item_figures_open_a_household_list_with_that_many_households(town, login):
+    county_user = factories.user(Role.COUNTY_CIVIL, NANHU, username="nanhu")
+    client = login(county_user)
+    data = panel(client.get("/dashboards/"), "missing_items").data
+    followed = 0
+    for row in data.rows:
+        for column, cell in zip(data.columns, row.cells, strict=True):
+            if cell.link is None:
+                assert cell.value == 0
+                continue
+            assert f"missing={column.key}" in cell.link
+            listed = client.get(cell.link).context["page_obj"].paginator.count  # the real list page
+            assert listed == cell.value, (row.label, column.key)
+            followed += 1
+    assert followed == 7  # T1: plan, phone, ID copies; T2: plan; total: the same three
+
+
+def test_household_list_and_api_filter_by_a_missing_item(town, city_user, login):
+    client = login(city_user)
+    h2, h5, h7 = town["h"][1], town["h"][4], town["h"][6]
+    listed = client.get("/households/?missing=phone").context["households"]
+    assert {h.pk for h in listed} == {h2.pk, h7.pk}
+    api = client.get("/api/households/?missing=survey").json()
+    assert [row["dossier_no"] for row in api["results"]] == [h7.dossier_no]
+    # Any status: the exited h3 and the pending h4 miss the plan too.
+    assert {r["dossier_no"] for r in client.get("/api/households/?missing=plan").json()["results"]} == {
+        h.dossier_no for h in (h2, town["h"][2], town["h"][3], h5, h7)}
+    assert client.get("/api/households/?missing=nonsense").status_code == 400
 
 
 def test_area_rows_link_one_level_down_keeping_the_period(town, city_user, login):
@@ -178,19 +211,19 @@ def test_query_count_does_not_grow_with_areas_or_households(town, city_user, log
     _bigger_town(extra)
     client = login(city_user)
     # session, user, the user's area, the child areas (one query for all rows), one
-    # grouped query per household panel (9), and the session's sliding expiry (savepoint,
-    # update, release): 16; then the wiring panels: plans, referrals, review candidates
+    # grouped query per household panel (10), and the session's sliding expiry (savepoint,
+    # update, release): 17; then the wiring panels: plans, referrals, review candidates
     # (one each); open applications (3: the applications, the calendar overrides and the
     # policy rows of their counties); the four roles' output (the work summary: the
     # user's guardian grants, one GROUP BY per role (6), the caseworkers: 8); volunteers,
     # training, staffing coverage, staffing alerts (one each); the funding check (4:
-    # townships, caseworkers, transfers, policies): 22 more, 38 whatever the number of
+    # townships, caseworkers, transfers, policies): 22 more, 39 whatever the number of
     # households and areas.
-    with django_assert_num_queries(38):
-        assert client.get("/dashboards/").status_code == 200
-    # A county view adds the area asked for (fetched with its ancestors): 39.
-    county_url = f"/dashboards/?area={area(NANHU).pk}"
     with django_assert_num_queries(39):
+        assert client.get("/dashboards/").status_code == 200
+    # A county view adds the area asked for (fetched with its ancestors): 40.
+    county_url = f"/dashboards/?area={area(NANHU).pk}"
+    with django_assert_num_queries(40):
         assert client.get(county_url).status_code == 200
 
 

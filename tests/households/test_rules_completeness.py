@@ -4,7 +4,18 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from households.rules import DIBAO, LOW_INCOME, DossierFacts, completeness, dossier_requirements
+from households.rules import (
+    DIBAO,
+    LOW_INCOME,
+    MISSING_BITS,
+    REQUIREMENTS,
+    DossierFacts,
+    completeness,
+    dossier_requirements,
+    missing_bit,
+    missing_mask,
+    missing_requirements,
+)
 from jiuzhu.policy import Policy
 
 POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
@@ -103,3 +114,39 @@ def test_almost_complete_file_never_shows_100():
     result = check(facts)
     assert codes(result.missing) == ["doc_decision_notice"]
     assert result.percent == 94  # 16 / 17 = 94.1
+
+
+# --- the stored bitmask of missing requirements ------------------------------------------
+
+def test_missing_bits_are_fixed_stored_numbers():
+    # Stored on every household and aggregated in SQL: these numbers must never change.
+    assert MISSING_BITS == {
+        "head_member": 0, "id_numbers": 1, "address": 2, "phone": 3, "verification": 4, "survey": 5,
+        "assessment": 6, "plan": 7, "doc_id_copy": 8, "doc_household_register": 9, "doc_application_letter": 10,
+        "doc_authorisation": 11, "doc_income_proof": 12, "doc_disability_certificate": 13,
+        "doc_medical_records": 14, "doc_bank_account": 15, "doc_decision_notice": 16,
+    }  # fmt: skip
+
+
+def test_every_requirement_has_a_bit_of_its_own():
+    assert set(MISSING_BITS) == set(REQUIREMENTS)
+    assert len(set(MISSING_BITS.values())) == len(MISSING_BITS)
+
+
+def test_missing_mask_encodes_requirements_and_codes_alike():
+    assert missing_mask([]) == 0
+    assert missing_mask(["head_member", "phone"]) == 0b1001
+    assert missing_mask([REQUIREMENTS["doc_decision_notice"]]) == 1 << 16
+    assert missing_bit("survey") == 32
+
+
+def test_missing_mask_round_trips_in_display_order():
+    result = check(replace(FULL, has_phone=False, latest_survey_on=None, document_kinds=BASE_DOCS))
+    assert codes(missing_requirements(result.missing_mask)) == codes(result.missing) == [
+        "phone", "survey", "doc_application_letter", "doc_authorisation", "doc_income_proof"]
+    assert result.missing_mask == 0b1_1100_0010_1000
+
+
+def test_a_complete_dossier_stores_an_empty_mask_and_unknown_bits_decode_to_nothing():
+    assert check(FULL).missing_mask == 0
+    assert missing_requirements(1 << 30) == ()

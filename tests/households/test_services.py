@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from households import services
+from households import rules, services
 from households.models import (
     Document,
     Household,
@@ -184,8 +184,45 @@ def test_completeness_refresh_uses_a_fixed_number_of_queries(make, django_assert
     big = make.household(members=6)
     small = Household.objects.select_related("county").get(pk=small.pk)
     big = Household.objects.select_related("county").get(pk=big.pk)
-    # member aggregate, dates aggregate, document kinds, enrolments, plan presence, policy row, update
+    # the household with its latest dates, member counts, document kinds, enrolments, plan
+    # presence (dossier_facts_batch of one), policy row, update
     with django_assert_num_queries(7):
         services.completeness_refresh(small)
     with django_assert_num_queries(7):
         services.completeness_refresh(big)
+
+
+def test_completeness_refresh_stores_the_missing_items_beside_the_percent(make, worker):
+    household = make.household(members=1, address="中山路1号", phone="")
+    services.document_upload(actor=worker, household=household, kind="id_copy",
+                             upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4 test"))
+    stored = Household.objects.get(pk=household.pk)
+    expected = services.completeness_of(stored, today=TODAY)
+    assert rules.missing_requirements(stored.missing_items) == expected.missing
+    codes = {r.code for r in rules.missing_requirements(stored.missing_items)}
+    assert {"phone", "survey", "assessment", "plan", "doc_household_register"} <= codes
+    assert not codes & {"head_member", "id_numbers", "address", "doc_id_copy"}
+
+
+def test_latest_assessment_is_the_latest_by_date_not_the_last_recorded(make, worker):
+    household = make.household(members=1)
+    assert household.latest_assessment_id is None
+    first = services.assessment_record(actor=worker, household=household, assessed_on=TODAY, ratings={})
+    assert Household.objects.get(pk=household.pk).latest_assessment_id == first.pk
+    assert household.latest_assessment_id == first.pk
+    assert "assessment" not in {r.code for r in rules.missing_requirements(
+        Household.objects.get(pk=household.pk).missing_items)}
+    # A back-dated assessment is recorded but does not replace the later one.
+    services.assessment_record(actor=worker, household=household, assessed_on=TODAY - datetime.timedelta(days=30),
+                               ratings={})
+    assert Household.objects.get(pk=household.pk).latest_assessment_id == first.pk
+    same_day = services.assessment_record(actor=worker, household=household, assessed_on=TODAY, ratings={})
+    assert Household.objects.get(pk=household.pk).latest_assessment_id == same_day.pk
+
+
+def test_latest_assessment_refresh_repairs_households_loaded_without_the_service(make, worker):
+    household = make.household(members=1)
+    older = services.assessment_record(actor=worker, household=household, assessed_on=TODAY, ratings={})
+    Household.objects.filter(pk=household.pk).update(latest_assessment=None)
+    assert services.latest_assessment_refresh(Household.objects.filter(pk=household.pk)) == 1
+    assert Household.objects.get(pk=household.pk).latest_assessment_id == older.pk
