@@ -33,7 +33,7 @@ from households.selectors import missing_item_q
 IN_FORCE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT)
 CENT = Decimal("0.01")
 # Dossier completeness bands (S-3.1): key, lowest, highest (both included).
-COMPLETENESS_BANDS = (("0-59", 0, 59), ("60-79", 60, 79), ("80-99", 80, 99), ("100", 100, 100))
+COMPLETENESS_BANDS = rules.COMPLETENESS_BANDS
 
 # One person counted per individual enrolment, the whole household per household one.
 PERSONS = Sum(Case(When(member__isnull=False, then=1), default=F("household__member_count"),
@@ -190,7 +190,7 @@ def overdue_reviews(*, scope, period):
         Column("overdue", _("Households overdue for review")),
         Column("oldest", _("Oldest review date"), total="min", format="date", chart=False),
         Column("age", _("Oldest overdue (days)"), total=None, format="days", chart=False),
-    ], derive=derive, cell_link=households_link(scope, overdue={"status": HouseholdStatus.ACTIVE, "review_due": 1}))
+    ], derive=derive, cell_link=households_link(scope, overdue={"status": HouseholdStatus.ACTIVE, "review_overdue": 1}))
     table.fill(rows, group)
     return table.build(note=_("Households on the register whose next review date has passed. Open inclusion and "
                               "exit candidates are added with the nightly review."))

@@ -43,8 +43,13 @@ class HouseholdFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *HouseholdStatus.choices], required=False)
     caseworker = forms.ModelChoiceField(label=_("Caseworker"), queryset=User.objects.none(), required=False)
     completeness = forms.ChoiceField(label=_("Completeness"), required=False, choices=[
-        ("", "—"), ("low", _("Below 50%")), ("mid", _("50–79%")), ("high", _("80–99%")), ("full", _("Complete"))])
+        ("", "—"), *((key, _("Complete") if low == 100 else f"{low}–{high}%")
+                     for key, low, high in rules.COMPLETENESS_BANDS)])
     review_due = forms.BooleanField(label=_("Review due within 30 days"), required=False)
+    review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
+    # Set by the dashboards' links (a county or village row); kept through the filter form.
+    county = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    village = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     missing = forms.ChoiceField(label=_("Missing from the dossier"), required=False, choices=[
         ("", "—"), *((code, _(r.label)) for code, r in rules.REQUIREMENTS.items())])
     # The keyed blind index of a full ID number searched for (the list swaps the number for it).

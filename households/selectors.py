@@ -29,7 +29,7 @@ from jiuzhu.models import AreaLevel, Role
 
 WRITE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER})
 DOSSIER_NO = re.compile(r"^\d{6,12}-?\d{0,5}$")
-COMPLETENESS_BANDS = {"low": (0, 49), "mid": (50, 79), "high": (80, 99), "full": (100, 100)}
+COMPLETENESS_BANDS = {key: (low, high) for key, low, high in rules.COMPLETENESS_BANDS}
 REVIEW_DUE_DAYS = 30
 
 
@@ -86,8 +86,13 @@ def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date 
     if data.get("idx"):
         queryset = queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_number_digest=data["idx"],
                                                                 active=True)))
+    # The area filters narrow the user's scope (never widen it: the queryset is scoped).
+    if data.get("county"):
+        queryset = queryset.filter(county_id=data["county"])
     if data.get("township"):
         queryset = queryset.filter(township=data["township"])
+    if data.get("village"):
+        queryset = queryset.filter(village_id=data["village"])
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
     if data.get("category"):
@@ -103,6 +108,8 @@ def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date 
         queryset = queryset.filter(missing_item_q(data["missing"]))
     if data.get("review_due"):
         queryset = queryset.filter(next_review_on__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
+    if data.get("review_overdue"):
+        queryset = queryset.filter(next_review_on__lt=today)
     return queryset
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .common import ABOVE, DIBAO, LOW_INCOME, TEKUN, add_months, money
 from .completeness import (
+    COMPLETENESS_BANDS,
     DOCUMENT_CODES,
     MISSING_BITS,
     PAYING_CATEGORIES,
@@ -101,6 +102,7 @@ __all__ = [
     "check_id_number",
     "classify",
     "classify_household",
+    "COMPLETENESS_BANDS",
     "completeness",
     "days_left",
     "dibao_monthly_amount",

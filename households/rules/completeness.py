@@ -40,6 +40,12 @@ class DossierFacts:
     enrolled_categories: frozenset[str] = frozenset()
 
 
+COMPLETENESS_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("0-59", 0, 59), ("60-79", 60, 79), ("80-99", 80, 99), ("100", 100, 100))
+"""The bands files are counted in (key, lowest and highest percent, both included): the
+dashboard's columns and the household list's filter, so a figure and its list agree."""
+
+
 @dataclass(frozen=True)
 class Completeness:
     percent: int  # 0-100, rounded down; 100 only when nothing is missing

@@ -116,8 +116,32 @@ def test_list_filters_by_completeness_band_and_review_due(make, login, worker):
     Household.objects.filter(pk=due.pk).update(next_review_on=TODAY, completeness=90)
     Household.objects.filter(pk=low.pk).update(completeness=10)
     client = login(worker)
-    assert [h.pk for h in client.get(reverse("households:list"), {"completeness": "low"}).context["households"]] == [low.pk]
+    assert [h.pk for h in client.get(reverse("households:list"), {"completeness": "0-59"}).context["households"]] == [low.pk]
     assert due.pk in [h.pk for h in client.get(reverse("households:list"), {"review_due": "on"}).context["households"]]
+
+
+def test_list_narrows_to_the_county_village_and_overdue_reviews_the_dashboards_link_to(make, login, worker):
+    from jiuzhu.models import Area
+
+    overdue = make.household(members=1)
+    later = make.household(members=1)
+    Household.objects.filter(pk=overdue.pk).update(next_review_on=TODAY - datetime.timedelta(days=1))
+    Household.objects.filter(pk=later.pk).update(next_review_on=TODAY)
+    village = Area(code="330402007001", name="建设社区", level="village", parent=worker.area)
+    village.fill_ancestors()
+    village.save()
+    Household.objects.filter(pk=later.pk).update(village=village)
+    client = login(worker)
+
+    def shown(**params):
+        return [h.pk for h in client.get(reverse("households:list"), params).context["households"]]
+
+    assert shown(review_overdue="1") == [overdue.pk]
+    assert shown(village=village.pk) == [later.pk]
+    assert sorted(shown(county=worker.area.county_id)) == sorted([overdue.pk, later.pk])
+    # Another county's id narrows the caseworker's own scope to nothing; it never widens it.
+    other = Area.objects.exclude(pk=worker.area.county_id).filter(level="county").first()
+    assert shown(county=other.pk) == []
 
 
 def test_list_query_count_is_the_same_for_1_and_20_households(make, login, worker, django_assert_num_queries):
