@@ -31,7 +31,6 @@ from households.models import (
     Household,
     ReviewReason,
     ReviewRun,
-    ReviewStatus,
     ReviewTask,
     RunStatus,
 )
@@ -65,9 +64,11 @@ def _policy_table(policies: dict[int, Policy], run_on: date) -> tuple[str, list]
     rows, params = [], []
     for county_id, policy in sorted(policies.items()):
         rows.append("SELECT CAST(%s AS INTEGER) AS county_id, CAST(%s AS NUMERIC) AS standard, "
-                    "CAST(%s AS NUMERIC) AS low_line, CAST(%s AS INTEGER) AS gradual_months, %s AS valid_from")
+                    "CAST(%s AS NUMERIC) AS low_line, CAST(%s AS INTEGER) AS gradual_months, %s AS valid_from, "
+                    "%s AS escalate_due_by")
         params += [county_id, str(rules.money(policy.dibao_standard)), str(policy.low_income_line),
-                   policy.gradual_exit_months, rules.verification_valid_from(today=run_on, policy=policy)]
+                   policy.gradual_exit_months, rules.verification_valid_from(today=run_on, policy=policy),
+                   _escalation_cutoff(policy, run_on)]
     return "(" + " UNION ALL ".join(rows) + ")", params
 
 
@@ -235,15 +236,30 @@ def insert_verification_expired(run: ReviewRun, run_on: date, policies) -> int:
     return _insert(select, [run_on, run_on, False, run.pk], policies=_policy_table(policies, run_on))
 
 
+def _escalation_cutoff(policy: Policy, run_on: date) -> date:
+    """Open tasks due on or before this day are overdue by the escalation days."""
+    return run_on - timedelta(days=policy.review_escalation_days)
+
+
 def escalate_overdue(run: ReviewRun, run_on: date, policies) -> int:
-    """Open tasks overdue by the county's escalation days go to the township officer."""
-    escalated = 0
-    for county_id, policy in policies.items():  # one UPDATE per county-level unit
-        cutoff = run_on - timedelta(days=policy.review_escalation_days)
-        escalated += ReviewTask.objects.filter(
-            status=ReviewStatus.OPEN, escalated_on__isnull=True, household__county_id=county_id, due_on__lte=cutoff,
-        ).update(escalated_on=run_on)
-    return escalated
+    """Open tasks overdue by the county's escalation days go to the township officer.
+
+    One UPDATE for every county (the policy table gives each county's cutoff): one scan of
+    the open tasks, not one per county-level unit."""
+    if not policies:
+        return 0
+    names = _tables()
+    table_sql, table_params = _policy_table(policies, run_on)
+    latest_cutoff = max(_escalation_cutoff(policy, run_on) for policy in policies.values())
+    t = names["t"]
+    sql = (
+        f"UPDATE {t} SET escalated_on = %s WHERE status = 'open' AND escalated_on IS NULL AND due_on <= %s "
+        f"AND EXISTS (SELECT 1 FROM {names['h']} h JOIN {table_sql} p ON p.county_id = h.county_id "
+        f"WHERE h.id = {t}.household_id AND {t}.due_on <= p.escalate_due_by)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run_on, latest_cutoff, *table_params])
+        return max(cursor.rowcount, 0)
 
 
 def steps():
