@@ -8,8 +8,8 @@
   column of review_assignee_idx); verification and change_report are indexed only where set.
 - ReviewTask on PostgreSQL: fillfactor 50, so that updating a task (the escalation) finds
   room on its page and is a heap-only update that touches no index. A pass's tasks share
-  pages and fall due together, so the room is for every row of a page. Pages written before
-  this migration stay full until the table is rewritten (``VACUUM FULL households_reviewtask``).
+  pages and fall due together, so the room is for every row of a page. The table is
+  rewritten here so that the rows already there get it too.
 """
 
 import django.db.models.deletion
@@ -20,9 +20,20 @@ TASK_FILLFACTOR = 50
 
 
 def set_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        table = schema_editor.quote_name(apps.get_model("households", "ReviewTask")._meta.db_table)
-        schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {TASK_FILLFACTOR})")
+    """Set the fillfactor and rewrite the table, so the rows already there get the room too
+    (CLUSTER, unlike VACUUM FULL, runs inside the migration's transaction; the table is
+    locked while it is rewritten: ~4 s for 270,000 tasks here)."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    db_table = apps.get_model("households", "ReviewTask")._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, db_table)
+    pkey = next(name for name, info in constraints.items() if info["primary_key"])
+    table = schema_editor.quote_name(db_table)
+    schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {TASK_FILLFACTOR})")
+    schema_editor.execute(f"CLUSTER {table} USING {schema_editor.quote_name(pkey)}")
+    schema_editor.execute(f"ALTER TABLE {table} SET WITHOUT CLUSTER")
 
 
 def reset_fillfactor(apps, schema_editor):
