@@ -89,18 +89,17 @@ def _tables() -> dict[str, str]:
 # instead of once per step and household. A temporary table: private to the connection,
 # gone with it, never seen by another session.
 FACTS = "review_pass_facts"
-FACTS_COLUMNS = ("household_id", "county_id", "status", "next_review_on", "assignee_id", "verification_id",
-                 "verified_on", "per_capita_income", "income_from_new_work")
 # The latest verification of every household: latest verified_on, then highest id.
 LATEST_VERIFICATION = {
-    # One sort of the table; DISTINCT ON keeps the first row of each household.
+    # DISTINCT ON keeps the first row of each household; verif_hh_latest_idx gives the rows
+    # in that order, so there is no sort.
     "postgresql": ("SELECT DISTINCT ON (v.household_id) v.household_id, v.id, v.verified_on, v.per_capita_income, "
                    "v.income_from_new_work FROM {v} v ORDER BY v.household_id, v.verified_on DESC, v.id DESC"),
     # Portable (SQLite has no DISTINCT ON): the first row of each household's window.
     None: ("SELECT household_id, id, verified_on, per_capita_income, income_from_new_work FROM "
            "(SELECT v.household_id, v.id, v.verified_on, v.per_capita_income, v.income_from_new_work, ROW_NUMBER() "
-           "OVER (PARTITION BY v.household_id ORDER BY v.verified_on DESC, v.id DESC) AS rank FROM {v} v) ranked "
-           "WHERE rank = 1"),
+           "OVER (PARTITION BY v.household_id ORDER BY v.verified_on DESC, v.id DESC) AS place FROM {v} v) ranked "
+           "WHERE place = 1"),
 }
 
 
