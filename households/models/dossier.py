@@ -403,7 +403,9 @@ class Verification(models.Model):
         ordering = ["-verified_on", "-id"]
         verbose_name = _("economic verification")
         verbose_name_plural = _("economic verifications")
-        indexes = [models.Index(fields=["household", "-verified_on"], name="verif_hh_date_idx")]
+        # The latest verification of a household in one index descent (and, for the nightly
+        # review, of every household in index order, without a sort).
+        indexes = [models.Index(fields=["household", "-verified_on", "-id"], name="verif_hh_latest_idx")]
 
     INCOME_FIELDS = ("income_wages", "income_business", "income_property", "income_transfer", "income_support", "income_other")
 

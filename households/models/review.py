@@ -97,17 +97,18 @@ class ReviewTask(models.Model):
     reason = models.CharField(_("reason"), max_length=24, choices=ReviewReason.choices)
     created_on = models.DateField(_("created on"))
     due_on = models.DateField(_("due on"))
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="review_tasks", verbose_name=_("caseworker"))
+    # Indexed by review_assignee_idx (its first column).
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="review_tasks", verbose_name=_("caseworker"), db_index=False)
     status = models.CharField(_("status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
     # What the pass saw, so the caseworker sees why (and the rule can be re-run on it).
-    verification = models.ForeignKey(Verification, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("verification"))
+    verification = models.ForeignKey(Verification, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("verification"), db_index=False)
     per_capita_income = models.DecimalField(_("per-capita income (yuan/month)"), max_digits=12, decimal_places=2, null=True, blank=True)
     line = models.DecimalField(_("line compared with (yuan/month)"), max_digits=12, decimal_places=2, null=True, blank=True)
     suggested_category = models.CharField(_("suggested category"), max_length=16, choices=Category.choices, blank=True)
     income_rose_from_work = models.BooleanField(_("income rose from work"), default=False)
     gradual_exit_months = models.PositiveSmallIntegerField(_("gradual exit period (months)"), null=True, blank=True)
-    change_report = models.ForeignKey(ChangeReport, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("change report"))
+    change_report = models.ForeignKey(ChangeReport, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("change report"), db_index=False)
     run = models.ForeignKey("households.ReviewRun", models.SET_NULL, null=True, blank=True, related_name="tasks")
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -124,6 +125,11 @@ class ReviewTask(models.Model):
         indexes = [  # noqa: RUF012 - Django Meta
             models.Index(fields=["assigned_to", "status", "due_on"], name="review_assignee_idx"),
             models.Index(fields=["status", "due_on"], name="review_status_due_idx"),
+            # Only the rows that have one: every index an UPDATE must add an entry to costs
+            # (the nightly escalation updates ~every open task after a gap); a lookup by id
+            # (ON DELETE SET NULL) implies NOT NULL, so these serve it.
+            models.Index(fields=["verification"], condition=Q(verification__isnull=False), name="review_verification_idx"),
+            models.Index(fields=["change_report"], condition=Q(change_report__isnull=False), name="review_change_report_idx"),
         ]
 
     def __str__(self) -> str:
