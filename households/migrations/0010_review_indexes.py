@@ -45,7 +45,7 @@ def reset_fillfactor(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("households", "0007_survey_outcome_labels"),
+        ("households", "0009_dashboard_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
