@@ -82,3 +82,22 @@ def test_memory_does_not_grow_with_the_rows():
 
 def test_column_letters():
     assert [xlsx.column_letter(i) for i in (0, 25, 26, 51, 701, 702)] == ["A", "Z", "AA", "AZ", "ZZ", "AAA"]
+
+
+def test_read_sheet_gives_what_openpyxl_reads_from_shared_and_inline_strings():
+    from openpyxl import Workbook
+
+    workbook = Workbook()  # openpyxl's normal mode: shared strings
+    sheet = workbook.active
+    sheet.append(["户编号", "姓名", "月收入"])
+    sheet.append(["A1", "张三", 800])
+    sheet.append([])
+    sheet.append([None, "李 四", 12.5, True])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    expected = [(1, ["户编号", "姓名", "月收入"]), (2, ["A1", "张三", 800]), (4, [None, "李 四", 12.5, True])]
+    assert [(n, v) for n, v in xlsx.read_sheet(io.BytesIO(buffer.getvalue())) if v] == expected
+
+    ours = _write(["户编号", "姓名", "月收入"], [["A1", "张三", 800], [None, "李 四", 12.5]])
+    assert list(xlsx.read_sheet(io.BytesIO(ours))) == [
+        (1, ["户编号", "姓名", "月收入"]), (2, ["A1", "张三", 800]), (3, [None, "李 四", 12.5])]
