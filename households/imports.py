@@ -37,7 +37,7 @@ from households.models import (
     Member,
     Relation,
 )
-from jiuzhu import audit, crypto
+from jiuzhu import audit, bulk, crypto
 from jiuzhu.i18n import render_reasons
 from jiuzhu.models import Area, AreaLevel, AuditAction
 from jiuzhu.policy import Policy
@@ -112,21 +112,21 @@ def _text(value) -> str:
 
 def read_rows(file) -> list[Row]:
     """Rows of the first sheet below the heading row; blank rows are ignored."""
-    from openpyxl import load_workbook
+    from jiuzhu.xlsx import read_sheet
 
-    workbook = load_workbook(file, read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(h) for h in next(rows, ())]
-    found: list[Row] = []
-    for number, values in enumerate(rows, start=2):
-        cells = {name: _text(values[i]) if i < len(values) else "" for i, name in enumerate(header) if name}
-        if any(cells.values()):
-            found.append(Row(number, cells))
-    workbook.close()
+    sheet = read_sheet(file)
+    first = next(sheet, None)
+    header = [_text(h) for h in (first[1] if first and first[0] == 1 else [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ValueError(_("The heading row lacks the columns: %(cols)s") % {"cols": "、".join(missing)})
+    columns = [(i, name) for i, name in enumerate(header) if name]
+    found: list[Row] = []
+    for number, values in sheet:
+        width = len(values)
+        cells = {name: _text(values[i]) if i < width else "" for i, name in columns}
+        if any(cells.values()):
+            found.append(Row(number, cells))
     return found
 
 
@@ -148,6 +148,8 @@ def validate(rows: list[Row], *, user, today: date | None = None,
     seen_ids: dict[str, int] = {}
     checked: list[tuple[Row, PlannedHousehold, PlannedMember]] = []
     skipped = 0
+    # Scope is a property of the township, not of the row: decided once per township.
+    writable = {t.pk: _may_write(user, t) for t in [*townships.values(), own_township] if t is not None}
     for batch_no, batch in enumerate(_batches(rows)):
         batch_checked: list[tuple[Row, PlannedHousehold, PlannedMember]] = []
         for row in batch:
@@ -160,7 +162,7 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             township = townships.get(code) if code else own_township
             if township is None:
                 reasons.append(_("unknown township code %(code)s") % {"code": code or "—"})
-            elif not _may_write(user, township):
+            elif not writable[township.pk]:
                 reasons.append(_("township %(name)s is outside your area") % {"name": township.name})
             check = rules.check_id_number(v.get("身份证号码", ""), today=today) if v.get("身份证号码") else None
             if check is not None and not check.valid:
@@ -261,7 +263,7 @@ def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
             result = _new_household_completeness(p, today=today, policies=policies)
             p.existing.completeness, p.existing.missing_items = result.percent, result.missing_mask
             created.append(p.existing)
-    Household.objects.bulk_create(created, batch_size=BATCH)
+    bulk.insert(created)
     new_ids = {h.pk for h in created}
     members: list[Member] = []
     for p in plan.households:
@@ -271,7 +273,7 @@ def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
                             joined_on=today)
             member.set_id_number(m.normal_id)
             members.append(member)
-    Member.objects.bulk_create(members, batch_size=BATCH)
+    bulk.insert(members)
     by_household: dict[int, list[Member]] = defaultdict(list)
     for member in members:
         by_household[member.household_id].append(member)

@@ -8,17 +8,41 @@ stored masked form; decrypting happens only for a full view, which is audited.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+from collections.abc import Sequence
 from functools import lru_cache
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
+
+FERNET_VERSION = 0x80
+# version (1) + timestamp (8) + IV (16) | ciphertext | HMAC-SHA256 (32)
+_HEAD, _MAC = 25, 32
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
+def _key(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
 
 
 @lru_cache(maxsize=4)
 def _fernet(key: str) -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()))
+    return Fernet(base64.urlsafe_b64encode(_key(key)))
+
+
+@lru_cache(maxsize=4)
+def _batch_keys(key: str):
+    """Fernet's two keys (signing, encryption), the signing key as HMAC's inner and outer
+    SHA-256 states already fed with the padded key (RFC 2104), so each token costs two
+    hash copies instead of a new HMAC."""
+    raw = _key(key)
+    signing = raw[:16].ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in signing))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in signing))
+    return inner, outer, raw[16:]
 
 
 def encrypt(value: str) -> str:
@@ -27,6 +51,60 @@ def encrypt(value: str) -> str:
 
 def decrypt(token: str) -> str:
     return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode()).decode() if token else ""
+
+
+def decrypt_many(tokens: Sequence[str]) -> list[str]:
+    """Decrypt a batch of tokens; the same result and checks as ``decrypt`` on each.
+
+    ``Fernet.decrypt`` costs ~50 µs a token, mostly setting up an HMAC and an AES-CBC
+    context per call: a 260,000-member export spent 13 s there. Here each token is still
+    checked exactly as Fernet does (version byte, length, HMAC-SHA256 compared in constant
+    time before anything is decrypted, PKCS7 padding), but the AES block decryption of the
+    whole batch is one call, and CBC's chaining (each plaintext block is the decrypted
+    block XOR the previous ciphertext block, the IV for the first) is one XOR of two
+    integers for the batch. Raises ``InvalidToken`` if any token fails.
+    """
+    inner, outer, encryption_key = _batch_keys(settings.FIELD_ENCRYPTION_KEY)
+    decoded: list[bytes | None] = []
+    for token in tokens:
+        if not token:
+            decoded.append(None)
+            continue
+        try:
+            data = binascii.a2b_base64(token.encode().translate(_URLSAFE), strict_mode=True)
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            raise InvalidToken from None
+        size = len(data) - _HEAD - _MAC
+        if size <= 0 or size % 16 or data[0] != FERNET_VERSION:
+            raise InvalidToken
+        mac = inner.copy()
+        mac.update(data[:-_MAC])
+        signature = outer.copy()
+        signature.update(mac.digest())
+        if not hmac.compare_digest(signature.digest(), data[-_MAC:]):
+            raise InvalidToken
+        decoded.append(data)
+    present = [d for d in decoded if d is not None]
+    if not present:
+        return ["" for _d in decoded]
+    ciphertext = b"".join(d[_HEAD:-_MAC] for d in present)
+    previous = b"".join(d[9:-_MAC - 16] for d in present)  # the IV, then each block before the last
+    decryptor = Cipher(algorithms.AES(encryption_key), modes.ECB()).decryptor()  # noqa: S305 - CBC, chained below
+    blocks = decryptor.update(ciphertext) + decryptor.finalize()
+    plain = (int.from_bytes(blocks, "big") ^ int.from_bytes(previous, "big")).to_bytes(len(blocks), "big")
+    out: list[str] = []
+    position = 0
+    for data in decoded:
+        if data is None:
+            out.append("")
+            continue
+        end = position + len(data) - _HEAD - _MAC
+        pad = plain[end - 1]
+        if not 1 <= pad <= 16 or plain[end - pad:end] != bytes((pad,)) * pad:
+            raise InvalidToken
+        out.append(plain[position:end - pad].decode())
+        position = end
+    return out
 
 
 def blind_index(value: str) -> str:

@@ -175,3 +175,34 @@ def test_township_officer_export_has_full_ids(make, login, officer):
 
 def test_safe_text_escapes_formula_starts():
     assert [exports.safe_text(v) for v in ("=1", "+1", "-1", "@a", "ok", 5)] == ["'=1", "'+1", "'-1", "'@a", "ok", 5]
+
+
+def test_export_reads_back_with_values_and_types(make, login, officer):
+    import datetime
+    from decimal import Decimal
+
+    number = make.id_number()
+    household = make.household(members=0, address="中山路 <1> & 2号")
+    make.member(household, id_no=number, relation_to_head=Relation.HEAD, monthly_income=Decimal("812.50"))
+    sheet = _export(login(officer))
+    assert sheet.freeze_panes == "A2"
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert list(header) == exports.roster_headers()
+    assert row[0] == household.dossier_no and row[2] == "中山路 <1> & 2号" and row[8] == number
+    assert isinstance(row[5], int) and row[14] == 812.5
+    born = household.members.get().birth_date
+    assert row[11] == datetime.datetime.combine(born, datetime.time()) and sheet["L2"].is_date
+    assert isinstance(row[4], str) and isinstance(row[11], datetime.datetime)
+
+
+def test_export_queries_do_not_grow_with_members(make, login, officer):
+    client = login(officer)
+    make.household(members=1)
+    with CaptureQueriesContext(connection) as first:
+        _export(client)
+    for _n in range(30):
+        make.household(members=3)
+    with CaptureQueriesContext(connection) as second:
+        _export(client)
+    # session and user, the members (one server-side cursor on PostgreSQL), the audit row
+    assert len(first) == len(second)

@@ -95,3 +95,18 @@ def test_denied_api_writes_are_audited(make, login):
 
     assert response.status_code in (403, 405)
     assert Household.objects.count() == 0
+
+
+def test_bulk_creation_rows_hold_the_same_masked_snapshot_as_a_single_record(make):
+    household = make.household("330402007", members=2)
+    members = list(household.members.all())
+
+    audit.record_many(actor=None, action=AuditAction.CREATE, instances=[household, *members], summary="bulk")
+
+    events = {(e.target_type, e.target_id): e for e in AuditEvent.objects.filter(summary="bulk")}
+    assert len(events) == 3
+    for obj in (household, *members):
+        event = events[(obj._meta.label_lower, str(obj.pk))]
+        assert event.changes == audit.diff({}, audit.snapshot(obj), getattr(obj, "AUDIT_MASKED", ()))
+        assert event.household_id == household.pk and event.at is not None
+    assert events[("households.member", str(members[0].pk))].changes["id_number_cipher"] == [audit.MASK, audit.MASK]
