@@ -38,8 +38,9 @@ from households.models import (
     Relation,
 )
 from jiuzhu import audit, bulk, crypto
-from jiuzhu.i18n import render_reasons
+from jiuzhu.i18n import render_reason, render_reasons
 from jiuzhu.models import Area, AreaLevel, AuditAction
+from jiuzhu.phones import check_phone
 from jiuzhu.policy import Policy
 
 BATCH = 500
@@ -184,13 +185,16 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             except InvalidOperation:
                 reasons.append(_("monthly income is not an amount"))
                 income = Decimal(0)
+            phone = check_phone(v.get("联系电话", ""))
+            if not phone.valid:
+                reasons.append(render_reason(phone.reason))
             if reasons:
                 errors.append((row.number, "；".join(reasons)))
                 continue
             seen_ids[check.normal] = row.number
             plan = plans.setdefault((township.pk, v["户编号"]), PlannedHousehold(key=v["户编号"], township=township))
             plan.address = plan.address or v.get("地址", "")
-            plan.phone = plan.phone or v.get("联系电话", "")
+            plan.phone = plan.phone or phone.normal
             member = PlannedMember(row.number, v["姓名"], check.normal, check.birth_date, check.sex, relation,
                                    labour, health, income)
             batch_checked.append((row, plan, member))

@@ -62,6 +62,19 @@ def test_dry_run_lists_every_bad_row_with_its_number_and_writes_nothing(make, of
     assert not Household.objects.exists()
 
 
+def test_a_wrong_phone_number_is_a_bad_row_and_a_typed_one_is_stored_normalised(make, officer, tmp_path):
+    rows = good_rows(make)
+    rows[0][3] = "0573-123"
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_households", _file(tmp_path, rows), "--user", officer.username, stdout=out)
+    assert "row 2:" in out.getvalue() and "区号 0573" in out.getvalue()
+    assert not Household.objects.exists()
+    rows[0][3] = "０５７３ 8201 2345"
+    call_command("import_households", _file(tmp_path, rows), "--user", officer.username, stdout=io.StringIO())
+    assert Household.objects.get(legacy_key="K0").phone == "0573-82012345"
+
+
 def test_real_run_is_all_or_nothing(make, officer, tmp_path):
     rows = good_rows(make)
     rows[-1][5] = rows[0][5]  # the same person twice
