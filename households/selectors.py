@@ -6,7 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from households import rules
@@ -19,6 +19,7 @@ from households.models import (
     Household,
     Member,
     MemberMove,
+    Plan,
     Survey,
     SurveyMemberCheck,
     Verification,
@@ -99,13 +100,11 @@ def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date 
 
 def household_dossier(*, user, pk: int) -> Household:
     """One household with everything the dossier page shows, in a fixed number of queries."""
-    return (
+    household = (
         Household.objects.in_scope(user)
         .with_list_related()
         .prefetch_related(
-            Prefetch("members", queryset=Member.objects.order_by("-active", "id").prefetch_related(
-                Prefetch("moves_in", queryset=MemberMove.objects.select_related("member_from__household")),
-                Prefetch("moves_out", queryset=MemberMove.objects.select_related("member_to__household")))),
+            Prefetch("members", queryset=Member.objects.order_by("-active", "id")),
             Prefetch("enrolments", queryset=Enrolment.objects.select_related("member").prefetch_related("history")
                      .order_by("-start_on")),
             Prefetch("verifications", queryset=Verification.objects.select_related("recorded_by")),
@@ -115,9 +114,25 @@ def household_dossier(*, user, pk: int) -> Household:
             Prefetch("applications", queryset=Application.objects.select_related("helped_by")),
             Prefetch("documents", queryset=Document.objects.select_related("member", "uploaded_by")),
             "caseworkers",
+            # Read by the completeness rule and by the plan section (households.plan_selectors).
+            Prefetch("plans", queryset=Plan.objects.order_by("-number")),
         )
         .get(pk=pk)
     )
+    _attach_moves(household)
+    return household
+
+
+def _attach_moves(household: Household) -> None:
+    """Set ``moved_in`` and ``moved_out`` on each prefetched member: the moves of all members
+    in one query (by their ids, through both move indexes), not one prefetch per direction."""
+    members = list(household.members.all())
+    ids = [m.pk for m in members]
+    moves = list(MemberMove.objects.filter(Q(member_to_id__in=ids) | Q(member_from_id__in=ids))
+                 .select_related("member_from__household", "member_to__household").order_by("moved_on", "id")) if ids else []
+    for member in members:
+        member.moved_in = [move for move in moves if move.member_to_id == member.pk]
+        member.moved_out = [move for move in moves if move.member_from_id == member.pk]
 
 
 @dataclass(frozen=True)

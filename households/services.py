@@ -436,25 +436,52 @@ def dossier_facts(household: Household) -> tuple[rules.DossierFacts, str | None]
     dates = Household.objects.filter(pk=household.pk).aggregate(
         verified=Max("verifications__verified_on"), visited=Max("surveys__visited_on"),
         assessed=Count("assessments", distinct=True))
-    kinds = frozenset(f"doc_{k}" for k in Document.objects.filter(household=household)
-                      .order_by().values_list("kind", flat=True).distinct())
+    kinds = frozenset(Document.objects.filter(household=household).order_by().values_list("kind", flat=True).distinct())
     enrolled = list(Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT)
                     .order_by("-start_on").values_list("category", flat=True))
+    return _facts(household, members=members["n"], disabled=members["disabled"], serious=members["serious"],
+                  verified=dates["verified"], visited=dates["visited"], assessed=dates["assessed"] > 0,
+                  kinds=kinds, enrolled=enrolled, has_plan=_has_plan(household))
+
+
+def dossier_facts_prefetched(household: Household) -> tuple[rules.DossierFacts, str | None]:
+    """The same facts from a household loaded by ``selectors.household_dossier`` (its members,
+    verifications, surveys, assessments, documents, enrolments and plans prefetched): no
+    query, so the dossier page does not read the file a second time."""
+    active = [m for m in household.members.all() if m.active]
+    enrolments = sorted((e for e in household.enrolments.all() if e.status in ACTIVE_ENROLMENT),
+                        key=lambda e: e.start_on, reverse=True)
+    return _facts(household, members=len(active), disabled=sum(m.health == Health.DISABILITY for m in active),
+                  serious=sum(m.health == Health.SERIOUS for m in active),
+                  verified=max((v.verified_on for v in household.verifications.all()), default=None),
+                  visited=max((s.visited_on for s in household.surveys.all()), default=None),
+                  assessed=bool(household.assessments.all()),
+                  kinds=frozenset(d.kind for d in household.documents.all()),
+                  enrolled=[e.category for e in enrolments], has_plan=bool(household.plans.all()))
+
+
+def _has_plan(household: Household) -> bool:
     plan = _plan_model()
-    has_plan = bool(plan is not None and plan.objects.filter(household=household).exists())
+    return bool(plan is not None and plan.objects.filter(household=household).exists())
+
+
+def _facts(household: Household, *, members: int, disabled: int, serious: int, verified: date | None,
+           visited: date | None, assessed: bool, kinds: frozenset[str], enrolled: list[str],
+           has_plan: bool) -> tuple[rules.DossierFacts, str | None]:
     facts = rules.DossierFacts(
-        has_head=household.head_id is not None, all_members_have_valid_ids=members["n"] > 0,
+        has_head=household.head_id is not None, all_members_have_valid_ids=members > 0,
         has_address=bool(household.address.strip()), has_phone=bool(household.phone.strip()),
-        latest_verification_on=dates["verified"], latest_survey_on=dates["visited"],
-        has_assessment=dates["assessed"] > 0, has_plan=has_plan, document_kinds=kinds,
-        any_disability=members["disabled"] > 0, any_serious_illness=members["serious"] > 0,
-        enrolled_categories=frozenset(enrolled))
+        latest_verification_on=verified, latest_survey_on=visited, has_assessment=assessed, has_plan=has_plan,
+        document_kinds=frozenset(f"doc_{k}" for k in kinds), any_disability=disabled > 0,
+        any_serious_illness=serious > 0, enrolled_categories=frozenset(enrolled))
     return facts, (enrolled[0] if enrolled else None)
 
 
-def completeness_of(household: Household, *, today: date | None = None, policy: Policy | None = None) -> rules.Completeness:
+def completeness_of(household: Household, *, today: date | None = None, policy: Policy | None = None,
+                    prefetched: bool = False) -> rules.Completeness:
+    """The file's completeness; ``prefetched``: from a household loaded by ``selectors.household_dossier``."""
     today = _today(today)
-    facts, category = dossier_facts(household)
+    facts, category = (dossier_facts_prefetched if prefetched else dossier_facts)(household)
     policy = policy or policy_for(household, today.year) or Policy.with_defaults(year=today.year, dibao_standard=Decimal(0))
     return rules.completeness(facts=facts, category=category, today=today, policy=policy)
 

@@ -123,7 +123,7 @@ def household_detail(request, pk: int):
         "household": household,
         "members": list(household.members.all()),
         "timeline": selectors.timeline(household),
-        "completeness": services.completeness_of(household),
+        "completeness": services.completeness_of(household, prefetched=True),
         "audit_events": AuditEvent.objects.for_household(household.pk)[:50],
         "sections": sections_for(household=household, user=request.user),
         "can_edit": selectors.can_edit(request.user, household),
