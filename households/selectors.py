@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from households import rules
 from households.models import (
-    Application,
     Assessment,
     Document,
     Enrolment,
@@ -22,15 +21,15 @@ from households.models import (
     Plan,
     Survey,
     SurveyMemberCheck,
-    Verification,
 )
 from jiuzhu import crypto
-from jiuzhu.models import AreaLevel, Role
+from jiuzhu.models import AreaLevel, Role, User
 
 WRITE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER})
 DOSSIER_NO = re.compile(r"^\d{6,12}-?\d{0,5}$")
 COMPLETENESS_BANDS = {"low": (0, 49), "mid": (50, 79), "high": (80, 99), "full": (100, 100)}
 REVIEW_DUE_DAYS = 30
+USER_NAME_FIELDS = ("id", "username", "first_name", "last_name")  # what User.display_name reads
 
 
 def can_edit(user, household: Household) -> bool:
@@ -107,13 +106,16 @@ def household_dossier(*, user, pk: int) -> Household:
             Prefetch("members", queryset=Member.objects.order_by("-active", "id")),
             Prefetch("enrolments", queryset=Enrolment.objects.select_related("member").prefetch_related("history")
                      .order_by("-start_on")),
-            Prefetch("verifications", queryset=Verification.objects.select_related("recorded_by")),
-            Prefetch("surveys", queryset=Survey.objects.select_related("recorded_by").prefetch_related(
-                "present", Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")))),
-            Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by").prefetch_related("needs")),
-            Prefetch("applications", queryset=Application.objects.select_related("helped_by")),
+            # Only what the page shows: who recorded a verification, a visit or an assessment,
+            # or helped with an application is not on it; of users, their names.
+            "verifications",
+            Prefetch("surveys", queryset=Survey.objects.prefetch_related(
+                Prefetch("present", queryset=User.objects.only(*USER_NAME_FIELDS)),
+                Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")))),
+            Prefetch("assessments", queryset=Assessment.objects.prefetch_related("needs")),
+            "applications",
             Prefetch("documents", queryset=Document.objects.select_related("member", "uploaded_by")),
-            "caseworkers",
+            Prefetch("caseworkers", queryset=User.objects.only(*USER_NAME_FIELDS)),
             # Read by the completeness rule and by the plan section (households.plan_selectors).
             Prefetch("plans", queryset=Plan.objects.order_by("-number")),
         )
