@@ -58,10 +58,21 @@ class HouseholdFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         townships = Area.objects.visible_to(user).filter(level=AreaLevel.TOWNSHIP)
+        caseworkers = (User.objects.filter(role=Role.CASEWORKER, area__in=townships, is_active=True)
+                       .only("pk", "username", "first_name", "last_name").order_by("username"))
         self.fields["township"].queryset = townships
-        self.fields["caseworker"].queryset = (User.objects.filter(role=Role.CASEWORKER, area__in=townships, is_active=True)
-                                              .order_by("username"))
-        self.fields["caseworker"].label_from_instance = lambda u: u.display_name
+        self.fields["caseworker"].queryset = caseworkers
+        # The menus' options from one plain query each (a township user's own township from
+        # the user's area, none): a model choice field reads its queryset through a server-side
+        # cursor on every render (DECLARE, FETCH, CLOSE). The querysets still validate the choice.
+        area = None if user.is_superuser or user.role == Role.ADMIN else user.area
+        own_township = area is not None and area.level == AreaLevel.TOWNSHIP
+        self._fixed_choices("township", [area] if own_township else townships, str)
+        self._fixed_choices("caseworker", caseworkers, lambda u: u.display_name)
+
+    def _fixed_choices(self, name: str, rows, label) -> None:
+        field = self.fields[name]
+        field.choices = [("", field.empty_label), *((row.pk, label(row)) for row in rows)]
 
 
 class HouseholdForm(forms.ModelForm):

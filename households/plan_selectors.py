@@ -64,7 +64,10 @@ def plan_section(*, household, user) -> list[tuple[int, str, str, dict]]:
     goals and actions. Three queries: plans, goals, actions."""
     from django.utils.translation import gettext as _
 
-    plans = list(Plan.objects.in_scope(user).filter(household_id=household.pk).order_by("-number"))
+    prefetched = getattr(household, "_prefetched_objects_cache", {}).get("plans")
+    # The dossier's household comes with its plans (selectors.household_dossier, in the user's scope).
+    plans = list(prefetched if prefetched is not None
+                 else Plan.objects.in_scope(user).filter(household_id=household.pk).order_by("-number"))
     active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
     goals = []
     if active is not None:

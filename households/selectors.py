@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from households import rules
 from households.models import (
-    Application,
     Assessment,
     Document,
     Enrolment,
@@ -20,17 +19,18 @@ from households.models import (
     Household,
     Member,
     MemberMove,
+    Plan,
     Survey,
     SurveyMemberCheck,
-    Verification,
 )
 from jiuzhu import crypto
-from jiuzhu.models import AreaLevel, Role
+from jiuzhu.models import AreaLevel, Role, User
 
 WRITE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER})
 DOSSIER_NO = re.compile(r"^\d{6,12}-?\d{0,5}$")
 COMPLETENESS_BANDS = {key: (low, high) for key, low, high in rules.COMPLETENESS_BANDS}
 REVIEW_DUE_DAYS = 30
+USER_NAME_FIELDS = ("id", "username", "first_name", "last_name")  # what User.display_name reads
 
 
 def can_edit(user, household: Household) -> bool:
@@ -115,25 +115,42 @@ def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date 
 
 def household_dossier(*, user, pk: int) -> Household:
     """One household with everything the dossier page shows, in a fixed number of queries."""
-    return (
+    household = (
         Household.objects.in_scope(user)
         .with_list_related()
         .prefetch_related(
-            Prefetch("members", queryset=Member.objects.order_by("-active", "id").prefetch_related(
-                Prefetch("moves_in", queryset=MemberMove.objects.select_related("member_from__household")),
-                Prefetch("moves_out", queryset=MemberMove.objects.select_related("member_to__household")))),
+            Prefetch("members", queryset=Member.objects.order_by("-active", "id")),
             Prefetch("enrolments", queryset=Enrolment.objects.select_related("member").prefetch_related("history")
                      .order_by("-start_on")),
-            Prefetch("verifications", queryset=Verification.objects.select_related("recorded_by")),
-            Prefetch("surveys", queryset=Survey.objects.select_related("recorded_by").prefetch_related(
-                "present", Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")))),
-            Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by").prefetch_related("needs")),
-            Prefetch("applications", queryset=Application.objects.select_related("helped_by")),
+            # Only what the page shows: who recorded a verification, a visit or an assessment,
+            # or helped with an application is not on it; of users, their names.
+            "verifications",
+            Prefetch("surveys", queryset=Survey.objects.prefetch_related(
+                Prefetch("present", queryset=User.objects.only(*USER_NAME_FIELDS)),
+                Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")))),
+            Prefetch("assessments", queryset=Assessment.objects.prefetch_related("needs")),
+            "applications",
             Prefetch("documents", queryset=Document.objects.select_related("member", "uploaded_by")),
-            "caseworkers",
+            Prefetch("caseworkers", queryset=User.objects.only(*USER_NAME_FIELDS)),
+            # Read by the completeness rule and by the plan section (households.plan_selectors).
+            Prefetch("plans", queryset=Plan.objects.order_by("-number")),
         )
         .get(pk=pk)
     )
+    _attach_moves(household)
+    return household
+
+
+def _attach_moves(household: Household) -> None:
+    """Set ``moved_in`` and ``moved_out`` on each prefetched member: the moves of all members
+    in one query (by their ids, through both move indexes), not one prefetch per direction."""
+    members = list(household.members.all())
+    ids = [m.pk for m in members]
+    moves = list(MemberMove.objects.filter(Q(member_to_id__in=ids) | Q(member_from_id__in=ids))
+                 .select_related("member_from__household", "member_to__household").order_by("moved_on", "id")) if ids else []
+    for member in members:
+        member.moved_in = [move for move in moves if move.member_to_id == member.pk]
+        member.moved_out = [move for move in moves if move.member_from_id == member.pk]
 
 
 @dataclass(frozen=True)

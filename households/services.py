@@ -470,7 +470,7 @@ def dossier_facts_batch(household_ids: Collection[int]) -> dict[int, DossierRow]
     kinds: dict[int, set[str]] = {}
     for household_id, kind in (Document.objects.filter(household_id__in=ids).order_by()
                                .values_list("household_id", "kind").distinct()):
-        kinds.setdefault(household_id, set()).add(f"doc_{kind}")
+        kinds.setdefault(household_id, set()).add(kind)
     enrolled: dict[int, list[str]] = {}
     for household_id, category in (Enrolment.objects.filter(household_id__in=ids, status__in=ACTIVE_ENROLMENT)
                                    .order_by("household_id", "-start_on", "-id").values_list("household_id", "category")):
@@ -483,14 +483,12 @@ def dossier_facts_batch(household_ids: Collection[int]) -> dict[int, DossierRow]
         pk = row["pk"]
         counts = members.get(pk, {})
         categories = enrolled.get(pk, [])
-        facts = rules.DossierFacts(
-            has_head=row["head_id"] is not None, all_members_have_valid_ids=counts.get("n", 0) > 0,
-            has_address=bool(row["address"].strip()), has_phone=bool(row["phone"].strip()),
-            latest_verification_on=row["verified"], latest_survey_on=row["visited"],
-            has_assessment=row["assessed"], has_plan=pk in planned, document_kinds=frozenset(kinds.get(pk, ())),
-            any_disability=counts.get("disabled", 0) > 0, any_serious_illness=counts.get("serious", 0) > 0,
-            enrolled_categories=frozenset(categories))
-        result[pk] = (facts, categories[0] if categories else None, row["county_id"])
+        facts, category = _facts(
+            has_head=row["head_id"] is not None, address=row["address"], phone=row["phone"],
+            members=counts.get("n", 0), disabled=counts.get("disabled", 0), serious=counts.get("serious", 0),
+            verified=row["verified"], visited=row["visited"], assessed=row["assessed"],
+            kinds=kinds.get(pk, ()), enrolled=categories, has_plan=pk in planned)
+        result[pk] = (facts, category, row["county_id"])
     return result
 
 
@@ -500,13 +498,46 @@ def dossier_facts(household: Household) -> tuple[rules.DossierFacts, str | None]
     return facts, category
 
 
+def dossier_facts_prefetched(household: Household) -> tuple[rules.DossierFacts, str | None]:
+    """The same facts from a household loaded by ``selectors.household_dossier`` (its members,
+    verifications, surveys, assessments, documents, enrolments and plans prefetched): no
+    query, so the dossier page does not read the file a second time."""
+    active = [m for m in household.members.all() if m.active]
+    enrolments = sorted((e for e in household.enrolments.all() if e.status in ACTIVE_ENROLMENT),
+                        key=lambda e: e.start_on, reverse=True)
+    return _facts(has_head=household.head_id is not None, address=household.address, phone=household.phone,
+                  members=len(active), disabled=sum(m.health == Health.DISABILITY for m in active),
+                  serious=sum(m.health == Health.SERIOUS for m in active),
+                  verified=max((v.verified_on for v in household.verifications.all()), default=None),
+                  visited=max((s.visited_on for s in household.surveys.all()), default=None),
+                  assessed=bool(household.assessments.all()),
+                  kinds=frozenset(d.kind for d in household.documents.all()),
+                  enrolled=[e.category for e in enrolments], has_plan=bool(household.plans.all()))
+
+
+def _facts(*, has_head: bool, address: str, phone: str, members: int, disabled: int, serious: int,
+           verified: date | None, visited: date | None, assessed: bool, kinds, enrolled: list[str],
+           has_plan: bool) -> tuple[rules.DossierFacts, str | None]:
+    """The rule's facts from what was read (``kinds``: the document kinds held; ``enrolled``:
+    the categories in force, latest first), and the category the file is measured for."""
+    facts = rules.DossierFacts(
+        has_head=has_head, all_members_have_valid_ids=members > 0,
+        has_address=bool(address.strip()), has_phone=bool(phone.strip()),
+        latest_verification_on=verified, latest_survey_on=visited, has_assessment=assessed, has_plan=has_plan,
+        document_kinds=frozenset(f"doc_{k}" for k in kinds), any_disability=disabled > 0,
+        any_serious_illness=serious > 0, enrolled_categories=frozenset(enrolled))
+    return facts, (enrolled[0] if enrolled else None)
+
+
 def _default_policy(year: int) -> Policy:
     return Policy.with_defaults(year=year, dibao_standard=Decimal(0))
 
 
-def completeness_of(household: Household, *, today: date | None = None, policy: Policy | None = None) -> rules.Completeness:
+def completeness_of(household: Household, *, today: date | None = None, policy: Policy | None = None,
+                    prefetched: bool = False) -> rules.Completeness:
+    """The file's completeness; ``prefetched``: from a household loaded by ``selectors.household_dossier``."""
     today = _today(today)
-    facts, category = dossier_facts(household)
+    facts, category = (dossier_facts_prefetched if prefetched else dossier_facts)(household)
     policy = policy or policy_for(household, today.year) or _default_policy(today.year)
     return rules.completeness(facts=facts, category=category, today=today, policy=policy)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from households.rules import procedure as proc
 from jiuzhu import audit
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, AuditEvent
+from jiuzhu.pagination import IdsFirstPaginator
 
 PAGE_SIZE = 25
 
@@ -70,11 +70,8 @@ def household_list(request):
     queryset = selectors.household_list(user=request.user)
     if form.is_valid():
         queryset = selectors.filtered(queryset, form.cleaned_data)
-    # Paginate on ids (a subquery), and join the head and areas for the page's rows only:
-    # joined before OFFSET, a deep page looked up one head per skipped household (bench/run.py,
-    # 1,000,000 households: ~540 ms for a deep page of a 14,000-household township).
-    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queryset.filter(pk__in=page.object_list)
+    # Paged on ids, the head and areas joined for the page's rows only (jiuzhu.pagination).
+    page = IdsFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "households/household_list.html", {
         "form": form, "page_obj": page, "households": page.object_list,
         "querystring_without_page": _querystring_without_page(request),
@@ -126,7 +123,7 @@ def household_detail(request, pk: int):
         "household": household,
         "members": list(household.members.all()),
         "timeline": selectors.timeline(household),
-        "completeness": services.completeness_of(household),
+        "completeness": services.completeness_of(household, prefetched=True),
         "audit_events": AuditEvent.objects.for_household(household.pk)[:50],
         "sections": sections_for(household=household, user=request.user),
         "can_edit": selectors.can_edit(request.user, household),

@@ -12,9 +12,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from jiuzhu import audit
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import AuditAction
+from jiuzhu.pagination import IdsFirstPaginator
 
 
 class Pagination(pagination.PageNumberPagination):
+    """Page numbers; a list that joins related rows is paged on its ids (jiuzhu.pagination)."""
+
+    django_paginator_class = IdsFirstPaginator
     page_size_query_param = "page_size"
     max_page_size = 200
 

@@ -149,14 +149,15 @@ def test_list_query_count_is_the_same_for_1_and_20_households(make, login, worke
     make.household(members=2)
     url = reverse("households:list")
     client.get(url)  # warm the session
-    # session, user, user's area, the user's guardian grants, COUNT of the page, township
-    # choices, caseworker choices, the page's households (township, county, village, head
-    # joined), the navigation's task count, session save (3 with savepoints)
-    with django_assert_num_queries(12):
+    # session, user, user's area, the user's guardian grants, COUNT of the page, caseworker
+    # choices (a township user's township choice is their area: no query), the page's
+    # households (its ids a subquery; township, county, village, head joined), the
+    # navigation's task count, session save (3 with savepoints)
+    with django_assert_num_queries(11):
         client.get(url)
     for _ in range(19):
         make.household(members=2)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(url)
 
 
@@ -194,16 +195,33 @@ def test_dossier_query_count_does_not_grow_with_rows(make, login, worker, django
     services.member_move(actor=worker, member=mover, to_household=small, relation_to_head=Relation.CHILD, today=TODAY)
     client = login(worker)
     client.get(reverse("households:detail", args=[small.pk]))  # warm the session
-    # session, user, area; the user's guardian grants; household; members + moves in + moves out; enrolments + history;
+    # session, user, area; the user's guardian grants; household; members; enrolments + history;
     # verifications; surveys + present + checks; assessments + needs; applications; documents;
-    # caseworkers; completeness (members, dates, document kinds, enrolments, policy);
-    # audit trail; the caseworkers' sections (referrals, services); the navigation's task
-    # count; plan presence; households' own sections (plans, change reports, review tasks);
-    # session save (3)
-    with django_assert_num_queries(35):
+    # caseworkers; plans; the members' moves (in and out, one query); the policy (completeness
+    # reads the prefetched rows); change reports, review tasks (plan goals and actions: only
+    # with an active plan); the caseworkers' sections (referrals, services); the navigation's
+    # task count; audit trail; session save (3)
+    with django_assert_num_queries(29):
         client.get(reverse("households:detail", args=[small.pk]))
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(29):
         client.get(reverse("households:detail", args=[big.pk]))
+
+
+def test_dossier_completeness_from_prefetched_rows_matches_the_stored_computation(make, worker):
+    from households import selectors
+
+    make.policy_row("330402", 2026, "1200.00")
+    colleague = make.user(Role.CASEWORKER, "330402007")
+    household = make.household(members=3, address="中山路1号", phone="13800000000")
+    _records(make, household, worker, colleague, times=2)
+    Member.objects.filter(pk=household.members.order_by("id").last().pk).update(active=False, health="disability")
+    Enrolment.objects.filter(household=household).update(status="gradual_exit")
+    loaded = selectors.household_dossier(user=worker, pk=household.pk)
+    assert services.dossier_facts_prefetched(loaded) == services.dossier_facts(Household.objects.get(pk=household.pk))
+    assert services.dossier_facts_prefetched(loaded)[0].latest_survey_on == TODAY
+    fresh = make.household(members=0)
+    empty = selectors.household_dossier(user=worker, pk=fresh.pk)
+    assert services.dossier_facts_prefetched(empty) == services.dossier_facts(fresh)
 
 
 def test_dossier_lists_missing_items_and_audit_trail(make, login, worker):
@@ -344,6 +362,9 @@ def test_member_move_page_moves_and_keeps_history(make, login, worker):
     assert not child.active
     html = login(worker).get(reverse("households:detail", args=[source.pk])).content.decode()
     assert target.dossier_no in html
+    html = login(worker).get(reverse("households:detail", args=[target.pk])).content.decode()
+    members_section = html.split('id="members"')[1].split("</section>")[0]
+    assert source.dossier_no in members_section  # "moved in from <source>" under the member
 
 
 def test_member_move_to_another_township_household_is_refused(make, login, worker):
