@@ -200,18 +200,18 @@ def test_query_count_does_not_grow_with_areas_or_households(town, city_user, log
     client = login(city_user)
     # session, user, the user's area, the child areas (one query for all rows), one
     # grouped query per household panel (10), and the session's sliding expiry (savepoint,
-    # update, release): 17; then the wiring panels: plans, referrals, review candidates
-    # (one each); open applications (3: the applications, the calendar overrides and the
+    # update, release): 17; then the wiring panels: plans (3: households, plans, overdue
+    # actions), referrals, review candidates (one each); open applications (3: the applications, the calendar overrides and the
     # policy rows of their counties); the four roles' output (the work summary: the
     # user's guardian grants, one GROUP BY per role (6), the caseworkers: 8); volunteers,
     # training, staffing coverage, staffing alerts (one each); the funding check (4:
-    # townships, caseworkers, transfers, policies): 22 more, 39 whatever the number of
+    # townships, caseworkers, transfers, policies): 24 more, 41 whatever the number of
     # households and areas.
-    with django_assert_num_queries(39):
+    with django_assert_num_queries(41):
         assert client.get("/dashboards/").status_code == 200
-    # A county view adds the area asked for (fetched with its ancestors): 40.
+    # A county view adds the area asked for (fetched with its ancestors): 42.
     county_url = f"/dashboards/?area={area(NANHU).pk}"
-    with django_assert_num_queries(40):
+    with django_assert_num_queries(42):
         assert client.get(county_url).status_code == 200
 
 
