@@ -101,12 +101,12 @@ def run_export_job(job: ExportJob) -> ExportJob:
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             households = exports.roster_households(user=user, filters=job.filters)
-            job.total_rows = exports.roster_members(households).count()
+            job.total_rows = exports.roster_size(households)
             ExportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
             handle, count = exports.write_roster(households, user=user, progress=progress)
             with handle:
                 job.file.save(exports.export_filename(timezone.localdate(job.created_at)), File(handle), save=False)
-            job.status, job.done_rows, job.total_rows = JobStatus.DONE, count, max(count, job.total_rows)
+            job.status, job.done_rows, job.total_rows = JobStatus.DONE, count, count
         except SoftTimeLimitExceeded:
             job.status, job.error = JobStatus.FAILED, _(
                 "The export took too long and was stopped. Narrow the list with its filters and export again.")
