@@ -124,7 +124,7 @@ def run_export_job(job: ExportJob) -> ExportJob:
     acks_late=True,  # a worker lost mid-export gives the message back: the job is written again
     soft_time_limit=30 * 60,  # a city-wide roster (3,000,000 members) takes a few minutes
     time_limit=35 * 60,
-)
+)  # No autoretry: a failed export is shown failed, with its reason, and the user starts another.
 def run_export(job_id: int) -> None:
     job = ExportJob.objects.select_related("created_by__area").get(pk=job_id)
     run_export_job(job)
