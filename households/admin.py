@@ -5,6 +5,7 @@ from households.models import (
     Assessment,
     Document,
     Enrolment,
+    ExportJob,
     Household,
     ImportJob,
     Member,
@@ -80,6 +81,14 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["original_name", "status", "total_rows", "households_created", "members_created", "created_by", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["created_by", "township"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["created_by", "area", "status", "done_rows", "total_rows", "created_at", "finished_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["created_by", "area"]
+    exclude = ["file"]  # served only by the download view
 
 
 from households import procedure_admin, review_admin  # noqa: E402,F401 - their models' admin

@@ -9,4 +9,10 @@ SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
         "options": {"expires": 6 * 60 * 60},
     },
+    "households-purge-exports": {
+        "task": "households.purge_exports",
+        # Roster files hold ID numbers: kept JIUZHU_EXPORT_KEEP_DAYS days, then deleted.
+        "schedule": crontab(hour=3, minute=10),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }

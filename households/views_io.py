@@ -1,30 +1,77 @@
-"""Import and export pages: legacy XLSX import with progress, roster export."""
+"""Import and export pages: legacy XLSX import and roster export, each a background job
+whose page shows its progress."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from households import exports, forms, imports, selectors
-from households.models import ImportJob
-from households.tasks import enqueue_import
+from households.models import ExportJob, ImportJob, JobStatus
+from households.tasks import enqueue_export, enqueue_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@require_POST
 def roster_export(request):
-    """The roster of the user's scope (narrowed by the list's filters), as XLSX."""
+    """Start a roster export of the user's scope, narrowed by the list's filters (the list's
+    query string, sent with the button), and go to its progress page."""
+    from households.views import require_civil_affairs, search_params
+
+    require_civil_affairs(request.user)
+    known = forms.HouseholdFilterForm.base_fields
+    filters = {name: value for name, value in search_params(request.GET).items() if name in known and value}
+    job = ExportJob.objects.create(created_by=request.user, area=request.user.area, filters=filters,
+                                   language=translation.get_language() or "")
+    enqueue_export(job)
+    return redirect("households:export_job", job_id=job.pk)
+
+
+def _export_job(request, job_id: int) -> ExportJob:
+    """A job belongs to whoever started it, in the area they had (and to administrators):
+    anyone else is told it does not exist (404)."""
     from households.views import require_civil_affairs
 
     require_civil_affairs(request.user)
-    queryset = selectors.household_list(user=request.user)
-    form = forms.HouseholdFilterForm(request.GET or None, user=request.user)
-    if form.is_valid():
-        queryset = selectors.filtered(queryset, form.cleaned_data)
-    handle, _count = exports.write_roster(queryset, user=request.user, request=request)
-    response = FileResponse(handle, content_type=XLSX, as_attachment=True, filename=exports.export_filename())
+    jobs = ExportJob.objects.all()
+    if not request.user.is_superuser:
+        jobs = jobs.filter(created_by=request.user, area_id=request.user.area_id)
+    return get_object_or_404(jobs, pk=job_id)
+
+
+def export_job(request, job_id: int):
+    """The progress of one export, refreshed by static/js/jobs.js; then its download."""
+    job = _export_job(request, job_id)
+    return render(request, "households/export_job.html", {
+        "job": job, "keep_days": settings.JIUZHU_EXPORT_KEEP_DAYS,
+        "list_query": urlencode(job.filters) if isinstance(job.filters, dict) else ""})
+
+
+def export_status(request, job_id: int):
+    job = _export_job(request, job_id)
+    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
+                         "done_rows": job.done_rows, "total_rows": job.total_rows})
+
+
+def export_download(request, job_id: int):
+    """The file of a finished export, to its creator only (never from a public URL)."""
+    job = _export_job(request, job_id)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=XLSX, as_attachment=True,
+                            filename=exports.export_filename(timezone.localdate(job.created_at)))
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

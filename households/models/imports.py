@@ -1,12 +1,15 @@
-"""Legacy spreadsheet imports: one row per run, polled by the upload page for progress."""
+"""Background jobs of the households app, polled by their pages for progress: legacy
+spreadsheet imports and roster exports."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ImportJob", "ImportJobStatus"]
+__all__ = ["ExportJob", "ImportJob", "ImportJobStatus", "JobStatus"]
 
 
 class ImportJobStatus(models.TextChoices):
@@ -16,31 +19,66 @@ class ImportJobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-def import_path(instance: ImportJob, filename: str) -> str:
-    import uuid
-
-    return f"imports/{uuid.uuid4().hex}.xlsx"
+JobStatus = ImportJobStatus  # the four states every job goes through
 
 
-class ImportJob(models.Model):
-    file = models.FileField(upload_to=import_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    township = models.ForeignKey("jiuzhu.Area", models.PROTECT, null=True, blank=True, related_name="+")
-    status = models.CharField(_("status"), max_length=8, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
+class Job(models.Model):
+    """What a page shows of a job while it runs: its state and rows done of the total."""
+
+    status = models.CharField(_("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     done_rows = models.PositiveIntegerField(default=0)
-    households_created = models.PositiveIntegerField(default=0)
-    members_created = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ("-created_at", "-id")
-        verbose_name = _("import job")
-        verbose_name_plural = _("import jobs")
 
     @property
     def percent(self) -> int:
-        return 100 * self.done_rows // self.total_rows if self.total_rows else 0
+        # Rows added after the count can take the rows written past the total.
+        return min(100, 100 * self.done_rows // self.total_rows) if self.total_rows else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+def import_path(instance: ImportJob, filename: str) -> str:
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(Job):
+    file = models.FileField(upload_to=import_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    township = models.ForeignKey("jiuzhu.Area", models.PROTECT, null=True, blank=True, related_name="+")
+    households_created = models.PositiveIntegerField(default=0)
+    members_created = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+
+def export_path(instance: ExportJob, filename: str) -> str:
+    # A random name under MEDIA_ROOT, which is never served: the file goes out only
+    # through the download view's permission check.
+    return f"exports/{uuid.uuid4().hex}.xlsx"
+
+
+class ExportJob(Job):
+    """One roster export: the list's filters it was started with, then its file."""
+
+    area = models.ForeignKey("jiuzhu.Area", models.PROTECT, null=True, blank=True, related_name="+",
+                             help_text=_("The area of the user who started the export (its scope)."))
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    file = models.FileField(upload_to=export_path, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")

@@ -157,19 +157,32 @@ def test_template_is_an_xlsx_with_chinese_headings(make, officer, login):
     assert [c.value for c in sheet[1]] == imports.COLUMNS
 
 
-def _export(client):
-    response = client.get(reverse("households:export"))
-    assert response.status_code == 200
-    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+@pytest.fixture
+def export(django_capture_on_commit_callbacks):
+    """Press the list's export button (the job runs eagerly on commit), open the job's page
+    and download its file: the sheet."""
+
+    def _export(client, query=""):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(reverse("households:export") + query)
+        assert started.status_code == 302
+        page = client.get(started.url)
+        download = reverse("households:export_download", args=[page.context["job"].pk])
+        assert page.status_code == 200 and download in page.content.decode()
+        response = client.get(download)
+        assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+        return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+    return _export
 
 
-def test_caseworker_export_is_masked_escaped_and_audited(make, login):
+def test_caseworker_export_is_masked_escaped_and_audited(make, login, export):
     number = make.id_number()
     household = make.household(members=0, address="=HYPERLINK(\"http://x\")")
     make.member(household, id_no=number, relation_to_head=Relation.HEAD)
     make.household("330402008", members=1)
     worker = make.user(Role.CASEWORKER, "330402007")
-    sheet = _export(login(worker))
+    sheet = export(login(worker))
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
     assert rows[1][8] == f"{number[:6]}********{number[-4:]}"
@@ -178,11 +191,11 @@ def test_caseworker_export_is_masked_escaped_and_audited(make, login):
     assert event.actor == worker and "1" in event.summary
 
 
-def test_township_officer_export_has_full_ids(make, login, officer):
+def test_township_officer_export_has_full_ids(make, login, officer, export):
     number = make.id_number()
     household = make.household(members=0)
     make.member(household, id_no=number, relation_to_head=Relation.HEAD)
-    rows = list(_export(login(officer)).iter_rows(values_only=True))
+    rows = list(export(login(officer)).iter_rows(values_only=True))
     assert rows[1][8] == number
 
 
@@ -190,14 +203,14 @@ def test_safe_text_escapes_formula_starts():
     assert [exports.safe_text(v) for v in ("=1", "+1", "-1", "@a", "ok", 5)] == ["'=1", "'+1", "'-1", "'@a", "ok", 5]
 
 
-def test_export_reads_back_with_values_and_types(make, login, officer):
+def test_export_reads_back_with_values_and_types(make, login, officer, export):
     import datetime
     from decimal import Decimal
 
     number = make.id_number()
     household = make.household(members=0, address="中山路 <1> & 2号")
     make.member(household, id_no=number, relation_to_head=Relation.HEAD, monthly_income=Decimal("812.50"))
-    sheet = _export(login(officer))
+    sheet = export(login(officer))
     assert sheet.freeze_panes == "A2"
     header, row = list(sheet.iter_rows(values_only=True))
     assert list(header) == exports.roster_headers()
@@ -208,14 +221,15 @@ def test_export_reads_back_with_values_and_types(make, login, officer):
     assert isinstance(row[4], str) and isinstance(row[11], datetime.datetime)
 
 
-def test_export_queries_do_not_grow_with_members(make, login, officer):
+def test_export_queries_do_not_grow_with_members(make, login, officer, export):
     client = login(officer)
     make.household(members=1)
     with CaptureQueriesContext(connection) as first:
-        _export(client)
+        export(client)
     for _n in range(30):
         make.household(members=3)
     with CaptureQueriesContext(connection) as second:
-        _export(client)
-    # session and user, the members (one server-side cursor on PostgreSQL), the audit row
+        export(client)
+    # start: session and user, the job; the task: the job, claim, count, total, the members (one
+    # server-side cursor on PostgreSQL), the audit row, the job saved; the page and the download
     assert len(first) == len(second)

@@ -333,10 +333,11 @@ def test_a_wrong_phone_number_is_refused_with_the_reason_and_nothing_is_saved(ma
     assert not Household.objects.filter(address="禾兴路10号").exists()
 
 
-@pytest.mark.parametrize("name", ["households:list", "households:export", "households:import"])
-def test_finance_users_are_refused_the_household_pages(make, login, name):
+@pytest.mark.parametrize(("name", "method"), [("households:list", "get"), ("households:export", "post"),
+                                             ("households:import", "get")])
+def test_finance_users_are_refused_the_household_pages(make, login, name, method):
     for role, area in [(Role.COUNTY_FINANCE, "330402"), (Role.CITY_FINANCE, "330400")]:
-        assert login(make.user(role, area)).get(reverse(name)).status_code == 403
+        assert getattr(login(make.user(role, area)), method)(reverse(name)).status_code == 403
 
 
 def test_verification_page_without_a_policy_row_explains_and_saves_nothing(make, login, worker):

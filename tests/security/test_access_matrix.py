@@ -63,6 +63,9 @@ class Entry:
 
 HOUSEHOLD_FILE = {"finance_own", "finance_other", "city_finance"} | OTHER_AREA
 AREA_RECORD = OTHER_AREA | {"finance_other"}
+# A roster export (its page, progress and file) is its creator's (township_own here) and the
+# administrators': every other user, of the same township or not, is refused.
+NOT_THE_CREATOR = set(CASES) - {"township_own", "admin"}
 
 
 def household_page(**extra) -> Entry:
@@ -103,7 +106,13 @@ MATRIX: dict[str, Entry] = {
     "households:list": open_page(),
     "households:detail": household_page(),
     "households:create": open_page(),
-    "households:export": open_page(),
+    "households:export": open_page(method="post"),
+    "households:export_job": Entry(obj="households.ExportJob", own_lookup="area__code", hidden_from=NOT_THE_CREATOR,
+                                   route=lambda job: {"job_id": job.pk}),
+    "households:export_status": Entry(obj="households.ExportJob", own_lookup="area__code", hidden_from=NOT_THE_CREATOR,
+                                      route=lambda job: {"job_id": job.pk}),
+    "households:export_download": Entry(obj="households.ExportJob", own_lookup="area__code",
+                                        hidden_from=NOT_THE_CREATOR, route=lambda job: {"job_id": job.pk}),
     "households:import": open_page(),
     "households:import_template": open_page(),
     "households:import_status": Entry(obj="households.ImportJob", own_lookup="township__code", hidden_from=HOUSEHOLD_FILE,
@@ -231,11 +240,18 @@ def world(django_db_blocker, settings):
         users[case] = User.objects.create_user(
             f"matrix-{case}", password="Matrix-pass-2026", role=role,
             area=Area.objects.get(code=code) if code else None, is_superuser=role == Role.ADMIN, is_staff=role == Role.ADMIN)
-    # Records the demo data does not make: an import job of the own township.
+    # Records the demo data does not make: an import job and a roster export of the own township.
     from households.models import ImportJob, ImportJobStatus
 
     ImportJob.objects.create(original_name="户籍名单.xlsx", township=Area.objects.get(code=OWN_TOWNSHIP),
                              status=ImportJobStatus.DONE, created_by=users["township_own"])
+    from django.core.files.base import ContentFile
+
+    from households.models import ExportJob
+
+    export = ExportJob.objects.create(area=Area.objects.get(code=OWN_TOWNSHIP), status=ImportJobStatus.DONE,
+                                      created_by=users["township_own"], total_rows=1, done_rows=1)
+    export.file.save("roster.xlsx", ContentFile(b"PK\x03\x04"))
     from households.models import ReviewRecord, ReviewTask
 
     task = ReviewTask.objects.filter(household__township__code=OWN_TOWNSHIP).order_by("pk").first()

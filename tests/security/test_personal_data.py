@@ -26,7 +26,7 @@ from django.urls import reverse
 from lxml import html as lxml_html
 from openpyxl import Workbook, load_workbook
 
-from households.models import Document, Household, Member
+from households.models import Document, ExportJob, Household, Member
 from jiuzhu.models import AuditAction, AuditEvent, Role, User
 
 ID_PATTERN = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
@@ -90,7 +90,9 @@ def test_no_id_number_in_logs_audit_rows_or_task_arguments_across_a_whole_flow(m
         assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
         shown = client.post(reverse("households:member_id_number", args=[household.pk, member.pk]))
         assert ids[0] in shown.content.decode()  # the one audited place where it is shown
-        assert client.get(reverse("households:export")).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(reverse("households:export")).status_code == 302
+        assert client.get(reverse("households:export_download", args=[ExportJob.objects.get().pk])).status_code == 200
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("households:import"), {"file": xlsx([
                 ["H1", "330402007", "解放路2号", "", "李三", ids[2], "户主", "完全", "健康", "0"],
@@ -164,7 +166,12 @@ def test_error_pages_do_not_echo_an_id_number(make, officer, caplog):
     assert id_number not in api_404.content.decode()
 
 
-def roster_ids(response) -> list[str]:
+def roster_ids(client, run_on_commit) -> list[str]:
+    """Start an export (run on commit), download its file and read the ID column."""
+    with run_on_commit(execute=True):
+        job_page = client.post(reverse("households:export"))
+    job = ExportJob.objects.get(pk=int(job_page.url.rstrip("/").rsplit("/", 1)[1]))
+    response = client.get(reverse("households:export_download", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     column = rows[0].index("身份证号码") if "身份证号码" in rows[0] else 8
@@ -172,13 +179,14 @@ def roster_ids(response) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_roster_export_is_masked_for_a_caseworker_and_full_for_the_township_officer(make, officer):
+def test_roster_export_is_masked_for_a_caseworker_and_full_for_the_township_officer(
+        make, officer, django_capture_on_commit_callbacks):
     household = make.household("330402007", members=2)
     full = sorted(m.id_number for m in household.members.all())
     caseworker = make.user(Role.CASEWORKER, "330402007", username="pd-caseworker")
-    masked = roster_ids(client_for(caseworker).get(reverse("households:export")))
+    masked = roster_ids(client_for(caseworker), django_capture_on_commit_callbacks)
     assert len(masked) == 2 and not any(i in masked for i in full) and all("*" in m for m in masked)
-    assert sorted(roster_ids(client_for(officer).get(reverse("households:export")))) == full
+    assert sorted(roster_ids(client_for(officer), django_capture_on_commit_callbacks)) == full
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 2
 
 
