@@ -45,14 +45,19 @@ class WorkCalendar:
         self._is_holiday = _as_test(is_holiday)
         self._is_make_up_workday = _as_test(is_make_up_workday)
         self.known_until = known_until
+        # Answers are remembered: a dashboard or a due list computes the deadlines of
+        # thousands of applications, most received on the same few hundred days.
+        self._workdays: dict[date, bool] = {}
+        self._added: dict[tuple[date, int], date] = {}
 
     def is_known(self, d: date) -> bool:
         return self.known_until is None or d <= self.known_until
 
     def is_workday(self, d: date) -> bool:
-        if self._is_make_up_workday(d):
-            return True
-        return d.weekday() < 5 and not self._is_holiday(d)
+        found = self._workdays.get(d)
+        if found is None:
+            found = self._workdays[d] = self._is_make_up_workday(d) or (d.weekday() < 5 and not self._is_holiday(d))
+        return found
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,15 @@ def add_working_days(start: date, n: int, calendar: WorkCalendar) -> date:
     """
     if n < 0:
         raise ValueError("n must not be negative")
-    d = start
-    while n:
+    found = calendar._added.get((start, n))
+    if found is not None:
+        return found
+    d, left = start, n
+    while left:
         d += ONE_DAY
         if calendar.is_workday(d):
-            n -= 1
+            left -= 1
+    calendar._added[(start, n)] = d
     return d
 
 

@@ -110,6 +110,22 @@ def test_override_rows_for_a_new_year_make_that_year_known():
     assert cal.known_until == date(year, 12, 31)
 
 
+def test_a_calendar_asks_its_sources_once_per_day_however_many_deadlines_it_computes():
+    asked = []
+
+    def is_holiday(d):
+        asked.append(d)
+        return d == date(2026, 3, 3)
+
+    cal = WorkCalendar(is_holiday=is_holiday)
+    first = [add_working_days(date(2026, 3, 2), 15, cal) for _ in range(100)]
+    assert set(first) == {date(2026, 3, 24)}  # 3 March a holiday: 16 weekdays later
+    days = len(asked)
+    add_working_days(date(2026, 3, 2), 5, cal)
+    working_days_between(date(2026, 3, 2), date(2026, 3, 24), cal)
+    assert len(asked) == days == len(set(asked))
+
+
 def test_negative_working_days_are_rejected():
     with pytest.raises(ValueError):
         add_working_days(date(2026, 3, 2), -1, PLAIN)
