@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 def _drop_cache_after_review(**kwargs) -> None:
     from dashboards.selectors import invalidate_dashboards
-    from dashboards.tasks import warm_city_dashboards
+    from dashboards.tasks import warm_dashboards
 
     invalidate_dashboards()
-    # The figures changed: compute the city views now, not when the first user asks.
-    warm_city_dashboards.delay()
+    # The figures changed: compute the city and county views now, not when the first user asks.
+    warm_dashboards.delay()
 
 
 class DashboardsConfig(AppConfig):

@@ -1,4 +1,4 @@
-"""Celery tasks of the dashboards: recompute a cached city view in the background."""
+"""Celery tasks of the dashboards: recompute cached city and county views in the background."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 from dashboards import selectors
 from dashboards.panels import panels_for
 from dashboards.scope import DashboardScope, Period
-from jiuzhu.models import AreaLevel
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +31,19 @@ def refresh_dashboard(*, user_id: int, area_id: int, start: str, end: str, today
         return selectors.cache_key(scope, period, panels)
 
 
-@shared_task(name="dashboards.warm_city_dashboards", acks_late=True, soft_time_limit=30 * 60, time_limit=35 * 60)
-def warm_city_dashboards() -> int:
-    """Compute the city views of the default period, once per distinct set of panels.
+@shared_task(name="dashboards.warm_dashboards", acks_late=True, soft_time_limit=30 * 60, time_limit=35 * 60)
+def warm_dashboards() -> int:
+    """Compute the city and county views of the default period, once per area and distinct
+    set of panels (the users' own areas: where their dashboard opens).
 
-    Run after the nightly review has dropped the cache: the users who open the city
+    Run after the nightly review has dropped the cache: the users who open their
     dashboard in the morning then read it from the cache instead of waiting for it.
     """
     if selectors.cache_seconds() <= 0:
         return 0
     today = timezone.localdate()
     period = Period.default(today)
-    users = (get_user_model().objects.filter(is_active=True, area__level=AreaLevel.CITY)
+    users = (get_user_model().objects.filter(is_active=True, area__level__in=selectors.CACHED_LEVELS)
              .select_related("area").order_by("pk"))
     warmed = set()
     with translation.override(settings.LANGUAGE_CODE):
@@ -54,5 +54,5 @@ def warm_city_dashboards() -> int:
                 continue
             warmed.add(view)
             selectors.compute_and_store(DashboardScope.for_request(user, today=today), period, panels)
-    logger.info("warmed %d city dashboard view(s)", len(warmed))
+    logger.info("warmed %d dashboard view(s)", len(warmed))
     return len(warmed)

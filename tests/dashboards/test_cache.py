@@ -80,16 +80,30 @@ def test_the_nightly_review_leaves_the_city_view_computed_for_the_morning(
     assert active_households(response) == 6
 
 
-def test_warming_computes_each_distinct_city_view_once(town, city_user, db):
+def test_warming_computes_each_distinct_city_and_county_view_once(town, city_user, db):
     factories.user(Role.CITY_CIVIL, "330400", username="city-cache-2")  # same panels as city_user
     factories.user(Role.CITY_FINANCE, "330400", username="city-finance-cache")  # other panels
-    factories.user(Role.COUNTY_CIVIL, "330402", username="county-cache")  # not a city view
+    factories.user(Role.COUNTY_CIVIL, "330402", username="county-cache")  # a county view
+    factories.user(Role.COUNTY_CIVIL, "330402", username="county-cache-2")  # the same one
+    factories.user(Role.TOWNSHIP_OFFICER, "330402007", username="township-cache")  # live, not warmed
     invalidate_dashboards()
-    assert tasks.warm_city_dashboards() == 2
+    assert tasks.warm_dashboards() == 3
 
 
-def test_county_views_are_live_and_say_no_computed_time(town, login):
-    county = factories.user(Role.COUNTY_CIVIL, "330402", username="county-live")
-    response = login(county).get("/dashboards/")
-    assert response.context["computed_at"] is None
-    assert login(county).get("/api/dashboard/").json()["computed_at"] is None
+def test_a_county_view_is_cached_like_the_city_view(town, login, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    county = factories.user(Role.COUNTY_CIVIL, "330402", username="county-cached")
+    client = login(county)
+    assert active_households(client.get("/dashboards/")) == 3
+    household(T1, members=1, status=HouseholdStatus.ACTIVE)
+    cached = client.get("/dashboards/")
+    assert active_households(cached) == 3 and cached.context["computed_at"] == NOW
+    invalidate_dashboards()
+    assert active_households(client.get("/dashboards/")) == 4
+
+
+def test_township_views_are_live_and_say_no_computed_time(town, login):
+    officer = factories.user(Role.TOWNSHIP_OFFICER, "330402007", username="township-live")
+    response = login(officer).get("/dashboards/")
+    assert response.status_code == 200 and response.context["computed_at"] is None
+    assert login(officer).get("/api/dashboard/").json()["computed_at"] is None
