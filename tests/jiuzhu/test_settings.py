@@ -25,7 +25,8 @@ def settings_in_subprocess(env: dict[str, str]) -> dict:
         "import json, jiuzhu.settings as s;"
         "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
         "'host': s.DATABASES['default'].get('HOST', ''), 'broker': s.CELERY_BROKER_URL,"
-        "'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG}))"
+        "'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG,"
+        "'options': s.DATABASES['default'].get('OPTIONS', {}).get('options', '')}))"
     )
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG"}}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
@@ -47,6 +48,7 @@ def test_database_url_selects_postgresql():
 
     assert found["engine"] == "django.db.backends.postgresql"
     assert (found["name"], found["host"]) == ("jiuzhu_x", "127.0.0.1")
+    assert found["options"] == "-c jit=off"  # the dashboards' GROUP BYs gain nothing from JIT
 
 
 def test_redis_url_selects_redis_for_broker_and_cache():
