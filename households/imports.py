@@ -309,18 +309,17 @@ def _new_household_completeness(p: PlannedHousehold, *, today: date, policies: d
     """The completeness of a household this import creates. Its whole dossier is the file's
     rows (no verification, survey, assessment, plan, document or enrolment yet), so the facts
     ``services.dossier_facts`` would read back are known here; the same rule computes it."""
-    from households.services import policy_for
+    from households.services import dossier_facts_from, policy_for
 
     county_id = p.township.county_id
     if county_id not in policies:
         policies[county_id] = (policy_for(Household(township=p.township, county=p.township.county), today.year)
                                or Policy.with_defaults(year=today.year, dibao_standard=Decimal(0)))
-    facts = rules.DossierFacts(
-        has_head=any(m.relation == Relation.HEAD for m in p.members), all_members_have_valid_ids=bool(p.members),
-        has_address=bool(p.address.strip()), has_phone=bool(p.phone.strip()),
-        latest_verification_on=None, latest_survey_on=None, has_assessment=False, has_plan=False,
-        document_kinds=frozenset(), any_disability=any(m.health == Health.DISABILITY for m in p.members),
-        any_serious_illness=any(m.health == Health.SERIOUS for m in p.members), enrolled_categories=frozenset())
+    facts, _category = dossier_facts_from(
+        has_head=any(m.relation == Relation.HEAD for m in p.members), address=p.address, phone=p.phone,
+        members=len(p.members), disabled=sum(m.health == Health.DISABILITY for m in p.members),
+        serious=sum(m.health == Health.SERIOUS for m in p.members), verified=None, visited=None, assessed=False,
+        kinds=(), enrolled=[], has_plan=False)
     return rules.completeness(facts=facts, category=None, today=today, policy=policies[county_id])
 
 

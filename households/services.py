@@ -483,7 +483,7 @@ def dossier_facts_batch(household_ids: Collection[int]) -> dict[int, DossierRow]
         pk = row["pk"]
         counts = members.get(pk, {})
         categories = enrolled.get(pk, [])
-        facts, category = _facts(
+        facts, category = dossier_facts_from(
             has_head=row["head_id"] is not None, address=row["address"], phone=row["phone"],
             members=counts.get("n", 0), disabled=counts.get("disabled", 0), serious=counts.get("serious", 0),
             verified=row["verified"], visited=row["visited"], assessed=row["assessed"],
@@ -505,19 +505,19 @@ def dossier_facts_prefetched(household: Household) -> tuple[rules.DossierFacts, 
     active = [m for m in household.members.all() if m.active]
     enrolments = sorted((e for e in household.enrolments.all() if e.status in ACTIVE_ENROLMENT),
                         key=lambda e: e.start_on, reverse=True)
-    return _facts(has_head=household.head_id is not None, address=household.address, phone=household.phone,
-                  members=len(active), disabled=sum(m.health == Health.DISABILITY for m in active),
-                  serious=sum(m.health == Health.SERIOUS for m in active),
-                  verified=max((v.verified_on for v in household.verifications.all()), default=None),
-                  visited=max((s.visited_on for s in household.surveys.all()), default=None),
-                  assessed=bool(household.assessments.all()),
-                  kinds=frozenset(d.kind for d in household.documents.all()),
-                  enrolled=[e.category for e in enrolments], has_plan=bool(household.plans.all()))
+    return dossier_facts_from(has_head=household.head_id is not None, address=household.address, phone=household.phone,
+                              members=len(active), disabled=sum(m.health == Health.DISABILITY for m in active),
+                              serious=sum(m.health == Health.SERIOUS for m in active),
+                              verified=max((v.verified_on for v in household.verifications.all()), default=None),
+                              visited=max((s.visited_on for s in household.surveys.all()), default=None),
+                              assessed=bool(household.assessments.all()),
+                              kinds=frozenset(d.kind for d in household.documents.all()),
+                              enrolled=[e.category for e in enrolments], has_plan=bool(household.plans.all()))
 
 
-def _facts(*, has_head: bool, address: str, phone: str, members: int, disabled: int, serious: int,
-           verified: date | None, visited: date | None, assessed: bool, kinds, enrolled: list[str],
-           has_plan: bool) -> tuple[rules.DossierFacts, str | None]:
+def dossier_facts_from(*, has_head: bool, address: str, phone: str, members: int, disabled: int, serious: int,
+                       verified: date | None, visited: date | None, assessed: bool, kinds, enrolled: list[str],
+                       has_plan: bool) -> tuple[rules.DossierFacts, str | None]:
     """The rule's facts from what was read (``kinds``: the document kinds held; ``enrolled``:
     the categories in force, latest first), and the category the file is measured for."""
     facts = rules.DossierFacts(
