@@ -554,15 +554,17 @@ def completeness_refresh_batch(household_ids: Collection[int], *, today: date | 
                                policies: dict[int, Policy] | None = None) -> int:
     """Recompute and store completeness and missing items of many households: the facts in
     a fixed number of queries (``dossier_facts_batch``), the policy of each county not yet
-    in ``policies`` (a cache the caller keeps across batches: 1 + one per such county), and
+    in ``policies`` (a cache the caller keeps across batches: two queries when there are such
+    counties), and
     one UPDATE for all of them (bulk_update: one ``CASE`` per field). Returns how many households were refreshed."""
     today = _today(today)
     policies = {} if policies is None else policies
     rows = dossier_facts_batch(household_ids)
     new_counties = {county_id for _facts, _category, county_id in rows.values()} - set(policies)
-    for county in Area.objects.filter(pk__in=new_counties):
-        row = PolicyParameters.objects.for_county(county, today.year)
-        policies[county.pk] = row.as_policy(today.year) if row is not None else _default_policy(today.year)
+    if new_counties:
+        from households.procedure_selectors import policies_for
+
+        policies.update(policies_for(Area.objects.filter(pk__in=new_counties), today.year))
     stored: list[tuple[int, int, int]] = []
     for pk, (facts, category, county_id) in rows.items():
         result = rules.completeness(facts=facts, category=category, today=today, policy=policies[county_id])

@@ -138,12 +138,12 @@ def purge_export_files(*, now: datetime | None = None) -> int:
     """Delete the files of exports finished more than JIUZHU_EXPORT_KEEP_DAYS ago (the job
     rows stay, as the record of who exported what); returns how many files were deleted."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.JIUZHU_EXPORT_KEEP_DAYS)
-    deleted = 0
+    deleted = []
     for job in ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file="").only("pk", "file"):
         job.file.delete(save=False)
-        ExportJob.objects.filter(pk=job.pk).update(file="")
-        deleted += 1
-    return deleted
+        deleted.append(job.pk)
+    ExportJob.objects.filter(pk__in=deleted).update(file="")
+    return len(deleted)
 
 
 @shared_task(name="households.purge_exports", acks_late=True, soft_time_limit=10 * 60, time_limit=15 * 60)

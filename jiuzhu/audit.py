@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from django.db import models
 from django.utils import timezone
@@ -36,9 +37,15 @@ def _plain(value):
     return value
 
 
+@cache
+def _audited_names(model: type[models.Model]) -> tuple[str, ...]:
+    # Per model class, once: snapshots and bulk audit rows are taken per record.
+    skip = set(getattr(model, "AUDIT_SKIP", ()))
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname not in skip and not f.primary_key)
+
+
 def audited_fields(instance: models.Model) -> list[str]:
-    skip = set(getattr(instance, "AUDIT_SKIP", ()))
-    return [f.attname for f in instance._meta.concrete_fields if f.attname not in skip and not f.primary_key]
+    return list(_audited_names(type(instance)))
 
 
 def snapshot(instance: models.Model | None) -> dict:
@@ -115,9 +122,8 @@ def record_delete(*, actor, instance: models.Model, summary: str = "", request=N
 def _creation_changes(model: type[models.Model]):
     """A function giving what ``diff({}, snapshot(obj), AUDIT_MASKED)`` gives for a new record
     of ``model``, with the field list and masking worked out once per bulk write, not per row."""
-    skip = set(getattr(model, "AUDIT_SKIP", ()))
     masked = set(getattr(model, "AUDIT_MASKED", ()))
-    names = sorted(f.attname for f in model._meta.concrete_fields if f.attname not in skip and not f.primary_key)
+    names = sorted(_audited_names(model))  # diff() lists the fields in name order
     plain_types = (str, int, bool, float)
 
     def changes(obj: models.Model) -> dict:

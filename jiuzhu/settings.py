@@ -123,7 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: the big GROUP BYs of the dashboards spent more compiling than it saved
-    # (12.8 s -> 11.5 s for every city panel at a million households, bench/RESULTS.md);
+    # (12.8 s -> 11.5 s for every city panel at a million households, bench/RESULTS.md), and
+    # so did the nightly review's one-scan statements (1.5 s of 2.1 s at 100,000 households);
     # the short queries of the pages never reach its threshold anyway.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

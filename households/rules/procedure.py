@@ -59,6 +59,18 @@ class WorkCalendar:
             found = self._workdays[d] = self._is_make_up_workday(d) or (d.weekday() < 5 and not self._is_holiday(d))
         return found
 
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after ``start`` (see the module function), remembered."""
+        found = self._added.get((start, n))
+        if found is None:
+            d, left = start, n
+            while left:
+                d += ONE_DAY
+                if self.is_workday(d):
+                    left -= 1
+            found = self._added[(start, n)] = d
+        return found
+
 
 @dataclass(frozen=True)
 class Deadlines:
@@ -78,16 +90,7 @@ def add_working_days(start: date, n: int, calendar: WorkCalendar) -> date:
     """
     if n < 0:
         raise ValueError("n must not be negative")
-    found = calendar._added.get((start, n))
-    if found is not None:
-        return found
-    d, left = start, n
-    while left:
-        d += ONE_DAY
-        if calendar.is_workday(d):
-            left -= 1
-    calendar._added[(start, n)] = d
-    return d
+    return calendar.add_working_days(start, n)
 
 
 def working_days_between(a: date, b: date, calendar: WorkCalendar) -> int:
