@@ -57,8 +57,7 @@ def export_job(request, job_id: int):
 
 def export_status(request, job_id: int):
     job = _export_job(request, job_id)
-    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
-                         "done_rows": job.done_rows, "total_rows": job.total_rows})
+    return JsonResponse(job.progress())
 
 
 def export_download(request, job_id: int):
@@ -116,7 +115,5 @@ def import_page(request):
 def import_status(request, job_id: int):
     """The progress of one import, polled by static/js/import.js (only its own creator sees it)."""
     job = get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
-    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
-                         "done_rows": job.done_rows, "total_rows": job.total_rows,
-                         "households_created": job.households_created, "members_created": job.members_created,
-                         "errors": job.errors[:200]})
+    return JsonResponse({**job.progress(), "households_created": job.households_created,
+                         "members_created": job.members_created, "errors": job.errors[:200]})

@@ -45,6 +45,11 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
+    def progress(self) -> dict:
+        """What the waiting page polls (static/js/jobs.js)."""
+        return {"status": self.status, "status_label": self.get_status_display(), "percent": self.percent,
+                "done_rows": self.done_rows, "total_rows": self.total_rows}
+
 
 def import_path(instance: ImportJob, filename: str) -> str:
     return f"imports/{uuid.uuid4().hex}.xlsx"
