@@ -6,14 +6,13 @@ field's default, so the loader keeps working when a model gains a field with a d
 
 from __future__ import annotations
 
-import csv
 import datetime
-import decimal
-import io
 import json
 from collections.abc import Iterable
 
 from django.db import connection, models
+
+from jiuzhu.bulk import copy_rows
 
 
 def _columns(model: type[models.Model]) -> list[models.Field]:
@@ -30,18 +29,6 @@ def _default(field: models.Field):
     if isinstance(field, (models.CharField, models.TextField)):
         return ""
     raise ValueError(f"{field.model.__name__}.{field.attname} needs a value")
-
-
-def _csv_value(value):
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
-        return str(value)
-    return value
 
 
 def insert(model: type[models.Model], rows: Iterable[dict], *, batch: int = 20000) -> int:
@@ -61,19 +48,9 @@ def insert(model: type[models.Model], rows: Iterable[dict], *, batch: int = 2000
         nonlocal chunk
         if not chunk:
             return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO()
-                writer = csv.writer(buffer, delimiter="\t", quotechar='"', lineterminator="\n")
-                for values in chunk:
-                    writer.writerow([_csv_value(v) for v in values])
-                buffer.seek(0)
-                cols = ", ".join(connection.ops.quote_name(n) for n in names)
-                cursor.cursor.copy_expert(
-                    f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN WITH (FORMAT csv, DELIMITER E'\\t', NULL '\\N')",
-                    buffer,
-                )
-            else:
+        # COPY on PostgreSQL (jiuzhu.bulk, the import's writer too); elsewhere plain INSERTs.
+        if not copy_rows(table, names, chunk):
+            with connection.cursor() as cursor:
                 placeholders = ", ".join(["%s"] * len(names))
                 cols = ", ".join(connection.ops.quote_name(n) for n in names)
                 prepared = [[json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for v in values]
