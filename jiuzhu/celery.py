@@ -33,10 +33,13 @@ def _collect_beat_schedule() -> dict:
 @app.on_after_configure.connect
 def _install_beat_schedule(sender, **kwargs) -> None:
     sender.conf.beat_schedule = _collect_beat_schedule()
+    # Any process may send a task (a command running the nightly review queues the
+    # dashboards' warm-up), not only the worker: the embedded broker's folders must exist.
+    ensure_broker_folders()
 
 
 def ensure_broker_folders() -> None:
-    """The embedded (filesystem) broker needs its folders before a worker starts."""
+    """The embedded (filesystem) broker needs its folders before a task is sent or received."""
     options = app.conf.broker_transport_options or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):

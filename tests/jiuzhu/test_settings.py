@@ -77,3 +77,14 @@ def test_check_deploy_with_production_variables_has_no_warnings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_command_can_queue_a_task_on_the_embedded_broker_before_any_worker_ran(tmp_path):
+    # The nightly review run as a command queues the dashboards' warm-up: the filesystem
+    # broker's folders must exist in that process too, not only in the worker's.
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'jiuzhu.settings'; django.setup();"
+            "from jiuzhu.celery import ping; ping.delay()")
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, "JIUZHU_VAR_DIR": str(tmp_path)},
+                   capture_output=True, text=True, check=True)
+    assert len(list((tmp_path / "celery" / "queue").iterdir())) == 1
