@@ -20,6 +20,7 @@ from households.models import (
     Verification,
     VerificationSource,
 )
+from households.review_services import LIVE_ENROLMENT
 from households.rules import procedure as proc
 from households.workdays import county_calendar
 
@@ -53,13 +54,22 @@ def seed(*, rng, users: dict, stdout) -> None:
     if Application.objects.filter(household__township__code=TOWNSHIP).exists():
         stdout.write("procedure: demo applications already present")
         return
-    households = list(Household.objects.filter(township__code=TOWNSHIP).order_by("dossier_no")[:8])
-    if len(households) < 8:
-        stdout.write("procedure: not enough demo households in 建设街道, skipped")
-        return
+    households = list(Household.objects.filter(township__code=TOWNSHIP).order_by("dossier_no")
+                      .prefetch_related("enrolments"))
+    # Each application goes to a household not already receiving that category in force
+    # (the services refuse a second one).
+    plan = ["dibao", "low_income", "dibao", "dibao", "dibao", "dibao", "low_income", "temporary"]
+    chosen: list[Household] = []
+    for category in plan:
+        found = next((x for x in households if x not in chosen and not any(
+            e.category == category and e.status in LIVE_ENROLMENT for e in x.enrolments.all())), None)
+        if found is None:
+            stdout.write("procedure: not enough demo households in 建设街道, skipped")
+            return
+        chosen.append(found)
     today = timezone.localdate()
     back = datetime.timedelta
-    h = iter(households)
+    h = iter(chosen)
 
     # 1. A draft the caseworker is still filling in with the household.
     services.application_create(actor=cw, household=next(h), category="dibao", note="因病致贫，主要劳动力住院")

@@ -153,6 +153,7 @@ class DecideForm(StepForm):
                                         max_digits=12, decimal_places=2,
                                         help_text=_("For the minimum living allowance the amount is computed from "
                                                     "the latest verification."))
+    severe = forms.BooleanField(label=_("severe hardship (temporary aid: the higher cap applies)"), required=False)
     decision_no = forms.CharField(label=_("decision number"), max_length=50, required=False)
     reason = forms.CharField(label=_("reasons for refusal"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -166,7 +167,7 @@ class DecideForm(StepForm):
         return services.application_decide(
             actor=actor, application=self.application, approve=d["decision"] == self.APPROVE,
             category=d["category"], monthly_amount=d["monthly_amount"], decision_no=d["decision_no"],
-            reason=d["reason"], expected_version=d["version"])
+            reason=d["reason"], severe=d["severe"], expected_version=d["version"])
 
 
 class DeliverForm(StepForm):

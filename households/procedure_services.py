@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from households import rules
 from households.models import (
+    OPEN_APPLICATION_STATUSES,
     Application,
     ApplicationAction,
     ApplicationEvent,
@@ -30,6 +31,7 @@ from households.models import (
     Objection,
     Verification,
 )
+from households.review_services import LIVE_ENROLMENT
 from households.rules import procedure as proc
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
@@ -87,6 +89,36 @@ def _check_step(action: str, app: Application, *, unresolved_objections: int = 0
         raise RuleViolation(reasons)
 
 
+def _check_date(action: str, app: Application, *, on: date, today: date | None, field: str) -> None:
+    # The investigation was complete the day its last piece is dated, whenever it was recorded
+    # (a paper file is often entered afterwards).
+    pieces = [d for d in (app.survey_visited_on, app.authorisation_signed_on, app.verification_requested_on,
+                          app.verification_received_on) if d is not None]
+    completed = max(pieces) if app.investigation_completed_on and pieces else app.investigation_completed_on
+    dates = proc.StepDates(received_on=app.received_on, investigation_started_on=app.investigation_started_on,
+                           investigation_completed_on=completed,
+                           notice_start=app.notice_start, notice_end=app.notice_end)
+    reasons = proc.step_date_reasons(action, on=on, today=_today(today), dates=dates)
+    if reasons:
+        raise RuleViolation(reasons, field=field)
+
+
+def _check_not_duplicate(*, household_id: int, category: str, field: str | None, open_statuses=(),
+                         exclude_application: int | None = None) -> None:
+    """Refuse a second open application, or assistance in force, in the same category
+    (one-off categories excepted: ``proc.duplicate_reasons``)."""
+    if proc.is_one_off(category):
+        return
+    applications = Application.objects.filter(household_id=household_id, category=category,
+                                              status__in=open_statuses).exclude(pk=exclude_application)
+    enrolled = Enrolment.objects.filter(household_id=household_id, category=category, status__in=LIVE_ENROLMENT)
+    reasons = proc.duplicate_reasons(category=category,
+                                     open_application_categories={category} if applications.exists() else (),
+                                     live_enrolment_categories={category} if enrolled.exists() else ())
+    if reasons:
+        raise RuleViolation(reasons, field=field)
+
+
 def _finish(*, actor, app: Application, before: dict, action: str, on: date, fields: list[str],
             from_status: str, note: str = "") -> Application:
     save_versioned(app, expected_version=app.version, fields=fields)
@@ -105,6 +137,10 @@ def application_create(*, actor, household: Household, category: str, note: str 
         raise PermissionDenied(_("Your role may not take this step."))
     if category not in Category.values:
         raise RuleViolation(_("Choose a category."), field="category")
+    # The household row is locked so that two drafts in the same category cannot both pass.
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    _check_not_duplicate(household_id=household.pk, category=category, field="category",
+                         open_statuses=proc.OPEN_STATUSES)
     app = Application.objects.create(household=household, category=category, note=note, helped_by=actor)
     ApplicationEvent.objects.create(application=app, action=ApplicationAction.CREATE, on=_today(on), by=actor,
                                     to_status=app.status)
@@ -120,6 +156,8 @@ def application_submit(*, actor, application: Application, received_on: date, ex
     _check_step(proc.SUBMIT, app)
     if received_on > _today(today):
         raise RuleViolation(_("The date cannot be in the future."), field="received_on")
+    _check_not_duplicate(household_id=app.household_id, category=app.category, field=None,
+                         open_statuses=OPEN_APPLICATION_STATUSES, exclude_application=app.pk)
     before, old = audit.snapshot(app), app.status
     app.status, app.received_on, app.submitted_by = ApplicationStatus.SUBMITTED, received_on, actor
     return _finish(actor=actor, app=app, before=before, action=proc.SUBMIT, on=received_on, from_status=old,
@@ -128,11 +166,12 @@ def application_submit(*, actor, application: Application, received_on: date, ex
 
 @transaction.atomic
 def investigation_start(*, actor, application: Application, on: date | None = None,
-                        expected_version: int | None = None) -> Application:
+                        expected_version: int | None = None, today: date | None = None) -> Application:
     _require_role(actor, proc.START_INVESTIGATION)
     app = _lock(application, expected_version)
     _check_step(proc.START_INVESTIGATION, app)
     on = _today(on)
+    _check_date(proc.START_INVESTIGATION, app, on=on, today=today, field="on")
     before, old = audit.snapshot(app), app.status
     if app.status == ApplicationStatus.SUBMITTED:
         app.status = ApplicationStatus.INVESTIGATING
@@ -146,7 +185,7 @@ def investigation_record(*, actor, application: Application, on: date | None = N
                          expected_version: int | None = None, survey=None, survey_visited_on: date | None = None,
                          authorisation_signed_on: date | None = None, verification_requested_on: date | None = None,
                          verification: Verification | None = None,
-                         verification_received_on: date | None = None) -> Application:
+                         verification_received_on: date | None = None, today: date | None = None) -> Application:
     """Record what the investigation has done so far; given values only, nothing is erased.
     The investigation is complete once the home visit, the signed authorisation and the
     received economic verification are all recorded."""
@@ -154,6 +193,7 @@ def investigation_record(*, actor, application: Application, on: date | None = N
     app = _lock(application, expected_version)
     _check_step(proc.RECORD_INVESTIGATION, app)
     on = _today(on)
+    _check_date(proc.RECORD_INVESTIGATION, app, on=on, today=today, field="on")
     if survey is not None and survey.household_id != app.household_id:
         raise RuleViolation(_("This survey belongs to another household."), field="survey")
     if verification is not None and verification.household_id != app.household_id:
@@ -206,10 +246,12 @@ def urgent_mark(*, actor, application: Application, reason: str, on: date | None
 
 @transaction.atomic
 def notice_start(*, actor, application: Application, start: date, end: date, place: str = "",
-                 on: date | None = None, expected_version: int | None = None) -> Application:
+                 on: date | None = None, expected_version: int | None = None,
+                 today: date | None = None) -> Application:
     _require_role(actor, proc.START_NOTICE)
     app = _lock(application, expected_version)
     _check_step(proc.START_NOTICE, app)
+    _check_date(proc.START_NOTICE, app, on=start, today=today, field="notice_start")
     policy = policy_for(app.household.county, start.year)
     reasons = proc.notice_period_reasons(start=start, end=end, policy=policy)
     if reasons:
@@ -226,7 +268,7 @@ def notice_start(*, actor, application: Application, start: date, end: date, pla
 @transaction.atomic
 def objection_record(*, actor, application: Application, received_on: date, content: str = "", raised_by: str = "",
                      resolution: str = "", resolved_on: date | None = None, objection: Objection | None = None,
-                     expected_version: int | None = None) -> Objection:
+                     expected_version: int | None = None, today: date | None = None) -> Objection:
     """Record an objection to the notice, or (``objection`` given) how it was resolved."""
     _require_role(actor, proc.RECORD_OBJECTION)
     app = _lock(application, expected_version)
@@ -237,6 +279,11 @@ def objection_record(*, actor, application: Application, received_on: date, cont
     if objection is None:
         if not content.strip():
             raise RuleViolation(_("Write down the objection."), field="content")
+        _check_date(proc.RECORD_OBJECTION, app, on=received_on, today=today, field="received_on")
+        reasons = proc.objection_resolution_reasons(received_on=received_on, resolved_on=resolved_on,
+                                                    today=_today(today))
+        if reasons:
+            raise RuleViolation(reasons, field="resolved_on")
         objection = Objection.objects.create(application=app, received_on=received_on, raised_by=raised_by[:50],
                                              content=content, resolution=resolution, resolved_on=resolved_on,
                                              recorded_by=actor)
@@ -244,6 +291,10 @@ def objection_record(*, actor, application: Application, received_on: date, cont
     else:
         if objection.application_id != app.pk:
             raise RuleViolation(_("This objection belongs to another application."), field="objection")
+        reasons = proc.objection_resolution_reasons(received_on=objection.received_on, resolved_on=resolved_on,
+                                                    today=_today(today))
+        if reasons:
+            raise RuleViolation(reasons, field="resolved_on")
         before = audit.snapshot(objection)
         objection.resolution, objection.resolved_on = resolution, resolved_on
         objection.save(update_fields=["resolution", "resolved_on"])
@@ -255,7 +306,7 @@ def objection_record(*, actor, application: Application, received_on: date, cont
 
 @transaction.atomic
 def notice_close(*, actor, application: Application, closed_on: date | None = None,
-                 expected_version: int | None = None) -> Application:
+                 expected_version: int | None = None, today: date | None = None) -> Application:
     """Close the notice once it has run its days and every objection is resolved; the
     township then forwards the case to the county for its decision."""
     _require_role(actor, proc.CLOSE_NOTICE)
@@ -263,9 +314,7 @@ def notice_close(*, actor, application: Application, closed_on: date | None = No
     unresolved = app.objections.filter(resolved_on__isnull=True).count()
     _check_step(proc.CLOSE_NOTICE, app, unresolved_objections=unresolved)
     closed_on = _today(closed_on)
-    reasons = proc.notice_close_reasons(notice_end=app.notice_end, closed_on=closed_on)
-    if reasons:
-        raise RuleViolation(reasons, field="closed_on")
+    _check_date(proc.CLOSE_NOTICE, app, on=closed_on, today=today, field="closed_on")
     before, old = audit.snapshot(app), app.status
     if app.status == ApplicationStatus.NOTICE:
         app.status = ApplicationStatus.UNDER_REVIEW
@@ -284,6 +333,26 @@ def _money(value) -> Decimal | None:
     if amount < 0:
         raise RuleViolation(_("The amount cannot be negative."), field="monthly_amount")
     return amount
+
+
+def _members_counted(app: Application) -> int:
+    """Members for the temporary-aid cap: the verification the investigation recorded, else
+    the household's latest; an urgent case decided before any verification: the members
+    on record."""
+    verification = app.verification or (Verification.objects.filter(household_id=app.household_id)
+                                         .order_by("-verified_on", "-id").first())
+    members = verification.members_counted if verification is not None else app.household.member_count
+    if members < 1:
+        raise RuleViolation(_("The household has no members on record: the temporary aid cap cannot be computed."),
+                            field="monthly_amount")
+    return members
+
+
+def check_temporary_aid_cap(*, app: Application, amount: Decimal, severe: bool, policy_year: int) -> None:
+    policy = policy_for(app.household.county, policy_year, required=True)
+    reasons = rules.temporary_aid_reasons(amount=amount, members=_members_counted(app), severe=severe, policy=policy)
+    if reasons:
+        raise RuleViolation(reasons, field="monthly_amount")
 
 
 def approved_amount(*, app: Application, category: str, entered, policy_year: int) -> Decimal:
@@ -312,12 +381,15 @@ def approved_amount(*, app: Application, category: str, entered, policy_year: in
 @transaction.atomic
 def application_decide(*, actor, application: Application, approve: bool, on: date | None = None,
                        category: str = "", monthly_amount=None, decision_no: str = "", reason: str = "",
-                       expected_version: int | None = None) -> Application:
+                       severe: bool = False, expected_version: int | None = None) -> Application:
     """Approve (creating the enrolment in the same transaction) or refuse with written reasons.
 
     The county decides; the township may approve temporary aid up to the policy's
-    township limit on the county's behalf. Deciding twice fails: the application row is
-    locked and updated only from its undecided state, and it holds at most one enrolment.
+    township limit on the county's behalf. Temporary aid is capped by the rules
+    (``severe``: the higher multiple) and granted once (the enrolment ends the day it
+    starts). Deciding twice fails: the application row is locked (with its household,
+    so that two approvals cannot both create assistance in force in one category) and
+    updated only from its undecided state, and it holds at most one enrolment.
     """
     _require_role(actor, proc.DECIDE)
     app = _lock(application, expected_version)
@@ -331,6 +403,9 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
     app.decided_on, app.decided_by = on, actor
     if approve:
         amount = approved_amount(app=app, category=category, entered=monthly_amount, policy_year=on.year)
+        if category == Category.TEMPORARY:
+            check_temporary_aid_cap(app=app, amount=amount, severe=severe, policy_year=on.year)
+        _check_not_duplicate(household_id=app.household_id, category=category, field="category")
         if role == proc.TOWNSHIP_OFFICER:
             policy = policy_for(app.household.county, on.year)
             if category != Category.TEMPORARY:
@@ -341,13 +416,20 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
                     % {"limit": policy.temp_aid_township_limit}, field="monthly_amount")
             app.decided_by_township = True
         app.status, app.approved_category, app.monthly_amount = ApplicationStatus.APPROVED, category, amount
-        app.start_on = proc.first_of_next_month(on)
+        app.start_on, end_on = proc.assistance_period(category=category, decided_on=on)
         app.decision_no = (decision_no or "").strip()[:50] or f"{app.household.county.code}-{on.year}-{app.pk:06d}"
+        # A one-off grant is recorded as paid and ended the same day: never assistance in force.
         enrolment = Enrolment.objects.create(household_id=app.household_id, category=category,
-                                             status=EnrolmentStatus.ACTIVE, start_on=app.start_on,
+                                             status=EnrolmentStatus.ENDED if end_on else EnrolmentStatus.ACTIVE,
+                                             start_on=app.start_on, end_on=end_on,
                                              monthly_amount=amount, decision_no=app.decision_no)
         EnrolmentStatusChange.objects.create(enrolment=enrolment, to_status=EnrolmentStatus.ACTIVE, on=app.start_on,
                                              reason=_("Application approved"), decision_no=app.decision_no, by=actor)
+        if end_on:
+            EnrolmentStatusChange.objects.create(enrolment=enrolment, from_status=EnrolmentStatus.ACTIVE,
+                                                 to_status=EnrolmentStatus.ENDED, on=end_on,
+                                                 reason=_("One-off assistance paid"), decision_no=app.decision_no,
+                                                 by=actor)
         audit.record_change(actor=actor, instance=enrolment, before={})
         app.enrolment = enrolment
     else:

@@ -171,5 +171,6 @@ def application_print(request, pk: int, kind: str):
         "application": app, "household": app.household,
         "masked_head": mask_name(head.name) if head else "",
         "category_label": Category(app.approved_category or app.category).label,
+        "one_off": proc.is_one_off(app.approved_category or app.category),
         "today": timezone.localdate(),
     })

@@ -47,6 +47,7 @@ from .income import (
     monthly_from_annual,
     per_capita_monthly_income,
     temporary_aid_cap,
+    temporary_aid_reasons,
 )
 from .needs import ESSENTIAL_DOMAINS, NEED_DOMAINS, NEED_LEVELS, PRIORITY_LEVELS, Priority, needs_priority
 from .plans import *
@@ -126,6 +127,7 @@ __all__ = [
     "per_capita_monthly_income",
     "procedure_deadlines",
     "temporary_aid_cap",
+    "temporary_aid_reasons",
     "verification_expired",
     "verification_valid_from",
     "working_days_between",

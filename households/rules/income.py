@@ -223,6 +223,19 @@ def temporary_aid_cap(*, members: int, severe: bool, policy: Policy) -> Decimal:
     return money(multiple * policy.dibao_standard * members)
 
 
+def temporary_aid_reasons(*, amount: Decimal, members: int, severe: bool, policy: Policy) -> tuple[Reason, ...]:
+    """Why ``amount`` of temporary aid cannot be granted: above ``temporary_aid_cap``
+    (the cap itself is allowed: 以内 includes it)."""
+    cap = temporary_aid_cap(members=members, severe=severe, policy=policy)
+    if money(amount) > cap:
+        return (Reason.of("above_temporary_aid_cap", N_(
+            "Temporary aid for this household may be at most %(cap)s yuan (%(multiple)s times the standard of "
+            "%(standard)s yuan for %(members)s member(s))."), cap=str(cap),
+            multiple=format((policy.temp_aid_severe_multiple if severe else policy.temp_aid_multiple).normalize(), "f"),
+            standard=str(money(policy.dibao_standard)), members=str(members)),)
+    return ()
+
+
 def disregarded_work_income(
     *, monthly_work_income: Decimal, work_started_on: date, today: date, policy: Policy
 ) -> Decimal:

@@ -6,7 +6,7 @@ whatever source they trust (``households.workdays.chinese_calendar_adapter`` in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Collection, Container
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -208,6 +208,40 @@ def township_may_decide(*, category: str, amount, policy: Policy) -> bool:
     return category == TEMPORARY and amount is not None and amount <= policy.temp_aid_township_limit
 
 
+# Categories granted once (a sum paid when decided), not monthly. A household may receive
+# them again, so an earlier grant or application does not bar a new one.
+ONE_OFF_CATEGORIES = frozenset({TEMPORARY})
+
+
+def is_one_off(category: str) -> bool:
+    return category in ONE_OFF_CATEGORIES
+
+
+def assistance_period(*, category: str, decided_on: date) -> tuple[date, date | None]:
+    """(start, end) of the assistance an approval creates: a one-off grant is paid on the
+    day of the decision and ends that day; monthly assistance starts on the first of the
+    next month and runs until a review ends it (end None)."""
+    if is_one_off(category):
+        return decided_on, decided_on
+    return first_of_next_month(decided_on), None
+
+
+def duplicate_reasons(*, category: str, open_application_categories: Collection[str] = (),
+                      live_enrolment_categories: Collection[str] = ()) -> tuple[Reason, ...]:
+    """Why a household may not apply for (or be granted) ``category`` again now: it already
+    has an open application or assistance in force in it. One-off categories may recur."""
+    if is_one_off(category):
+        return ()
+    reasons = []
+    if category in open_application_categories:
+        reasons.append(Reason.of("open_application", N_(
+            "The household already has an open application in this category: continue that one.")))
+    if category in live_enrolment_categories:
+        reasons.append(Reason.of("already_enrolled", N_(
+            "The household already receives assistance in this category.")))
+    return tuple(reasons)
+
+
 def missing_steps(facts: ProcedureFacts) -> tuple[str, ...]:
     """Steps an urgent application decided early still has to complete (empty otherwise)."""
     if facts.status not in DECIDED_STATUSES:
@@ -290,6 +324,69 @@ def notice_close_reasons(*, notice_end: date, closed_on: date) -> tuple[Reason, 
         return (Reason.of("notice_running", N_("The public notice runs until %(end)s; it cannot be closed earlier."),
                           end=notice_end.isoformat()),)
     return ()
+
+
+@dataclass(frozen=True)
+class StepDates:
+    """The dates an application already carries, against which a new step's date is checked.
+    ``investigation_completed_on``: the day the investigation's last piece is dated."""
+
+    received_on: date | None = None
+    investigation_started_on: date | None = None
+    investigation_completed_on: date | None = None
+    notice_start: date | None = None
+    notice_end: date | None = None
+
+
+def _not_before(on: date, earlier: date | None, template: str, code: str) -> tuple[Reason, ...]:
+    if earlier is not None and on < earlier:
+        return (Reason.of(code, template, date=earlier.isoformat()),)
+    return ()
+
+
+def step_date_reasons(action: str, *, on: date, today: date, dates: StepDates) -> tuple[Reason, ...]:
+    """Why ``on`` cannot be the date of the step (empty when it can).
+
+    1. No step is dated after today (a notice may end later; its start may not).
+    2. The investigation starts on or after the application was received, and is
+       recorded on or after it started.
+    3. The notice starts on or after the investigation was completed.
+    4. An objection is received within the notice period (both ends included).
+    5. The notice closes on or after its planned end (``notice_close_reasons``).
+    """
+    if on > today:
+        return (Reason.of("future_date", N_("The date cannot be in the future.")),)
+    if action == START_INVESTIGATION:
+        return _not_before(on, dates.received_on, N_(
+            "The investigation cannot start before the application was received (%(date)s)."), "before_received")
+    if action == RECORD_INVESTIGATION:
+        return _not_before(on, dates.investigation_started_on, N_(
+            "The investigation cannot be recorded before it started (%(date)s)."), "before_investigation")
+    if action == START_NOTICE:
+        return _not_before(on, dates.investigation_completed_on, N_(
+            "The public notice cannot start before the investigation was completed (%(date)s)."),
+            "before_investigation_complete")
+    if action == RECORD_OBJECTION:
+        if dates.notice_start is None or dates.notice_end is None:
+            return ()
+        if not dates.notice_start <= on <= dates.notice_end:
+            return (Reason.of("outside_notice", N_(
+                "An objection must be received during the public notice (%(start)s to %(end)s)."),
+                start=dates.notice_start.isoformat(), end=dates.notice_end.isoformat()),)
+        return ()
+    if action == CLOSE_NOTICE and dates.notice_end is not None:
+        return notice_close_reasons(notice_end=dates.notice_end, closed_on=on)
+    return ()
+
+
+def objection_resolution_reasons(*, received_on: date, resolved_on: date | None, today: date) -> tuple[Reason, ...]:
+    """An objection is resolved on or after it was received, and not after today."""
+    if resolved_on is None:
+        return ()
+    if resolved_on > today:
+        return (Reason.of("future_date", N_("The date cannot be in the future.")),)
+    return _not_before(resolved_on, received_on, N_(
+        "An objection cannot be resolved before it was received (%(date)s)."), "resolved_before_received")
 
 
 @dataclass(frozen=True)
