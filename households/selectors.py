@@ -129,7 +129,7 @@ def household_dossier(*, user, pk: int) -> Household:
                 Prefetch("present", queryset=User.objects.only(*USER_NAME_FIELDS)),
                 Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")))),
             Prefetch("assessments", queryset=Assessment.objects.prefetch_related("needs")),
-            "applications",
+            # Applications: procedure_selectors.household_applications (with their deadlines).
             Prefetch("documents", queryset=Document.objects.select_related("member", "uploaded_by")),
             Prefetch("caseworkers", queryset=User.objects.only(*USER_NAME_FIELDS)),
             # Read by the completeness rule and by the plan section (households.plan_selectors).
@@ -161,8 +161,9 @@ class TimelineEntry:
     detail: str = ""
 
 
-def timeline(household: Household) -> list[TimelineEntry]:
-    """Everything dated in the file, newest first, from the already prefetched rows."""
+def timeline(household: Household, applications=None) -> list[TimelineEntry]:
+    """Everything dated in the file, newest first, from the already prefetched rows
+    (``applications``: the household's, when they were loaded separately)."""
     from django.utils.translation import gettext as _
 
     entries = [TimelineEntry(household.registered_on, "household", _("Registered"), household.dossier_no)]
@@ -183,7 +184,7 @@ def timeline(household: Household) -> list[TimelineEntry]:
         entries.append(TimelineEntry(s.visited_on, "survey", _("Home visit"), s.get_housing_condition_display()))
     for a in household.assessments.all():
         entries.append(TimelineEntry(a.assessed_on, "assessment", _("Needs assessment"), a.get_priority_display()))
-    for app in household.applications.all():
+    for app in household.applications.all() if applications is None else applications:
         entries.append(TimelineEntry(app.received_on or app.created_at.date(), "application", _("Application"),
                                      f"{app.get_category_display()} · {app.get_status_display()}"))
     for d in household.documents.all():

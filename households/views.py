@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from households import forms, selectors, services
+from households import forms, procedure_selectors, selectors, services
 from households.dossier_sections import sections_for
 from households.dossier_sections_extra import may_report_change
 from households.models import Document, Household, Member, NeedDomain
@@ -119,10 +120,13 @@ def household_detail(request, pk: int):
         household = selectors.household_dossier(user=request.user, pk=pk)
     except Household.DoesNotExist as error:
         raise Http404 from error
+    applications = procedure_selectors.household_applications(user=request.user, household_id=household.pk,
+                                                              today=timezone.localdate())
     return render(request, "households/household_detail.html", {
         "household": household,
         "members": list(household.members.all()),
-        "timeline": selectors.timeline(household),
+        "applications": applications,
+        "timeline": selectors.timeline(household, applications),
         "completeness": services.completeness_of(household, prefetched=True),
         "audit_events": AuditEvent.objects.for_household(household.pk)[:50],
         "sections": sections_for(household=household, user=request.user),

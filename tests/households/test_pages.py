@@ -196,14 +196,15 @@ def test_dossier_query_count_does_not_grow_with_rows(make, login, worker, django
     client = login(worker)
     client.get(reverse("households:detail", args=[small.pk]))  # warm the session
     # session, user, area; the user's guardian grants; household; members; enrolments + history;
-    # verifications; surveys + present + checks; assessments + needs; applications; documents;
-    # caseworkers; plans; the members' moves (in and out, one query); the policy (completeness
-    # reads the prefetched rows); change reports, review tasks (plan goals and actions: only
-    # with an active plan); the caseworkers' sections (referrals, services); the navigation's
-    # task count; audit trail; session save (3)
-    with django_assert_num_queries(29):
+    # verifications; surveys + present + checks; assessments + needs; documents; caseworkers;
+    # plans; the members' moves (in and out, one query); the policy (completeness reads the
+    # prefetched rows); applications, the working-day overrides and policy rows for their
+    # deadlines (3: procedure_selectors.household_applications); change reports, review tasks
+    # (plan goals and actions: only with an active plan); the caseworkers' sections
+    # (referrals, services); the navigation's task count; audit trail; session save (3)
+    with django_assert_num_queries(31):
         client.get(reverse("households:detail", args=[small.pk]))
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(31):
         client.get(reverse("households:detail", args=[big.pk]))
 
 

@@ -180,3 +180,18 @@ def test_overdue_selector_queries_are_constant(p, django_assert_num_queries):
     _open_applications(p, 19)
     with django_assert_num_queries(3):
         assert len(overdue_application_steps(user=p.county, today=datetime.date(2026, 12, 31))) == 20
+
+
+def test_the_dossier_links_each_application_and_shows_the_refusal_reason_or_the_deadline(p, login):
+    household = factories.household(members=2)
+    refused = advance(p, draft(p, household=household, category="low_income"), "under_review")
+    from households import procedure_services as services
+
+    services.application_decide(actor=p.county, application=refused, approve=False, on=D(2026, 11, 24),
+                                reason="家庭金融资产超过规定标准")
+    waiting = advance(p, draft(p, household=household), "submitted")  # received 2026-11-02
+    html = login(p.caseworker).get(reverse("households:detail", args=[household.pk])).content.decode()
+    section = html[html.index('id="applications"'):html.index('id="documents"')]
+    assert f'href="{detail(refused)}"' in section and f'href="{detail(waiting)}"' in section
+    assert "家庭金融资产超过规定标准" in section
+    assert "乡镇调查核实 · 2026-11" in section and "个工作日" in section  # the investigation's deadline
