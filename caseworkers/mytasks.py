@@ -12,7 +12,9 @@ county's decisions). A step's deadline is counted in working days with the holid
 calendar, which SQL cannot do: that source lists from a Python computation over the
 open applications (three queries: applications, calendar overrides, policy rows; none
 for a caseworker, who owns no step) and is left out of the navigation badge
-(``counted=False``), which must stay one cheap query on every page.
+(``counted=False``), which must stay one cheap query on every page. A third lists the
+township officer's urgent cases decided before their investigation or notice was
+completed (one query, counted: due since the decision).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,9 +34,17 @@ from caseworkers.models import (
     ServiceRecord,
     VolunteerAssignment,
 )
-from households.models import OPEN_REVIEW_STATUSES, Category, PlanAction, PlanStatus, ReviewStatus, ReviewTask
-from households.procedure_selectors import overdue_application_steps
+from households.models import (
+    OPEN_REVIEW_STATUSES,
+    Application,
+    PlanAction,
+    PlanStatus,
+    ReviewStatus,
+    ReviewTask,
+)
+from households.procedure_selectors import STEP_LABELS, overdue_application_steps
 from households.review_selectors import open_review_tasks
+from households.rules import procedure as proc
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Role
 from jiuzhu.scope import scoped
 
@@ -125,7 +135,9 @@ def review_item(t) -> TaskItem:
 
 
 # Whose step it is: the township investigates and posts the notice (and decides small
-# temporary aid on the county's behalf); the county decides.
+# temporary aid on the county's behalf); the county decides. A temporary-aid decision is
+# on both lists: the amount (within the township's limit or above it) is known only when
+# the decision is taken, and above the limit only the county may take it.
 STEP_OWNERS = {
     Role.TOWNSHIP_OFFICER: {"investigation", "notice"},
     Role.COUNTY_CIVIL: {"decision"},
@@ -136,8 +148,8 @@ STEP_OWNERS = {
 def _owns_step(user, step) -> bool:
     role = Role.ADMIN if user.is_superuser else user.role
     if step.step in STEP_OWNERS.get(role, ()):
-        return role != Role.COUNTY_CIVIL or step.application.category != Category.TEMPORARY
-    return role == Role.TOWNSHIP_OFFICER and step.step == "decision" and step.application.category == Category.TEMPORARY
+        return True
+    return role == Role.TOWNSHIP_OFFICER and step.step == "decision" and step.application.category == proc.TEMPORARY
 
 
 def application_step_rows(user, today: date) -> list:
@@ -152,6 +164,40 @@ def application_step_item(s) -> TaskItem:
                     app.household_id, reverse("households:application_detail", args=[app.pk]))
 
 
+# Who completes an urgent case's outstanding investigation and notice after the decision.
+URGENT_OWNERS = frozenset({Role.TOWNSHIP_OFFICER, Role.ADMIN})
+
+
+def _urgent(user, qs: QuerySet) -> QuerySet:
+    """Urgent applications decided before their investigation or notice was completed."""
+    if (Role.ADMIN if user.is_superuser else user.role) not in URGENT_OWNERS:
+        return qs.none()
+    return (qs.filter(urgent=True, status__in=proc.DECIDED_STATUSES)
+            .filter(Q(investigation_completed_on__isnull=True) | Q(notice_closed_on__isnull=True)))
+
+
+def urgent_rows(user, today: date) -> QuerySet:
+    return _urgent(user, Application.objects.in_scope(user).select_related("household"))
+
+
+def urgent_count_rows(user, today: date) -> QuerySet:
+    """The badge's count without the guardian-grant query (as ``review_count_rows``)."""
+    return _urgent(user, scoped(Application.objects.all(), user, township="household__township",
+                                county="household__county", roles=CIVIL_AFFAIRS_ROLES))
+
+
+def urgent_item(a) -> TaskItem:
+    facts = proc.ProcedureFacts(status=a.status, urgent=a.urgent,
+                                investigation_complete=a.investigation_completed_on is not None,
+                                notice_closed=a.notice_closed_on is not None)
+    steps = "、".join(str(URGENT_STEP_LABELS[step]) for step in proc.missing_steps(facts))
+    return TaskItem(a.decided_on, "urgent", f"{a.household.dossier_no} · {a.get_category_display()} · {steps}",
+                    a.household_id, reverse("households:application_detail", args=[a.pk]))
+
+
+URGENT_STEP_LABELS = {proc.STEP_INVESTIGATION: STEP_LABELS["investigation"], proc.STEP_NOTICE: STEP_LABELS["notice"]}
+
+
 SOURCES: list[TaskSource] = [
     TaskSource("plan_action", _("Plan action"), plan_action_rows, plan_action_item),
     TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item),
@@ -160,6 +206,9 @@ SOURCES: list[TaskSource] = [
     TaskSource("review", _("Review"), review_rows, review_item, count_rows=review_count_rows),
     TaskSource("application", _("Overdue application step"), application_step_rows, application_step_item,
                counted=False),
+    # Due since the decision: the urgent path helps first and completes the steps after.
+    TaskSource("urgent", _("Urgent case: steps to complete"), urgent_rows, urgent_item,
+               count_rows=urgent_count_rows),
 ]
 
 

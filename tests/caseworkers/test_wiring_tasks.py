@@ -104,15 +104,15 @@ def test_the_officers_task_list_keeps_its_query_count_with_more_rows(make, login
     client = login(officer)
     client.get(reverse("caseworkers:tasks"))  # warm the session
     # session, user, area; the grants; plan actions, referrals, services, assignments,
-    # reviews (one each); open applications, calendar overrides, policy rows; session
+    # reviews (one each); open applications, calendar overrides, policy rows; urgent cases; session
     # save (savepoint, update, release)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         first = client.get(reverse("caseworkers:tasks"))
     for n in range(6):
         other = make.household("330402007")
         _app(other, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1 + n))
         _task(other, "exit_candidate", due=TODAY - n * DAY)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         second = client.get(reverse("caseworkers:tasks"))
     assert len(second.context["tasks"]) == len(first.context["tasks"]) + 12
     assert "我的待办" in second.content.decode()
@@ -141,3 +141,64 @@ def test_change_reports_count_per_reporter_and_month_in_one_query(make, cw, djan
     rows = {(r.caseworker.pk, r.month.month): r.counts["change_reports"]
             for r in work_summary(user=officer, start=d(2026, 1, 1), end=d(2027, 1, 1))}
     assert rows == {(cw.pk, 11): 2, (cw.pk, 10): 1}
+
+
+def _temporary_decision(household, user):
+    return Application.objects.create(household=household, category="temporary", status=ApplicationStatus.UNDER_REVIEW,
+                                      helped_by=user, received_on=d(2026, 8, 1), notice_end=d(2026, 8, 20),
+                                      notice_closed_on=d(2026, 8, 20))
+
+
+def test_an_overdue_temporary_aid_decision_is_on_the_county_and_the_township_lists(make):
+    county, officer = make.user(Role.COUNTY_CIVIL, "330402"), make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    app = _temporary_decision(make.household("330402007"), county)
+    url = reverse("households:application_detail", args=[app.pk])
+    for user in (county, officer):
+        assert [t.url for t in mytasks.tasks_for(user, TODAY) if t.kind == "application"] == [url]
+    other_county = make.user(Role.COUNTY_CIVIL, "330411")
+    assert [t for t in mytasks.tasks_for(other_county, TODAY) if t.kind == "application"] == []
+
+
+def _urgent(household, user, **fields):
+    values = {"category": "temporary", "status": ApplicationStatus.APPROVED, "helped_by": user, "urgent": True,
+              "urgent_reason": "火灾", "received_on": d(2026, 11, 2), "decided_on": d(2026, 11, 3), **fields}
+    return Application.objects.create(household=household, **values)
+
+
+def test_urgent_cases_with_steps_outstanding_are_on_the_township_officers_list_and_badge(make, cw):
+    officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    h = make.household("330402007")
+    both = _urgent(h, officer)
+    notice = _urgent(h, officer, investigation_completed_on=d(2026, 11, 10), decided_on=d(2026, 11, 4))
+    _urgent(h, officer, investigation_completed_on=d(2026, 11, 10), notice_closed_on=d(2026, 11, 23))  # complete
+    _urgent(h, officer, status=ApplicationStatus.SUBMITTED)  # not decided: in the ordinary steps
+    _urgent(make.household("330402008"), officer)  # another township
+
+    urgent = [t for t in mytasks.tasks_for(officer, TODAY) if t.kind == "urgent"]
+
+    assert [t.url for t in urgent] == [reverse("households:application_detail", args=[both.pk]),
+                                       reverse("households:application_detail", args=[notice.pk])]
+    assert urgent[0].due == d(2026, 11, 3) and urgent[0].label.endswith("乡镇调查核实、民主评议与公示")
+    assert urgent[1].label.endswith(" · 民主评议与公示")
+    assert mytasks.task_count(officer, TODAY) == 2
+    # The caseworker does not take these steps' lead: neither listed nor counted.
+    assert [t for t in mytasks.tasks_for(cw, TODAY) if t.kind == "urgent"] == []
+    assert mytasks.task_count(cw, TODAY) == 0
+
+
+def test_the_officers_task_list_with_urgent_cases_keeps_its_query_count(make, login, django_assert_num_queries):
+    officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    h = make.household("330402007")
+    _app(h, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1))
+    _urgent(h, officer)
+    client = login(officer)
+    client.get(reverse("caseworkers:tasks"))  # warm the session
+    # as test_the_officers_task_list_keeps_its_query_count_with_more_rows (15), plus the
+    # urgent cases (1)
+    with django_assert_num_queries(16):
+        first = client.get(reverse("caseworkers:tasks"))
+    for _ in range(6):
+        _urgent(make.household("330402007"), officer)
+    with django_assert_num_queries(16):
+        second = client.get(reverse("caseworkers:tasks"))
+    assert len(second.context["tasks"]) == len(first.context["tasks"]) + 6
