@@ -275,7 +275,7 @@ class RecruitmentCheckSerializer(serializers.Serializer):
     computer_literate = serializers.BooleanField()
     education = serializers.ChoiceField(choices=Education.choices)
     full_time_education = serializers.BooleanField()
-    work_years = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0)
+    work_years = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
     civil_affairs_or_community_experience = serializers.BooleanField()
     social_work_certificate = serializers.ChoiceField(choices=Certificate.choices)
     from_household_in_difficulty = serializers.BooleanField()

@@ -28,6 +28,7 @@ from staffing.models import (
     READ_ROLES,
     Appraisal,
     Caseworker,
+    CaseworkerStatus,
     EmploymentContract,
     ServiceContract,
     SocialOrganization,
@@ -261,6 +262,29 @@ def caseworker_status(request, pk: int):
     else:
         messages.error(request, _("Give a status and a date."))
     return redirect("staffing:caseworker", pk=cw.pk)
+
+
+def caseworker_post(request, pk: int):
+    """Transfer a caseworker in post to another township, or re-hire one who left: a new post either way."""
+    user = request.user
+    _require(user, CIVIL_WRITE_ROLES)
+    cw = _caseworker_or_404(user, pk)
+    rehire = cw.status == CaseworkerStatus.LEFT
+    form = forms.PostForm(request.POST or None, user=user,
+                          initial={"version": cw.version, "township": cw.township_id, "full_time": cw.full_time,
+                                   "on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service = services.caseworker_rehire if rehire else services.caseworker_transfer
+        try:
+            service(actor=user, caseworker=cw, township=data["township"], full_time=data["full_time"],
+                    on=data["on"], reason=data["reason"], expected_version=data.get("version"))
+        except RuleViolation as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Re-hired.") if rehire else _("Transferred."))
+            return redirect("staffing:caseworker", pk=cw.pk)
+    return render(request, "staffing/caseworker_post.html", {"cw": cw, "form": form, "rehire": rehire})
 
 
 @require_POST

@@ -62,7 +62,9 @@ def test_recruitment_reports_every_reason_and_priority(api):
                                    from_household_in_difficulty=True), content_type="application/json").json()
     assert body["eligible"] is False
     assert len(body["reasons"]) == 3
-    assert body["priority"] is True
+    assert body["priority"] is False  # R-5 ranks eligible candidates only
+    eligible = api.post(CHECK, answers(from_household_in_difficulty=True), content_type="application/json").json()
+    assert (eligible["eligible"], eligible["priority"]) == (True, True)
 
 
 def test_recruitment_uses_the_county_policy_of_the_check_year(api):

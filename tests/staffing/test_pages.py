@@ -188,9 +188,9 @@ def test_caseworker_edit_form_has_no_id_number_and_saves_the_change(login):
     form = client.get(f"/staffing/caseworkers/{cw.pk}/edit/").context["form"]
     assert "id_number" not in form.fields
     data = {name: value for name, value in form.initial.items() if value is not None and name != "user"}
-    data.update({"work_years": "6.5", "version": cw.version, "full_time": "on", "hukou_in_jiaxing": "on"})
+    data.update({"work_years": "6.75", "version": cw.version, "full_time": "on", "hukou_in_jiaxing": "on"})
     response = client.post(f"/staffing/caseworkers/{cw.pk}/edit/", data)
     assert response.status_code == 302, response.context["form"].errors
     cw.refresh_from_db()
-    assert (str(cw.work_years), cw.version) == ("6.5", 2)
+    assert (str(cw.work_years), cw.version) == ("6.75", 2)
     assert AuditEvent.objects.for_object(cw).filter(action="update").count() == 1
