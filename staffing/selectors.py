@@ -99,7 +99,23 @@ def caseworker_list(*, user) -> QuerySet[Caseworker]:
 
 def employment_contract_list(*, user) -> QuerySet[EmploymentContract]:
     return EmploymentContract.objects.in_scope(user).select_related(
-        "caseworker", "caseworker__township", "organization")
+        "caseworker", "caseworker__township", "caseworker__county", "organization")
+
+
+def contract_checks(contracts: list[EmploymentContract], *, today: date) -> dict[int, rules.ContractCheck]:
+    """S-2.1.2 for each contract (loaded with ``caseworker__county``), by the policy of this year.
+
+    One query (the policy rows of the contracts' counties) whatever the number of contracts.
+    """
+    counties = {c.caseworker.county_id: c.caseworker.county for c in contracts}
+    policies = policies_for(list(counties.values()), today.year) if counties else {}
+    return {c.pk: check_contract(c, policies[c.caseworker.county_id]) for c in contracts}
+
+
+def check_contract(contract: EmploymentContract, policy: Policy) -> rules.ContractCheck:
+    return rules.check_contract(start=contract.start, end=contract.end, monthly_pay=contract.monthly_pay,
+                                township_reference_pay=contract.township_reference_pay,
+                                social_insurance_enrolled=contract.social_insurance, policy=policy)
 
 
 def appraisal_list(*, user) -> QuerySet[Appraisal]:

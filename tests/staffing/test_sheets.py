@@ -20,8 +20,8 @@ from staffing.rules import Post, required_transfer
 from staffing.sheets import (
     LABELS,
     SheetLine,
-    basis_note,
     SummaryLine,
+    basis_note,
     safe_text,
     save_workbook,
     workbook_bytes,
