@@ -51,6 +51,7 @@ def setup_reference(*, actor, townships: list[Area], today: datetime.date) -> di
     from caseworkers.models import Resource
     from staffing.models import (
         Caseworker,
+        CaseworkerPost,
         CaseworkerStatusChange,
         EmploymentContract,
         ServiceContract,
@@ -96,6 +97,9 @@ def setup_reference(*, actor, townships: list[Area], today: datetime.date) -> di
                 qualification_level="assistant" if k % 2 else "none",
                 qualification_date=datetime.date(2022, 6, 1) if k % 2 else None))
     profiles = Caseworker.objects.bulk_create(profiles)
+    CaseworkerPost.objects.bulk_create([CaseworkerPost(
+        caseworker=p, township_id=p.township_id, county_id=p.county_id, full_time=p.full_time, start_on=p.hire_date)
+        for p in profiles])
     CaseworkerStatusChange.objects.bulk_create([CaseworkerStatusChange(
         caseworker=p, from_status="", to_status="in_post", on=p.hire_date, actor=actor) for p in profiles])
     EmploymentContract.objects.bulk_create([EmploymentContract(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -11,8 +12,9 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.response import Response
 
 from jiuzhu.api import ScopedViewSetMixin, VersionedSerializerMixin
+from jiuzhu.i18n import render_reasons
 from jiuzhu.models import Area, AreaLevel
-from staffing import selectors, services, views
+from staffing import rules, selectors, services, views
 from staffing.models import (
     CIVIL_WRITE_ROLES,
     FINANCE_WRITE_ROLES,
@@ -192,15 +194,41 @@ class CaseworkerViewSet(ServiceBackedViewSet):
 # --------------------------------------------------------------------------- employment contracts, appraisals
 
 
+class EmploymentContractListSerializer(serializers.ListSerializer):
+    """Checks every contract of the page against S-2.1.2 with one policy query, then lists them."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.checks = selectors.contract_checks(items, today=timezone.localdate())
+        return super().to_representation(items)
+
+
 class EmploymentContractSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     caseworker = ScopedRelated(Caseworker)
     organization = ScopedRelated(SocialOrganization)
+    contract_ok = serializers.SerializerMethodField(help_text="Meets S-2.1.2 (term, pay, social insurance).")
+    contract_reasons = serializers.SerializerMethodField(help_text="Why not, in the request's language.")
 
     class Meta:
         model = EmploymentContract
         fields = ["id", "caseworker", "organization", "start", "end", "monthly_pay", "township_reference_pay",
-                  "social_insurance", "signed_on", "version"]
+                  "social_insurance", "signed_on", "contract_ok", "contract_reasons", "version"]
         read_only_fields = ["id"]
+        list_serializer_class = EmploymentContractListSerializer
+
+    def _check(self, contract) -> rules.ContractCheck:
+        checks = getattr(self, "checks", None)
+        if checks is None or contract.pk not in checks:
+            contract = selectors.employment_contract_list(user=self.context["request"].user).get(pk=contract.pk)
+            checks = selectors.contract_checks([contract], today=timezone.localdate())
+            self.checks = checks
+        return checks[contract.pk]
+
+    def get_contract_ok(self, contract) -> bool:
+        return self._check(contract).ok
+
+    def get_contract_reasons(self, contract) -> list[str]:
+        return render_reasons(self._check(contract).reasons)
 
 
 class EmploymentContractViewSet(ServiceBackedViewSet):
@@ -219,8 +247,8 @@ class AppraisalSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
 
     class Meta:
         model = Appraisal
-        fields = ["id", "caseworker", "year", "score", "grade", "rank", "cohort_size", "is_last_place",
-                  "reward_given", "version"]
+        fields = ["id", "caseworker", "year", "score", "grade", "rank", "cohort_size", "cohort_basis",
+                  "is_last_place", "reward_given", "version"]
         read_only_fields = ["id"]
         validators = []  # one per caseworker and year: the service answers in Chinese
 
@@ -275,7 +303,7 @@ class RecruitmentCheckSerializer(serializers.Serializer):
     computer_literate = serializers.BooleanField()
     education = serializers.ChoiceField(choices=Education.choices)
     full_time_education = serializers.BooleanField()
-    work_years = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0)
+    work_years = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
     civil_affairs_or_community_experience = serializers.BooleanField()
     social_work_certificate = serializers.ChoiceField(choices=Certificate.choices)
     from_household_in_difficulty = serializers.BooleanField()

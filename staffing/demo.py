@@ -117,7 +117,7 @@ def seed(*, rng, users: dict, stdout) -> None:
                 score = scores[cw.pk]
                 grade = "excellent" if score >= 93 else "qualified" if score >= 72 else "basically_qualified"
                 services.appraisal_create(actor=admin, caseworker=cw, year=year, score=score, grade=grade, rank=rank,
-                                          cohort_size=len(ranked), is_last_place=rank == len(ranked),
+                                          cohort_size=len(ranked), cohort_basis="county",
                                           reward_given=grade == "excellent")
 
     # 2025 transfers: what the rule requires, except one township paid 10,000 yuan short.

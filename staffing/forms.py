@@ -118,6 +118,20 @@ class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class PostForm(forms.Form):
+    """A new post: a transfer of a caseworker in post, or the re-hire of one who left."""
+
+    township = forms.ModelChoiceField(label=_("Township"), queryset=Area.objects.none())
+    full_time = forms.BooleanField(label=_("Full-time"), required=False, initial=True)
+    on = forms.DateField(label=_("First day in the new post"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=150, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships_for(user)
+
+
 class EmploymentContractForm(VersionedModelForm):
     class Meta:
         model = EmploymentContract
@@ -133,7 +147,8 @@ class EmploymentContractForm(VersionedModelForm):
 class AppraisalForm(VersionedModelForm):
     class Meta:
         model = Appraisal
-        fields = ["caseworker", "year", "score", "grade", "rank", "cohort_size", "is_last_place", "reward_given"]
+        fields = ["caseworker", "year", "score", "grade", "rank", "cohort_size", "cohort_basis", "is_last_place",
+                  "reward_given"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,7 +176,7 @@ class RecruitmentCheckForm(forms.Form):
     computer_literate = forms.BooleanField(label=_("Computer-literate"), required=False)
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices)
     full_time_education = forms.BooleanField(label=_("Full-time education"), required=False)
-    work_years = forms.DecimalField(label=_("Work experience (years)"), min_value=0, max_digits=4, decimal_places=1)
+    work_years = forms.DecimalField(label=_("Work experience (years)"), min_value=0, max_digits=5, decimal_places=2)
     civil_affairs_or_community_experience = forms.BooleanField(
         label=_("Civil-affairs or village/community experience"), required=False)
     social_work_certificate = forms.ChoiceField(label=_("Social-work certificate"), choices=Certificate.choices)

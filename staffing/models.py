@@ -176,7 +176,7 @@ class Caseworker(crypto.EncryptedIdNumberMixin, Versioned):
     hukou_in_jiaxing = models.BooleanField(_("household registration in Jiaxing"), default=True)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices)
     full_time_education = models.BooleanField(_("full-time education"), default=True)
-    work_years = models.DecimalField(_("work experience (years)"), max_digits=4, decimal_places=1,
+    work_years = models.DecimalField(_("work experience (years)"), max_digits=5, decimal_places=2,
                                      validators=[MinValueValidator(Decimal(0))], default=Decimal(0))
     civil_affairs_or_community_experience = models.BooleanField(
         _("civil-affairs or village/community experience"), default=False)
@@ -215,6 +215,42 @@ class Caseworker(crypto.EncryptedIdNumberMixin, Versioned):
         if self.status == CaseworkerStatus.DISMISSED:
             return self.dismissed_on
         return None
+
+
+class CaseworkerPostQuerySet(models.QuerySet):
+    def overlapping(self, start, end) -> CaseworkerPostQuerySet:
+        """Posts holding at least one day of [start, end] (both inclusive)."""
+        return self.filter(start_on__lte=end).filter(Q(end_on__isnull=True) | Q(end_on__gte=start))
+
+
+class CaseworkerPost(models.Model):
+    """One stretch of a caseworker's time at one township (``end_on`` the last day; None: still held).
+
+    The staffing and funding history reads these rows, never the caseworker's current
+    fields, so a transfer or a re-hire does not rewrite earlier years. Rows are added by
+    the services (hire, transfer, re-hire) and closed when the caseworker moves or leaves.
+    """
+
+    caseworker = models.ForeignKey(Caseworker, models.CASCADE, related_name="posts", verbose_name=_("caseworker"))
+    township = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("township post"))
+    county = models.ForeignKey(Area, models.PROTECT, related_name="+", editable=False)
+    full_time = models.BooleanField(_("full-time"), default=True)
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseworkerPostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["caseworker_id", "start_on", "id"]
+        verbose_name = _("caseworker post")
+        verbose_name_plural = _("caseworker posts")
+        indexes = [models.Index(fields=["county", "start_on"], name="caseworker_post_county_start")]
+        constraints = [models.CheckConstraint(condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                                              name="caseworker_post_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.caseworker_id} {self.township_id} {self.start_on}"
 
 
 class CaseworkerStatusChange(models.Model):
@@ -268,6 +304,11 @@ class EmploymentContract(Versioned):
         return f"{self.caseworker} {self.start}"
 
 
+class CohortBasis(models.TextChoices):
+    EMPLOYER = "employer", _("Caseworkers of the same employer")
+    COUNTY = "county", _("Caseworkers of the county")
+
+
 class Appraisal(Versioned):
     """The employer's annual appraisal of a caseworker (S-2.1.3)."""
 
@@ -279,7 +320,12 @@ class Appraisal(Versioned):
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True, validators=[MinValueValidator(1)])
     cohort_size = models.PositiveSmallIntegerField(_("cohort size"), null=True, blank=True,
                                                    validators=[MinValueValidator(1)])
-    is_last_place = models.BooleanField(_("last place in the cohort"), default=False)
+    cohort_basis = models.CharField(_("ranked among"), max_length=12, choices=CohortBasis.choices, blank=True,
+                                    help_text=_("The cohort the county ranks in: the employer's caseworkers or "
+                                                "the county's."))
+    is_last_place = models.BooleanField(_("last place in the cohort"), default=False,
+                                        help_text=_("Set from the rank when the rank and the cohort size are "
+                                                    "given; tick it only when they are not known."))
     reward_given = models.BooleanField(_("reward given"), default=False)
 
     objects = CaseworkerChildQuerySet.as_manager()

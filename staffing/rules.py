@@ -130,7 +130,9 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
        It says nothing about the other conditions (a relaxed candidate can still be
        ineligible for, say, household registration).
     3. R-3 (work experience) is not relaxed by R-4.
-    4. ``priority`` (R-5) is returned as given; it only matters when eligible.
+    4. ``priority`` (R-5, "同等条件下，困难家庭的成员可优先考虑"): only an eligible
+       candidate from a household in difficulty has it; it ranks among eligible
+       candidates and never makes up for a failed condition.
     """
     c = candidate
     education_rank(c.education)  # validate early
@@ -207,7 +209,7 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
         eligible=not reasons,
         reasons=tuple(reasons),
         relaxed=relaxed,
-        priority=c.from_household_in_difficulty,
+        priority=c.from_household_in_difficulty and not reasons,
     )
 
 
@@ -493,6 +495,22 @@ def township_gaps(
 # --------------------------------------------------------------------------- funding (S-2.1.4)
 
 FUNDING_BASES = ("days", "months")
+COMMON_YEAR_DAYS = 365
+LEAP_YEAR_DAYS = 366
+YEARS_PLACES = 6
+"""Caseworker-years are rounded to this many decimals, printed so, and the requirement is
+floor × the rounded figure: whoever multiplies the printed numbers gets the printed amount."""
+
+
+def days_in_year(year: int) -> int:
+    return LEAP_YEAR_DAYS if calendar.isleap(year) else COMMON_YEAR_DAYS
+
+
+def post_days_in_year(post: Post, year: int) -> int:
+    """Days of ``year`` a post held (both ends included); part-time posts count like any other here."""
+    start = max(post.start, date(year, 1, 1))
+    end = date(year, 12, 31) if post.end is None else min(post.end, date(year, 12, 31))
+    return max(0, (end - start).days + 1)
 
 
 @dataclass(frozen=True)
@@ -550,9 +568,10 @@ def required_transfer(
       15th (so a half month or more counts, less does not, and a month is never
       counted twice for one post); caseworker-years = months / 12.
 
-    ``days_in_post`` and ``months_in_post`` are always both reported. ``required``
-    is computed from the exact fraction and rounded once to the cent (ROUND_HALF_UP);
-    ``caseworker_years`` is rounded to 4 places for display.
+    ``days_in_post`` and ``months_in_post`` are always both reported.
+    ``caseworker_years`` is rounded to ``YEARS_PLACES`` (6) decimals (ROUND_HALF_UP) and
+    ``required`` = floor × that figure, rounded to the cent (ROUND_HALF_UP), so the
+    printed sheet multiplies out (50000 × 184/366: 0.502732 → 25136.60).
     """
     if basis not in FUNDING_BASES:
         raise ValueError(f"unknown basis {basis!r}; expected one of {FUNDING_BASES}")
@@ -560,7 +579,6 @@ def required_transfer(
     if floor < 0:
         raise ValueError("floor cannot be negative")
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    days_in_year = 366 if calendar.isleap(year) else 365
     days = 0
     months = 0
     for post in posts_in_year:
@@ -573,14 +591,15 @@ def required_transfer(
         days += (e - s).days + 1
         months += _months_held_on_15th(s, e)
     if basis == "days":
-        numerator, denominator = Decimal(days), Decimal(days_in_year)
+        numerator, denominator = Decimal(days), Decimal(days_in_year(year))
     else:
         numerator, denominator = Decimal(months), Decimal(12)
-    required = (floor * numerator / denominator).quantize(CENT, rounding=ROUND_HALF_UP)
+    caseworker_years = (numerator / denominator).quantize(
+        Decimal(1).scaleb(-YEARS_PLACES), rounding=ROUND_HALF_UP
+    )
+    required = (floor * caseworker_years).quantize(CENT, rounding=ROUND_HALF_UP)
     return FundingLine(
-        caseworker_years=(numerator / denominator).quantize(
-            Decimal("0.0001"), rounding=ROUND_HALF_UP
-        ),
+        caseworker_years=caseworker_years,
         days_in_post=days,
         months_in_post=Decimal(months),
         required=required,

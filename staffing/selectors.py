@@ -8,11 +8,11 @@ rules are applied in Python.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 
 from jiuzhu.models import Area, AreaLevel, PolicyParameters
 from jiuzhu.policy import Policy
@@ -20,6 +20,7 @@ from staffing import rules
 from staffing.models import (
     Appraisal,
     Caseworker,
+    CaseworkerPost,
     CaseworkerStatus,
     EmploymentContract,
     ServiceContract,
@@ -98,7 +99,23 @@ def caseworker_list(*, user) -> QuerySet[Caseworker]:
 
 def employment_contract_list(*, user) -> QuerySet[EmploymentContract]:
     return EmploymentContract.objects.in_scope(user).select_related(
-        "caseworker", "caseworker__township", "organization")
+        "caseworker", "caseworker__township", "caseworker__county", "organization")
+
+
+def contract_checks(contracts: list[EmploymentContract], *, today: date) -> dict[int, rules.ContractCheck]:
+    """S-2.1.2 for each contract (loaded with ``caseworker__county``), by the policy of this year.
+
+    One query (the policy rows of the contracts' counties) whatever the number of contracts.
+    """
+    counties = {c.caseworker.county_id: c.caseworker.county for c in contracts}
+    policies = policies_for(list(counties.values()), today.year) if counties else {}
+    return {c.pk: check_contract(c, policies[c.caseworker.county_id]) for c in contracts}
+
+
+def check_contract(contract: EmploymentContract, policy: Policy) -> rules.ContractCheck:
+    return rules.check_contract(start=contract.start, end=contract.end, monthly_pay=contract.monthly_pay,
+                                township_reference_pay=contract.township_reference_pay,
+                                social_insurance_enrolled=contract.social_insurance, policy=policy)
 
 
 def appraisal_list(*, user) -> QuerySet[Appraisal]:
@@ -112,16 +129,18 @@ def transfer_list(*, user) -> QuerySet[TransferPayment]:
 def caseworker_detail(*, user, pk: int) -> Caseworker:
     return (caseworker_list(user=user)
             .prefetch_related(Prefetch("contracts", queryset=EmploymentContract.objects.select_related("organization")),
-                              "appraisals", "status_changes")
+                              "appraisals", "status_changes",
+                              Prefetch("posts", queryset=CaseworkerPost.objects.select_related("township")))
             .get(pk=pk))
 
 
 # --------------------------------------------------------------------------- facts shared by the board and the alerts
 
 
-def post_of(caseworker: Caseworker) -> rules.Post:
-    return rules.Post(township_code=caseworker.township.code, start=caseworker.hire_date,
-                      end=caseworker.post_end, full_time=caseworker.full_time)
+def post_of(post: CaseworkerPost) -> rules.Post:
+    """One row of the post history as the rules see it (loaded with its township)."""
+    return rules.Post(township_code=post.township.code, start=post.start_on, end=post.end_on,
+                      full_time=post.full_time)
 
 
 def dismissal_outcome(appraisals: list[Appraisal]) -> tuple[int, rules.AppraisalOutcome] | None:
@@ -235,17 +254,20 @@ class Board:
 
 
 def county_board(*, county: Area, today: date) -> Board:
-    """Everything on the county staffing board, in 8 queries whatever the county's size.
+    """Everything on the county staffing board, in 9 queries whatever the county's size.
 
     Queries: townships; caseworkers (+user/township/county/organization); their
-    contracts; their appraisals; policy rows; service contracts; open alerts; last run.
+    contracts; their appraisals; policy rows; the county's post history (+township:
+    it includes caseworkers who have since moved away); service contracts; open
+    alerts; last run.
     """
     townships = list(Area.objects.townships().filter(county=county, active=True).order_by("code"))
     caseworkers = _caseworkers_with_history(Q(county=county))
     policy = policies_for([county], today.year)[county.pk]
     findings = staffing_findings(caseworkers, today=today, policies={county.pk: policy})
+    posts = CaseworkerPost.objects.filter(county=county, full_time=True).select_related("township")
     gaps = rules.township_gaps(township_codes=[t.code for t in townships],
-                               posts=[post_of(cw) for cw in caseworkers],
+                               posts=[post_of(p) for p in posts],
                                start=rules.first_check_date(policy), end=today)
     service_contracts = list(ServiceContract.objects.filter(county=county).select_related("township", "organization"))
     by_township: dict[int, list[Caseworker]] = defaultdict(list)
@@ -285,12 +307,18 @@ class FundingRow:
     line: rules.FundingLine
     transferred: Decimal
     check: rules.FundingCheck
+    caseworker_days: list[int] = field(default_factory=list)
+    caseworker_ids: list[int] = field(default_factory=list)
+
+    @property
+    def caseworkers_with_days(self) -> list[tuple[str, int]]:
+        return list(zip(self.caseworkers, self.caseworker_days))
 
     def sheet_line(self) -> SheetLine:
         return SheetLine(township_code=self.township.code, township_name=self.township.name,
                          caseworkers=self.caseworkers, days_in_post=self.line.days_in_post,
                          caseworker_years=self.line.caseworker_years, required=self.line.required,
-                         transferred=self.transferred)
+                         transferred=self.transferred, caseworker_days=list(self.caseworker_days))
 
 
 @dataclass
@@ -320,40 +348,48 @@ class CountyFunding:
         return [r.sheet_line() for r in self.rows]
 
     def summary_line(self) -> SummaryLine:
-        return SummaryLine.from_lines(county_code=self.county.code, county_name=self.county.name,
+        line = SummaryLine.from_lines(county_code=self.county.code, county_name=self.county.name,
                                       lines=self.sheet_lines())
+        # A caseworker moved between two of the county's townships in the year is one person.
+        return replace(line, caseworkers=len({pk for r in self.rows for pk in r.caseworker_ids}))
 
 
 def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
     """Per county and township: floor × caseworker-years in post (days basis) against the transfers.
 
-    Four queries for any number of counties: townships, caseworkers whose post
-    overlaps the year, transfer sums by township, policy rows.
+    Read from the post history, so a caseworker moved during the year counts pro rata at
+    each township and earlier years keep their townships. Four queries for any number of
+    counties: townships, full-time posts overlapping the year (+township, caseworker name),
+    transfer sums by township, policy rows.
     """
     county_ids = [c.pk for c in counties]
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     townships = list(Area.objects.townships().filter(county_id__in=county_ids, active=True).order_by("code"))
-    caseworkers = list(
-        Caseworker.objects.filter(county_id__in=county_ids, hire_date__lte=year_end)
-        .exclude(status=CaseworkerStatus.LEFT, left_on__lt=year_start)
-        .exclude(status=CaseworkerStatus.DISMISSED, dismissed_on__lt=year_start)
-        .select_related("township").order_by("township__code", "hire_date", "id"))
+    posts = list(
+        CaseworkerPost.objects.filter(county_id__in=county_ids, full_time=True).overlapping(year_start, year_end)
+        .select_related("township").annotate(caseworker_name=F("caseworker__name"))
+        .order_by("township__code", "start_on", "id"))
     paid = dict(TransferPayment.objects.filter(county_id__in=county_ids, year=year)
                 .values_list("township_id").annotate(total=Sum("amount")).values_list("township_id", "total"))
     policies = policies_for(counties, year)
-    by_township: dict[int, list[Caseworker]] = defaultdict(list)
-    for cw in caseworkers:
-        by_township[cw.township_id].append(cw)
+    by_township: dict[int, list[CaseworkerPost]] = defaultdict(list)
+    for post in posts:
+        by_township[post.township_id].append(post)
     result = []
     for county in counties:
         floor = policies[county.pk].caseworker_funding_floor
         rows = []
         for township in (t for t in townships if t.county_id == county.pk):
-            staff = [cw for cw in by_township[township.pk] if cw.full_time]
-            line = rules.required_transfer(posts_in_year=[post_of(cw) for cw in staff], year=year, floor=floor)
+            held = by_township[township.pk]
+            line = rules.required_transfer(posts_in_year=[post_of(p) for p in held], year=year, floor=floor)
+            people: dict[int, list] = {}  # caseworker id -> [name, days], in order of first post
+            for p in held:
+                person = people.setdefault(p.caseworker_id, [p.caseworker_name, 0])
+                person[1] += rules.post_days_in_year(post_of(p), year)
             transferred = Decimal(paid.get(township.pk) or 0).quantize(Decimal("0.01"))
-            rows.append(FundingRow(township=township, caseworkers=[cw.name for cw in staff], line=line,
-                                   transferred=transferred,
+            rows.append(FundingRow(township=township, caseworkers=[name for name, _days in people.values()],
+                                   caseworker_days=[days for _name, days in people.values()],
+                                   caseworker_ids=list(people), line=line, transferred=transferred,
                                    check=rules.check_funding(required=line.required, transferred=transferred)))
         result.append(CountyFunding(county=county, year=year, floor=floor, rows=rows))
     return result

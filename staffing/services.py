@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -21,6 +21,7 @@ from staffing.models import (
     FINANCE_WRITE_ROLES,
     Appraisal,
     Caseworker,
+    CaseworkerPost,
     CaseworkerStatus,
     CaseworkerStatusChange,
     EmploymentContract,
@@ -189,18 +190,66 @@ def caseworker_create(*, actor, user, township: Area, id_number: str, today: dat
             _create(actor, caseworker)
     except IntegrityError as error:  # a concurrent insert of the same person or user
         raise RuleViolation(_("A caseworker with this ID number is already registered."), field="id_number") from error
+    _open_post(actor, caseworker, township=township, full_time=caseworker.full_time, on=caseworker.hire_date)
     CaseworkerStatusChange.objects.create(caseworker=caseworker, from_status="", to_status=CaseworkerStatus.IN_POST,
                                           on=caseworker.hire_date, actor=actor)
     return caseworker
 
 
+def _open_post(actor, caseworker: Caseworker, *, township: Area, full_time: bool, on: date) -> CaseworkerPost:
+    post = CaseworkerPost(caseworker=caseworker, township=township, county_id=township.county_id,
+                          full_time=full_time, start_on=on)
+    _create(actor, post)
+    return post
+
+
+def _posts_locked(caseworker: Caseworker) -> list[CaseworkerPost]:
+    """The caseworker's posts, oldest first, locked for the rest of the transaction."""
+    return list(CaseworkerPost.objects.select_for_update().filter(caseworker=caseworker).order_by("start_on", "id"))
+
+
+def _close_post(actor, post: CaseworkerPost, last_day: date) -> None:
+    before = audit.snapshot(post)
+    post.end_on = last_day
+    post.save(update_fields=["end_on"])
+    audit.record_change(actor=actor, instance=post, before=before)
+
+
+POST_FIELDS = ("township", "full_time")
+
+
 @transaction.atomic
-def caseworker_update(*, actor, caseworker: Caseworker, expected_version: int | None, **data) -> Caseworker:
+def caseworker_update(*, actor, caseworker: Caseworker, expected_version: int | None, today: date | None = None,
+                      **data) -> Caseworker:
+    """Edit the profile. The post (township, full-time, hire date) is history once it has started:
+
+    * township and full-time change here only while the current post has not started yet
+      (a correction before the first day); afterwards a transfer starts a new post;
+    * the hire date moves the start of the first post, only while it is the only post.
+    """
     _require_role(actor, CIVIL_WRITE_ROLES)
     for forbidden in ("status", "left_on", "dismissed_on", "user", "birth_date"):
         if forbidden in data:
             raise ValueError(f"{forbidden} is not changed here")
-    if "township" in data:
+    today = today or timezone.localdate()
+    posts = _posts_locked(caseworker)
+    current = posts[-1] if posts else None
+    # Compared with the post row, not the instance: a model form has already put its input there.
+    held = {"township": current.township_id, "full_time": current.full_time} if current else {}
+    post_changes = {name: data[name] for name in POST_FIELDS if name in data and current is not None
+                    and held[name] != (data[name].pk if name == "township" else data[name])}
+    if post_changes and current is not None and current.start_on <= today:
+        raise RuleViolation(_("The post has started: its township and full-time status are history. Use "
+                              "\"Transfer or re-hire\" on the caseworker's page to start a new post."),
+                            field=next(iter(post_changes)))
+    hire_date = data.get("hire_date", caseworker.hire_date)
+    if posts and hire_date != posts[0].start_on:
+        if len(posts) > 1:
+            raise RuleViolation(_("The hire date cannot change after a transfer or a re-hire: the later posts "
+                                  "start from it."), field="hire_date")
+        if posts and posts[0].end_on is not None and hire_date > posts[0].end_on:
+            raise RuleViolation(_("The hire date is after the day the caseworker left."), field="hire_date")
+    if "township" in post_changes:
         _require_township(actor, data["township"])
         data["county"] = data["township"].county
     if "organization" in data:
@@ -211,7 +260,85 @@ def caseworker_update(*, actor, caseworker: Caseworker, expected_version: int | 
     fields = _changeable(Caseworker, {k: v for k, v in data.items() if k != "county"}) + (
         ["county"] if "county" in data else [])
     _update(actor, caseworker, expected_version=expected_version, fields=fields)
+    if current is not None and (post_changes or (len(posts) == 1 and hire_date != current.start_on)):
+        # Only a post that has not started yet, or the first post's start (the hire date), changes here.
+        before = audit.snapshot(current)
+        current.township, current.county_id = caseworker.township, caseworker.county_id
+        current.full_time = caseworker.full_time
+        if len(posts) == 1:
+            current.start_on = hire_date
+        current.save(update_fields=["township", "county", "full_time", "start_on"])
+        audit.record_change(actor=actor, instance=current, before=before)
     return caseworker
+
+
+@transaction.atomic
+def caseworker_transfer(*, actor, caseworker: Caseworker, township: Area, full_time: bool, on: date,
+                        reason: str = "", expected_version: int | None = None) -> Caseworker:
+    """Move a caseworker in post to another township (or between full- and part-time) from ``on``.
+
+    The current post ends the day before ``on`` and a new one starts on ``on``; earlier
+    years keep the old township. ``on`` must be after the current post's first day.
+    """
+    _require_role(actor, CIVIL_WRITE_ROLES)
+    _require_township(actor, caseworker.township, field="township")
+    _require_township(actor, township)
+    if caseworker.status != CaseworkerStatus.IN_POST:
+        raise RuleViolation(_("Only a caseworker in post can be transferred; re-hire one who left."), field="status")
+    posts = _posts_locked(caseworker)
+    current = posts[-1]
+    if township.pk == current.township_id and full_time == current.full_time:
+        raise RuleViolation(_("The caseworker already holds this post."), field="township")
+    if on <= current.start_on:
+        raise RuleViolation(_("The transfer date must be after the current post started (%(start)s).")
+                            % {"start": current.start_on.isoformat()}, field="on")
+    _close_post(actor, current, on - timedelta(days=1))
+    _open_post(actor, caseworker, township=township, full_time=full_time, on=on)
+    _move(actor, caseworker, township=township, full_time=full_time, expected_version=expected_version)
+    CaseworkerStatusChange.objects.create(caseworker=caseworker, from_status=CaseworkerStatus.IN_POST,
+                                          to_status=CaseworkerStatus.IN_POST, on=on, actor=actor,
+                                          reason=_transfer_reason(township, full_time, reason))
+    return caseworker
+
+
+@transaction.atomic
+def caseworker_rehire(*, actor, caseworker: Caseworker, township: Area, full_time: bool, on: date,
+                      reason: str = "", expected_version: int | None = None) -> Caseworker:
+    """Take back a caseworker who left: a new post from ``on``, after the day they left.
+
+    The days between leaving and coming back stay out of post (a staffing gap, no funding).
+    A dismissed caseworker is not re-hired.
+    """
+    _require_role(actor, CIVIL_WRITE_ROLES)
+    _require_township(actor, caseworker.township, field="township")
+    _require_township(actor, township)
+    if caseworker.status != CaseworkerStatus.LEFT:
+        raise RuleViolation(_("Only a caseworker who left can be re-hired."), field="status")
+    posts = _posts_locked(caseworker)
+    last_day = max((p.end_on for p in posts if p.end_on is not None), default=caseworker.left_on)
+    if last_day is not None and on <= last_day:
+        raise RuleViolation(_("The re-hire date must be after the day the caseworker left (%(left)s).")
+                            % {"left": last_day.isoformat()}, field="on")
+    _open_post(actor, caseworker, township=township, full_time=full_time, on=on)
+    caseworker.status, caseworker.left_on = CaseworkerStatus.IN_POST, None
+    _move(actor, caseworker, township=township, full_time=full_time, expected_version=expected_version,
+          extra=["status", "left_on"])
+    CaseworkerStatusChange.objects.create(caseworker=caseworker, from_status=CaseworkerStatus.LEFT,
+                                          to_status=CaseworkerStatus.IN_POST, on=on, actor=actor,
+                                          reason=_transfer_reason(township, full_time, reason))
+    return caseworker
+
+
+def _move(actor, caseworker: Caseworker, *, township: Area, full_time: bool, expected_version: int | None,
+          extra: tuple | list = ()) -> None:
+    caseworker.township, caseworker.county_id, caseworker.full_time = township, township.county_id, full_time
+    _update(actor, caseworker, expected_version=expected_version,
+            fields=["township", "county", "full_time", *extra])
+
+
+def _transfer_reason(township: Area, full_time: bool, reason: str) -> str:
+    post = township.name if full_time else _("%(township)s (part-time)") % {"township": township.name}
+    return (f"→ {post} {reason}".strip())[:200]
 
 
 @transaction.atomic
@@ -224,11 +351,17 @@ def caseworker_change_status(*, actor, caseworker: Caseworker, status: str, on: 
     if status == caseworker.status:
         raise RuleViolation(_("The caseworker already has this status."), field="status")
     if status == CaseworkerStatus.IN_POST:
-        # One profile holds one post (hire date to leaving): putting a leaver back would erase
-        # the gap from the staffing and funding history.
-        raise RuleViolation(_("A caseworker who left or was dismissed cannot be put back in post."), field="status")
-    if on < caseworker.hire_date:
-        raise RuleViolation(_("The date is before the hire date."), field="on")
+        # Putting a leaver back here would erase the gap from the staffing and funding history:
+        # a re-hire starts a new post instead.
+        raise RuleViolation(_("A caseworker who left is re-hired with a new post (\"Transfer or re-hire\"); one "
+                            "who was dismissed cannot be put back in post."), field="status")
+    posts = _posts_locked(caseworker)
+    start = posts[-1].start_on if posts else caseworker.hire_date
+    if on < start:
+        raise RuleViolation(_("The date is before the current post started (%(start)s).") % {"start": start.isoformat()},
+                            field="on")
+    if posts:
+        _close_post(actor, posts[-1], on)
     previous = caseworker.status
     caseworker.status = status
     caseworker.left_on = on if status == CaseworkerStatus.LEFT else None
@@ -279,11 +412,24 @@ def employment_contract_update(*, actor, contract: EmploymentContract, expected_
 # --------------------------------------------------------------------------- appraisals
 
 
-def _check_rank(rank, cohort_size, is_last_place) -> None:
-    if rank and cohort_size and rank > cohort_size:
+def _rank_facts(appraisal: Appraisal) -> None:
+    """Check the rank and set ``is_last_place`` from it (S-2.1.3 "末位").
+
+    With a rank and a cohort size, last place is rank = cohort size, whatever was ticked;
+    the cohort basis (the employer's caseworkers or the county's, as the county ranks) is
+    then required. Without them the tick is the only record and stands.
+    """
+    rank, size = appraisal.rank, appraisal.cohort_size
+    if (rank is None) != (size is None):
+        raise RuleViolation(_("Give the rank and the cohort size together."), field="rank")
+    if rank is None:
+        return
+    if rank > size:
         raise RuleViolation(_("The rank cannot be greater than the cohort size."), field="rank")
-    if rank and cohort_size and is_last_place and rank != cohort_size:
-        raise RuleViolation(_("Last place means the rank equals the cohort size."), field="is_last_place")
+    if not appraisal.cohort_basis:
+        raise RuleViolation(_("Say whom the rank is among: the employer's caseworkers or the county's."),
+                            field="cohort_basis")
+    appraisal.is_last_place = rank == size
 
 
 @transaction.atomic
@@ -292,8 +438,8 @@ def appraisal_create(*, actor, caseworker: Caseworker, year: int, **data) -> App
     _require_township(actor, caseworker.township, field="caseworker")
     if Appraisal.objects.filter(caseworker=caseworker, year=year).exists():
         raise RuleViolation(_("This caseworker already has an appraisal for %(year)s.") % {"year": year}, field="year")
-    _check_rank(data.get("rank"), data.get("cohort_size"), data.get("is_last_place"))
     appraisal = Appraisal(caseworker=caseworker, year=year, **data)
+    _rank_facts(appraisal)
     try:
         with transaction.atomic():
             _create(actor, appraisal)
@@ -311,7 +457,9 @@ def appraisal_update(*, actor, appraisal: Appraisal, expected_version: int | Non
     fields = _changeable(Appraisal, data)
     for name, value in data.items():
         setattr(appraisal, name, value)
-    _check_rank(appraisal.rank, appraisal.cohort_size, appraisal.is_last_place)
+    _rank_facts(appraisal)
+    if "is_last_place" not in fields:
+        fields.append("is_last_place")
     if Appraisal.objects.filter(caseworker_id=appraisal.caseworker_id, year=appraisal.year).exclude(
             pk=appraisal.pk).exists():
         raise RuleViolation(_("This caseworker already has an appraisal for %(year)s.") % {"year": appraisal.year},

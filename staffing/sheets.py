@@ -39,6 +39,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jiuzhu.spreadsheets import safe_cell
+from staffing import rules
 
 LABELS: dict[str, str] = {
     "transfer_title": "{year}年度 {county} {suffix}",
@@ -64,6 +65,11 @@ LABELS: dict[str, str] = {
     "yes": "是",
     "no_": "否",
     "names_separator": "、",
+    "caseworker_days": "{name}({days}天)",
+    "basis_days": "说明：折合人年＝在岗天数÷{common}（闰年{leap}，按日计算），保留{places}位小数；"
+                  "应转移支付＝保障标准×折合人年，四舍五入到分。",
+    "basis_months": "说明：折合人年＝在岗月数÷12（当月15日在岗计1个月），保留{places}位小数；"
+                    "应转移支付＝保障标准×折合人年，四舍五入到分。",
     "unit": "制表单位：{unit}",
     "date": "制表日期：{date}",
     "head_signature": "负责人签字：",
@@ -71,7 +77,8 @@ LABELS: dict[str, str] = {
 }
 
 YUAN_FORMAT = "#,##0.00"
-YEARS_FORMAT = "0.0000"
+YEARS_FORMAT = "0." + "0" * rules.YEARS_PLACES
+YEARS_QUANTUM = Decimal(1).scaleb(-rules.YEARS_PLACES)
 DAYS_FORMAT = "#,##0"
 CENT = Decimal("0.01")
 
@@ -91,6 +98,22 @@ class SheetLine:
     caseworker_years: Decimal
     required: Decimal
     transferred: Decimal
+    caseworker_days: list[int] | None = None
+    """Each caseworker's days in post at this township, in the order of ``caseworkers``."""
+
+    @property
+    def caseworker_text(self) -> str:
+        """Column D: "王丽(100天)、李四(365天)" (names alone when the days are not given)."""
+        if self.caseworker_days is None:
+            return LABELS["names_separator"].join(self.caseworkers)
+        return LABELS["names_separator"].join(
+            LABELS["caseworker_days"].format(name=name, days=days)
+            for name, days in zip(self.caseworkers, self.caseworker_days, strict=True)
+        )
+
+    @property
+    def printed_years(self) -> Decimal:
+        return Decimal(self.caseworker_years).quantize(YEARS_QUANTUM, ROUND_HALF_UP)
 
     @property
     def shortfall(self) -> Decimal:
@@ -259,6 +282,24 @@ TRANSFER_COLUMNS = (
 TRANSFER_WIDTHS = [6, 13, 16, 28, 10, 10, 14, 16, 16, 14, 9]
 
 
+def basis_note(basis: str = "days") -> str:
+    """The printed line saying how caseworker-years and the requirement were computed (from the rules)."""
+    if basis not in rules.FUNDING_BASES:
+        raise ValueError(f"unknown basis {basis!r}; expected one of {rules.FUNDING_BASES}")
+    return LABELS[f"basis_{basis}"].format(
+        common=rules.COMMON_YEAR_DAYS, leap=rules.LEAP_YEAR_DAYS, places=rules.YEARS_PLACES
+    )
+
+
+def check_line(line: SheetLine, floor: Decimal) -> None:
+    """Refuse a line whose required amount is not floor × its printed caseworker-years (to the cent)."""
+    expected = (Decimal(floor) * line.printed_years).quantize(CENT, ROUND_HALF_UP)
+    if Decimal(line.required).quantize(CENT, ROUND_HALF_UP) != expected:
+        raise ValueError(
+            f"{line.township_code}: required {line.required} is not {floor} × {line.printed_years} = {expected}"
+        )
+
+
 def write_transfer_sheet(
     *,
     workbook: Workbook,
@@ -269,16 +310,20 @@ def write_transfer_sheet(
     unit: str,
     generated_on: date,
     title_suffix: str = LABELS["transfer_suffix"],
+    basis: str = "days",
 ) -> Worksheet:
     """Append one county's transfer-payment check sheet to ``workbook`` and return it.
 
-    Columns A-K: 序号, code, township, caseworkers, days (E), caseworker-years (F),
-    floor (G), required (H, the value passed in: floor × caseworker-years computed
-    from exact days by ``required_transfer``), transferred (I), shortfall
-    (J = MAX(0, H-I)), 是否达标 (K = IF(I>=H, 是, 否)). A totals row sums E, F, H,
-    I and J with ``=SUM()``. Formulas carry cached values once saved with
-    ``workbook_bytes``/``save_workbook``.
+    Columns A-K: 序号, code, township, caseworkers with their days ("王丽(100天)"),
+    days (E), caseworker-years (F, ``rules.YEARS_PLACES`` decimals), floor (G),
+    required (H = ROUND(G×F, 2), which must equal the amount passed in: see
+    ``check_line``), transferred (I), shortfall (J = MAX(0, H-I)), 是否达标
+    (K = IF(I>=H, 是, 否)). A totals row sums E, F, H, I and J with ``=SUM()``; under
+    it a note states the basis (``basis_note``). Formulas carry cached values once
+    saved with ``workbook_bytes``/``save_workbook``.
     """
+    for line in lines:
+        check_line(line, floor)
     ws = _new_sheet(workbook, f"{county_name}{year}")
     title = LABELS["transfer_title"].format(
         year=year, county=county_name, suffix=title_suffix
@@ -296,14 +341,14 @@ def write_transfer_sheet(
         ws[f"A{r}"] = i + 1
         _put_text(ws, f"B{r}", line.township_code)
         _put_text(ws, f"C{r}", line.township_name)
-        _put_text(ws, f"D{r}", LABELS["names_separator"].join(line.caseworkers))
+        _put_text(ws, f"D{r}", line.caseworker_text)
         ws[f"D{r}"].alignment = Alignment(wrap_text=True, vertical="center")
         ws[f"E{r}"] = int(line.days_in_post)
         ws[f"E{r}"].number_format = DAYS_FORMAT
-        ws[f"F{r}"] = float(line.caseworker_years)
+        ws[f"F{r}"] = float(line.printed_years)
         ws[f"F{r}"].number_format = YEARS_FORMAT
         _put_money(ws, f"G{r}", floor)
-        _put_money(ws, f"H{r}", line.required)
+        _put_formula(ws, f"H{r}", f"=ROUND(G{r}*F{r},2)", Decimal(line.required), YUAN_FORMAT)
         _put_money(ws, f"I{r}", line.transferred)
         _put_formula(ws, f"J{r}", f"=MAX(0,H{r}-I{r})", line.shortfall, YUAN_FORMAT)
         _put_formula(
@@ -322,7 +367,7 @@ def write_transfer_sheet(
     sums = {
         "E": (Decimal(sum(int(line.days_in_post) for line in lines)), DAYS_FORMAT),
         "F": (
-            sum((Decimal(line.caseworker_years) for line in lines), Decimal(0)),
+            sum((line.printed_years for line in lines), Decimal(0)),
             YEARS_FORMAT,
         ),
         "H": (sum((Decimal(line.required) for line in lines), Decimal(0)), YUAN_FORMAT),
@@ -343,9 +388,13 @@ def write_transfer_sheet(
         _yes_no(sums["J"][0] == 0),
     )
     _borders(ws, first_row=first, last_row=total, ncols=len(TRANSFER_COLUMNS))
+    note = total + 1
+    _put_text(ws, f"A{note}", basis_note(basis))
+    ws.merge_cells(f"A{note}:K{note}")
+    ws[f"A{note}"].alignment = Alignment(wrap_text=True, vertical="center")
     _footer(
         ws,
-        row=total + 2,
+        row=total + 3,
         unit=unit,
         generated_on=generated_on,
         ncols=len(TRANSFER_COLUMNS),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("caseworkers/<int:pk>/", views.caseworker_detail, name="caseworker"),
     path("caseworkers/<int:pk>/edit/", views.caseworker_form, name="caseworker_edit"),
     path("caseworkers/<int:pk>/status/", views.caseworker_status, name="caseworker_status"),
+    path("caseworkers/<int:pk>/post/", views.caseworker_post, name="caseworker_post"),
     path("caseworkers/<int:pk>/id-number/", views.caseworker_id_number, name="caseworker_id_number"),
     path("<slug:slug>/", views.object_list, name="list"),
     path("<slug:slug>/new/", views.object_create, name="create"),

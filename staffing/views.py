@@ -28,6 +28,7 @@ from staffing.models import (
     READ_ROLES,
     Appraisal,
     Caseworker,
+    CaseworkerStatus,
     EmploymentContract,
     ServiceContract,
     SocialOrganization,
@@ -69,10 +70,32 @@ class Entity:
     instance_kwarg: str
     write_roles: frozenset
     columns: tuple[tuple[Any, Callable[[Any], Any]], ...]
+    # Called with the page's rows before the columns are read (facts computed for all rows at once).
+    prepare: Callable[[list], None] | None = None
+    # Called with the request and the saved record (e.g. to warn about what the rules flag).
+    after_save: Callable[[Any, Any], None] | None = None
 
 
 def _bool(value: bool) -> str:
     return _("Yes") if value else _("No")
+
+
+def _check_contracts(contracts: list) -> None:
+    checks = selectors.contract_checks(contracts, today=timezone.localdate())
+    for contract in contracts:
+        contract.contract_reasons = render_reasons(checks[contract.pk].reasons)
+
+
+def _contract_check_text(contract) -> str:
+    return "；".join(contract.contract_reasons) or _("Meets the rules")
+
+
+def _warn_about_contract(request, contract) -> None:
+    """S-2.1.2 is a warning at entry, not a refusal: a contract on file is a fact even when it falls short."""
+    contract = selectors.employment_contract_list(user=request.user).get(pk=contract.pk)
+    policy = selectors.policy_for(contract.caseworker.county, timezone.localdate().year)
+    for reason in render_reasons(selectors.check_contract(contract, policy).reasons):
+        messages.warning(request, reason)
 
 
 ENTITIES: dict[str, Entity] = {
@@ -102,7 +125,9 @@ ENTITIES: dict[str, Entity] = {
          (gettext_lazy("Period"), lambda o: f"{o.start:%Y-%m-%d} ~ {o.end:%Y-%m-%d}" if o.end
           else f"{o.start:%Y-%m-%d} ~"),
          (gettext_lazy("Monthly pay (yuan)"), lambda o: _yuan(o.monthly_pay)),
-         (gettext_lazy("Social insurance"), lambda o: _bool(o.social_insurance)))),
+         (gettext_lazy("Social insurance"), lambda o: _bool(o.social_insurance)),
+         (gettext_lazy("Check"), _contract_check_text)),
+        prepare=_check_contracts, after_save=_warn_about_contract),
     "appraisals": Entity(
         "appraisals", gettext_lazy("Appraisals"), gettext_lazy("appraisal"),
         Appraisal, forms.AppraisalForm, selectors.appraisal_list,
@@ -137,7 +162,10 @@ def object_list(request, slug: str):
     if not (user.is_superuser or user.role in READ_ROLES):
         raise PermissionDenied
     page = Paginator(entity.list_selector(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(obj, [(label, fn(obj)) for label, fn in entity.columns]) for obj in page.object_list]
+    objects = list(page.object_list)
+    if entity.prepare is not None:
+        entity.prepare(objects)
+    rows = [(obj, [(label, fn(obj)) for label, fn in entity.columns]) for obj in objects]
     return render(request, "staffing/object_list.html", {
         "entity": entity, "page_obj": page, "rows": rows, "headers": [label for label, _fn in entity.columns],
         "can_write": user.is_superuser or user.role in entity.write_roles})
@@ -151,14 +179,16 @@ def _form_page(request, entity: Entity, instance=None):
         data = form.changes()
         try:
             if instance is None:
-                entity.create(actor=user, **data)
+                saved = entity.create(actor=user, **data)
             else:
-                entity.update(actor=user, expected_version=form.cleaned_data.get("version"),
-                              **{entity.instance_kwarg: instance}, **data)
+                saved = entity.update(actor=user, expected_version=form.cleaned_data.get("version"),
+                                      **{entity.instance_kwarg: instance}, **data)
         except RuleViolation as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Saved."))
+            if entity.after_save is not None:
+                entity.after_save(request, saved)
             return redirect("staffing:list", slug=entity.slug)
     events = AuditEvent.objects.for_object(instance)[:30] if instance is not None else []
     return render(request, "staffing/object_form.html", {"entity": entity, "form": form, "object": instance,
@@ -206,10 +236,7 @@ def caseworker_detail(request, pk: int):
                                                  today=today, policy=policy)
     contracts = []
     for c in cw.contracts.all():
-        check = rules.check_contract(start=c.start, end=c.end, monthly_pay=c.monthly_pay,
-                                     township_reference_pay=c.township_reference_pay,
-                                     social_insurance_enrolled=c.social_insurance, policy=policy)
-        contracts.append((c, render_reasons(check.reasons)))
+        contracts.append((c, render_reasons(selectors.check_contract(c, policy).reasons)))
     outcome = selectors.dismissal_outcome(list(cw.appraisals.all()))
     return render(request, "staffing/caseworker_detail.html", {
         "cw": cw, "qualification": qualification, "contracts": contracts,
@@ -261,6 +288,29 @@ def caseworker_status(request, pk: int):
     else:
         messages.error(request, _("Give a status and a date."))
     return redirect("staffing:caseworker", pk=cw.pk)
+
+
+def caseworker_post(request, pk: int):
+    """Transfer a caseworker in post to another township, or re-hire one who left: a new post either way."""
+    user = request.user
+    _require(user, CIVIL_WRITE_ROLES)
+    cw = _caseworker_or_404(user, pk)
+    rehire = cw.status == CaseworkerStatus.LEFT
+    form = forms.PostForm(request.POST or None, user=user,
+                          initial={"version": cw.version, "township": cw.township_id, "full_time": cw.full_time,
+                                   "on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service = services.caseworker_rehire if rehire else services.caseworker_transfer
+        try:
+            service(actor=user, caseworker=cw, township=data["township"], full_time=data["full_time"],
+                    on=data["on"], reason=data["reason"], expected_version=data.get("version"))
+        except RuleViolation as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Re-hired.") if rehire else _("Transferred."))
+            return redirect("staffing:caseworker", pk=cw.pk)
+    return render(request, "staffing/caseworker_post.html", {"cw": cw, "form": form, "rehire": rehire})
 
 
 @require_POST

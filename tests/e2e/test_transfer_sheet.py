@@ -32,7 +32,9 @@ def test_county_finance_downloads_the_transfer_sheet(page, e2e_areas, tmp_path):
     book = openpyxl.load_workbook(target, data_only=True)
     assert book.sheetnames == ["南湖区2025"]
     sheet = book["南湖区2025"]
-    assert (sheet["C3"].value, sheet["D3"].value) == ("建设街道", "王丽")
+    assert (sheet["C3"].value, sheet["D3"].value) == ("建设街道", "王丽(365天)")
+    assert (sheet["F3"].value, sheet["H3"].value) == (1.0, 50000.0)
     assert sheet["J3"].value == 5000.0
+    assert "折合人年＝在岗天数÷365（闰年366，按日计算）" in sheet["A15"].value
     assert sheet["J14"].value == 5000.0  # the totals row (11 townships)
     assert page.js_errors == []

@@ -193,6 +193,7 @@ MATRIX: dict[str, Entry] = {
     "staffing:caseworker_edit": area_page("staffing.Caseworker"),
     "staffing:caseworker_status": area_page("staffing.Caseworker"),
     "staffing:caseworker_id_number": area_page("staffing.Caseworker"),
+    "staffing:caseworker_post": area_page("staffing.Caseworker"),
     "staffing:list": open_page(kwargs={"slug": "transfers"}),
     "staffing:create": open_page(kwargs={"slug": "transfers"}),
     "staffing:edit": area_page("staffing.ServiceContract", route=lambda c: {"slug": "contracts", "pk": c.pk}),

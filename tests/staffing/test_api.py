@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jiuzhu.models import Role
+from jiuzhu.models import Area, AuditEvent, Role
 from staffing.models import SocialOrganization, TransferPayment
 from tests import factories
 from tests.staffing import builders
@@ -62,7 +62,9 @@ def test_recruitment_reports_every_reason_and_priority(api):
                                    from_household_in_difficulty=True), content_type="application/json").json()
     assert body["eligible"] is False
     assert len(body["reasons"]) == 3
-    assert body["priority"] is True
+    assert body["priority"] is False  # R-5 ranks eligible candidates only
+    eligible = api.post(CHECK, answers(from_household_in_difficulty=True), content_type="application/json").json()
+    assert (eligible["eligible"], eligible["priority"]) == (True, True)
 
 
 def test_recruitment_uses_the_county_policy_of_the_check_year(api):
@@ -183,6 +185,26 @@ def test_county_finance_downloads_its_sheet(login):
     assert book["南湖区2025"]["J3"].value == pytest.approx(50000.0)
 
 
+@pytest.mark.parametrize("url", ["/staffing/funding/sheet.xlsx?year=2025", "/api/staffing/transfer-sheet/?year=2025"])
+def test_city_finance_downloads_the_city_workbook(login, url):
+    builders.caseworker("330402007", hire=date(2024, 1, 1), name="甲")
+    builders.transfer("330402007", 2025, "49999.99")
+    client = login(factories.user(Role.CITY_FINANCE, "330400"))
+    counties = list(Area.objects.counties().filter(active=True).order_by("code"))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="transfers-330400-2025.xlsx"' in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content), data_only=True)
+    assert book.sheetnames == ["嘉兴市2025", *(f"{c.name}2025" for c in counties)]
+    summary = book["嘉兴市2025"]
+    assert [summary[f"B{r}"].value for r in range(3, 3 + len(counties))] == [c.code for c in counties]
+    nanhu = next(r for r in range(3, 3 + len(counties)) if summary[f"B{r}"].value == "330402")
+    assert summary[f"I{nanhu}"].value == pytest.approx(0.01)
+    assert book["南湖区2025"]["D3"].value == "甲(365天)"
+    assert AuditEvent.objects.filter(action="export", area_code="330400").count() == 1
+
+
 def test_finance_of_xiuzhou_cannot_get_nanhu_sheet(login):
     client = login(factories.user(Role.COUNTY_FINANCE, "330411"))
     assert client.get("/api/staffing/transfer-sheet/?county=330402&year=2025").status_code == 404
@@ -237,3 +259,15 @@ def test_status_action_dismisses_with_history_and_refuses_other_roles(login):
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["dismissed_on"]) == ("dismissed", "2026-03-01")
     assert cw.status_changes.count() == 2
+
+
+def test_employment_contracts_carry_their_s212_check(api):
+    cw = builders.caseworker("330402007")
+    short = builders.contract(cw, start=date(2025, 1, 1), end=date(2026, 12, 31))
+    good = builders.contract(cw, start=date(2025, 1, 1), end=None)
+    body = {row["id"]: row for row in api.get("/api/staffing/employment-contracts/").json()["results"]}
+    assert body[good.pk]["contract_ok"] is True and body[good.pk]["contract_reasons"] == []
+    assert body[short.pk]["contract_ok"] is False
+    assert len(body[short.pk]["contract_reasons"]) == 1 and "3 年" in body[short.pk]["contract_reasons"][0]
+    one = api.get(f"/api/staffing/employment-contracts/{short.pk}/").json()
+    assert (one["contract_ok"], one["contract_reasons"]) == (False, body[short.pk]["contract_reasons"])

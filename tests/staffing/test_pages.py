@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -188,9 +189,91 @@ def test_caseworker_edit_form_has_no_id_number_and_saves_the_change(login):
     form = client.get(f"/staffing/caseworkers/{cw.pk}/edit/").context["form"]
     assert "id_number" not in form.fields
     data = {name: value for name, value in form.initial.items() if value is not None and name != "user"}
-    data.update({"work_years": "6.5", "version": cw.version, "full_time": "on", "hukou_in_jiaxing": "on"})
+    data.update({"work_years": "6.75", "version": cw.version, "full_time": "on", "hukou_in_jiaxing": "on"})
     response = client.post(f"/staffing/caseworkers/{cw.pk}/edit/", data)
     assert response.status_code == 302, response.context["form"].errors
     cw.refresh_from_db()
-    assert (str(cw.work_years), cw.version) == ("6.5", 2)
+    assert (str(cw.work_years), cw.version) == ("6.75", 2)
     assert AuditEvent.objects.for_object(cw).filter(action="update").count() == 1
+
+
+# --------------------------------------------------------------------------- contract check at entry
+
+
+def test_saving_a_short_contract_warns_with_the_reasons_and_the_list_shows_them(login):
+    cw = builders.caseworker("330402007")
+    org = builders.organization("330402")
+    client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
+    response = client.post("/staffing/employment/new/", {
+        "caseworker": cw.pk, "organization": org.pk, "start": "2025-01-01", "end": "2026-12-31",
+        "monthly_pay": "5500.00", "township_reference_pay": "5600.00", "social_insurance": "on"}, follow=True)
+    assert response.status_code == 200
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 2  # two years only; pay below the township reference
+    assert any("3 年" in w for w in warnings) and any("5600.00" in w for w in warnings)
+    label, check = response.context["rows"][0][1][-1]
+    assert str(label) == "核查" and "5600.00" in check
+
+
+def test_a_contract_that_meets_the_rules_saves_without_a_warning(login):
+    cw = builders.caseworker("330402007")
+    org = builders.organization("330402")
+    client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
+    response = client.post("/staffing/employment/new/", {
+        "caseworker": cw.pk, "organization": org.pk, "start": "2025-01-01", "end": "2027-12-31",
+        "monthly_pay": "5800.00", "township_reference_pay": "5600.00", "social_insurance": "on"}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    assert "符合规定" in response.content.decode()
+
+
+# --------------------------------------------------------------------------- caseworker detail
+
+
+def test_caseworker_detail_shows_the_qualification_deadline_and_days_left(login):
+    cw = builders.caseworker("330402007", hire=date(2022, 1, 1))
+    client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
+    with time_machine.travel(date(2026, 11, 29)):
+        page = client.get(f"/staffing/caseworkers/{cw.pk}/")
+    qualification = page.context["qualification"]
+    # 5 years from the hire date (the default policy), 2027-01-01; 33 days left on 2026-11-29.
+    assert (qualification.deadline, qualification.days_left, qualification.met) == (date(2027, 1, 1), 33, False)
+    content = page.content.decode()
+    assert "2027-01-01" in content and "33" in content and 'class="tag warn"' in content
+
+
+def test_caseworker_detail_shows_a_met_qualification(login):
+    cw = builders.caseworker("330402007", hire=date(2024, 1, 1), qualification_level="intermediate",
+                             qualification_date=date(2025, 6, 1))
+    client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
+    with time_machine.travel(date(2026, 11, 29)):
+        page = client.get(f"/staffing/caseworkers/{cw.pk}/")
+    assert page.context["qualification"].met
+    assert '<span class="tag ok">' in page.content.decode()
+
+
+def test_caseworker_detail_query_count_does_not_grow_with_its_history(login):
+    cw = builders.caseworker("330402007", hire=date(2018, 1, 1))
+    client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(f"/staffing/caseworkers/{cw.pk}/").status_code == 200
+    for year in range(2019, 2024):
+        builders.contract(cw, start=date(year, 1, 1), end=date(year + 3, 12, 31))
+        builders.appraisal(cw, year)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(f"/staffing/caseworkers/{cw.pk}/").status_code == 200
+    assert len(many) == len(one)
+
+
+@pytest.mark.parametrize(("role", "area"), [
+    (Role.TOWNSHIP_OFFICER, "330402007"), (Role.COUNTY_CIVIL, "330402"), (Role.COUNTY_FINANCE, "330402"),
+    (Role.CITY_CIVIL, "330400"), (Role.CITY_FINANCE, "330400"), (Role.ADMIN, None)])
+def test_every_staffing_nav_link_opens_for_the_user_who_sees_it(login, role, area):
+    client = login(factories.user(role, area))
+    response = client.get("/staffing/caseworkers/")
+    links = response.context["links"]
+    assert links
+    for _label, url in links:
+        assert client.get(url).status_code == 200, url
+    shown = {url for _label, url in links}
+    assert ("/staffing/" in shown) == (role != Role.TOWNSHIP_OFFICER)
+    assert ("/staffing/funding/" in shown) == (role != Role.TOWNSHIP_OFFICER)

@@ -303,6 +303,15 @@ def test_priority_follows_household_in_difficulty():
     ).priority
 
 
+def test_priority_only_for_an_eligible_candidate():
+    # priority "on equal terms" ranks eligible candidates; it does not rescue a failed condition.
+    decision = check_recruitment(
+        candidate=candidate(from_household_in_difficulty=True, hukou_in_jiaxing=False),
+        policy=POLICY,
+    )
+    assert not decision.eligible and not decision.priority
+
+
 def test_unknown_education_or_certificate_is_an_error():
     with pytest.raises(ValueError):
         check_recruitment(candidate=candidate(education="phd"), policy=POLICY)
@@ -671,7 +680,7 @@ def test_full_year_is_one_caseworker_year_at_the_floor():
         posts_in_year=[Post("T", date(2020, 1, 1), None, True)], year=2026, floor=FLOOR
     )
     assert line == type(line)(
-        caseworker_years=Decimal("1.0000"),
+        caseworker_years=Decimal("1.000000"),
         days_in_post=365,
         months_in_post=Decimal(12),
         required=Decimal("50000.00"),
@@ -684,8 +693,17 @@ def test_leap_year_pro_rata_divides_by_366():
         posts_in_year=[Post("T", date(2024, 7, 1), None, True)], year=2024, floor=FLOOR
     )
     assert line.days_in_post == 184
-    assert line.required == Decimal("25136.61")  # 50000 * 184 / 366 = 25136.612...
-    assert line.caseworker_years == Decimal("0.5027")
+    # 184 / 366 = 0.50273224... → 0.502732 (6 decimals, as printed); 50000 × 0.502732 = 25136.60.
+    assert line.caseworker_years == Decimal("0.502732")
+    assert line.required == Decimal("25136.60")
+
+
+def test_required_is_the_floor_times_the_rounded_caseworker_years():
+    # 549 / 365 = 1.50410958... → 1.504110; a reader multiplying the printed figures gets the required amount.
+    posts = [Post("T", date(2024, 1, 1), None, True), Post("T", date(2025, 7, 1), None, True)]
+    line = required_transfer(posts_in_year=posts, year=2025, floor=FLOOR)
+    assert (line.days_in_post, line.caseworker_years) == (549, Decimal("1.504110"))
+    assert line.required == (FLOOR * line.caseworker_years).quantize(Decimal("0.01")) == Decimal("75205.50")
 
 
 def test_full_leap_year_is_exactly_the_floor():

@@ -10,7 +10,7 @@ import pytest
 from jiuzhu import crypto
 from jiuzhu.errors import RuleViolation, StaleEdit
 from jiuzhu.models import AuditEvent, Role
-from staffing import services
+from staffing import selectors, services
 from staffing.models import Caseworker, CaseworkerStatus, SocialOrganization
 from tests import factories
 from tests.staffing import builders
@@ -122,11 +122,43 @@ def test_one_appraisal_per_caseworker_and_year():
     assert error.value.field == "year"
 
 
-def test_last_place_must_match_the_cohort_size():
+def test_last_place_is_computed_from_the_rank_not_the_tick():
+    cw = builders.caseworker()
+    ticked = builders.appraisal(cw, 2024, rank=3, cohort_size=8, cohort_basis="county", last=True)
+    unticked = builders.appraisal(cw, 2025, rank=8, cohort_size=8, cohort_basis="employer", last=False)
+    assert (ticked.is_last_place, unticked.is_last_place) == (False, True)
+    services.appraisal_update(actor=builders.admin(), appraisal=unticked, expected_version=unticked.version, rank=7)
+    unticked.refresh_from_db()
+    assert unticked.is_last_place is False
+
+
+def test_without_a_rank_the_last_place_tick_stands():
+    assert builders.appraisal(builders.caseworker(), 2025, last=True).is_last_place is True
+
+
+def test_a_rank_needs_its_cohort_size_and_basis():
     cw = builders.caseworker()
     with pytest.raises(RuleViolation) as error:
-        builders.appraisal(cw, 2025, rank=3, cohort_size=8, last=True)
-    assert error.value.field == "is_last_place"
+        builders.appraisal(cw, 2025, rank=8, cohort_size=8)
+    assert error.value.field == "cohort_basis"
+    with pytest.raises(RuleViolation) as error:
+        builders.appraisal(cw, 2025, rank=8, cohort_basis="county")
+    assert error.value.field == "rank"
+    with pytest.raises(RuleViolation) as error:
+        builders.appraisal(cw, 2025, rank=9, cohort_size=8, cohort_basis="county")
+    assert error.value.field == "rank"
+
+
+def test_computed_last_places_in_consecutive_years_make_dismissal_due():
+    cw = builders.caseworker()
+    apart = builders.caseworker()
+    for year in (2024, 2025):
+        builders.appraisal(cw, year, rank=12, cohort_size=12, cohort_basis="county")
+    for year in (2023, 2025):
+        builders.appraisal(apart, year, rank=5, cohort_size=5, cohort_basis="employer")
+    builders.appraisal(apart, 2024, rank=1, cohort_size=5, cohort_basis="employer")
+    assert selectors.dismissal_outcome(list(cw.appraisals.all()))[1].dismissal_due
+    assert not selectors.dismissal_outcome(list(apart.appraisals.all()))[1].dismissal_due
 
 
 def test_transfer_takes_the_county_running_the_township():

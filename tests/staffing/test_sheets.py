@@ -6,7 +6,7 @@ import io
 import subprocess
 import sys
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from staffing.sheets import (
     LABELS,
     SheetLine,
     SummaryLine,
+    basis_note,
     safe_text,
     save_workbook,
     workbook_bytes,
@@ -47,9 +48,9 @@ LINES = [
         "解放街道",
         ["李四"],
         184,
-        Decimal("0.5041"),
-        Decimal("25205.48"),
-        Decimal("25205.47"),
+        Decimal("0.504110"),
+        Decimal("25205.50"),
+        Decimal("25205.49"),
     ),
     SheetLine(
         "330402009",
@@ -138,18 +139,53 @@ def test_one_row_per_township_with_numeric_money_cells():
         "解放街道",
         "李四",
         184,
-        0.5041,
+        0.50411,
         50000,
-        25205.48,
-        25205.47,
+        "=ROUND(G4*F4,2)",
+        25205.49,
     ]
     assert ws["C5"].value == "新嘉街道" and ws["A6"].value == "合计"
     for col in "GHIJ":
         assert ws[f"{col}4"].number_format == "#,##0.00"
     for col in "HIJ":
         assert ws[f"{col}6"].number_format == "#,##0.00"
-    assert isinstance(ws["H4"].value, float)
+    assert isinstance(ws["I4"].value, float)
     assert ws["D3"].value == "张三、王五"
+
+
+def test_required_is_the_printed_floor_times_the_printed_caseworker_years():
+    formulas = reload(county_book(), data_only=False).worksheets[0]
+    values = reload(county_book(), data_only=True).worksheets[0]
+    assert formulas["F4"].number_format == "0.000000"  # 0.504110 printed in full
+    for r in (3, 4, 5):
+        assert formulas[f"H{r}"].value == f"=ROUND(G{r}*F{r},2)"
+        printed = Decimal(str(values[f"G{r}"].value)) * Decimal(str(values[f"F{r}"].value))
+        assert money(values[f"H{r}"].value) == printed.quantize(Decimal("0.01"))
+    assert money(values["H4"].value) == Decimal("25205.50")  # 50000 × 0.504110
+
+
+def test_a_line_whose_required_does_not_multiply_out_is_refused():
+    wrong = SheetLine("330402008", "解放街道", ["李四"], 184, Decimal("0.504110"), Decimal("25205.48"),
+                      Decimal("0"))
+    with pytest.raises(ValueError, match="25205.50"):
+        county_book(lines=[wrong])
+
+
+def test_caseworkers_are_shown_with_their_days_in_post():
+    line = SheetLine("330402007", "建设街道", ["王丽", "张三"], 465, Decimal("1.273973"), Decimal("63698.65"),
+                     Decimal("0"), caseworker_days=[100, 365])
+    ws = reload(county_book(lines=[line]), data_only=False).worksheets[0]
+    assert ws["D3"].value == "王丽(100天)、张三(365天)"
+
+
+def test_basis_note_under_the_totals_states_how_caseworker_years_are_counted():
+    ws = reload(county_book(), data_only=False).worksheets[0]
+    note = ws["A7"].value
+    assert "折合人年＝在岗天数÷365（闰年366，按日计算）" in note
+    assert "保留6位小数" in note and "应转移支付＝保障标准×折合人年" in note
+    assert note == basis_note("days")
+    assert "A7:K7" in {str(r) for r in ws.merged_cells.ranges}
+    assert "在岗月数÷12" in basis_note("months")
 
 
 def test_totals_are_sum_formulas():
@@ -166,8 +202,8 @@ def test_totals_are_sum_formulas():
 def test_formula_cached_values_are_correct():
     ws = reload(county_book(), data_only=True).worksheets[0]
     assert ws["E6"].value == 730 + 184 + 365
-    assert money(ws["H6"].value) == Decimal("175205.48")
-    assert money(ws["I6"].value) == Decimal("185205.47")
+    assert money(ws["H6"].value) == Decimal("175205.50")
+    assert money(ws["I6"].value) == Decimal("185205.49")
     # Shortfalls: 0, 0.01 (one cent short), 0 (overpaid township does not offset).
     assert [money(ws[f"J{r}"].value) for r in (3, 4, 5)] == [
         Decimal("0.00"),
@@ -176,7 +212,7 @@ def test_formula_cached_values_are_correct():
     ]
     assert money(ws["J6"].value) == Decimal("0.01")
     assert [ws[f"K{r}"].value for r in (3, 4, 5, 6)] == ["是", "否", "是", "否"]
-    assert ws["F6"].value == pytest.approx(3.5041)
+    assert ws["F6"].value == pytest.approx(3.50411)
 
 
 def test_pay_equal_to_requirement_meets_the_floor():
@@ -199,7 +235,7 @@ def test_cell_edited_after_writing_gets_no_stale_cached_value():
     wb.worksheets[0]["H6"] = "=SUM(H3:H4)"
     ws = reload(wb, data_only=True).worksheets[0]
     assert ws["H6"].value is None
-    assert money(ws["I6"].value) == Decimal("185205.47")
+    assert money(ws["I6"].value) == Decimal("185205.49")
 
 
 @pytest.mark.parametrize(
@@ -213,8 +249,8 @@ def test_user_text_starting_like_a_formula_is_stored_as_escaped_text(evil):
             evil,
             [evil, "张三"],
             1,
-            Decimal("0.0027"),
-            Decimal("136.99"),
+            Decimal("0.002740"),
+            Decimal("137.00"),
             Decimal(0),
         )
     ]
@@ -242,7 +278,7 @@ def test_error_code_like_name_stays_text():
 
 def test_footer_lines():
     ws = reload(county_book(), data_only=True).worksheets[0]
-    texts = [c.value for c in ws[8] if c.value]
+    texts = [c.value for c in ws[9] if c.value]
     assert texts == [
         "制表单位：南湖区民政局",
         "制表日期：2027-01-05",
@@ -287,7 +323,7 @@ def test_each_call_appends_a_sheet_with_a_unique_title():
     )
     assert wb.sheetnames == ["南湖区2026", "南湖区2026(2)", "秀洲区2026"]
     book = reload(wb, data_only=True)
-    assert money(book["南湖区2026(2)"]["H6"].value) == Decimal("175205.48")
+    assert money(book["南湖区2026(2)"]["H6"].value) == Decimal("175205.50")
     assert money(book["秀洲区2026"]["H4"].value) == Decimal("100000.00")
 
 
@@ -311,10 +347,11 @@ def test_required_from_rules_flows_into_the_sheet():
         line.days_in_post,
         line.caseworker_years,
         line.required,
-        Decimal("25136.61"),
+        Decimal("25136.60"),
     )
     ws = reload(county_book(lines=[sheet_line]), data_only=True).worksheets[0]
-    assert money(ws["H3"].value) == Decimal("25136.61") and ws["K3"].value == "是"
+    assert money(ws["H3"].value) == Decimal("25136.60") and ws["K3"].value == "是"
+    assert ws["F3"].value == 0.502732
 
 
 def test_save_workbook_to_path_and_file(tmp_path):
@@ -327,7 +364,7 @@ def test_save_workbook_to_path_and_file(tmp_path):
         cached = (
             openpyxl.load_workbook(target, data_only=True).worksheets[0]["H6"].value
         )
-        assert money(cached) == Decimal("175205.48")
+        assert money(cached) == Decimal("175205.50")
 
 
 def test_saved_package_keeps_full_calculation_on_load():
@@ -349,11 +386,11 @@ def test_summary_line_adds_township_shortfalls_without_offsetting():
         county_code="330402", county_name="南湖区", lines=LINES
     )
     assert summary.townships == 3 and summary.caseworkers == 4
-    assert summary.required == Decimal("175205.48") and summary.transferred == Decimal(
-        "185205.47"
+    assert summary.required == Decimal("175205.50") and summary.transferred == Decimal(
+        "185205.49"
     )
     assert summary.shortfall == Decimal("0.01")
-    assert summary.caseworker_years == Decimal("3.5041")
+    assert summary.caseworker_years == Decimal("3.504110")
 
 
 def test_summary_sheet_has_one_row_per_county_and_cached_sum_totals():
@@ -382,7 +419,7 @@ def test_summary_sheet_has_one_row_per_county_and_cached_sum_totals():
     ]
     assert [formulas[f"C{r}"].value for r in (3, 4)] == ["南湖区", "秀洲区"]
     assert formulas["G5"].value == "=SUM(G3:G4)"
-    assert money(values["G5"].value) == Decimal("275205.48")
+    assert money(values["G5"].value) == Decimal("275205.50")
     assert values["D5"].value == 4 and values["E5"].value == 6
     assert money(values["I5"].value) == Decimal("0.01")
     assert [values[f"J{r}"].value for r in (3, 4, 5)] == ["否", "是", "否"]
@@ -404,17 +441,20 @@ money_cents = st.integers(0, 10_000_000).map(lambda c: Decimal(c) / 100)
     ),
 )
 def test_cached_totals_equal_decimal_sums(rows):
-    lines = [
-        SheetLine(
-            f"T{i}", f"镇{i}", ["张"], days, Decimal(days) / 366, required, transferred
+    lines = []
+    for i, (days, floor, transferred) in enumerate(rows):
+        line = required_transfer(
+            posts_in_year=[Post("T", date(2024, 1, 1), date(2024, 1, 1) + timedelta(days=days - 1), True)]
+            if days else [],
+            year=2024,
+            floor=FLOOR,
         )
-        for i, (days, required, transferred) in enumerate(rows)
-    ]
+        lines.append(SheetLine(f"T{i}", f"镇{i}", ["张"], days, line.caseworker_years, line.required, transferred))
     ws = reload(county_book(lines=lines), data_only=True).worksheets[0]
     total = 3 + len(lines)
-    assert money(ws[f"H{total}"].value) == sum(r for _, r, _ in rows)
+    assert money(ws[f"H{total}"].value) == sum(line.required for line in lines)
     assert money(ws[f"I{total}"].value) == sum(t for _, _, t in rows)
     assert money(ws[f"J{total}"].value) == sum(
-        max(Decimal(0), r - t) for _, r, t in rows
+        max(Decimal(0), line.required - line.transferred) for line in lines
     )
     assert ws[f"E{total}"].value == sum(d for d, _, _ in rows)
