@@ -225,11 +225,13 @@ class ReviewRun(models.Model):
     def __str__(self) -> str:
         return f"{self.run_on} {self.get_status_display()}"
 
+    # The label of each step counted (a reason, or one of the steps that open no task of its own).
+    STEP_LABELS = {**dict(ReviewReason.choices), "due": _("Due or overdue"), "escalated": _("Escalated"),  # noqa: RUF012
+                   "gradual_exit_ended": _("Gradual exits ended")}
+
     def count_items(self) -> list[tuple[str, int]]:
         """The counts with their labels, for the run log page."""
-        labels = {**dict(ReviewReason.choices), "due": _("Due or overdue"), "escalated": _("Escalated"),
-                  "gradual_exit_ended": _("Gradual exits ended")}
-        return [(str(labels.get(name, name)), count) for name, count in (self.counts or {}).items()]
+        return [(str(self.STEP_LABELS.get(name, name)), count) for name, count in (self.counts or {}).items()]
 
     @property
     def total(self) -> int:
