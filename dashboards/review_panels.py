@@ -1,5 +1,8 @@
 """Panels on the dynamic review (应保尽保、应退尽退) and the application procedure.
 
+Last run: the nightly pass's latest log row (date, status, counts per step, errors) — one
+query; the pass is city-wide, so the figures are the same whatever the area shown.
+
 Candidates: the open review tasks the nightly pass (or a change report) created, by
 reason, the overdue ones and the age of the oldest — one query on ReviewTask.
 Applications: open applications and those whose current step is past its statutory
@@ -20,10 +23,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dashboards.panels import Column, Table, register_panel
+from dashboards.panels import Cell, Column, PanelData, Row, Table, register_panel
 from dashboards.plan_panels import total_only
-from households.models import OPEN_APPLICATION_STATUSES, OPEN_REVIEW_STATUSES, Application, ReviewReason, ReviewTask
+from households.models import (
+    OPEN_APPLICATION_STATUSES,
+    OPEN_REVIEW_STATUSES,
+    Application,
+    ReviewReason,
+    ReviewRun,
+    ReviewTask,
+)
 from households.procedure_selectors import policies_for
+from households.review_selectors import RUN_LOG_ROLES
 from households.rules import procedure as proc
 from households.workdays import calendars_for
 
@@ -59,6 +70,28 @@ def review_candidates(*, scope, period):
     table.fill(rows, group)
     return table.build(stacked=True, note=_("Review tasks not yet finished (open, or recorded and awaiting "
                                             "confirmation), by the reason that opened them."))
+
+
+# The run log's steps, in the pass's order (review_pass.steps()).
+RUN_STEPS = ("gradual_exit_ended", "due", ReviewReason.EXIT_CANDIDATE, ReviewReason.CATEGORY_CHANGE,
+             ReviewReason.INCLUSION_CANDIDATE, ReviewReason.VERIFICATION_EXPIRED, "escalated")
+
+
+@register_panel(key="review_run", title=gettext_lazy("Last nightly review"), kind="number", order=53,
+                roles=RUN_LOG_ROLES)
+def last_review_run(*, scope, period):
+    run = ReviewRun.objects.order_by("-started_at", "-id").first()
+    if run is None:
+        return PanelData(columns=[], rows=[], note=_("The nightly review has not run yet."))
+    columns = [Column(str(step), str(ReviewRun.STEP_LABELS[str(step)]), chart=False) for step in RUN_STEPS]
+    counts = run.counts or {}
+    row = Row(label=run.run_on.isoformat(), cells=[Cell(counts.get(str(step), 0)) for step in RUN_STEPS], is_total=True)
+    note = _("Run on %(date)s: %(status)s.") % {"date": run.run_on.isoformat(), "status": run.get_status_display()}
+    if run.errors:
+        note += " " + _("Errors: %(errors)s") % {"errors": run.errors}
+    return PanelData(columns=columns, rows=[row], note=note,
+                     extra={"run_status": run.status, "run_errors": run.errors,
+                            "run_log": reverse("households:review_run_list")})
 
 
 @register_panel(key="applications_overdue", title=gettext_lazy("Open applications and overdue steps"), kind="bar",

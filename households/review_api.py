@@ -43,12 +43,13 @@ class ReviewTaskSerializer(serializers.ModelSerializer):
     dossier_no = serializers.CharField(source="household.dossier_no", read_only=True)
     gradual_exit_until = serializers.DateField(read_only=True, allow_null=True)
     suggested_category = serializers.CharField(read_only=True)  # a category code, blank for none
+    suggested_outcome = serializers.CharField(read_only=True)  # an outcome code, blank for none
 
     class Meta:
         model = ReviewTask
         fields = ("id", "household", "dossier_no", "reason", "created_on", "due_on", "assigned_to", "status",
                   "escalated_on", "verification", "per_capita_income", "line", "suggested_category",
-                  "income_rose_from_work", "gradual_exit_until", "change_report", "version")
+                  "suggested_outcome", "income_rose_from_work", "gradual_exit_until", "change_report", "version")
         read_only_fields = fields
 
 

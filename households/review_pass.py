@@ -25,9 +25,12 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from households import rules
 from households.models import (
+    Enrolment,
+    EnrolmentStatusChange,
     Household,
     ReviewReason,
     ReviewRun,
@@ -135,12 +138,19 @@ def _enrolled(categories: tuple[str, ...]) -> str:
     return f"EXISTS (SELECT 1 FROM {{e}} e2 WHERE e2.household_id = f.household_id AND e2.category IN ({cats}) AND e2.status IN ({states}))"
 
 
-def _no_open_task(reasons: tuple[str, ...]) -> str:
+def _no_open_task(reasons: tuple[str, ...], *, same_verification: bool = False) -> str:
     """No open or recorded task for these reasons: what the unique index would refuse anyway,
-    filtered before the insert so a second run does not try (and fail) every row again."""
+    filtered before the insert so a second run does not try (and fail) every row again.
+
+    ``same_verification`` (the income-based reasons): nor any task, whatever its status, that
+    was opened on the household's latest verification. A review the caseworker closed (kept)
+    or the officer decided stays closed until a new verification gives new facts."""
     listed = ", ".join(f"'{r}'" for r in reasons)
+    status = "t2.status IN ('open', 'recorded')"
+    if same_verification:
+        status = f"({status} OR t2.verification_id = f.verification_id)"
     return (f"NOT EXISTS (SELECT 1 FROM {{t}} t2 WHERE t2.household_id = f.household_id AND t2.reason IN ({listed}) "
-            "AND t2.status IN ('open', 'recorded'))")
+            f"AND {status})")
 
 
 def _insert(select_sql: str, params: list, *, policies: tuple[str, list] | None = None) -> int:
@@ -181,7 +191,7 @@ def insert_exit_candidates(run: ReviewRun, run_on: date, policies) -> int:
         "FROM {f} f JOIN {pol} p ON p.county_id = f.county_id "
         "JOIN {e} e ON e.household_id = f.household_id AND e.status = 'active' AND e.category IN ('dibao', 'low_income') "
         "WHERE f.verification_id IS NOT NULL AND ((e.category = 'dibao' AND f.per_capita_income > p.standard) "
-        "OR (e.category = 'low_income' AND f.per_capita_income > p.low_line)) AND " + _no_open_task(("exit_candidate",))
+        "OR (e.category = 'low_income' AND f.per_capita_income > p.low_line)) AND " + _no_open_task(("exit_candidate",), same_verification=True)
     )
     return _insert(select, [run_on, run_on, run.pk], policies=_policy_table(policies, run_on))
 
@@ -196,7 +206,7 @@ def insert_category_changes(run: ReviewRun, run_on: date, policies) -> int:
         "FROM {f} f JOIN {pol} p ON p.county_id = f.county_id "
         "WHERE f.verification_id IS NOT NULL AND f.per_capita_income = p.standard "
         "AND EXISTS (SELECT 1 FROM {e} e2 WHERE e2.household_id = f.household_id AND e2.category = 'dibao' "
-        "AND e2.status = 'active') AND " + _no_open_task(("category_change",))
+        "AND e2.status = 'active') AND " + _no_open_task(("category_change",), same_verification=True)
     )
     return _insert(select, [run_on, run_on, run.pk], policies=_policy_table(policies, run_on))
 
@@ -216,7 +226,7 @@ def insert_inclusion_candidates(run: ReviewRun, run_on: date, policies) -> int:
         f"WHERE f.verification_id IS NOT NULL AND NOT {tekun} "
         f"AND ((f.per_capita_income < p.standard AND NOT {dibao}) "
         f"OR (f.per_capita_income >= p.standard AND f.per_capita_income <= p.low_line AND NOT {either})) "
-        "AND " + _no_open_task(("inclusion_candidate",))
+        "AND " + _no_open_task(("inclusion_candidate",), same_verification=True)
     )
     return _insert(select, [run_on, run_on, run.pk], policies=_policy_table(policies, run_on))
 
@@ -261,9 +271,46 @@ def escalate_overdue(run: ReviewRun, run_on: date, policies) -> int:
         return max(cursor.rowcount, 0)
 
 
+GRADUAL_EXIT_ENDED = "gradual_exit_ended"
+# Gradual exits (渐退) whose period ended before the run day: the period's last day is end_on.
+GRADUAL_EXIT_OVER = "FROM {e} e WHERE e.status = 'gradual_exit' AND e.end_on < %s"
+
+
+def end_gradual_exits(run: ReviewRun, run_on: date, policies) -> int:
+    """Enrolments in gradual exit whose period is over become ended, set-based, idempotent.
+
+    1. One history row each (``EnrolmentStatusChange``, effective on the period's last day,
+       as a confirmed exit without a period is effective on its end day).
+    2. One audit row each (``audit.record_select``), written before the change it records.
+    3. One UPDATE; the version is raised so a form opened before the pass is refused.
+    The household's status is not touched: stopping the benefit ends the enrolment; the
+    household stays on the register (and in the pass's case finding) until an officer says otherwise."""
+    names = _tables()
+    where = GRADUAL_EXIT_OVER.format(**names)
+    history = EnrolmentStatusChange._meta.db_table
+    on = connection.ops.quote_name("on")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    reason = _("Gradual exit period ended (review pass %(date)s)") % {"date": run_on.isoformat()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history} (enrolment_id, from_status, to_status, {on}, reason, decision_no, by_id, at) "
+            f"SELECT e.id, 'gradual_exit', 'ended', e.end_on, %s, '', NULL, %s {where}",
+            [reason[:300], now, run_on])
+    audit.record_select(actor=None, action=AuditAction.TRANSITION, model=Enrolment,
+                        select_sql=f"SELECT e.id, e.household_id {where}", params=[run_on],
+                        changes={"status": ["gradual_exit", "ended"]}, summary=reason)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {names['e']} SET status = 'ended', version = version + 1 "
+                       "WHERE status = 'gradual_exit' AND end_on < %s", [run_on])
+        return max(cursor.rowcount, 0)
+
+
 def steps():
-    """The pass, in order. Looked up at call time so a test can replace one step."""
+    """The pass, in order. Looked up at call time so a test can replace one step.
+
+    Gradual exits end first: the steps after see the enrolments as they are on the run day."""
     return [
+        (GRADUAL_EXIT_ENDED, end_gradual_exits),
         ("due", insert_due),
         (ReviewReason.EXIT_CANDIDATE.value, insert_exit_candidates),
         (ReviewReason.CATEGORY_CHANGE.value, insert_category_changes),

@@ -45,7 +45,8 @@ def _require(actor, roles) -> None:
         raise PermissionDenied(_("Your role may not do this."))
 
 
-def open_review_task(*, household: Household, reason: str, today: date, change_report: ChangeReport | None = None) -> ReviewTask:
+def open_review_task(*, household: Household, reason: str, today: date, change_report: ChangeReport | None = None,
+                     suggested_outcome: str = "") -> ReviewTask:
     """The household's unfinished task for ``reason``, created if there is none.
 
     Idempotent under concurrency: the insert ignores the partial unique index's conflict,
@@ -54,7 +55,7 @@ def open_review_task(*, household: Household, reason: str, today: date, change_r
     assignee = household.caseworkers.order_by("pk").values_list("pk", flat=True).first()
     ReviewTask.objects.bulk_create(
         [ReviewTask(household=household, reason=reason, created_on=today, due_on=today, assigned_to_id=assignee,
-                    change_report=change_report)],
+                    change_report=change_report, suggested_outcome=suggested_outcome)],
         ignore_conflicts=True,
     )
     return ReviewTask.objects.get(household=household, reason=reason,
@@ -72,7 +73,8 @@ def change_report_create(*, actor, household: Household, kind: str, date: date, 
     report = ChangeReport.objects.create(household=household, kind=kind, date=date, source=source.strip(),
                                          description=description.strip(), reported_by=actor)
     audit.record_change(actor=actor, instance=report, before={})
-    open_review_task(household=household, reason=ReviewReason.CHANGE_REPORT, today=today, change_report=report)
+    open_review_task(household=household, reason=ReviewReason.CHANGE_REPORT, today=today, change_report=report,
+                     suggested_outcome=rules.change_report_suggestion(kind=kind, members=household.member_count))
     return report
 
 
@@ -197,6 +199,10 @@ def review_decide(*, actor, record: ReviewRecord, confirm: bool, note: str = "",
     record = ReviewRecord.objects.select_for_update().select_related("task", "household").get(pk=record.pk)
     if record.decision != RecordDecision.PENDING:
         raise RuleViolation(_("This review has already been decided."), field="non_field_errors")
+    if confirm and record.recorded_by_id == actor.pk and not actor.is_superuser:
+        # Four eyes: whoever proposed the change does not also approve it.
+        raise RuleViolation(_("You recorded this review yourself: another officer must confirm it."),
+                            field="non_field_errors")
     if not confirm and not note.strip():
         raise RuleViolation(_("Say why the review is sent back."), field="decision_note")
     before = audit.snapshot(record)

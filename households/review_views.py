@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from households import review_selectors as selectors
 from households import review_services as services
-from households.models import Household, ReviewRecord, ReviewStatus, ReviewTask
+from households.models import Household, RecordDecision, ReviewRecord, ReviewStatus, ReviewTask
 from households.review_forms import ChangeReportForm, DecisionForm, ReviewRecordForm
 from jiuzhu.errors import RuleViolation
 
@@ -69,9 +69,15 @@ def review_task_detail(request, pk: int):
     elif can_record:
         form = ReviewRecordForm(household=task.household,
                                 initial={"visited_on": timezone.localdate(), "version": task.version,
-                                         "proposed_category": task.suggested_category})
+                                         "proposed_category": task.suggested_category,
+                                         "outcome": task.suggested_outcome or None})
+    records = list(task.records.all())
+    # The officer decides here too (the queue is the other way in): the record awaiting a decision.
+    pending = None
+    if task.status == ReviewStatus.RECORDED and _allowed(request.user, services.CONFIRM_ROLES):
+        pending = next((r for r in records if r.decision == RecordDecision.PENDING), None)
     return render(request, "households/review/task_detail.html",
-                  {"task": task, "records": list(task.records.all()), "form": form if can_record or form else None})
+                  {"task": task, "records": records, "pending": pending, "form": form if can_record or form else None})
 
 
 def review_confirm_queue(request):
@@ -136,7 +142,7 @@ def change_report_create(request):
 
 
 def review_run_list(request):
-    if not _allowed(request.user, {"township_officer", "county_civil", "city_civil", "admin"}):
+    if not _allowed(request.user, selectors.RUN_LOG_ROLES):
         raise PermissionDenied
     page = _page(request, selectors.review_runs(user=request.user))
     return render(request, "households/review/run_list.html", {"page_obj": page, "runs": page.object_list})

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 from collections.abc import Callable, Iterable
 from functools import cache
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from jiuzhu import bulk
@@ -164,6 +165,27 @@ def record_many(*, actor, action: str, instances: Iterable[models.Model], summar
 
 EVENT_COLUMNS = ("at", "actor_id", "actor_name", "action", "target_type", "target_id", "household_id", "area_code",
                  "changes", "summary", "ip")
+
+
+def record_select(*, actor, action: str, model: type[models.Model], select_sql: str, params: Iterable = (),
+                  changes: dict | None = None, summary: str = "") -> int:
+    """One audit row per row of ``select_sql`` (columns: the record's id, its household id),
+    written by one ``INSERT … SELECT``: what ``record_many`` writes, for a bulk change made in
+    SQL (the nightly review), without loading the records. Run it in the change's transaction,
+    before the change if the SELECT's condition is what the change alters."""
+    fields = _actor_fields(actor)
+    actor_id = fields["actor"].pk if fields["actor"] is not None else None
+    columns = ", ".join(EVENT_COLUMNS)
+    # The caller's SELECT is SQL of its own (table and column names of our models); values are parameters.
+    sql = (f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) SELECT %s, %s, %s, %s, %s, "  # noqa: S608
+           f"CAST(s.id AS VARCHAR(64)), s.household_id, '', %s, %s, NULL FROM ({select_sql}) s")
+    head = [connection.ops.adapt_datetimefield_value(timezone.now()), actor_id, fields["actor_name"], action,
+            model._meta.label_lower, json.dumps(changes or {}, ensure_ascii=False), summary[:300]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*head, *params])
+        return max(cursor.rowcount, 0)
+
+
 def record_view(*, actor, instance: models.Model, what: str, request=None) -> AuditEvent:
     """Log a full view of personal data (an unmasked ID number, a health record)."""
     return record(actor=actor, action=AuditAction.VIEW, instance=instance, summary=what, request=request)

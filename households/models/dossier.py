@@ -341,7 +341,9 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         indexes = [models.Index(fields=["household", "status", "category"], name="enrol_hh_status_cat_idx"),
-                   models.Index(fields=["category", "status"], name="enrol_cat_status_idx")]
+                   models.Index(fields=["category", "status"], name="enrol_cat_status_idx"),
+                   # The nightly pass ends the gradual exits past their last day: only those rows.
+                   models.Index(fields=["end_on"], condition=Q(status="gradual_exit"), name="enrol_gradual_exit_end_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.start_on}"

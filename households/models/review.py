@@ -88,6 +88,14 @@ class ReviewStatus(models.TextChoices):
 OPEN_REVIEW_STATUSES = (ReviewStatus.OPEN, ReviewStatus.RECORDED)
 
 
+class ReviewOutcome(models.TextChoices):
+    KEEP = "keep", _("Keep as is")
+    ADJUST_AMOUNT = "adjust_amount", _("Adjust the amount")
+    EXIT = "exit", _("Exit")
+    ENROL_OTHER = "enrol_other", _("Enrol in another category")
+    REFER = "refer", _("Refer")
+
+
 class ReviewTask(models.Model):
     """One reason to review one household. At most one unfinished task per household and
     reason (a partial unique index), which makes the nightly pass idempotent: its inserts
@@ -106,6 +114,10 @@ class ReviewTask(models.Model):
     per_capita_income = models.DecimalField(_("per-capita income (yuan/month)"), max_digits=12, decimal_places=2, null=True, blank=True)
     line = models.DecimalField(_("line compared with (yuan/month)"), max_digits=12, decimal_places=2, null=True, blank=True)
     suggested_category = models.CharField(_("suggested category"), max_length=16, choices=Category.choices, blank=True)
+    # What the change report suggests the caseworker decide (a death: exit), from the rules.
+    # A database default too: the nightly pass inserts tasks in SQL without this column.
+    suggested_outcome = models.CharField(_("suggested outcome"), max_length=16, choices=ReviewOutcome.choices,
+                                         blank=True, default="", db_default="")
     income_rose_from_work = models.BooleanField(_("income rose from work"), default=False)
     gradual_exit_months = models.PositiveSmallIntegerField(_("gradual exit period (months)"), null=True, blank=True)
     change_report = models.ForeignKey(ChangeReport, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("change report"), db_index=False)
@@ -145,14 +157,6 @@ class ReviewTask(models.Model):
         from households.rules import add_months
 
         return add_months(self.verification.verified_on, self.gradual_exit_months) - timedelta(days=1)
-
-
-class ReviewOutcome(models.TextChoices):
-    KEEP = "keep", _("Keep as is")
-    ADJUST_AMOUNT = "adjust_amount", _("Adjust the amount")
-    EXIT = "exit", _("Exit")
-    ENROL_OTHER = "enrol_other", _("Enrol in another category")
-    REFER = "refer", _("Refer")
 
 
 # Decisions that change an enrolment go to the township officer.
@@ -221,12 +225,16 @@ class ReviewRun(models.Model):
     def __str__(self) -> str:
         return f"{self.run_on} {self.get_status_display()}"
 
+    # The label of each step counted (a reason, or one of the steps that open no task of its own).
+    STEP_LABELS = {**dict(ReviewReason.choices), "due": _("Due or overdue"), "escalated": _("Escalated"),  # noqa: RUF012
+                   "gradual_exit_ended": _("Gradual exits ended")}
+
     def count_items(self) -> list[tuple[str, int]]:
         """The counts with their labels, for the run log page."""
-        labels = {**dict(ReviewReason.choices), "due": _("Due or overdue"), "escalated": _("Escalated")}
-        return [(str(labels.get(name, name)), count) for name, count in (self.counts or {}).items()]
+        return [(str(self.STEP_LABELS.get(name, name)), count) for name, count in (self.counts or {}).items()]
 
     @property
     def total(self) -> int:
-        """New tasks created (escalations are not new tasks)."""
-        return sum(v for k, v in (self.counts or {}).items() if k != "escalated" and isinstance(v, int))
+        """New tasks created (escalations and ended gradual exits are not new tasks)."""
+        return sum(v for k, v in (self.counts or {}).items()
+                   if k not in ("escalated", "gradual_exit_ended") and isinstance(v, int))

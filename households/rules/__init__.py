@@ -62,6 +62,7 @@ from .procedure import (
 from .review import (
     CandidateDecision,
     category_change_candidate,
+    change_report_suggestion,
     exit_candidate,
     inclusion_candidate,
     next_review_date,
@@ -100,6 +101,7 @@ __all__ = [
     "asset_limit_per_person",
     "asset_reasons",
     "category_change_candidate",
+    "change_report_suggestion",
     "check_id_number",
     "classify",
     "classify_household",

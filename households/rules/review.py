@@ -20,6 +20,7 @@ __all__ = [
     "CandidateDecision",
     "add_months",
     "category_change_candidate",
+    "change_report_suggestion",
     "exit_candidate",
     "inclusion_candidate",
     "next_review_date",
@@ -176,6 +177,24 @@ def category_change_candidate(
             suggested_category=LOW_INCOME,
         )
     return CandidateDecision(candidate=False)
+
+
+# Change kinds and review outcomes, as stored (households.models.ChangeKind, ReviewOutcome).
+DEATH = "death"
+OUTCOME_EXIT = "exit"
+OUTCOME_ADJUST_AMOUNT = "adjust_amount"
+
+
+def change_report_suggestion(*, kind: str, members: int) -> str:
+    """The outcome a reported change suggests to the caseworker ('' for none).
+
+    A death in a household of one ends its assistance (exit); in a larger household the
+    members left stay assisted and the amount is recounted. A move is not suggested as
+    an exit: the kind does not say whether the household left the area.
+    """
+    if kind == DEATH:
+        return OUTCOME_EXIT if members <= 1 else OUTCOME_ADJUST_AMOUNT
+    return ""
 
 
 def inclusion_candidate(

@@ -7,10 +7,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from caseworkers import services as cw_services
 from caseworkers.models import VolunteerAssignment, VolunteerStatus
-from households.models import Application, ApplicationStatus, ChangeReport, Plan, PlanStatus, ReviewTask
+from households.models import Application, ApplicationStatus, ChangeReport, Plan, PlanStatus, ReviewRun, ReviewTask
 from jiuzhu.models import Role
 from staffing import selectors as staffing_selectors
 from staffing.models import AlertKind, StaffingAlert
@@ -89,6 +90,12 @@ def wired(town):
         StaffingAlert.objects.create(kind=kind, caseworker=staff, township_id=staff.township_id,
                                      county_id=staff.county_id, key=f"k-{kind}", created_on=TODAY, resolved=resolved)
     builders.transfer(T1, 2026, "10000.00")
+    # The nightly review's log: an older run, then last night's that failed at one step.
+    started = datetime.datetime(2026, 11, 28, 17, 30, tzinfo=datetime.UTC)
+    ReviewRun.objects.create(run_on=d(2026, 11, 28), started_at=started - DAY, status="succeeded",
+                             counts={"due": 9, "exit_candidate": 9})
+    ReviewRun.objects.create(run_on=TODAY, started_at=started, status="failed", errors="OperationalError: disk full",
+                             counts={"gradual_exit_ended": 1, "due": 4, "exit_candidate": 2})
     return {**town, "cw1": cw1, "cw3": cw3, "staff": staff}
 
 
@@ -209,14 +216,15 @@ def test_a_township_officer_sees_their_township_only(wired, login):
 
 def test_query_count_with_every_new_model_filled_is_the_same(wired, city_user, login, django_assert_num_queries):
     client = login(city_user)
-    # As in test_pages' count (41): plans, referrals, candidates, staffing, volunteers and
-    # training rows do not add queries; applications stay at three, the summary at eight.
-    with django_assert_num_queries(41):
+    # As in test_pages' count (42): plans, referrals, candidates, staffing, volunteers and
+    # training rows do not add queries; applications stay at three, the summary at eight,
+    # the last nightly review at one.
+    with django_assert_num_queries(42):
         assert client.get("/dashboards/").status_code == 200
 
 
 @pytest.mark.parametrize("key", ["plans", "referrals", "candidates", "applications_overdue", "four_roles", "volunteers",
-                                 "training", "staffing", "staffing_alerts", "funding"])
+                                 "training", "staffing", "staffing_alerts", "funding", "review_run"])
 def test_each_new_panel_exports_to_xlsx_and_serialises_in_the_api(wired, city_user, login, key):
     client = login(city_user)
     response = client.get(f"/dashboards/?export={key}")
@@ -225,6 +233,21 @@ def test_each_new_panel_exports_to_xlsx_and_serialises_in_the_api(wired, city_us
     payload = client.get(f"/api/dashboard/?panel={key}").json()
     [only] = payload["panels"]
     assert only["key"] == key and only["rows"][-1]["is_total"]
+
+
+def test_the_last_nightly_review_shows_its_date_status_counts_and_errors(wired, city_user, login):
+    response = login(city_user).get("/dashboards/")
+    data = panel(response, "review_run").data
+    assert [data.value(None, k) for k in ("gradual_exit_ended", "due", "exit_candidate", "inclusion_candidate")] == \
+        [1, 4, 2, 0]
+    assert "2026-11-29" in data.note and "disk full" in data.note
+    html = response.content.decode()
+    assert 'id="panel-review_run"' in html and reverse("households:review_run_list") in html
+    # Township officers read it too (the run log is theirs); caseworkers do not.
+    officer = factories.user(Role.TOWNSHIP_OFFICER, T3, username="t3-officer-run")
+    assert panel(login(officer).get("/dashboards/"), "review_run").data.value(None, "due") == 4
+    caseworker_keys = [p.key for p in login(wired["cw1"]).get("/dashboards/").context["panels"]]
+    assert "review_run" not in caseworker_keys
 
 
 def test_another_countys_user_cannot_drill_into_these_panels(wired, login):

@@ -212,8 +212,8 @@ def test_the_run_log_records_counts_per_reason(edges):
     assert run.finished_at is not None and run.errors == ""
     assert run.counts["category_change"] == 1
     assert run.counts["verification_expired"] == ReviewTask.objects.filter(reason="verification_expired").count() == 2
-    assert set(run.counts) == {"due", "exit_candidate", "category_change", "inclusion_candidate",
-                               "verification_expired", "escalated"}
+    assert set(run.counts) == {"gradual_exit_ended", "due", "exit_candidate", "category_change",
+                               "inclusion_candidate", "verification_expired", "escalated"}
 
 
 @pytest.mark.parametrize("today", [datetime.date(2026, 2, 28), datetime.date(2026, 3, 1), datetime.date(2026, 3, 31),
@@ -225,3 +225,75 @@ def test_verification_valid_from_is_the_exact_edge_of_verification_expired(today
     for offset in range(-40, 40):
         day = edge + datetime.timedelta(days=offset)
         assert rules.verification_expired(verified_on=day, today=today, policy=policy) == (day < edge)
+
+
+def test_a_kept_review_does_not_come_back_until_a_new_verification(edges, make):
+    from households import review_services
+
+    caseworker = make.user("caseworker", "330402007")
+    review_pass.run_review(run_on=TODAY)
+    cases = {"exit_candidate": edges["dibao_cent_above"], "category_change": edges["dibao_at_standard"],
+             "inclusion_candidate": edges["none_cent_below"]}
+    for reason, household in cases.items():
+        task = ReviewTask.objects.get(household=household, reason=reason)
+        review_services.review_record(actor=caseworker, task=task, visited_on=TODAY, outcome="keep", today=TODAY)
+    kept = ReviewTask.objects.filter(household__in=cases.values())
+    before = kept.count()
+    for day in (TODAY, TODAY + datetime.timedelta(days=1)):
+        run = review_pass.run_review(run_on=day)
+        assert kept.count() == before
+        assert all(run.counts[reason] == 0 for reason in cases)
+    # A new verification (same income) is new facts: the review comes back, once per reason.
+    for household in cases.values():
+        verification(household, per_capita=str(household.verifications.get().per_capita_income),
+                     verified_on=TODAY)
+    run = review_pass.run_review(run_on=TODAY + datetime.timedelta(days=2))
+    for reason, household in cases.items():
+        assert ReviewTask.objects.filter(household=household, reason=reason).count() == 2
+        assert run.counts[reason] == 1
+
+
+def test_gradual_exits_past_their_last_day_end_with_history_and_audit(make):
+    from households.models import EnrolmentStatusChange
+
+    h = make.household(status="active")
+    over = enrol(h, "dibao", status="gradual_exit")
+    Enrolment.objects.filter(pk=over.pk).update(end_on=TODAY - datetime.timedelta(days=1))
+    last_day = enrol(make.household(status="active"), "dibao", status="gradual_exit")
+    Enrolment.objects.filter(pk=last_day.pk).update(end_on=TODAY)  # its last day is today: still in force
+    run = review_pass.run_review(run_on=TODAY)
+    over.refresh_from_db()
+    last_day.refresh_from_db()
+    assert (over.status, over.end_on, over.version) == ("ended", TODAY - datetime.timedelta(days=1), 2)
+    assert last_day.status == "gradual_exit"
+    assert run.counts["gradual_exit_ended"] == 1 and run.total == 0
+    change = EnrolmentStatusChange.objects.get(enrolment=over)
+    assert (change.from_status, change.to_status, change.on, change.by) == (
+        "gradual_exit", "ended", TODAY - datetime.timedelta(days=1), None)
+    event = AuditEvent.objects.get(target_type="households.enrolment", target_id=str(over.pk))
+    assert (event.action, event.household_id, event.changes) == ("transition", h.pk,
+                                                                  {"status": ["gradual_exit", "ended"]})
+    # Decided: the household stays on the register (DOMAIN.md: the benefit stops, the dossier stays).
+    h.refresh_from_db()
+    assert h.status == "active"
+    # Idempotent: a second run the same day changes and writes nothing more.
+    again = review_pass.run_review(run_on=TODAY)
+    assert again.counts["gradual_exit_ended"] == 0
+    assert EnrolmentStatusChange.objects.count() == 1
+    assert AuditEvent.objects.filter(target_type="households.enrolment").count() == 1
+
+
+def test_a_failing_step_leaves_no_gradual_exit_half_ended(make, monkeypatch):
+    over = enrol(make.household(status="active"), "dibao", status="gradual_exit")
+    Enrolment.objects.filter(pk=over.pk).update(end_on=TODAY - datetime.timedelta(days=1))
+
+    def broken(run, run_on, policies):
+        review_pass.end_gradual_exits(run, run_on, policies)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(review_pass, "steps", lambda: [(review_pass.GRADUAL_EXIT_ENDED, broken)])
+    with pytest.raises(RuntimeError):
+        review_pass.run_review(run_on=TODAY)
+    over.refresh_from_db()
+    assert over.status == "gradual_exit"
+    assert not AuditEvent.objects.filter(target_type="households.enrolment").exists()

@@ -222,3 +222,96 @@ def test_the_task_page_shows_the_form_to_the_caseworker_and_the_queue_shows_the_
     assert client.get(reverse("households:review_task_detail", args=[world["task"].pk])).context["form"] is None
     queue = login(world["officer"]).get(reverse("households:review_confirm_queue")).content.decode()
     assert world["household"].dossier_no in queue and "收入超过标准" in queue
+
+
+def test_an_officer_may_not_confirm_a_review_they_recorded_themselves(world, make):
+    record = review_services.review_record(actor=world["officer"], task=world["task"], visited_on=TODAY,
+                                           outcome="exit", enrolment=world["dibao"], exit_reason="收入高", today=TODAY)
+    with pytest.raises(RuleViolation) as refused:
+        review_services.review_decide(actor=world["officer"], record=record, confirm=True, today=TODAY)
+    assert "另一名" in " ".join(refused.value.messages())
+    world["dibao"].refresh_from_db()
+    record.refresh_from_db()
+    assert world["dibao"].status == "active" and record.decision == RecordDecision.PENDING
+    # Another officer (or an administrator) confirms it.
+    review_services.review_decide(actor=make.user("township_officer", "330402007"), record=record, confirm=True,
+                                  today=TODAY)
+    world["dibao"].refresh_from_db()
+    assert world["dibao"].status == "gradual_exit"
+
+
+def test_the_officer_finds_the_queue_and_run_log_in_the_menu_and_decides_on_the_task_page(world, login, make):
+    review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY, outcome="exit",
+                                  enrolment=world["dibao"], exit_reason="收入超过标准", today=TODAY)
+    officer = login(world["officer"])
+    page = officer.get(reverse("households:review_task_detail", args=[world["task"].pk]))
+    menu = {item.url_name for item in page.context["nav_items"]}
+    assert {"households:review_confirm_queue", "households:review_run_list"} <= menu
+    html = page.content.decode()
+    record = ReviewRecord.objects.get(task=world["task"])
+    decide = reverse("households:review_decide", args=[record.pk])
+    assert f'action="{decide}"' in html and reverse("households:review_confirm_queue") in html
+    response = officer.post(decide, {"confirm": "1", "decision_note": "同意"}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("households:review_confirm_queue")
+    world["dibao"].refresh_from_db()
+    assert world["dibao"].status == "gradual_exit"
+    # The caseworker sees neither entry nor a decision form; county civil affairs see the run log only.
+    caseworker_page = login(world["caseworker"]).get(reverse("households:review_task_detail", args=[world["task"].pk]))
+    assert {i.url_name for i in caseworker_page.context["nav_items"]}.isdisjoint(
+        {"households:review_confirm_queue", "households:review_run_list"})
+    assert caseworker_page.context["pending"] is None
+    county = login(make.user("county_civil", "330402")).get(reverse("households:review_task_list"))
+    county_menu = {i.url_name for i in county.context["nav_items"]}
+    assert "households:review_run_list" in county_menu and "households:review_confirm_queue" not in county_menu
+
+
+def test_the_task_page_tells_the_officer_who_recorded_it_to_ask_another(world, login):
+    review_services.review_record(actor=world["officer"], task=world["task"], visited_on=TODAY, outcome="exit",
+                                  enrolment=world["dibao"], exit_reason="收入高", today=TODAY)
+    page = login(world["officer"]).get(reverse("households:review_task_detail", args=[world["task"].pk]))
+    html = page.content.decode()
+    assert "另一名" in html and reverse("households:review_decide", args=[page.context["pending"].pk]) not in html
+
+
+def test_escalated_tasks_show_to_the_township_officer(world, login):
+    review_pass.run_review(run_on=TODAY + datetime.timedelta(days=30))
+    world["task"].refresh_from_db()
+    assert world["task"].escalated_on is not None
+    officer = login(world["officer"])
+    queue = officer.get(reverse("households:review_confirm_queue"))
+    assert [t.pk for t in queue.context["escalated"]] == [world["task"].pk]
+    assert reverse("households:review_task_detail", args=[world["task"].pk]) in queue.content.decode()
+    tasks = officer.get(reverse("households:review_task_list"))
+    assert world["task"].pk in [t.pk for t in tasks.context["tasks"]]
+    # Another township's officer does not see it.
+    other = login(world["stranger_officer"]).get(reverse("households:review_confirm_queue"))
+    assert list(other.context["escalated"]) == []
+
+
+def test_a_reported_death_suggests_an_exit_on_the_task_it_opens(world, login, make):
+    single = make.household("330402007", members=1, status="active")
+    review_services.change_report_create(actor=world["caseworker"], household=single, kind="death", date=TODAY,
+                                         source="村委会", description="户主去世", today=TODAY)
+    task = ReviewTask.objects.get(household=single, reason="change_report")
+    assert task.suggested_outcome == "exit"
+    page = login(world["caseworker"]).get(reverse("households:review_task_detail", args=[task.pk]))
+    assert page.context["form"].initial["outcome"] == "exit"
+    # In a larger household the others stay assisted: recount the amount instead.
+    review_services.change_report_create(actor=world["caseworker"], household=world["household"], kind="death",
+                                         date=TODAY, source="村委会", description="一名成员去世", today=TODAY)
+    assert ReviewTask.objects.get(household=world["household"], reason="change_report").suggested_outcome == \
+        "adjust_amount"
+    job = make.household("330402007", members=1, status="active")
+    review_services.change_report_create(actor=world["caseworker"], household=job, kind="job", date=TODAY,
+                                         source="本人", description="找到工作", today=TODAY)
+    assert ReviewTask.objects.get(household=job, reason="change_report").suggested_outcome == ""
+
+
+def test_the_nightly_review_is_in_the_beat_schedule():
+    from celery.schedules import crontab
+
+    from jiuzhu.celery import _collect_beat_schedule
+
+    entry = _collect_beat_schedule()["households-nightly-review"]
+    assert entry["task"] == "households.run_review"
+    assert entry["schedule"] == crontab(hour=1, minute=30)

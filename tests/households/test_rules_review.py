@@ -11,6 +11,7 @@ from households.rules import (
     TEKUN,
     add_months,
     category_change_candidate,
+    change_report_suggestion,
     exit_candidate,
     inclusion_candidate,
     next_review_date,
@@ -162,3 +163,14 @@ def test_verification_is_valid_through_the_same_date_twelve_months_later():
 
 def test_missing_verification_is_expired():
     assert verification_expired(verified_on=None, today=TODAY, policy=POLICY)
+
+
+@pytest.mark.parametrize(("kind", "members", "suggested"), [
+    ("death", 1, "exit"),
+    ("death", 0, "exit"),
+    ("death", 2, "adjust_amount"),
+    ("moving", 1, ""),
+    ("job", 1, ""),
+])
+def test_a_reported_change_suggests_an_outcome(kind, members, suggested):
+    assert change_report_suggestion(kind=kind, members=members) == suggested
