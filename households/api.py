@@ -15,7 +15,7 @@ from rest_framework import exceptions, mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households import rules, selectors, services
+from households import exports, rules, selectors, services
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -30,6 +30,7 @@ from households.models import (
     SurveyMemberCheck,
     Verification,
 )
+from jiuzhu import audit
 from jiuzhu.api import ScopedViewSetMixin, VersionedSerializerMixin
 from jiuzhu.models import Role, User
 
@@ -50,7 +51,34 @@ class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
         return Household.objects.in_scope(self.context["request"].user)
 
 
-class HouseholdSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class MaskedPhoneMixin(serializers.Serializer):
+    """``phone`` answered masked to roles that get masked ID numbers (``exports.phone_for``).
+
+    A client of such a role that sends back the masked number it read leaves the number
+    unchanged (it is not a number, and not a change)."""
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def to_internal_value(self, data):
+        instance = getattr(self, "instance", None)
+        sent = data.get("phone") if hasattr(data, "get") else None
+        if instance is not None and sent and "*" in str(sent) and sent == rules.mask_phone(instance.phone):
+            data = data.copy()
+            data.pop("phone")
+        return super().to_internal_value(data)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = self._user()
+        if data.get("phone"):
+            # No request (a serializer used outside a view): masked, the safe side.
+            data["phone"] = exports.phone_for(user, data["phone"]) if user is not None else rules.mask_phone(data["phone"])
+        return data
+
+
+class HouseholdSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     head_name = serializers.CharField(source="head.name", read_only=True, default=None)
 
@@ -111,7 +139,7 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
             **{k: v for k, v in data.items() if k in services.HOUSEHOLD_EDITABLE})
 
 
-class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class MemberSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     household = ScopedHouseholdField()
     id_number = serializers.CharField(write_only=True, required=False, max_length=30,
                                       help_text="18-character resident ID number; answers show only id_number_masked.")
@@ -356,6 +384,7 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
         from households.documents import EXTENSIONS
 
         document = self.get_object()
+        audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
         response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,
                                 filename=f"document-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}")
         response["X-Content-Type-Options"] = "nosniff"
