@@ -152,6 +152,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("JIUZHU_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# API tokens (/api/auth/token/) are refused this many hours after they were issued, and
+# deleted at logout (jiuzhu.authentication).
+JIUZHU_TOKEN_HOURS = int(os.environ.get("JIUZHU_TOKEN_HOURS", "12"))
 
 # Lockout: 5 failures lock the account, and separately the client address, for 30 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("JIUZHU_LOCKOUT_FAILURES", "5"))
@@ -240,7 +243,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "jiuzhu.authentication.ExpiringTokenAuthentication",
     ],
     # Deny by default: DRF's own default is AllowAny.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -6,11 +6,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from jiuzhu.api import ScopedViewSetMixin
+from jiuzhu.authentication import token_expired
 from jiuzhu.models import Area, User
 from jiuzhu.navigation import items_for
 
@@ -66,3 +69,26 @@ def me(request):
     return Response(MeSerializer(request.user).data)
 
 
+class TokenView(ObtainAuthToken):
+    """POST user name and password: the user's token (a new one if the old one expired).
+    DELETE (with the token): revoke it."""
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        if not created and token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=204)
