@@ -208,6 +208,10 @@ JIUZHU_UPLOAD_MAX_BYTES = int(os.environ.get("JIUZHU_UPLOAD_MAX_BYTES", str(10 *
 # Roster exports are files under MEDIA_ROOT/exports/ (they hold ID numbers): deleted by the
 # nightly purge this many days after they were written.
 JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
+# A job (import, export, review pass) still queued or running this long is taken for lost
+# (its worker killed) and marked failed by households.fail_stale_jobs, every 15 minutes.
+# Longer than the longest task's time limit (35 minutes).
+JIUZHU_JOB_STALE_MINUTES = int(os.environ.get("JIUZHU_JOB_STALE_MINUTES", "60"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
