@@ -132,10 +132,9 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
     def perform_update(self, serializer):
         household = _editable(self.request.user, serializer.instance)
         data = serializer.validated_data
-        sent = self.request.data.get("version")
+        # The serializer has refused a missing or stale version (VersionedSerializerMixin).
         serializer.instance = services.household_update(
-            actor=self.request.user, household=household,
-            expected_version=int(sent) if sent not in (None, "") else household.version,
+            actor=self.request.user, household=household, expected_version=int(self.request.data["version"]),
             **{k: v for k, v in data.items() if k in services.HOUSEHOLD_EDITABLE})
 
 
@@ -162,7 +161,7 @@ class MemberMoveSerializer(serializers.Serializer):
     to_household = ScopedHouseholdField()
     relation_to_head = serializers.ChoiceField(choices=Member._meta.get_field("relation_to_head").choices)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(help_text="The member's version as read: a stale one is refused.")
 
 
 class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -184,9 +183,8 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
         _editable(self.request.user, member.household)
         data = dict(serializer.validated_data)
         data.pop("household", None)
-        sent = self.request.data.get("version")
         serializer.instance = services.member_update(
-            actor=self.request.user, member=member, expected_version=int(sent) if sent not in (None, "") else member.version,
+            actor=self.request.user, member=member, expected_version=int(self.request.data["version"]),
             id_number=data.pop("id_number", None), **data)
 
     @extend_schema(request=MemberMoveSerializer, responses=MemberSerializer)
@@ -200,7 +198,7 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
         data = move.validated_data
         moved = services.member_move(actor=request.user, member=member, to_household=_editable(request.user, data["to_household"]),
                                      relation_to_head=data["relation_to_head"], reason=data.get("reason", ""),
-                                     expected_version=data.get("version", member.version))
+                                     expected_version=data["version"])
         return Response(MemberSerializer(moved, context=self.get_serializer_context()).data, status=201)
 
 
