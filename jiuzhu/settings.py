@@ -205,6 +205,8 @@ MEDIA_URL = "/documents-are-not-served-here/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 JIUZHU_UPLOAD_MAX_BYTES = int(os.environ.get("JIUZHU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# A legacy spreadsheet import (households/forms.ImportForm): a 20,000-member roster is ~2 MB.
+JIUZHU_IMPORT_MAX_BYTES = int(os.environ.get("JIUZHU_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Roster exports are files under MEDIA_ROOT/exports/ (they hold ID numbers): deleted by the
 # nightly purge this many days after they were written.
 JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
