@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -167,3 +169,33 @@ def test_delete_on_the_token_endpoint_revokes_the_token(client, make):
 
     assert client.delete("/api/auth/token/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 204
     assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+
+
+def test_a_lockout_is_released_after_the_configured_minutes(client, make, settings, time_machine):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+    time_machine.move_to("2026-11-29 08:00:00+08:00", tick=False)
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    for _ in range(5):
+        post_login(client, "wang", "wrong-password-1")
+    locked = post_login(client, "wang", PASSWORD)
+    assert locked.status_code == 403
+    assert "15分钟" in locked.content.decode() and "30分钟" not in locked.content.decode()
+
+    # (A try while locked starts the cool-off again: AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT.)
+    time_machine.move_to("2026-11-29 08:16:00+08:00", tick=False)
+    assert post_login(client, "wang", PASSWORD).status_code == 302
+
+
+def test_the_token_endpoint_is_locked_too_and_says_so_in_chinese(client, make, settings):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=45)
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    answers = [client.post("/api/auth/token/", {"username": "wang", "password": "wrong-password-1"}, REMOTE_ADDR="10.1.1.1")
+               for _ in range(5)]
+    assert [a.status_code for a in answers] == [400, 400, 400, 400, 403]  # the fifth failure locks
+
+    locked = token_for(client, "wang")
+
+    assert locked.status_code == 403
+    assert "锁定45分钟" in locked.json()["detail"]
+    assert "token" not in locked.json()
+    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).exists()
