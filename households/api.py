@@ -15,7 +15,7 @@ from rest_framework import exceptions, mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households import rules, selectors, services
+from households import exports, rules, selectors, services
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -30,6 +30,7 @@ from households.models import (
     SurveyMemberCheck,
     Verification,
 )
+from jiuzhu import audit
 from jiuzhu.api import ScopedViewSetMixin, VersionedSerializerMixin
 from jiuzhu.models import Role, User
 
@@ -50,7 +51,34 @@ class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
         return Household.objects.in_scope(self.context["request"].user)
 
 
-class HouseholdSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class MaskedPhoneMixin(serializers.Serializer):
+    """``phone`` answered masked to roles that get masked ID numbers (``exports.phone_for``).
+
+    A client of such a role that sends back the masked number it read leaves the number
+    unchanged (it is not a number, and not a change)."""
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def to_internal_value(self, data):
+        instance = getattr(self, "instance", None)
+        sent = data.get("phone") if hasattr(data, "get") else None
+        if instance is not None and sent and "*" in str(sent) and sent == rules.mask_phone(instance.phone):
+            data = data.copy()
+            data.pop("phone")
+        return super().to_internal_value(data)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = self._user()
+        if data.get("phone"):
+            # No request (a serializer used outside a view): masked, the safe side.
+            data["phone"] = exports.phone_for(user, data["phone"]) if user is not None else rules.mask_phone(data["phone"])
+        return data
+
+
+class HouseholdSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     head_name = serializers.CharField(source="head.name", read_only=True, default=None)
 
@@ -104,14 +132,13 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
     def perform_update(self, serializer):
         household = _editable(self.request.user, serializer.instance)
         data = serializer.validated_data
-        sent = self.request.data.get("version")
+        # The serializer has refused a missing or stale version (VersionedSerializerMixin).
         serializer.instance = services.household_update(
-            actor=self.request.user, household=household,
-            expected_version=int(sent) if sent not in (None, "") else household.version,
+            actor=self.request.user, household=household, expected_version=int(self.request.data["version"]),
             **{k: v for k, v in data.items() if k in services.HOUSEHOLD_EDITABLE})
 
 
-class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class MemberSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     household = ScopedHouseholdField()
     id_number = serializers.CharField(write_only=True, required=False, max_length=30,
                                       help_text="18-character resident ID number; answers show only id_number_masked.")
@@ -134,7 +161,7 @@ class MemberMoveSerializer(serializers.Serializer):
     to_household = ScopedHouseholdField()
     relation_to_head = serializers.ChoiceField(choices=Member._meta.get_field("relation_to_head").choices)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(help_text="The member's version as read: a stale one is refused.")
 
 
 class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -156,9 +183,8 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
         _editable(self.request.user, member.household)
         data = dict(serializer.validated_data)
         data.pop("household", None)
-        sent = self.request.data.get("version")
         serializer.instance = services.member_update(
-            actor=self.request.user, member=member, expected_version=int(sent) if sent not in (None, "") else member.version,
+            actor=self.request.user, member=member, expected_version=int(self.request.data["version"]),
             id_number=data.pop("id_number", None), **data)
 
     @extend_schema(request=MemberMoveSerializer, responses=MemberSerializer)
@@ -172,7 +198,7 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
         data = move.validated_data
         moved = services.member_move(actor=request.user, member=member, to_household=_editable(request.user, data["to_household"]),
                                      relation_to_head=data["relation_to_head"], reason=data.get("reason", ""),
-                                     expected_version=data.get("version", member.version))
+                                     expected_version=data["version"])
         return Response(MemberSerializer(moved, context=self.get_serializer_context()).data, status=201)
 
 
@@ -356,6 +382,7 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
         from households.documents import EXTENSIONS
 
         document = self.get_object()
+        audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
         response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,
                                 filename=f"document-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}")
         response["X-Content-Type-Options"] = "nosniff"

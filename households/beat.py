@@ -15,4 +15,10 @@ SCHEDULE = {
         "schedule": crontab(hour=3, minute=10),
         "options": {"expires": 6 * 60 * 60},
     },
+    "households-fail-stale-jobs": {
+        "task": "households.fail_stale_jobs",
+        # Jobs of a killed worker stay "running": marked failed after JIUZHU_JOB_STALE_MINUTES.
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 10 * 60},
+    },
 }

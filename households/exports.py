@@ -4,9 +4,10 @@ It runs as a background job (``ExportJob``, ``households.tasks.run_export``): th
 filters are kept with the job, the file is stored under MEDIA_ROOT and handed out only to
 the user who started it.
 
-Full ID numbers: township officers, county civil-affairs staff and administrators (they
-send rosters to banks and verification centres); caseworkers and city users get masked
-numbers. The export is audited either way, with the row count and whether IDs were full.
+Full ID numbers and phone numbers: township officers, county civil-affairs staff and
+administrators (they send rosters to banks and verification centres); caseworkers and city
+users get masked numbers. The export is audited either way, with the row count and whether
+IDs were full.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from households.models import (
     Member,
     Relation,
 )
+from households.rules import mask_phone
 from jiuzhu import audit, crypto, xlsx
 from jiuzhu.models import AuditAction, Role
 from jiuzhu.spreadsheets import safe_cell
@@ -41,7 +43,14 @@ safe_text = safe_cell
 
 
 def full_ids_allowed(user) -> bool:
+    """Whether ``user`` sees full ID and phone numbers in lists, exports and the API."""
     return user.is_superuser or user.role in FULL_ID_ROLES
+
+
+def phone_for(user, phone: str) -> str:
+    """The phone number as ``user`` may see it in a list or an API answer (masked unless
+    ``full_ids_allowed``)."""
+    return phone if not phone or full_ids_allowed(user) else mask_phone(phone)
 
 
 def roster_headers() -> list[str]:
@@ -72,7 +81,8 @@ def roster_size(households: QuerySet[Household]) -> int:
 
 def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[list]:
     """One row per active member, streamed from the database in chunks; full ID numbers are
-    decrypted a chunk at a time (``crypto.decrypt_many``)."""
+    decrypted a chunk at a time (``crypto.decrypt_many``). Without ``full_ids`` the ID and
+    phone numbers are masked."""
     # Labels translated once per export, not once per cell.
     status_labels, relation_labels, labour_labels, health_labels = (
         {value: str(label) for value, label in choices.choices}
@@ -89,7 +99,7 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[
         ids = crypto.decrypt_many([row[8] for row in chunk]) if full_ids else [row[8] for row in chunk]
         for (dossier, township, address, phone, status, completeness, review, name, _id, relation, sex, born,
              labour, health, income), id_value in zip(chunk, ids, strict=True):
-            yield [dossier, township, safe_text(address), safe_text(phone), status_labels.get(status, status),
+            yield [dossier, township, safe_text(address), safe_text(phone if full_ids or not phone else mask_phone(phone)), status_labels.get(status, status),
                    completeness, review, safe_text(name), id_value, relation_labels.get(relation, relation),
                    sexes.get(sex, sex), born, labour_labels.get(labour, labour), health_labels.get(health, health), income]
 

@@ -39,16 +39,23 @@ def run_review(run_on: str | None = None) -> dict:
 
 
 def run_import_job(job: ImportJob) -> ImportJob:
-    """Validate (progress written per batch, visible to the page) then write all or nothing."""
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING)
+    """Validate (progress written per batch, visible to the page) then write all or nothing.
+
+    The job is claimed first (queued → running, one conditional UPDATE): a message given back
+    after a lost worker (acks_late), or sent twice, finds it claimed and does nothing. The
+    writes are one transaction, so a worker killed mid-run leaves nothing half-written; the
+    job left running is marked failed by ``fail_stale_jobs`` and the user imports again."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.QUEUED).update(status=ImportJobStatus.RUNNING)
+    if not claimed:
+        job.refresh_from_db()
+        return job
 
     def progress(done: int, total: int) -> None:
         # The write phase is one transaction; validation progress is what the page sees move.
         ImportJob.objects.filter(pk=job.pk).update(done_rows=done // 2, total_rows=total)
 
     try:
-        with job.file.open("rb") as handle:
-            rows = imports.read_rows(handle)
+        rows = read_import_rows(job)
         plan = imports.validate(rows, user=job.created_by, progress=progress)
         if plan.errors:
             job.status, job.errors = ImportJobStatus.FAILED, [[n, reason] for n, reason in plan.errors]
@@ -57,13 +64,41 @@ def run_import_job(job: ImportJob) -> ImportJob:
             job.status = ImportJobStatus.DONE
         job.total_rows, job.done_rows = len(rows), len(rows)
     except Exception as error:  # noqa: BLE001 - the page must show a failure, not spin forever
-        job.status, job.errors = ImportJobStatus.FAILED, [[0, str(error)[:300]]]
+        job.status, job.errors = ImportJobStatus.FAILED, [[0, import_error_message(error)]]
     job.finished_at = timezone.now()
     # The spreadsheet holds ID numbers in clear: it is not kept once the import has run.
     job.file.delete(save=False)
     job.save(update_fields=["file", "status", "errors", "households_created", "members_created", "total_rows", "done_rows",
                             "finished_at"])
     return job
+
+
+class UnreadableImport(Exception):
+    """The uploaded file is not an XLSX workbook we can read (not a zip, no worksheet…)."""
+
+
+def read_import_rows(job: ImportJob) -> list:
+    """The rows of the job's spreadsheet; ``UnreadableImport`` when it is no XLSX workbook
+    (Python's own messages, such as "File is not a zip file", are English and technical)."""
+    import zipfile
+    from xml.etree.ElementTree import ParseError  # noqa: S405 - only the exception class
+
+    try:
+        with job.file.open("rb") as handle:
+            return imports.read_rows(handle)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ParseError, EOFError, IndexError) as error:
+        raise UnreadableImport from error
+
+
+def import_error_message(error: Exception) -> str:
+    """What the import page says of a failed run, in the user's language."""
+    if isinstance(error, UnreadableImport):
+        return _("The file could not be read as an XLSX spreadsheet. Save it as .xlsx (Excel 2007 or later) "
+                 "and import it again.")
+    if isinstance(error, ValueError):
+        return str(error)[:300]  # the heading row's missing columns (imports.read_rows), already translated
+    logger.exception("import failed")
+    return _("The import failed. Try again; if it fails again, tell the system administrator.")
 
 
 @shared_task(name="households.run_import")
@@ -149,3 +184,38 @@ def purge_export_files(*, now: datetime | None = None) -> int:
 @shared_task(name="households.purge_exports", acks_late=True, soft_time_limit=10 * 60, time_limit=15 * 60)
 def purge_exports() -> int:
     return purge_export_files()
+
+
+def fail_stale_jobs(*, now: datetime | None = None) -> dict[str, int]:
+    """Mark as failed the jobs left queued or running longer than JIUZHU_JOB_STALE_MINUTES
+    (a worker killed mid-run never finishes them): their pages stop waiting and say why, and
+    the user can start them again. An import's file (ID numbers in clear) is deleted.
+    Returns how many rows of each kind were marked."""
+    from households.models import ReviewRun, RunStatus
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.JIUZHU_JOB_STALE_MINUTES)
+    waiting = (JobStatus.QUEUED, JobStatus.RUNNING)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("The job stopped without finishing (the background worker was interrupted). Start it again.")
+    stale_imports = list(ImportJob.objects.filter(status__in=waiting, created_at__lt=cutoff).only("pk", "file"))
+    for job in stale_imports:
+        if job.file:
+            job.file.delete(save=False)
+    marked = {
+        "exports": ExportJob.objects.filter(status__in=waiting, created_at__lt=cutoff).update(
+            status=JobStatus.FAILED, error=message[:300], finished_at=now),
+        # Conditional on the status again: an import that finished meanwhile keeps its result.
+        "imports": ImportJob.objects.filter(pk__in=[job.pk for job in stale_imports], status__in=waiting).update(
+            status=JobStatus.FAILED, errors=[[0, message]], file="", finished_at=now),
+        "reviews": ReviewRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff).update(
+            status=RunStatus.FAILED, errors=message, finished_at=now),
+    }
+    if any(marked.values()):
+        logger.warning("stale jobs marked failed: %s", marked)
+    return marked
+
+
+@shared_task(name="households.fail_stale_jobs", acks_late=True, soft_time_limit=5 * 60, time_limit=10 * 60)
+def fail_stale() -> dict[str, int]:
+    return fail_stale_jobs()

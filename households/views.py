@@ -115,11 +115,27 @@ def household_edit(request, pk: int):
     return render(request, "households/form.html", {"form": form, "household": household, "title": _("Edit household")})
 
 
+# Dossiers whose opening this session has audited already (the last ones, by id).
+VIEWED_SESSION_KEY = "jiuzhu_dossiers_viewed"
+VIEWED_REMEMBERED = 200
+
+
+def audit_dossier_view(request: HttpRequest, household: Household) -> None:
+    """Log the opening of a dossier (its personal data in full): once per household per
+    session, so reloads and returns to the page do not flood the trail (one INSERT at most)."""
+    viewed = request.session.get(VIEWED_SESSION_KEY, [])
+    if household.pk in viewed:
+        return
+    audit.record_view(actor=request.user, instance=household, what=_("Dossier opened"), request=request)
+    request.session[VIEWED_SESSION_KEY] = [*viewed, household.pk][-VIEWED_REMEMBERED:]
+
+
 def household_detail(request, pk: int):
     try:
         household = selectors.household_dossier(user=request.user, pk=pk)
     except Household.DoesNotExist as error:
         raise Http404 from error
+    audit_dossier_view(request, household)
     applications = procedure_selectors.household_applications(user=request.user, household_id=household.pk,
                                                               today=timezone.localdate())
     return render(request, "households/household_detail.html", {
@@ -284,6 +300,7 @@ def document_download(request, pk: int, document_id: int):
     document = get_object_or_404(Document.objects.filter(household=household), pk=document_id)
     from households.documents import EXTENSIONS
 
+    audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
     response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,
                             filename=f"{household.dossier_no}-{document.kind}-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}")
     response["X-Content-Type-Options"] = "nosniff"

@@ -77,7 +77,10 @@ class ScopedViewSetMixin:
 
 
 class VersionedSerializerMixin(serializers.Serializer):
-    """Optimistic locking: a client sends back the ``version`` it read; a stale one is refused."""
+    """Optimistic locking: a client sends back the ``version`` it read; a stale one is refused.
+
+    An update (PUT or PATCH) without ``version`` is refused too (400 under ``version``): it
+    would overwrite whatever someone else saved in between. A creation needs none."""
 
     version = serializers.IntegerField(required=False)
 
@@ -85,7 +88,10 @@ class VersionedSerializerMixin(serializers.Serializer):
         attrs = super().validate(attrs)
         instance = getattr(self, "instance", None)
         sent = attrs.pop("version", None)
-        if instance is not None and sent is not None and sent != instance.version:
+        if instance is not None and sent is None:
+            raise exceptions.ValidationError(
+                {"version": [_("Send the version of the record you read (its \"version\" field) with your change.")]})
+        if instance is not None and sent != instance.version:
             raise exceptions.ValidationError(
                 {"version": [_("Someone else saved this record after you opened it. Reload it and make your change again.")]}
             )

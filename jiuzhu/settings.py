@@ -152,6 +152,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("JIUZHU_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# API tokens (/api/auth/token/) are refused this many hours after they were issued, and
+# deleted at logout (jiuzhu.authentication).
+JIUZHU_TOKEN_HOURS = int(os.environ.get("JIUZHU_TOKEN_HOURS", "12"))
 
 # Lockout: 5 failures lock the account, and separately the client address, for 30 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("JIUZHU_LOCKOUT_FAILURES", "5"))
@@ -202,9 +205,15 @@ MEDIA_URL = "/documents-are-not-served-here/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 JIUZHU_UPLOAD_MAX_BYTES = int(os.environ.get("JIUZHU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# A legacy spreadsheet import (households/forms.ImportForm): a 20,000-member roster is ~2 MB.
+JIUZHU_IMPORT_MAX_BYTES = int(os.environ.get("JIUZHU_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Roster exports are files under MEDIA_ROOT/exports/ (they hold ID numbers): deleted by the
 # nightly purge this many days after they were written.
 JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
+# A job (import, export, review pass) still queued or running this long is taken for lost
+# (its worker killed) and marked failed by households.fail_stale_jobs, every 15 minutes.
+# Longer than the longest task's time limit (35 minutes).
+JIUZHU_JOB_STALE_MINUTES = int(os.environ.get("JIUZHU_JOB_STALE_MINUTES", "60"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -240,7 +249,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "jiuzhu.authentication.ExpiringTokenAuthentication",
     ],
     # Deny by default: DRF's own default is AllowAny.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

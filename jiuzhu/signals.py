@@ -18,6 +18,10 @@ def _logged_in(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
+        # A logout ends API access too: the user's token is deleted (jiuzhu.authentication).
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user=user).delete()
         audit.record(actor=user, action=AuditAction.LOGOUT, request=request, target_type="jiuzhu.user", target_id=str(user.pk))
 
 

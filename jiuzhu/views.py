@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from jiuzhu.api import ScopedViewSetMixin
+from jiuzhu.authentication import token_expired
 from jiuzhu.models import Area, User
 from jiuzhu.navigation import items_for
 
@@ -19,9 +23,15 @@ def home(request):
     return render(request, "home.html", {"entries": items_for(request.user)})
 
 
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("Too many failed logins. This account or address is locked for %(minutes)s minutes; ask your "
+             "administrator to unlock it sooner.") % {"minutes": minutes}
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
-    """What axes answers once an account or an address is locked."""
-    message = _("Too many failed logins. This account or address is locked for 30 minutes; ask your administrator to unlock it sooner.")
+    """What axes answers once an account or an address is locked (JIUZHU_LOCKOUT_MINUTES)."""
+    message = lockout_message()
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=403)
     return render(request, "registration/locked_out.html", {"message": message}, status=403)
@@ -66,3 +76,31 @@ def me(request):
     return Response(MeSerializer(request.user).data)
 
 
+class TokenView(ObtainAuthToken):
+    """POST user name and password: the user's token (a new one if the old one expired).
+    DELETE (with the token): revoke it."""
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # axes refused the password check of a locked account or address: say so (403),
+            # not "wrong user name or password".
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                return Response({"detail": lockout_message()}, status=403)
+            raise exceptions.ValidationError(serializer.errors)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        if not created and token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=204)

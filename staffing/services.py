@@ -374,7 +374,7 @@ def caseworker_change_status(*, actor, caseworker: Caseworker, status: str, on: 
 
 def caseworker_reveal_id_number(*, actor, caseworker: Caseworker, request=None) -> str:
     """Return the full ID number and log the view."""
-    audit.record_view(actor=actor, instance=caseworker, what="caseworker ID number", request=request)
+    audit.record_view(actor=actor, instance=caseworker, what=_("Caseworker ID number"), request=request)
     return caseworker.id_number
 
 

@@ -151,7 +151,8 @@ def test_county_user_reads_but_may_not_write(make, worker):
     household = make.household(members=1)
     county = api(make.user(Role.COUNTY_CIVIL, "330402"))
     assert county.get(f"/api/households/{household.pk}/").status_code == 200
-    assert county.patch(f"/api/households/{household.pk}/", {"address": "x"}, format="json").status_code == 403
+    assert county.patch(f"/api/households/{household.pk}/", {"address": "x", "version": household.version},
+                        format="json").status_code == 403
     response = county.post("/api/members/", {"household": household.pk, "name": "张三", "id_number": make.id_number(),
                                              "relation_to_head": "child"}, format="json")
     assert response.status_code == 403
@@ -164,7 +165,8 @@ def test_guardian_grant_reads_that_household_only(make):
     assign_perm("view_household", outsider, shared)
     ids = [row["id"] for row in api(outsider).get("/api/households/").json()["results"]]
     assert ids == [shared.pk]
-    assert api(outsider).patch(f"/api/households/{shared.pk}/", {"address": "x"}, format="json").status_code == 403
+    assert api(outsider).patch(f"/api/households/{shared.pk}/", {"address": "x", "version": shared.version},
+                               format="json").status_code == 403
 
 
 def test_write_to_another_township_household_is_not_found(make, worker):
@@ -264,11 +266,40 @@ def test_member_move_endpoint_keeps_history(make, worker):
     source = make.household(members=2)
     target = make.household(members=1)
     child = source.members.get(relation_to_head="child")
-    response = api(worker).post(f"/api/members/{child.pk}/move/", {"to_household": target.pk, "relation_to_head": "child"},
-                                format="json")
+    response = api(worker).post(f"/api/members/{child.pk}/move/", {"to_household": target.pk, "relation_to_head": "child",
+                                                                   "version": child.version}, format="json")
     assert response.status_code == 201, response.json()
     child.refresh_from_db()
     assert not child.active and response.json()["household"] == target.pk
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_an_update_without_version_is_refused_in_chinese_and_nothing_saved(make, worker, method):
+    household = make.household(members=1, address="旧地址")
+    member = household.members.get()
+    version = household.version
+    client = api(worker)
+    answers = [getattr(client, method)(f"/api/households/{household.pk}/", {"address": "新地址", "township": household.township_id,
+                                                                           "registered_on": "2026-11-01"}, format="json"),
+               getattr(client, method)(f"/api/members/{member.pk}/", {"name": "改名", "household": household.pk,
+                                                                      "relation_to_head": "head"}, format="json")]
+    for response in answers:
+        assert response.status_code == 400, response.json()
+        assert "版本" in response.json()["version"][0]
+    household.refresh_from_db()
+    member.refresh_from_db()
+    assert (household.address, household.version) == ("旧地址", version)
+    assert member.name != "改名"
+
+
+def test_a_member_move_without_version_is_refused(make, worker):
+    source, target = make.household(members=2), make.household(members=1)
+    child = source.members.get(relation_to_head="child")
+    response = api(worker).post(f"/api/members/{child.pk}/move/", {"to_household": target.pk, "relation_to_head": "child"},
+                                format="json")
+    assert response.status_code == 400 and "version" in response.json()
+    child.refresh_from_db()
+    assert child.active and child.household_id == source.pk
 
 
 def test_survey_with_someone_from_another_township_present_is_refused(make, worker):

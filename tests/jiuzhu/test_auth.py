@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -122,3 +124,78 @@ def test_behind_a_proxy_the_client_address_is_locked_not_the_proxy(client, make)
 
     assert colleague.status_code == 302
     assert attacker.status_code == 403
+
+
+def token_for(client, username, ip="10.1.1.1"):
+    return client.post("/api/auth/token/", {"username": username, "password": PASSWORD}, REMOTE_ADDR=ip)
+
+
+def test_an_api_token_works_until_it_is_older_than_the_token_hours(client, make, settings, time_machine):
+    settings.JIUZHU_TOKEN_HOURS = 12
+    time_machine.move_to("2026-11-29 08:00:00+08:00", tick=False)
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    key = token_for(client, "wang").json()["token"]
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+    time_machine.move_to("2026-11-29 19:59:00+08:00", tick=False)
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    time_machine.move_to("2026-11-29 20:00:00+08:00", tick=False)
+    expired = client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert expired.status_code in (401, 403)
+    assert "过期" in expired.json()["detail"]
+    fresh = token_for(client, "wang").json()["token"]
+    assert fresh != key
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {fresh}").status_code == 200
+
+
+def test_asking_again_before_expiry_gives_the_same_token(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    assert token_for(client, "wang").json()["token"] == token_for(client, "wang").json()["token"]
+
+
+def test_a_page_logout_revokes_the_users_api_token(client, make):
+    user = make.user(Role.CASEWORKER, "330402007", username="wang")
+    key = token_for(client, "wang").json()["token"]
+    client.force_login(user)
+    client.post("/logout/")
+
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+
+
+def test_delete_on_the_token_endpoint_revokes_the_token(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    key = token_for(client, "wang").json()["token"]
+
+    assert client.delete("/api/auth/token/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 204
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+
+
+def test_a_lockout_is_released_after_the_configured_minutes(client, make, settings, time_machine):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+    time_machine.move_to("2026-11-29 08:00:00+08:00", tick=False)
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    for _ in range(5):
+        post_login(client, "wang", "wrong-password-1")
+    locked = post_login(client, "wang", PASSWORD)
+    assert locked.status_code == 403
+    assert "15分钟" in locked.content.decode() and "30分钟" not in locked.content.decode()
+
+    # (A try while locked starts the cool-off again: AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT.)
+    time_machine.move_to("2026-11-29 08:16:00+08:00", tick=False)
+    assert post_login(client, "wang", PASSWORD).status_code == 302
+
+
+def test_the_token_endpoint_is_locked_too_and_says_so_in_chinese(client, make, settings):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=45)
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    answers = [client.post("/api/auth/token/", {"username": "wang", "password": "wrong-password-1"}, REMOTE_ADDR="10.1.1.1")
+               for _ in range(5)]
+    assert [a.status_code for a in answers] == [400, 400, 400, 400, 403]  # the fifth failure locks
+
+    locked = token_for(client, "wang")
+
+    assert locked.status_code == 403
+    assert "锁定45分钟" in locked.json()["detail"]
+    assert "token" not in locked.json()
+    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).exists()

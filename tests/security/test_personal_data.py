@@ -108,7 +108,8 @@ def test_no_id_number_in_logs_audit_rows_or_task_arguments_across_a_whole_flow(m
     for event in AuditEvent.objects.all():
         assert not any(i in f"{event.summary} {event.changes}" for i in ids), event.summary
     viewed = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=officer, household_id=household.pk)
-    assert viewed.count() == 1
+    assert viewed.filter(target_type="households.member").count() == 1  # the full ID number shown
+    assert viewed.filter(target_type="households.household").count() == 1  # the dossier opened
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=officer).count() == 1
 
 
@@ -188,6 +189,56 @@ def test_roster_export_is_masked_for_a_caseworker_and_full_for_the_township_offi
     assert len(masked) == 2 and not any(i in masked for i in full) and all("*" in m for m in masked)
     assert sorted(roster_ids(client_for(officer), django_capture_on_commit_callbacks)) == full
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 2
+
+
+def roster_phones(client, run_on_commit) -> list[str]:
+    """Start an export (run on commit), download its file and read the phone column."""
+    with run_on_commit(execute=True):
+        job_page = client.post(reverse("households:export"))
+    job = ExportJob.objects.get(pk=int(job_page.url.rstrip("/").rsplit("/", 1)[1]))
+    response = client.get(reverse("households:export_download", args=[job.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
+                .iter_rows(values_only=True))
+    return [row[3] for row in rows[1:]]
+
+
+@pytest.mark.django_db
+def test_roster_export_masks_phones_for_a_caseworker_and_shows_them_to_the_township_officer(
+        make, officer, django_capture_on_commit_callbacks):
+    make.household("330402007", members=1, phone="13812345678")
+    caseworker = make.user(Role.CASEWORKER, "330402007", username="pd-caseworker")
+    assert roster_phones(client_for(caseworker), django_capture_on_commit_callbacks) == ["138****5678"]
+    assert roster_phones(client_for(officer), django_capture_on_commit_callbacks) == ["13812345678"]
+
+
+@pytest.mark.django_db
+def test_api_masks_household_and_member_phones_for_a_caseworker_and_shows_them_to_the_township_officer(
+        make, officer):
+    household = make.household("330402007", members=0, phone="13812345678")
+    member = make.member(household, relation_to_head="head", phone="13900001111")
+    caseworker = make.user(Role.CASEWORKER, "330402007", username="pd-caseworker")
+    for user, household_phone, member_phone in ((caseworker, "138****5678", "139****1111"),
+                                                (officer, "13812345678", "13900001111")):
+        client = client_for(user)
+        listed = client.get("/api/households/").json()["results"]
+        assert [h["phone"] for h in listed] == [household_phone]
+        assert client.get(f"/api/households/{household.pk}/").json()["phone"] == household_phone
+        assert [m["phone"] for m in client.get("/api/members/").json()["results"]] == [member_phone]
+        assert client.get(f"/api/members/{member.pk}/").json()["phone"] == member_phone
+
+
+@pytest.mark.django_db
+def test_a_caseworker_sending_back_the_masked_phone_leaves_the_number_unchanged(make):
+    household = make.household("330402007", members=0, phone="13812345678")
+    caseworker = make.user(Role.CASEWORKER, "330402007", username="pd-caseworker")
+    client = client_for(caseworker)
+    read = client.get(f"/api/households/{household.pk}/").json()
+    response = client.patch(f"/api/households/{household.pk}/", {"phone": read["phone"], "notes": "走访",
+                                                                  "version": read["version"]},
+                            content_type="application/json")
+    assert response.status_code == 200, response.content
+    household.refresh_from_db()
+    assert household.phone == "13812345678" and household.notes == "走访"
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -164,7 +164,7 @@ def test_organization_api_validates_the_credit_code_and_refuses_stale_versions(a
 def test_caseworker_api_cannot_change_status_or_birth_date(api):
     cw = builders.caseworker("330402007")
     response = api.patch(f"/api/staffing/caseworkers/{cw.pk}/", {"status": "dismissed", "birth_date": "1970-01-01",
-                                                                  "work_years": "5.0"},
+                                                                  "work_years": "5.0", "version": cw.version},
                          content_type="application/json")
     assert response.status_code == 200
     cw.refresh_from_db()
