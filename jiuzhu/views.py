@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -42,6 +43,21 @@ def permission_denied(request, exception=None):
         return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403,
                             json_dumps_params=UNICODE_JSON)
     return render(request, "403.html", status=403)
+
+
+class TokenView(ObtainAuthToken):
+    """The API token for a username and password, refused with the lockout's answer (403)
+    while the account or address is locked, as the login page does."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # axes marks the request it was handed: DRF's, not Django's, so its middleware
+            # does not see the lockout; answer it here.
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request._request)
+            raise
 
 
 @login_not_required

@@ -122,3 +122,25 @@ def test_behind_a_proxy_the_client_address_is_locked_not_the_proxy(client, make)
 
     assert colleague.status_code == 302
     assert attacker.status_code == 403
+
+
+def test_the_api_token_endpoint_is_locked_after_five_failures_like_the_login_page(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    statuses = [client.post("/api/auth/token/", {"username": "wang", "password": "wrong-password-1"},
+                            REMOTE_ADDR="10.4.4.4").status_code for _ in range(5)]
+    assert statuses == [400, 400, 400, 400, 403]  # the fifth failure locks
+
+    response = client.post("/api/auth/token/", {"username": "wang", "password": PASSWORD}, REMOTE_ADDR="10.4.4.4")
+
+    assert response.status_code == 403
+    assert "token" not in response.json()
+    assert "锁定" in response.json()["detail"]
+    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).exists()
+
+
+def test_the_api_token_endpoint_gives_a_token_for_the_right_password(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+
+    response = client.post("/api/auth/token/", {"username": "wang", "password": PASSWORD}, REMOTE_ADDR="10.5.5.5")
+
+    assert response.status_code == 200 and response.json()["token"]
