@@ -12,11 +12,11 @@ from households.models import (
     Survey,
     Verification,
 )
-from jiuzhu.admin import AuditedAdminMixin
+from jiuzhu.admin import AuditedAdminMixin, AuditedGrantsAdminMixin
 
 
 @admin.register(Household)
-class HouseholdAdmin(AuditedAdminMixin, GuardedModelAdmin):
+class HouseholdAdmin(AuditedGrantsAdminMixin, GuardedModelAdmin):
     """Object permissions (a household shared outside its township) are granted here."""
 
     list_display = ["dossier_no", "township", "status", "risk_level", "member_count", "completeness", "next_review_on"]

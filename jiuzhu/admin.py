@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +69,38 @@ class AuditedAdminMixin:
             for obj in queryset:
                 audit.record_delete(actor=request.user, instance=obj, summary=ADMIN_SUMMARY, request=request)
             super().delete_queryset(request, queryset)
+
+
+class AuditedGrantsAdminMixin(AuditedAdminMixin):
+    """For a django-guardian admin: granting or withdrawing a record's object permissions
+    to a user or a group is audited too (the record's row: which holder, codenames before → after)."""
+
+    def obj_perms_manage_user_view(self, request, object_pk, user_id):
+        from guardian.shortcuts import get_user_perms
+
+        return self._audit_grants(request, object_pk, get_user_model(), user_id, get_user_perms,
+                                  super().obj_perms_manage_user_view)
+
+    def obj_perms_manage_group_view(self, request, object_pk, group_id):
+        from guardian.shortcuts import get_group_perms
+
+        return self._audit_grants(request, object_pk, Group, group_id, get_group_perms,
+                                  super().obj_perms_manage_group_view)
+
+    def _audit_grants(self, request, object_pk, holder_model, holder_id, perms_of, view):
+        obj = self.model._default_manager.filter(pk=object_pk).first()
+        holder = holder_model._default_manager.filter(pk=holder_id).first()
+        if request.method != "POST" or obj is None or holder is None:
+            return view(request, object_pk, holder_id)
+        with transaction.atomic():
+            before = sorted(perms_of(holder, obj))
+            response = view(request, object_pk, holder_id)
+            after = sorted(perms_of(holder, obj))
+            if before != after:
+                key = f"grant:{holder_model._meta.model_name}:{holder}"
+                audit.record(actor=request.user, action=AuditAction.UPDATE, instance=obj,
+                             changes={key: [before, after]}, summary=ADMIN_SUMMARY, request=request)
+        return response
 
 
 @admin.register(Area)

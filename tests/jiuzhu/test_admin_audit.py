@@ -133,6 +133,25 @@ def test_assigning_caseworkers_to_a_household_in_the_admin_is_audited(make, clie
     assert [(e.action, e.changes) for e in events] == [(AuditAction.UPDATE, {"caseworkers": [[], [wang.pk]]})]
 
 
+def test_sharing_a_household_in_the_admin_is_audited_for_users_and_groups(make, client):
+    from django.contrib.auth.models import Group
+
+    admin = make.user(Role.ADMIN, None)
+    outsider = make.user(Role.CASEWORKER, "330411002", username="chen")
+    team = Group.objects.create(name="协查组")
+    household = make.household("330402007", actor=admin, members=0)
+    client.force_login(admin)
+    base = f"/admin/households/household/{household.pk}/permissions"
+
+    assert client.post(f"{base}/user-manage/{outsider.pk}/", {"permissions": ["view_household"]}).status_code == 302
+    assert client.post(f"{base}/group-manage/{team.pk}/", {"permissions": ["view_household"]}).status_code == 302
+    assert client.post(f"{base}/user-manage/{outsider.pk}/", {"permissions": ["change_household"]}).status_code == 302
+
+    grants = [e.changes for e in AuditEvent.objects.for_object(household).filter(summary="admin").order_by("pk")]
+    assert grants == [{"grant:user:chen": [[], ["view_household"]]}, {"grant:group:协查组": [[], ["view_household"]]},
+                      {"grant:user:chen": [["view_household"], ["change_household"]]}]
+
+
 def test_deleting_in_the_admin_records_the_last_values(make, client):
     admin = make.user(Role.ADMIN, None)
     row = make.policy_row("330402", 2025, "1205.00")
