@@ -12,10 +12,11 @@ from households.models import (
     Survey,
     Verification,
 )
+from jiuzhu.admin import AuditedAdminMixin, AuditedGrantsAdminMixin
 
 
 @admin.register(Household)
-class HouseholdAdmin(GuardedModelAdmin):
+class HouseholdAdmin(AuditedGrantsAdminMixin, GuardedModelAdmin):
     """Object permissions (a household shared outside its township) are granted here."""
 
     list_display = ["dossier_no", "township", "status", "risk_level", "member_count", "completeness", "next_review_on"]
@@ -27,7 +28,7 @@ class HouseholdAdmin(GuardedModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "id_number_masked", "household", "relation_to_head", "active"]
     search_fields = ["name", "household__dossier_no"]
     list_select_related = ["household"]
@@ -35,7 +36,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["household", "category", "status", "start_on", "end_on", "monthly_amount"]
     list_filter = ["category", "status"]
     list_select_related = ["household"]
@@ -43,7 +44,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Verification)
-class VerificationAdmin(admin.ModelAdmin):
+class VerificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["household", "verified_on", "source", "per_capita_income", "classification"]
     list_filter = ["source", "classification"]
     list_select_related = ["household"]
@@ -51,14 +52,14 @@ class VerificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["household", "visited_on", "housing", "housing_condition", "household_confirmed"]
     list_select_related = ["household"]
     raw_id_fields = ["household", "recorded_by"]
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["household", "assessed_on", "priority"]
     list_filter = ["priority"]
     list_select_related = ["household"]
@@ -66,7 +67,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Metadata only: the files are served by the dossier page's scoped download view."""
 
     list_display = ["household", "kind", "content_type", "size", "uploaded_at"]
@@ -77,14 +78,14 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "status", "total_rows", "households_created", "members_created", "created_by", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["created_by", "township"]
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["created_by", "area", "status", "done_rows", "total_rows", "created_at", "finished_at"]
     list_filter = ["status"]
     raw_id_fields = ["created_by", "area"]

@@ -18,7 +18,7 @@ from households.models import (
     Relation,
     SurveyMemberCheck,
 )
-from jiuzhu.models import Area, Role
+from jiuzhu.models import Area, AreaLevel, Role
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红建国建华志强海燕春梅晓东丹玲浩然子涵雨欣梓萱宇轩一诺"
@@ -45,9 +45,12 @@ def seed(*, rng, users: dict, stdout) -> None:
         if Household.objects.filter(township=township).exists():
             continue
         caseworkers = [u for u in users.values() if u.area_id == township.pk and u.role == "caseworker"]
-        for _n in range(count):
+        villages = list(Area.objects.filter(level=AreaLevel.VILLAGE, township=township).order_by("code"))
+        for n in range(count):
             household = services.household_create(
                 actor=users["demo-admin"], township=township,
+                # In turn, not drawn: the random sequence (and so the rest of the demo) stays as it was.
+                village=villages[n % len(villages)] if villages else None,
                 registered_on=today - datetime.timedelta(days=rng.randrange(30, 1500)),
                 address=f"{township.name}{rng.choice(VILLAGE_STREETS)}{rng.randrange(1, 300)}号",
                 phone=f"13{rng.randrange(100000000, 999999999)}",

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from households.models import Application, WorkdayOverride
+from jiuzhu.admin import AuditedAdminMixin
 
 
 @admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(admin.ModelAdmin):
+class WorkdayOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("date", "is_workday", "county", "note")
     list_filter = ("is_workday", "county")
     date_hierarchy = "date"

@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from households.models import ChangeReport, ReviewRecord, ReviewRun, ReviewTask
+from jiuzhu.admin import AuditedAdminMixin
 
 
 @admin.register(ReviewRun)
-class ReviewRunAdmin(admin.ModelAdmin):
+class ReviewRunAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("run_on", "status", "started_at", "finished_at", "counts", "errors")
     list_filter = ("status",)
     date_hierarchy = "run_on"
@@ -20,7 +21,7 @@ class ReviewRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewTask)
-class ReviewTaskAdmin(admin.ModelAdmin):
+class ReviewTaskAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("household", "reason", "status", "due_on", "assigned_to", "escalated_on")
     list_filter = ("reason", "status")
     list_select_related = ("household", "assigned_to")
@@ -29,7 +30,7 @@ class ReviewTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewRecord)
-class ReviewRecordAdmin(admin.ModelAdmin):
+class ReviewRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("household", "outcome", "decision", "visited_on", "recorded_by", "decided_by")
     list_filter = ("outcome", "decision")
     list_select_related = ("household", "recorded_by", "decided_by")
@@ -37,7 +38,7 @@ class ReviewRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeReport)
-class ChangeReportAdmin(admin.ModelAdmin):
+class ChangeReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("household", "kind", "date", "reported_by")
     list_filter = ("kind",)
     list_select_related = ("household", "reported_by")

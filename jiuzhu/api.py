@@ -30,6 +30,11 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         # Django's message names the model in English; say only "not found", in Chinese.
         exc = exceptions.NotFound()
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's message quotes the parser's English: say it in Chinese.
+        exc = exceptions.ParseError(_("The request body is not well-formed JSON.")
+                                    if str(exc.detail).startswith("JSON parse error")
+                                    else _("The request body could not be read."))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
     response = drf_exception_handler(exc, context)

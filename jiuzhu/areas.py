@@ -1,7 +1,10 @@
-"""Load or update the area tree (city → county-level units → townships) from rows.
+"""Load or update the area tree (city → county-level units → townships → villages) from rows.
 
 Used by ``manage.py load_areas`` (CSV or XLSX) and by the demo data. All or nothing:
-one bad row and nothing is written; every bad row is reported with its number.
+one bad row and nothing is written; every bad row is reported with its number. A row
+may also name one village or community of its township (``village_code``, 12 digits
+beginning with the township code, and ``village_name``): a township then has one row
+per village, repeating the township's columns.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ FUNCTIONAL_ZONES = {
     "嘉兴港区": ("330472", "嘉兴港区"),
 }
 COLUMNS = ("township_code", "township_name", "kind", "county_code", "county_name", "functional_zone")
+VILLAGE_COLUMNS = ("village_code", "village_name")
+VILLAGE_KINDS = ("社区", "村")
 
 
 @dataclass
@@ -58,25 +63,43 @@ def read_rows(path: Path) -> Iterator[dict]:
 
 def _validate(rows: Iterable[dict]) -> tuple[list[dict], list[str]]:
     good, errors = [], []
-    seen = set()
+    townships: dict[str, tuple[str, str, str]] = {}  # code -> (name, county code, zone) of its first row
+    bare_townships: set[str] = set()
+    villages = set()
     for number, row in enumerate(rows, start=2):
         missing = [c for c in COLUMNS[:5] if not row.get(c)]
         if missing:
             errors.append(_("Row %(row)s: missing %(cols)s.") % {"row": number, "cols": ", ".join(missing)})
             continue
         code, county = row["township_code"], row["county_code"]
+        village, village_name = row.get("village_code", ""), row.get("village_name", "")
+        same = (row["township_name"], county, row.get("functional_zone", ""))
         if not re.fullmatch(r"\d{9}", code):
             errors.append(_("Row %(row)s: township code %(code)s must have 9 digits.") % {"row": number, "code": code})
         elif not re.fullmatch(r"\d{6}", county):
             errors.append(_("Row %(row)s: county code %(code)s must have 6 digits.") % {"row": number, "code": county})
         elif not code.startswith(county):
             errors.append(_("Row %(row)s: township code %(code)s does not begin with its county code %(county)s.") % {"row": number, "code": code, "county": county})
-        elif code in seen:
+        elif not village and code in bare_townships:
             errors.append(_("Row %(row)s: township code %(code)s appears twice.") % {"row": number, "code": code})
+        elif code in townships and townships[code] != same:
+            errors.append(_("Row %(row)s: township %(code)s has another name, county or zone than on an earlier row.") % {"row": number, "code": code})
         elif row.get("functional_zone") and row["functional_zone"] not in FUNCTIONAL_ZONES:
             errors.append(_("Row %(row)s: unknown functional zone %(zone)s.") % {"row": number, "zone": row["functional_zone"]})
+        elif bool(village) != bool(village_name):
+            errors.append(_("Row %(row)s: a village needs both its code and its name.") % {"row": number})
+        elif village and not re.fullmatch(r"\d{12}", village):
+            errors.append(_("Row %(row)s: village code %(code)s must have 12 digits.") % {"row": number, "code": village})
+        elif village and not village.startswith(code):
+            errors.append(_("Row %(row)s: village code %(code)s does not begin with its township code %(township)s.") % {"row": number, "code": village, "township": code})
+        elif village in villages:
+            errors.append(_("Row %(row)s: village code %(code)s appears twice.") % {"row": number, "code": village})
         else:
-            seen.add(code)
+            townships.setdefault(code, same)
+            if village:
+                villages.add(village)
+            else:
+                bare_townships.add(code)
             good.append(row)
     return good, errors
 
@@ -106,7 +129,7 @@ def _upsert(code: str, defaults: dict, result: LoadResult) -> Area:
 
 @transaction.atomic
 def load_townships(rows: Iterable[dict]) -> LoadResult:
-    """Create or update the city, its county-level units and townships from rows."""
+    """Create or update the city, its county-level units, townships and villages from rows."""
     good, errors = _validate(rows)
     if errors:
         raise RuleViolation(errors)
@@ -122,10 +145,20 @@ def load_townships(rows: Iterable[dict]) -> LoadResult:
     for zone_code, zone_name in set(FUNCTIONAL_ZONES.values()):
         zones[zone_code] = _upsert(zone_code, {"name": zone_name, "kind": "功能区", "level": AreaLevel.COUNTY,
                                                "parent": city, "is_functional_zone": True}, result)
+    townships: dict[str, Area] = {}
     for row in good:
+        if row["township_code"] in townships:
+            continue
         zone = FUNCTIONAL_ZONES.get(row.get("functional_zone") or "")
         runner = zones[zone[0]] if zone else counties[row["county_code"]]
-        _upsert(row["township_code"], {"name": row["township_name"], "kind": row.get("kind", ""),
-                                       "level": AreaLevel.TOWNSHIP, "parent": counties[row["county_code"]],
-                                       "county": runner}, result)
+        townships[row["township_code"]] = _upsert(
+            row["township_code"], {"name": row["township_name"], "kind": row.get("kind", ""),
+                                   "level": AreaLevel.TOWNSHIP, "parent": counties[row["county_code"]],
+                                   "county": runner}, result)
+    for row in good:
+        if row.get("village_code"):
+            name = row["village_name"]
+            kind = next((k for k in VILLAGE_KINDS if name.endswith(k)), "")
+            _upsert(row["village_code"], {"name": name, "kind": kind, "level": AreaLevel.VILLAGE,
+                                          "parent": townships[row["township_code"]]}, result)
     return result

@@ -27,6 +27,9 @@ MASK = "******"
 def _plain(value):
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # One instant, one text: a form's value in local time equals the stored UTC one.
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

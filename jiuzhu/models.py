@@ -133,6 +133,10 @@ FINANCE_ROLES = frozenset({Role.COUNTY_FINANCE, Role.CITY_FINANCE})
 
 
 class User(AbstractUser):
+    # The trail says a password changed, never its hash; a login is audited as a login.
+    AUDIT_MASKED = ("password",)
+    AUDIT_SKIP = ("last_login",)
+
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CASEWORKER)
     area = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("area"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -51,3 +51,8 @@ urlpatterns = [
     path("api/", include((api_patterns + router.urls, "api"), namespace="api")),
     *page_patterns,
 ]
+
+# Error pages in Chinese; under /api/ a JSON answer. 500 is Django's own view with
+# templates/500.html (standalone: it needs no request).
+handler404 = "jiuzhu.views.page_not_found"
+handler403 = "jiuzhu.views.permission_denied"

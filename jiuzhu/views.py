@@ -18,6 +18,8 @@ from jiuzhu.authentication import token_expired
 from jiuzhu.models import Area, User
 from jiuzhu.navigation import items_for
 
+UNICODE_JSON = {"ensure_ascii": False}  # as DRF answers: Chinese readable in the body
+
 
 def home(request):
     return render(request, "home.html", {"entries": items_for(request.user)})
@@ -35,6 +37,21 @@ def locked_out(request, credentials=None, *args, **kwargs):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=403)
     return render(request, "registration/locked_out.html", {"message": message}, status=403)
+
+
+def page_not_found(request, exception=None):
+    """404: a page for people, JSON for the API (a machine client cannot read a page)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404, json_dumps_params=UNICODE_JSON)
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    """403: a page for people, JSON for the API."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403,
+                            json_dumps_params=UNICODE_JSON)
+    return render(request, "403.html", status=403)
 
 
 @login_not_required

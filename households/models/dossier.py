@@ -71,14 +71,18 @@ class RiskLevel(models.TextChoices):
 
 
 def granted_household_ids(user) -> list[int]:
-    """Households shared with the user by a guardian grant: one query per user object (a
-    request), remembered on it, since a page may scope several querysets."""
+    """Households shared with the user by a guardian grant, to the user or to one of their
+    groups: one query (a UNION of the two grant tables) per user object (a request),
+    remembered on it, since a page may scope several querysets."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_granted_household_ids", None)
     if cached is None:
-        cached = list(HouseholdUserObjectPermission.objects.filter(
-            user_id=user.pk, permission__codename="view_household").values_list("content_object_id", flat=True))
+        to_user = HouseholdUserObjectPermission.objects.filter(
+            user_id=user.pk, permission__codename="view_household").values_list("content_object_id", flat=True)
+        to_groups = HouseholdGroupObjectPermission.objects.filter(
+            group__user=user.pk, permission__codename="view_household").values_list("content_object_id", flat=True)
+        cached = sorted(set(to_user.union(to_groups)))
         user._granted_household_ids = cached
     return cached
 

@@ -147,3 +147,13 @@ def test_pages_are_chinese_whatever_the_browser_asks_unless_the_user_chose(make,
 
     assert "首页" in english_browser and 'lang="zh-hans"' in english_browser
     assert 'lang="en"' in chosen and "Home" in chosen
+
+
+def test_rundev_names_every_demo_login():
+    from jiuzhu.management.commands.rundev import demo_logins_line
+    from jiuzhu.management.commands.seed_demo import DEMO_USERS
+
+    line = demo_logins_line()
+
+    assert all(re.search(rf"\b{re.escape(username)}\b(?!\d)", line) for username, *_rest in DEMO_USERS)
+    assert "demo-caseworker2" in line

@@ -11,6 +11,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from jiuzhu.celery import ensure_broker_folders
+from jiuzhu.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+
+
+def demo_logins_line() -> str:
+    """The demo logins, every one that seed_demo creates."""
+    names = [username for username, *_rest in DEMO_USERS]
+    return (f"Log in as {', '.join(names[:-1])} or {names[-1]}; password {DEMO_PASSWORD}. "
+            "Ctrl-C stops everything.\n")
 
 
 class Command(BaseCommand):
@@ -28,8 +36,7 @@ class Command(BaseCommand):
         web = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"])
         url = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\njiuzhu is running at {url}  (Celery worker + beat on the {broker})"))
-        self.stdout.write("Log in as demo-caseworker, demo-township, demo-county, demo-finance, demo-city, "
-                          "demo-city-finance or demo-admin; password jiuzhu-demo-2026. Ctrl-C stops everything.\n")
+        self.stdout.write(demo_logins_line())
         children = [web, worker]
 
         def stop(*_args):

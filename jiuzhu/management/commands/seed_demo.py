@@ -21,6 +21,13 @@ DEMO_PASSWORD = "jiuzhu-demo-2026"
 # Demo figures, not Jiaxing's published standards: the city bureau enters the real ones.
 DEMO_STANDARDS = {2024: Decimal("1205.00"), 2025: Decimal("1256.00"), 2026: Decimal("1310.00")}
 
+# Demo villages and communities of the two demo caseworkers' townships (names and codes
+# are demo data): the household form's village list is not empty.
+DEMO_VILLAGES = {
+    "330402007": [("330402007001", "紫阳社区"), ("330402007002", "梅湾社区"), ("330402007003", "南溪社区")],
+    "330411002": [("330411002001", "东升社区"), ("330411002002", "秀园社区"), ("330411002201", "新港村")],
+}
+
 DEMO_USERS = [
     # username, role, area code, display name
     ("demo-caseworker", Role.CASEWORKER, "330402007", "王丽"),
@@ -46,7 +53,9 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates users with a published password; refused when DEBUG is off (use --force).")
         rng = random.Random(seed)
         with transaction.atomic():
-            load_townships(list(read_rows(SHIPPED_TOWNSHIPS)))
+            rows = list(read_rows(SHIPPED_TOWNSHIPS))
+            load_townships(rows + [{**row, "village_code": code, "village_name": name}
+                                   for row in rows for code, name in DEMO_VILLAGES.get(row["township_code"], ())])
             city = Area.objects.get(code="330400")
             for year, standard in DEMO_STANDARDS.items():
                 PolicyParameters.objects.get_or_create(area=city, year=year, defaults={

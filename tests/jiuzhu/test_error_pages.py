@@ -1,0 +1,93 @@
+"""Error pages in Chinese; the API answers errors as JSON, in Chinese, per field."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import loader
+from django.test import RequestFactory, override_settings
+from django.views.defaults import server_error
+
+from jiuzhu import views
+from jiuzhu.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(DEBUG=False)
+def test_an_unknown_page_answers_a_chinese_404_page(make, login):
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "页面不存在" in response.content.decode()
+
+
+@override_settings(DEBUG=False)
+def test_an_unknown_api_path_answers_json_in_chinese(make, login):
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    response = client.get("/api/no-such-endpoint/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
+
+
+@override_settings(DEBUG=False)
+def test_a_refused_page_answers_a_chinese_403_page(make, login):
+    client = login(make.user(Role.COUNTY_FINANCE, "330402"))  # finance roles see no household files
+
+    response = client.get("/households/")
+
+    assert response.status_code == 403
+    assert "无权" in response.content.decode()
+
+
+def test_a_refusal_under_the_api_answers_json_in_chinese():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        response = views.permission_denied(RequestFactory().get("/api/anything/"))
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert "您没有执行该操作的权限" in response.content.decode()
+
+
+def test_the_500_page_renders_without_a_request_or_static_files():
+    source = loader.get_template("500.html").template.source
+    assert "{% static" not in source and "{% url" not in source and "{% extends" not in source
+
+    response = server_error(RequestFactory().get("/households/"))
+
+    assert response.status_code == 500
+    assert "服务器出错" in response.content.decode()
+
+
+def test_a_malformed_json_body_gets_a_chinese_message(make, login):
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    response = client.post("/api/households/", "{not json", content_type="application/json",
+                           HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求内容不是格式正确的 JSON。"}
+
+
+def test_an_empty_or_wrongly_typed_household_gets_chinese_messages_per_field(make, login):
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    empty = client.post("/api/households/", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    wrong = client.post("/api/households/", {"township": "建设街道", "registered_on": "yesterday",
+                                             "income_stable": "perhaps"},
+                        content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert empty.status_code == wrong.status_code == 400
+    assert empty.json()["township"] == ["该字段是必填项。"]
+    errors = wrong.json()
+    assert set(errors) >= {"township", "registered_on", "income_stable"}
+    for field in ("township", "registered_on", "income_stable"):
+        message = errors[field][0]
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in message), (field, message)
+        assert not any(word in message for word in ("Incorrect", "valid", "must", "Date has")), (field, message)
