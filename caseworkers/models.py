@@ -334,7 +334,10 @@ class TypicalCaseQuerySet(models.QuerySet):
         """Approved cases are the exchange platform: every signed-in user reads them."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(Q(status=CaseStatus.APPROVED) | area_q(user, roles=CIVIL_AFFAIRS_ROLES))
+        area = area_q(user, roles=CIVIL_AFFAIRS_ROLES)
+        if not area:  # unrestricted (administrators): an empty Q must not be OR-ed, Q(x) | Q() is Q(x)
+            return self.all()
+        return self.filter(Q(status=CaseStatus.APPROVED) | area)
 
 
 class TypicalCase(AreaOwned):

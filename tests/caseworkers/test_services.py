@@ -104,6 +104,14 @@ def test_typical_case_approved_by_the_county_becomes_readable_by_everyone(make, 
     assert list(TypicalCase.objects.in_scope(finance)) == [case]
 
 
+def test_administrators_see_draft_typical_cases_too(make, cw):
+    """An administrator's scope is unrestricted: OR-ing it with "approved" must not narrow it
+    to the approved cases (Q(x) | Q() is Q(x))."""
+    draft = services.case_create(actor=cw, title="案例", domain="employment", body="匿名")
+    admin = make.user(Role.ADMIN, None)
+    assert list(TypicalCase.objects.in_scope(admin)) == [draft]
+
+
 def test_policy_feedback_response_is_recorded_once(make, cw):
     fb = services.feedback_create(actor=cw, kind="problem", title="t", body="b")
     county = make.user(Role.COUNTY_CIVIL, "330402")

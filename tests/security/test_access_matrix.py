@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -47,8 +48,16 @@ class Entry:
 
     ``obj`` names the model whose own-area record fills the route's ``pk`` (found through
     ``own_lookup``, a path to the record's township); ``hidden_from`` are the cases that
-    must never get a 200 for it; ``public`` routes answer anonymous users too; ``method``
-    is the one request the route is probed with.
+    must be refused (403/404) for it; ``public`` routes answer anonymous users too;
+    ``method`` is the request the route is probed with (its real one: a POST-only route is
+    probed with a POST carrying an empty body), ``methods`` more than one when it takes both.
+
+    ``allowed`` are the cases that must be let in: a GET gets one of ``ok`` (200 unless said),
+    a POST one of 200/302/400 (done, or the form again with its errors), never 403/404.
+    With ``allowed`` given, every other signed-in case must be refused (403/404): each cell
+    of the row is explicit. Left out (an entry written before it existed), it is derived from
+    the entry's own data: the administrator (and anonymous users on a public route) must be
+    let in, ``hidden_from`` refused, and the remaining cases only answer without a 5xx.
     """
 
     obj: str | None = None
@@ -59,6 +68,28 @@ class Entry:
     kwargs: dict | None = None
     route: Callable | None = None  # obj -> URL kwargs, when they are not just its pk
     where: dict = field(default_factory=dict)  # extra filter to pick the record
+    allowed: set[str] | None = None
+    ok: tuple[int, ...] = (200,)  # what an allowed GET gets (302: the route redirects)
+    methods: tuple[str, ...] = ()  # default: (method,)
+    post_allowed: set[str] | None = None  # who may POST, when fewer than may GET (default: allowed)
+    data: dict = field(default_factory=dict)  # the POST body (default: empty)
+
+    def __post_init__(self):
+        self.explicit = self.allowed is not None
+        if self.allowed is None:
+            self.allowed = {"admin"} | ({"anonymous"} if self.public else set())
+            self.allowed -= set(self.hidden_from)
+        self.allowed = set(self.allowed)
+        self.post_allowed = set(self.allowed if self.post_allowed is None else self.post_allowed)
+        self.methods = tuple(self.methods) or (self.method,)
+        assert not self.allowed & set(self.hidden_from), f"both allowed and hidden: {self.allowed & self.hidden_from}"
+
+    def allows(self, case: str, method: str) -> bool:
+        return case in (self.allowed if method == "get" else self.post_allowed)
+
+    def refuses(self, case: str, method: str) -> bool:
+        """With ``allowed`` given, every signed-in case not let in must be refused (403/404)."""
+        return case in self.hidden_from or (self.explicit and case != "anonymous" and not self.allows(case, method))
 
 
 HOUSEHOLD_FILE = {"finance_own", "finance_other", "city_finance"} | OTHER_AREA
@@ -72,9 +103,9 @@ def household_page(**extra) -> Entry:
     return Entry(obj="households.Household", own_lookup="township__code", hidden_from=HOUSEHOLD_FILE, **extra)
 
 
-def member_page() -> Entry:
+def member_page(**extra) -> Entry:
     return Entry(obj="households.Member", hidden_from=HOUSEHOLD_FILE,
-                 route=lambda m: {"pk": m.household_id, "member_id": m.pk})
+                 route=lambda m: {"pk": m.household_id, "member_id": m.pk}, **extra)
 
 
 def open_page(**extra) -> Entry:
@@ -89,119 +120,150 @@ def area_page(model: str, lookup: str = "township__code", **extra) -> Entry:
 def file_page(model: str, lookup: str = "household__township__code", **extra) -> Entry:
     return Entry(obj=model, own_lookup=lookup, hidden_from=HOUSEHOLD_FILE, **extra)
 
+# Who is let in, by case (own/other area; "_all": both areas).
+SIGNED_IN = set(CASES) - {"anonymous"}
+EVERYONE = set(CASES)
+FINANCE = {"finance_own", "finance_other", "city_finance"}
+NOT_FINANCE = SIGNED_IN - FINANCE
+FIELD = {"caseworker_own", "township_own", "admin"}  # the own township's field roles
+FIELD_ALL = FIELD | {"caseworker_other", "township_other"}
+WRITE_ALL = FIELD_ALL | {"county_own", "county_other"}  # field roles and county civil affairs
+READERS = {"caseworker_own", "township_own", "county_own", "city", "admin"}  # civil affairs above the record
+STAFF_READ = {"county_own", "county_other", "city", "finance_own", "finance_other", "city_finance", "admin"}
+COUNTY = {"county_own", "admin"}
+FORM = ("get", "post")  # a form page: shown (GET) and posted empty (the form again with its errors)
+
 # Pages and non-router API paths. Router routes (viewsets) are covered automatically below.
 MATRIX: dict[str, Entry] = {
-    "home": Entry(hidden_from=set()),
-    "login": Entry(public=True, hidden_from=set()),
-    "logout": Entry(public=True, hidden_from=set(), method="post"),
-    "password_change": Entry(hidden_from=set()),
-    "password_change_done": Entry(hidden_from=set()),
-    "healthz": Entry(public=True, hidden_from=set()),
-    "set_language": Entry(public=True, hidden_from=set(), method="post"),
-    "api:me": Entry(hidden_from=set()),
-    "api:token": Entry(public=True, hidden_from=set(), method="post"),
-    "api:schema": Entry(hidden_from=set()),
-    "api:docs": Entry(hidden_from=set()),
-    "api:api-root": Entry(hidden_from=set()),
-    "households:list": open_page(),
-    "households:detail": household_page(),
-    "households:create": open_page(),
-    "households:export": open_page(method="post"),
+    "home": Entry(hidden_from=set(), allowed=SIGNED_IN),
+    "login": Entry(public=True, hidden_from=set(), allowed=EVERYONE, ok=(200, 302)),  # signed in: sent on
+    "logout": Entry(public=True, hidden_from=set(), method="post", allowed=EVERYONE),
+    "password_change": Entry(hidden_from=set(), allowed=SIGNED_IN, methods=FORM),
+    "password_change_done": Entry(hidden_from=set(), allowed=SIGNED_IN),
+    "healthz": Entry(public=True, hidden_from=set(), allowed=EVERYONE),
+    "set_language": Entry(public=True, hidden_from=set(), method="post", allowed=EVERYONE),
+    "api:me": Entry(hidden_from=set(), allowed=SIGNED_IN),
+    "api:token": Entry(public=True, hidden_from=set(), method="post", allowed=EVERYONE),
+    "api:schema": Entry(hidden_from=set(), allowed=SIGNED_IN),
+    "api:docs": Entry(hidden_from=set(), allowed=SIGNED_IN),
+    "api:api-root": Entry(hidden_from=set(), allowed=SIGNED_IN),
+    "households:list": open_page(allowed=NOT_FINANCE),
+    "households:detail": household_page(allowed=READERS),
+    "households:create": open_page(allowed=FIELD_ALL, methods=FORM),
+    "households:export": open_page(method="post", allowed=NOT_FINANCE),
     "households:export_job": Entry(obj="households.ExportJob", own_lookup="area__code", hidden_from=NOT_THE_CREATOR,
-                                   route=lambda job: {"job_id": job.pk}),
+                                   route=lambda job: {"job_id": job.pk}, allowed={"township_own", "admin"}),
     "households:export_status": Entry(obj="households.ExportJob", own_lookup="area__code", hidden_from=NOT_THE_CREATOR,
-                                      route=lambda job: {"job_id": job.pk}),
+                                      route=lambda job: {"job_id": job.pk}, allowed={"township_own", "admin"}),
     "households:export_download": Entry(obj="households.ExportJob", own_lookup="area__code",
-                                        hidden_from=NOT_THE_CREATOR, route=lambda job: {"job_id": job.pk}),
-    "households:import": open_page(),
-    "households:import_template": open_page(),
+                                        hidden_from=NOT_THE_CREATOR, route=lambda job: {"job_id": job.pk},
+                                        allowed={"township_own", "admin"}),
+    "households:import": open_page(allowed=FIELD_ALL, methods=FORM),
+    "households:import_template": open_page(allowed=SIGNED_IN),
+    # An import's progress is its creator's only (administrators included: they did not start it).
     "households:import_status": Entry(obj="households.ImportJob", own_lookup="township__code", hidden_from=HOUSEHOLD_FILE,
-                                      route=lambda job: {"job_id": job.pk}),
-    "households:edit": household_page(),
-    "households:member_add": household_page(),
-    "households:member_edit": member_page(),
-    "households:member_move": member_page(),
-    "households:member_id_number": member_page(),
-    "households:verification_new": household_page(),
-    "households:assessment_new": household_page(),
-    "households:survey_new": household_page(),
-    "households:document_upload": household_page(),
-    "households:document": file_page("households.Document", route=lambda d: {"pk": d.household_id, "document_id": d.pk}),
-    "households:application_list": open_page(),
-    "households:application_due": open_page(),
-    "households:application_create": open_page(),
-    "households:application_detail": file_page("households.Application"),
-    "households:application_step": file_page("households.Application", route=lambda a: {"pk": a.pk, "step": "submit"}),
-    "households:application_print": file_page("households.Application", route=lambda a: {"pk": a.pk, "kind": "notice"}),
-    "households:review_task_list": open_page(),
-    "households:review_task_detail": file_page("households.ReviewTask"),
-    "households:review_confirm_queue": open_page(),
-    "households:review_decide": file_page("households.ReviewRecord"),
-    "households:review_run_list": open_page(),
-    "households:change_report_list": open_page(),
-    "households:change_report_create": open_page(),
-    "households:plan_list": open_page(),
-    "households:plan_new": open_page(),
-    "households:plan_detail": file_page("households.Plan"),
-    "households:plan_edit": file_page("households.Plan"),
-    "households:plan_action_add": file_page("households.Plan"),
-    "households:plan_action_step": file_page("households.PlanAction", "plan__household__township__code"),
-    "households:plan_activate": file_page("households.Plan"),
-    "households:plan_review_add": file_page("households.Plan"),
-    "households:plan_close": file_page("households.Plan"),
-    "caseworkers:home": open_page(),
-    "caseworkers:tasks": open_page(),
-    "caseworkers:summary": open_page(),
-    "caseworkers:resource_list": open_page(),
-    "caseworkers:resource_new": open_page(),
-    "caseworkers:resource_detail": area_page("caseworkers.Resource", "area__code"),
-    "caseworkers:referral_list": open_page(),
-    "caseworkers:referral_new": open_page(),
-    "caseworkers:referral_detail": file_page("caseworkers.Referral"),
-    "caseworkers:referral_step": file_page("caseworkers.Referral"),
-    "caseworkers:service_list": open_page(),
-    "caseworkers:service_new": open_page(),
-    "caseworkers:service_detail": area_page("caseworkers.ServiceRecord"),
-    "caseworkers:service_followed_up": area_page("caseworkers.ServiceRecord"),
-    "caseworkers:publicity_list": open_page(),
-    "caseworkers:publicity_new": open_page(),
-    "caseworkers:publicity_detail": area_page("caseworkers.PublicityActivity"),
-    "caseworkers:feedback_list": open_page(),
-    "caseworkers:feedback_new": open_page(),
-    "caseworkers:feedback_detail": area_page("caseworkers.PolicyFeedback"),
-    "caseworkers:feedback_respond": area_page("caseworkers.PolicyFeedback"),
-    "caseworkers:volunteer_list": open_page(),
-    "caseworkers:volunteer_new": open_page(),
-    "caseworkers:organization_new": open_page(),
-    "caseworkers:volunteer_detail": area_page("caseworkers.Volunteer"),
-    "caseworkers:assignment_done": area_page("caseworkers.VolunteerAssignment", "volunteer__township__code"),
-    "caseworkers:training_list": open_page(),
-    "caseworkers:training_new": open_page(),
-    "caseworkers:training_detail": area_page("caseworkers.Training"),
-    "caseworkers:case_list": open_page(),
-    "caseworkers:case_new": open_page(),
+                                      route=lambda job: {"job_id": job.pk}, allowed={"township_own"}),
+    "households:edit": household_page(allowed=FIELD, methods=FORM),
+    "households:member_add": household_page(allowed=FIELD, methods=FORM),
+    "households:member_edit": member_page(allowed=FIELD, methods=FORM),
+    "households:member_move": member_page(allowed=FIELD, methods=FORM),
+    "households:member_id_number": member_page(method="post", allowed=READERS),  # the full number, audited
+    "households:verification_new": household_page(allowed=FIELD, methods=FORM),
+    "households:assessment_new": household_page(allowed=FIELD, methods=FORM),
+    "households:survey_new": household_page(allowed=FIELD, methods=FORM),
+    "households:document_upload": household_page(allowed=FIELD, methods=FORM),
+    "households:document": file_page("households.Document", route=lambda d: {"pk": d.household_id, "document_id": d.pk},
+                                     allowed=READERS),
+    "households:application_list": open_page(allowed=SIGNED_IN),
+    "households:application_due": open_page(allowed=SIGNED_IN),
+    "households:application_create": open_page(allowed=FIELD_ALL, methods=FORM),
+    "households:application_detail": file_page("households.Application", allowed=READERS),
+    "households:application_step": file_page("households.Application", route=lambda a: {"pk": a.pk, "step": "submit"},
+                                             method="post", allowed=FIELD),
+    # The notice sheet exists once the public notice has started.
+    "households:application_print": file_page("households.Application", route=lambda a: {"pk": a.pk, "kind": "notice"},
+                                              where={"notice_start__isnull": False}, allowed=READERS),
+    "households:review_task_list": open_page(allowed=SIGNED_IN),
+    "households:review_task_detail": file_page("households.ReviewTask", allowed=READERS, methods=FORM,
+                                               post_allowed=FIELD),
+    "households:review_confirm_queue": open_page(allowed={"township_own", "township_other", "admin"}),
+    "households:review_decide": file_page("households.ReviewRecord", method="post", allowed={"township_own", "admin"}),
+    "households:review_run_list": open_page(allowed=SIGNED_IN - FINANCE - {"caseworker_own", "caseworker_other"}),
+    "households:change_report_list": open_page(allowed=SIGNED_IN),
+    "households:change_report_create": open_page(allowed=FIELD_ALL, methods=FORM),
+    "households:plan_list": open_page(allowed=SIGNED_IN),
+    "households:plan_new": open_page(allowed=FIELD_ALL, methods=FORM),
+    "households:plan_detail": file_page("households.Plan", allowed=READERS),
+    "households:plan_edit": file_page("households.Plan", method="post", allowed=FIELD),
+    "households:plan_action_add": file_page("households.Plan", method="post", allowed=FIELD),
+    "households:plan_action_step": file_page("households.PlanAction", "plan__household__township__code", method="post",
+                                             allowed=FIELD, data={"status": "done"}),
+    "households:plan_activate": file_page("households.Plan", method="post", allowed=FIELD),
+    "households:plan_review_add": file_page("households.Plan", method="post", allowed=FIELD),
+    "households:plan_close": file_page("households.Plan", method="post", allowed=FIELD),
+    "caseworkers:home": open_page(allowed=SIGNED_IN, ok=(302,)),  # sends each role to its first page
+    "caseworkers:tasks": open_page(allowed=SIGNED_IN),
+    "caseworkers:summary": open_page(allowed=NOT_FINANCE),
+    "caseworkers:resource_list": open_page(allowed=SIGNED_IN),
+    "caseworkers:resource_new": open_page(allowed=WRITE_ALL, methods=FORM),
+    "caseworkers:resource_detail": area_page("caseworkers.Resource", "area__code",
+                                             allowed=READERS | {"finance_own", "city_finance"}),
+    "caseworkers:referral_list": open_page(allowed=SIGNED_IN),
+    "caseworkers:referral_new": open_page(allowed=FIELD_ALL, methods=FORM),
+    "caseworkers:referral_detail": file_page("caseworkers.Referral", allowed=READERS),
+    "caseworkers:referral_step": file_page("caseworkers.Referral", method="post", allowed=FIELD),
+    "caseworkers:service_list": open_page(allowed=SIGNED_IN),
+    "caseworkers:service_new": open_page(allowed=FIELD_ALL, methods=FORM),
+    "caseworkers:service_detail": area_page("caseworkers.ServiceRecord", allowed=READERS),
+    "caseworkers:service_followed_up": area_page("caseworkers.ServiceRecord", method="post", allowed=FIELD),
+    "caseworkers:publicity_list": open_page(allowed=SIGNED_IN),
+    "caseworkers:publicity_new": open_page(allowed=FIELD_ALL, methods=FORM),
+    "caseworkers:publicity_detail": area_page("caseworkers.PublicityActivity", allowed=READERS),
+    "caseworkers:feedback_list": open_page(allowed=SIGNED_IN),
+    "caseworkers:feedback_new": open_page(allowed=WRITE_ALL, methods=FORM),
+    "caseworkers:feedback_detail": area_page("caseworkers.PolicyFeedback", allowed=READERS),
+    "caseworkers:feedback_respond": area_page("caseworkers.PolicyFeedback", method="post",
+                                              allowed={"county_own", "city", "admin"}),
+    "caseworkers:volunteer_list": open_page(allowed=SIGNED_IN),
+    "caseworkers:volunteer_new": open_page(allowed=WRITE_ALL, methods=FORM),
+    "caseworkers:organization_new": open_page(allowed=WRITE_ALL, methods=FORM),
+    "caseworkers:volunteer_detail": area_page("caseworkers.Volunteer", allowed=READERS, methods=FORM,
+                                              post_allowed=READERS - {"city"}),
+    "caseworkers:assignment_done": area_page("caseworkers.VolunteerAssignment", "volunteer__township__code",
+                                             method="post", allowed=FIELD | {"county_own"}),
+    "caseworkers:training_list": open_page(allowed=SIGNED_IN),
+    "caseworkers:training_new": open_page(allowed=WRITE_ALL, methods=FORM),
+    "caseworkers:training_detail": area_page("caseworkers.Training", allowed=READERS),
+    "caseworkers:case_list": open_page(allowed=SIGNED_IN),
+    "caseworkers:case_new": open_page(allowed=FIELD_ALL, methods=FORM),
     # Approved typical cases are readable by every user (the exchange platform): probe a draft.
-    "caseworkers:case_detail": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True}),
-    "caseworkers:case_step": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True}),
-    "staffing:board": open_page(),
-    "staffing:recruitment_check": open_page(),
-    "staffing:funding": open_page(),
-    "staffing:transfer_sheet": open_page(),
-    "staffing:caseworkers": open_page(),
-    "staffing:caseworker_new": open_page(),
-    "staffing:caseworker": area_page("staffing.Caseworker"),
-    "staffing:caseworker_edit": area_page("staffing.Caseworker"),
-    "staffing:caseworker_status": area_page("staffing.Caseworker"),
-    "staffing:caseworker_id_number": area_page("staffing.Caseworker"),
-    "staffing:caseworker_post": area_page("staffing.Caseworker"),
-    "staffing:list": open_page(kwargs={"slug": "transfers"}),
-    "staffing:create": open_page(kwargs={"slug": "transfers"}),
-    "staffing:edit": area_page("staffing.ServiceContract", route=lambda c: {"slug": "contracts", "pk": c.pk}),
-    "dashboards:index": open_page(),
-    "api:staffing-recruitment-check": open_page(),
-    "api:staffing-transfer-sheet": open_page(),
-    "api:dashboard": open_page(),
-    "api:task-list": open_page(),
+    "caseworkers:case_detail": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True},
+                                         allowed=READERS),
+    # Submitting a draft is its author's own step (caseworker_own wrote the probed draft).
+    "caseworkers:case_step": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True,
+                                                                        "created_by__username": "matrix-caseworker_own"},
+                                       method="post", allowed={"caseworker_own"}),
+    "staffing:board": open_page(allowed=STAFF_READ),
+    "staffing:recruitment_check": open_page(allowed=SIGNED_IN),
+    "staffing:funding": open_page(allowed=STAFF_READ),
+    "staffing:transfer_sheet": open_page(allowed=STAFF_READ),
+    "staffing:caseworkers": open_page(allowed=SIGNED_IN),
+    "staffing:caseworker_new": open_page(allowed={"county_own", "county_other", "admin"}, methods=FORM),
+    "staffing:caseworker": area_page("staffing.Caseworker",
+                                     allowed={"township_own", "county_own", "city", "finance_own", "city_finance", "admin"}),
+    "staffing:caseworker_edit": area_page("staffing.Caseworker", allowed=COUNTY, methods=FORM),
+    "staffing:caseworker_status": area_page("staffing.Caseworker", method="post", allowed=COUNTY),
+    "staffing:caseworker_id_number": area_page("staffing.Caseworker", method="post", allowed=COUNTY),
+    "staffing:caseworker_post": area_page("staffing.Caseworker", allowed=COUNTY, methods=FORM),
+    "staffing:list": open_page(kwargs={"slug": "transfers"}, allowed=SIGNED_IN - {"caseworker_own", "caseworker_other"}),
+    "staffing:create": open_page(kwargs={"slug": "transfers"}, allowed=FINANCE | {"admin"}, methods=FORM),
+    "staffing:edit": area_page("staffing.ServiceContract", route=lambda c: {"slug": "contracts", "pk": c.pk},
+                               allowed=COUNTY, methods=FORM),
+    "dashboards:index": open_page(allowed=SIGNED_IN),
+    "api:staffing-recruitment-check": open_page(method="post", allowed=SIGNED_IN),
+    "api:staffing-transfer-sheet": open_page(allowed=STAFF_READ, ok=(400,)),  # no year given: a 400 that names it
+    "api:dashboard": open_page(allowed=SIGNED_IN),
+    "api:task-list": open_page(allowed=SIGNED_IN),
 }
 SKIPPED_NAMESPACES = ("admin:",)  # the admin is staff-only; covered by test_admin_is_staff_only
 
@@ -289,42 +351,66 @@ def route_kwargs(pattern, obj) -> dict:
 
 
 @pytest.mark.django_db
-def test_every_route_keeps_other_areas_out(world):
+def test_every_route_lets_its_users_in_and_keeps_other_areas_out(world):
     failures: list[str] = []
     routes = [r for r in named_routes() if not r[0].startswith(SKIPPED_NAMESPACES)]
     unlisted = [name for name, _p, cb in routes if name not in MATRIX and viewset_of(cb) is None]
     assert unlisted == [], f"routes without an access-matrix entry: {unlisted}"
-    probes = 0
+    tally = {"routes": len(routes), "probes": 0, "explicit": 0, "writes": 0}
     for name, pattern, callback in routes:
         viewset = viewset_of(callback)
         if viewset is not None and name not in MATRIX:
-            probes += probe_viewset_route(name, pattern, viewset, world, failures)
+            probe_viewset_route(name, pattern, viewset, world, failures, tally)
         else:
-            probes += probe_entry(name, pattern, MATRIX[name], world, failures)
-    assert failures == [], "\n".join(failures)
-    assert probes >= len(routes) * (len(CASES) - 1)
+            probe_entry(name, pattern, MATRIX[name], world, failures, tally)
+    print(f"access matrix: {tally['routes']} routes x {len(CASES)} cases: {tally['probes']} probes "
+          f"({tally['explicit']} with an explicit expectation), {tally['writes']} API writes on another's record")
+    assert failures == [], f"{len(failures)} failures:\n" + "\n".join(failures)
+    assert tally["probes"] >= len(routes) * len(CASES)
 
 
-def expect(name: str, case: str, status: int, *, hidden: bool, public: bool, api: bool, failures: list[str]) -> None:
-    if case == "anonymous" and not public:
-        ok = status in (401, 403) if api else status == 302
-        if not ok:
-            failures.append(f"{name}: anonymous got {status}")
-    elif hidden and status == 200:
-        failures.append(f"{name}: {case} got 200 for another area's record")
-    elif status >= 500:
-        failures.append(f"{name}: {case} got {status}")
+REFUSED = (403, 404)
+POST_OK = (200, 302, 400)
 
 
-def probe_entry(name, pattern, entry: Entry, users, failures) -> int:
+def expect(name: str, case: str, status: int, *, method: str = "get", hidden: bool, public: bool, api: bool,
+           failures: list[str], allowed: bool = False, ok: tuple[int, ...] = (200,)) -> None:
+    label = f"{name} {method.upper()}: {case} got {status}"
+    if status >= 500:
+        failures.append(label)
+    elif case == "anonymous" and not public:
+        if status not in ((401, 403) if api else (302,)):
+            failures.append(f"{label} (anonymous must be refused)")
+    elif hidden:
+        if status not in REFUSED:
+            failures.append(f"{label} for another area's record (must be 403/404)")
+    elif allowed:
+        wanted = POST_OK if method != "get" else ok
+        if status not in wanted:
+            failures.append(f"{label} (must be let in: {'/'.join(map(str, wanted))})")
+
+
+def probe(client, method: str, url: str, data: dict | None = None):
+    """One request, undone afterwards: an allowed POST may change the record, the next probe
+    must see the world as it was."""
+    with transaction.atomic():
+        response = client.get(url) if method == "get" else getattr(client, method)(url, data or {})
+        transaction.set_rollback(True)
+    return response
+
+
+def probe_entry(name, pattern, entry: Entry, users, failures, tally) -> None:
     obj = own_object(entry.obj, entry.own_lookup, entry.where) if entry.obj else None
     kwargs = entry.kwargs or (entry.route(obj) if entry.route else route_kwargs(pattern, obj))
     url = reverse(name, kwargs=kwargs)
-    for case in CASES:
-        response = getattr(client_for(users, case), entry.method)(url)
-        expect(name, case, response.status_code, hidden=case in entry.hidden_from, public=entry.public,
-               api=name.startswith("api:"), failures=failures)
-    return len(CASES)
+    for method in entry.methods:
+        for case in CASES:
+            response = probe(client_for(users, case), method, url, entry.data)
+            expect(name, case, response.status_code, method=method, hidden=entry.refuses(case, method),
+                   public=entry.public, api=name.startswith("api:"), failures=failures,
+                   allowed=entry.allows(case, method), ok=entry.ok)
+            tally["probes"] += 1
+            tally["explicit"] += entry.explicit or case == "anonymous" or case in entry.hidden_from
 
 
 def scope_of(viewset, user):
@@ -365,32 +451,75 @@ def own_sample(queryset, name):
     return queryset.order_by("pk").first()
 
 
-def probe_viewset_route(name, pattern, viewset, users, failures) -> int:
-    """A viewset route: its own-area record is found through the viewset's own scope."""
+def probe_viewset_route(name, pattern, viewset, users, failures, tally) -> None:
+    """A viewset route: its own-area record is found through the viewset's own scope.
+
+    Read pass: GET by every case (a detail of a record outside the user's scope: 403/404; a
+    list never shows it). Write pass, on a detail or a record's action: PATCH, PUT, DELETE
+    (detail) or POST (action) by every case whose scope does not hold the record: refused
+    (403/404, or 405 where the route takes no such write), and the record is unchanged."""
     owner = next((users[c] for c in ("caseworker_own", "township_own", "county_own", "finance_own")
                   if scope_of(viewset, users[c]).exists()), None)
     sample = own_sample(scope_of(viewset, owner), name) if owner else None
     detail = name.endswith("-detail") or bool(route_kwargs(pattern, sample) if sample else False)
     if detail and sample is None:
         failures.append(f"{name}: no record in the demo data to probe")
-        return 0
+        return
     url = reverse(name, kwargs=route_kwargs(pattern, sample) if detail else None)
+    # A record's action is probed with its own method(s) only (a GET would be a 405 for all).
+    actions = set(getattr(pattern.callback, "actions", {}) or {"get": None})
+    reads = "get" in actions
+    writes = (("patch", "put", "delete") if name.endswith("-detail")
+              else tuple(sorted(actions - {"get", "head", "options"})) if detail else ())
     for case in CASES:
         user = users.get(case)
         visible = user is not None and sample is not None and scope_of(viewset, user).filter(pk=sample.pk).exists()
-        response = client_for(users, case).get(url + ("?page_size=200" if not detail else ""))
-        expect(name, case, response.status_code, hidden=detail and not visible, public=False, api=True, failures=failures)
-        if not detail and response.status_code == 200 and sample is not None and not visible:
+        response = probe(client_for(users, case), "get", url + ("?page_size=200" if not detail else "")) if reads else None
+        if response is not None:
+            tally["probes"] += 1
+            expect(name, case, response.status_code, hidden=detail and not visible, public=False, api=True,
+                   failures=failures)
+        if response is not None and not detail and response.status_code == 200 and sample is not None and not visible:
             body = response.json()
             rows = body.get("results", body) if isinstance(body, dict) else body
             if isinstance(rows, list) and any(isinstance(r, dict) and r.get("id") == sample.pk for r in rows):
                 failures.append(f"{name}: {case} sees another area's record {sample.pk} in the list")
+        # Writes: a detail's PATCH/PUT/DELETE by those who may not see the record; a record's
+        # action by everyone (its own area: any answer but a 5xx; the rest refused).
+        if detail and (not visible or not name.endswith("-detail")):
+            for method in writes:
+                write_probe(name, case, method, url, sample, users, failures, refused=not visible)
+                tally["probes"] += 1
+                tally["writes"] += not visible
         if name in SHARED_BY_DESIGN:
             continue
         if case in OTHER_AREA and sample is not None and visible and owner is not None and owner.area_id != user.area_id:
             if not user.is_superuser and user.area and user.area.level != "city":
                 failures.append(f"{name}: {case}'s scope includes a record of {OWN_TOWNSHIP}")
-    return len(CASES)
+
+
+def write_probe(name, case, method, url, sample, users, failures, *, refused: bool) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if case != "anonymous":
+        client.force_authenticate(users[case])
+    model = type(sample)
+    before = list(model._base_manager.filter(pk=sample.pk).values())
+    with transaction.atomic():
+        response = getattr(client, method)(url, {}, format="json")
+        after = list(model._base_manager.filter(pk=sample.pk).values())
+        transaction.set_rollback(True)
+    status = response.status_code
+    if status >= 500:
+        failures.append(f"{name} {method.upper()}: {case} got {status}")
+    if not refused:
+        return
+    wanted = (401, 403, 405) if case == "anonymous" else (403, 404, 405)
+    if status not in wanted:
+        failures.append(f"{name} {method.upper()}: {case} got {status} on another area's record (must be 403/404)")
+    if after != before:
+        failures.append(f"{name} {method.upper()}: {case} changed another area's record {sample.pk}")
 
 
 @pytest.mark.django_db

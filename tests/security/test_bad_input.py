@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -297,5 +300,358 @@ def test_an_import_with_one_bad_cell_imports_nothing(world, make, django_capture
         assert Member.objects.count() == members, f"column {column} = {value!r} imported"
         job = ImportJob.objects.order_by("-pk").first()
         assert job.status == "failed" and job.errors and CJK.search(str(job.errors))
+
+    check()
+
+
+# =========================================================================== every other form
+# One parametrised property test over the forms that take user input, on the demo data
+# (seeded once for the module, each example undone in a savepoint). Each form's fields are
+# read from its class: a date gets impossible dates, a decimal bad money, an integer wrong
+# numbers, a choice or a record an unknown value (all must be refused); a text huge strings
+# (refused where the field has a maximum length), random and full-width text (may be kept).
+# A refusal shows a Chinese message (the form again, or a message after the redirect) and
+# saves nothing: the row counts of every table and the record edited stay the same.
+FORM_EXAMPLES = 12
+FORMS_PROPERTY = settings(max_examples=FORM_EXAMPLES, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=list(HealthCheck))
+MUST, MAY = "must", "may"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for every form case and rolled back after the module."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", force=True, stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def all_counts() -> dict[str, int]:
+    from django.apps import apps as django_apps
+
+    return {m._meta.label: m._base_manager.count() for app in ("households", "caseworkers", "staffing", "jiuzhu")
+            for m in django_apps.get_app_config(app).get_models()}
+
+
+def as_post(obj, fields) -> dict:
+    """A record's values as a form posts them: a valid filling of the form it was made with."""
+    data = {}
+    for name in fields:
+        f = obj._meta.get_field(name)
+        if f.many_to_many:
+            data[name] = [o.pk for o in getattr(obj, name).all()]
+            continue
+        value = getattr(obj, f.attname)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is None:
+            data[name] = ""
+        elif isinstance(value, datetime.date):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    return data
+
+
+def bad_values_for(field):
+    """A strategy of (value, must it be refused) for one form field, read from its type; None
+    for a field not fed here (booleans, files, hidden versions)."""
+    from django import forms as dj
+
+    def must(strategy):
+        return strategy.map(lambda v: (v, True))
+
+    if isinstance(field.widget, dj.HiddenInput) or isinstance(field, dj.BooleanField | dj.FileField):
+        return None
+    if isinstance(field, dj.DateField):
+        return must(bad_dates)
+    if isinstance(field, dj.DecimalField | dj.FloatField):
+        return must(bad_money)
+    if isinstance(field, dj.IntegerField):
+        # Beyond any database's integer range: refused by the field's range check (PostgreSQL's
+        # is 2**31, SQLite's 2**63; a value between the two is kept on SQLite, refused on PostgreSQL).
+        return st.one_of(must(st.one_of(st.sampled_from(["-1", "1.5", "两", "0x10", "1e3"]),
+                                        st.integers(min_value=10**19, max_value=10**30).map(str), huge)),
+                         st.integers(min_value=10**10, max_value=10**18).map(lambda v: (str(v), False)),
+                         st.just(("１", False)))  # a full-width digit is the digit (Python's int() reads it)
+    if isinstance(field, dj.ModelChoiceField | dj.ModelMultipleChoiceField):
+        return must(st.one_of(st.sampled_from(["999999999", "-1", "abc", "１２３４５６７８９"]), huge))
+    if isinstance(field, dj.ChoiceField):
+        known = {str(k) for k, _label in field.choices}
+        return must(st.one_of(junk_text, huge).filter(lambda v: v.strip() not in known))
+    if isinstance(field, dj.CharField):
+        limit = field.max_length
+        too_long = st.integers(min_value=(limit or 5_000) + 1, max_value=(limit or 5_000) + 3_000).map(lambda n: "九" * n)
+        return st.one_of(too_long.map(lambda v: (v, limit is not None)),
+                         st.one_of(junk_text, junk_text.map(to_fullwidth)).map(lambda v: (v, False)))
+    return None
+
+
+@dataclass
+class FormCase:
+    """One form: who posts it, where, a valid filling (from the demo data) and its form class."""
+
+    user: str
+    url: Callable[[], str]
+    good: Callable[[], dict]
+    form: type
+    prefix: str = ""
+    skip: tuple[str, ...] = ()
+    record: Callable[[], object] | None = None  # the record the form edits, compared field by field
+    baseline: bool = True  # the valid filling is taken (False: the demo has no record at that stage)
+    strict: tuple[str, ...] = ()  # text fields with a format (codes, ID numbers): any bad text is refused
+
+
+def _demo(model: str, **where):
+    from django.apps import apps as django_apps
+
+    return django_apps.get_model(model)._base_manager.filter(**where).order_by("pk").first()
+
+
+def _own(model: str, lookup: str = "household__township__code", **where):
+    found = _demo(model, **{lookup: "330402" if lookup.startswith("county") else "330402007"}, **where)
+    assert found is not None, f"no {model} of 建设街道 in the demo data"
+    return found
+
+
+def _form_fields(form_class) -> list[str]:
+    return [name for name, f in form_class.base_fields.items() if bad_values_for(f) is not None]
+
+
+def _model_form_good(model: str, form_class, lookup="township__code", extra=None, **where):
+    def good():
+        obj = _own(model, lookup, **where)
+        return {**as_post(obj, form_class._meta.fields), **(extra(obj) if extra else {})}
+
+    return good
+
+
+def _step(step: str, user: str, good: Callable[[], dict], baseline: bool = True, **where):
+    """A step of the procedure, on the demo application of 建设街道 that is at that step."""
+    from households.procedure_forms import STEP_FORMS
+
+    def app():
+        return _own("households.Application", **where)
+
+    return FormCase(user, lambda: reverse("households:application_step", args=[app().pk, step]),
+                    lambda: {f"{step}-{k}": v for k, v in {"version": app().version, **good()}.items()},
+                    STEP_FORMS[step][1], prefix=f"{step}-", record=app, baseline=baseline)
+
+
+def form_cases() -> dict[str, FormCase]:
+    from caseworkers import forms as cw
+    from households import forms as hh
+    from households import plan_forms, procedure_forms, review_forms
+    from households.models import NeedDomain
+    from jiuzhu.models import User
+    from staffing import forms as sf
+    from staffing.demo import credit_code
+    from tests.factories import id_number
+
+    def household():
+        return _own("households.Household", "township__code")
+
+    def plan(status="draft"):
+        return _own("households.Plan", status=status)
+
+    def task():
+        return _own("households.ReviewTask", status="open")
+
+    def record():
+        """A review record awaiting the township's confirmation (the demo data has none)."""
+        from households.models import ReviewRecord
+
+        found = _demo("households.ReviewRecord", task__household__township__code="330402007", decision="pending")
+        if found is None:
+            t = task()
+            found = ReviewRecord.objects.create(task=t, household=t.household, visited_on=t.created_on, outcome="keep",
+                                                decision="pending", recorded_by=User.objects.get(username="demo-caseworker"))
+        return found
+
+    def new_caseworker_user():
+        from jiuzhu.models import Area, Role
+
+        user, _created = User.objects.get_or_create(username="bad-input-caseworker", defaults={
+            "role": Role.CASEWORKER, "area": Area.objects.get(code="330402007")})
+        return user.pk
+
+    today = timezone.localdate().isoformat()
+    return {
+        "household_create": FormCase("demo-township", lambda: reverse("households:create"), lambda: {
+            "township": household().township_id, "address": "南湖路9号", "risk_level": "low",
+            "registered_on": today}, hh.HouseholdForm),
+        "assessment": FormCase("demo-township", lambda: reverse("households:assessment_new", args=[household().pk]),
+                               lambda: {"assessed_on": today, "summary": "", **{f"level_{d}": "none" for d in NeedDomain.values}},
+                               hh.AssessmentForm),
+        "application_create": FormCase("demo-township", lambda: reverse("households:application_create"),
+                                       lambda: {"household": household().pk, "category": "dibao", "note": ""},
+                                       procedure_forms.ApplicationCreateForm),
+        "step_submit": _step("submit", "demo-caseworker", lambda: {"received_on": today}, status="draft"),
+        "step_start_investigation": _step("start-investigation", "demo-township", lambda: {"on": today},
+                                          status="submitted", urgent=False),
+        "step_record_investigation": _step("record-investigation", "demo-township", lambda: {
+            "survey_visited_on": today, "authorisation_signed_on": today, "verification_requested_on": today},
+            status="investigating"),
+        "step_mark_urgent": _step("mark-urgent", "demo-township", lambda: {"urgent_reason": "火灾"},
+                                  status="submitted", urgent=False),
+        # No demo application has its investigation done and no notice yet: the form's own checks only.
+        "step_start_notice": _step("start-notice", "demo-township", lambda: {
+            "notice_start": today, "notice_end": today, "notice_place": "村务公开栏"}, baseline=False,
+            status="investigating"),
+        "step_record_objection": _step("record-objection", "demo-township", lambda: {
+            "received_on": today, "raised_by": "村民", "content": "收入不实"}, status="notice"),
+        "step_close_notice": _step("close-notice", "demo-township", lambda: {"closed_on": today}, baseline=False,
+                                   status="notice"),
+        "step_decide": _step("decide", "demo-county", lambda: {"decision": "approve", "category": "",
+                                                               "monthly_amount": "", "decision_no": "南民2026-1"},
+                             status="under_review"),
+        "step_deliver": _step("deliver", "demo-township", lambda: {"delivered_on": today, "note": "当面送达"},
+                              status="approved", delivered_on__isnull=True),
+        "plan_create": FormCase("demo-caseworker", lambda: reverse("households:plan_new"), lambda: {
+            "assessment": _own("households.Assessment").pk, "summary": ""}, plan_forms.PlanNewForm),
+        "plan_edit": FormCase("demo-caseworker", lambda: reverse("households:plan_edit", args=[plan().pk]),
+                              _model_form_good("households.Plan", plan_forms.PlanEditForm, "household__township__code",
+                                               status="draft"), plan_forms.PlanEditForm, record=plan),
+        "plan_action": FormCase("demo-caseworker", lambda: reverse("households:plan_action_add", args=[plan().pk]),
+                                lambda: {"goal": plan().goals.order_by("pk").first().pk, "kind": "case_work",
+                                         "description": "上门探访", "responsible": _demo("jiuzhu.User", username="demo-caseworker").pk,
+                                         "due_on": "2026-12-20", "resource_name": ""},
+                                plan_forms.ActionForm),
+        "plan_review": FormCase("demo-caseworker", lambda: reverse("households:plan_review_add", args=[plan("active").pk]),
+                                lambda: {"reviewed_on": today, "summary": "", "next_review_on": "2027-02-20"},
+                                plan_forms.ReviewForm),
+        "change_report": FormCase("demo-caseworker", lambda: reverse("households:change_report_create"), lambda: {
+            "dossier_no": household().dossier_no, "kind": "income", "date": today, "source": "邻居",
+            "description": "家中一人就业"}, review_forms.ChangeReportForm),
+        "review_record": FormCase("demo-caseworker", lambda: reverse("households:review_task_detail", args=[task().pk]),
+                                  lambda: {"visited_on": today, "outcome": "keep", "note": "", "version": task().version},
+                                  review_forms.ReviewRecordForm, record=task),
+        "review_decide": FormCase("demo-township", lambda: reverse("households:review_decide", args=[record().pk]),
+                                  lambda: {"confirm": "1", "decision_note": ""}, review_forms.DecisionForm, record=record),
+        "referral": FormCase("demo-caseworker", lambda: reverse("caseworkers:referral_new"),
+                             _model_form_good("caseworkers.Referral", cw.ReferralForm, "household__township__code"),
+                             cw.ReferralForm),
+        "service": FormCase("demo-caseworker", lambda: reverse("caseworkers:service_new"),
+                            _model_form_good("caseworkers.ServiceRecord", cw.ServiceForm), cw.ServiceForm),
+        "publicity": FormCase("demo-caseworker", lambda: reverse("caseworkers:publicity_new"),
+                              _model_form_good("caseworkers.PublicityActivity", cw.PublicityForm), cw.PublicityForm),
+        "feedback": FormCase("demo-caseworker", lambda: reverse("caseworkers:feedback_new"),
+                             _model_form_good("caseworkers.PolicyFeedback", cw.FeedbackForm), cw.FeedbackForm),
+        "volunteer": FormCase("demo-caseworker", lambda: reverse("caseworkers:volunteer_new"),
+                              _model_form_good("caseworkers.Volunteer", cw.VolunteerForm,
+                                               extra=lambda v: {"registration_no": f"{v.registration_no}-2"}),
+                              cw.VolunteerForm),
+        "training": FormCase("demo-caseworker", lambda: reverse("caseworkers:training_new"),
+                             _model_form_good("caseworkers.Training", cw.TrainingForm), cw.TrainingForm),
+        "typical_case": FormCase("demo-caseworker", lambda: reverse("caseworkers:case_new"), lambda: {
+            "title": "帮扶纪实", "domain": "living", "body": "（已匿名）", "anonymised": "on"}, cw.CaseForm),
+        "organization": FormCase("demo-county", lambda: reverse("staffing:create", args=["organizations"]),
+                                 _model_form_good("staffing.SocialOrganization", sf.OrganizationForm, "county__code",
+                                                  extra=lambda o: {"credit_code": credit_code(o.credit_code[:11], 42),
+                                                                   "name": o.name + "二"}),
+                                 sf.OrganizationForm, strict=("credit_code",)),
+        "service_contract": FormCase("demo-county", lambda: reverse("staffing:create", args=["contracts"]),
+                                     _model_form_good("staffing.ServiceContract", sf.ServiceContractForm,
+                                                      extra=lambda c: {"contract_no": f"{c.contract_no}-2"}),
+                                     sf.ServiceContractForm),
+        "employment_contract": FormCase("demo-county", lambda: reverse("staffing:create", args=["employment"]),
+                                        _model_form_good("staffing.EmploymentContract", sf.EmploymentContractForm,
+                                                         "caseworker__township__code"), sf.EmploymentContractForm),
+        "appraisal": FormCase("demo-county", lambda: reverse("staffing:create", args=["appraisals"]),
+                              _model_form_good("staffing.Appraisal", sf.AppraisalForm, "caseworker__township__code",
+                                               extra=lambda a: {"year": "2019"}), sf.AppraisalForm),
+        "transfer": FormCase("demo-finance", lambda: reverse("staffing:create", args=["transfers"]),
+                             _model_form_good("staffing.TransferPayment", sf.TransferForm,
+                                              extra=lambda t: {"year": "2019"}), sf.TransferForm),
+        "caseworker_profile": FormCase("demo-county", lambda: reverse("staffing:caseworker_new"),
+                                       _model_form_good("staffing.Caseworker", sf.CaseworkerForm,
+                                                        extra=lambda c: {"user": new_caseworker_user(),
+                                                                                  "id_number": id_number(serial=777)}),
+                                       sf.CaseworkerForm, strict=("id_number",)),
+    }
+
+
+FORM_CASES = form_cases  # built inside the test: the forms import the apps' models
+
+
+def refusal_texts(client, response) -> list[str]:
+    """The Chinese refusal shown: the form again with its errors, or the error messages shown
+    after the redirect (read once: a message is shown once)."""
+    if response.status_code == 302:
+        body = client.get(response["Location"]).content.decode()
+        found = re.findall(r'<li class="msg msg-[^"]*error[^"]*">(.*?)</li>', body, re.S)
+    elif response.status_code in (200, 400):
+        found = re.findall(r'class="(?:error|errorlist|errorbox)[^"]*"[^>]*>(.*?)</(?:p|ul|div)>',
+                           response.content.decode(), re.S)
+    else:
+        found = []
+    return [re.sub(r"<[^>]+>", " ", t).strip()[:200] for t in found if CJK.search(t)]
+
+
+def record_values(case: FormCase):
+    if case.record is None:
+        return None
+    obj = case.record()
+    return type(obj)._base_manager.filter(pk=obj.pk).values().get()
+
+
+FORM_NAMES = ("household_create", "assessment", "application_create", "step_submit", "step_start_investigation",
+              "step_record_investigation", "step_mark_urgent", "step_start_notice", "step_record_objection",
+              "step_close_notice", "step_decide", "step_deliver", "plan_create", "plan_edit", "plan_action",
+              "plan_review", "change_report", "review_record", "review_decide", "referral", "service", "publicity",
+              "feedback", "volunteer", "training", "typical_case", "organization", "service_contract",
+              "employment_contract", "appraisal", "transfer", "caseworker_profile")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", FORM_NAMES)
+def test_form_refuses_bad_input_with_a_chinese_message_and_saves_nothing(demo, name):
+    from django.db import transaction
+
+    from jiuzhu.models import User
+
+    case = form_cases()[name]
+    client = Client()
+    client.force_login(User.objects.get(username=case.user))
+    url = case.url()
+    fields = [f for f in _form_fields(case.form) if f not in case.skip]
+    assert fields, name
+
+    def post(data):
+        with transaction.atomic():
+            before, record = all_counts(), record_values(case)
+            response = client.post(url, data)
+            assert response.status_code < 500, (name, response.status_code)
+            shown = refusal_texts(client, response)
+            unchanged = all_counts() == before and record_values(case) == record
+            transaction.set_rollback(True)
+        return response, shown, unchanged
+
+    # The valid filling is taken: otherwise every bad value below would be refused for nothing.
+    response, shown, unchanged = post(case.good())
+    if case.baseline:
+        assert not shown and not unchanged, (name, "the valid filling was refused", response.status_code, shown)
+
+    @FORMS_PROPERTY
+    @given(st.sampled_from(fields).flatmap(lambda f: st.tuples(st.just(f), bad_values_for(case.form.base_fields[f]))))
+    def check(bad):
+        field, (value, must_refuse) = bad
+        must_refuse = must_refuse or field in case.strict
+        response, shown, unchanged = post({**case.good(), f"{case.prefix}{field}": value})
+        if must_refuse:
+            assert shown and unchanged, (name, field, value[:80], response.status_code, shown, unchanged)
+            assert response.status_code in (200, 302, 400), (name, field, value[:80], response.status_code)
+        elif shown:
+            assert unchanged, (name, field, value[:80], "refused yet saved")
 
     check()
