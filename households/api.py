@@ -23,6 +23,7 @@ from households.models import (
     Enrolment,
     EnrolmentStatusChange,
     Household,
+    HouseholdStatus,
     Member,
     NeedDomain,
     NeedLevel,
@@ -70,6 +71,13 @@ class HouseholdSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
         return attrs
 
 
+class HouseholdStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[HouseholdStatus.EXITED, HouseholdStatus.PENDING],
+                                     help_text="exited, or pending to register an exited household again.")
+    reason = serializers.CharField(max_length=300, allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
 class HouseholdFilter(django_filters.FilterSet):
     missing = django_filters.ChoiceFilter(choices=[(code, code) for code in rules.REQUIREMENTS], method="filter_missing",
                                           label="Households missing this dossier item (a requirement code).")
@@ -88,6 +96,7 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
 
     serializer_class = HouseholdSerializer
     write_roles = WRITE_ROLES
+    set_status_roles = tuple(services.STATUS_ROLES)
     filterset_class = HouseholdFilter
     ordering_fields = ["dossier_no", "next_review_on", "completeness"]
 
@@ -109,6 +118,19 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
             actor=self.request.user, household=household,
             expected_version=int(sent) if sent not in (None, "") else household.version,
             **{k: v for k, v in data.items() if k in services.HOUSEHOLD_EDITABLE})
+
+    @extend_schema(request=HouseholdStatusSerializer, responses=HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request, pk=None):
+        """Exit the household or register an exited one again, with the reason (township officers)."""
+        household = _editable(request.user, self.get_object())
+        change = HouseholdStatusSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        data = change.validated_data
+        household = services.household_status_set(actor=request.user, household=household, to=data["status"],
+                                                  reason=data["reason"],
+                                                  expected_version=data.get("version", household.version))
+        return Response(HouseholdSerializer(household, context=self.get_serializer_context()).data)
 
 
 class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):

@@ -104,6 +104,13 @@ class HouseholdForm(forms.ModelForm):
         pass
 
 
+class HouseholdStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=[(HouseholdStatus.EXITED, HouseholdStatus.EXITED.label),
+                                                               (HouseholdStatus.PENDING, _("Registered again (to be verified)"))])
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 MEMBER_FIELDS = ["name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
                  "disability_kind", "school_stage", "employment", "monthly_income", "phone"]
 

@@ -31,6 +31,7 @@ from households.models import (
     Verification,
 )
 from households.rules import procedure as proc
+from households.services import refresh_household_status
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation, StaleEdit
@@ -349,6 +350,7 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
         EnrolmentStatusChange.objects.create(enrolment=enrolment, to_status=EnrolmentStatus.ACTIVE, on=app.start_on,
                                              reason=_("Application approved"), decision_no=app.decision_no, by=actor)
         audit.record_change(actor=actor, instance=enrolment, before={})
+        refresh_household_status([app.household_id], actor=actor)
         app.enrolment = enrolment
     else:
         if role == proc.TOWNSHIP_OFFICER:

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -26,6 +27,7 @@ from households.models import (
     EnrolmentStatus,
     Health,
     Household,
+    HouseholdStatus,
     LabourAbility,
     Member,
     MemberMove,
@@ -38,13 +40,14 @@ from households.models import (
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import Area, AreaLevel, PolicyParameters, Role, User
+from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters, Role, User
 from jiuzhu.policy import Policy
 
 HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes")
 MEMBER_EDITABLE = ("name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
                    "disability_kind", "school_stage", "employment", "monthly_income", "phone")
 ACTIVE_ENROLMENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT)
+STATUS_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.ADMIN})  # who exits or re-registers a household by hand
 
 
 def _today(today: date | None) -> date:
@@ -108,6 +111,56 @@ def household_update(*, actor, household: Household, expected_version: int | Non
     save_versioned(household, expected_version=expected_version, fields=list(fields))
     audit.record_change(actor=actor, instance=household, before=before)
     completeness_refresh(household)
+    return household
+
+
+# --- status on the register ------------------------------------------------------------
+
+@transaction.atomic
+def refresh_household_status(household_ids: Collection[int], *, actor=None) -> int:
+    """Set the status of many households from their enrolments (``rules.household_status``),
+    audited, in a fixed number of queries whatever their number: the households, locked (1),
+    their enrolment statuses (1), then per kind of change (at most two: 待核实/已退出 → 在册,
+    在册 → 已退出) one UPDATE and one audit insert. Returns how many households changed."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return 0
+    current = dict(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "status"))
+    enrolled: dict[int, set[str]] = {}
+    for household_id, status in (Enrolment.objects.filter(household_id__in=ids).order_by()
+                                 .values_list("household_id", "status").distinct()):
+        enrolled.setdefault(household_id, set()).add(status)
+    moves: dict[tuple[str, str], list[int]] = {}
+    for pk, status in current.items():
+        new = rules.household_status(current=status, enrolment_statuses=enrolled.get(pk, ()))
+        if new != status:
+            moves.setdefault((status, new), []).append(pk)
+    changed = 0
+    for (old, new), pks in moves.items():
+        changed += Household.objects.filter(pk__in=pks, status=old).update(status=new)
+        audit.record_many(actor=actor, action=AuditAction.TRANSITION, instances=[Household(pk=pk) for pk in pks],
+                          summary=_("Status %(old)s → %(new)s (from the household's assistance)") % {
+                              "old": HouseholdStatus(old).label, "new": HouseholdStatus(new).label},
+                          changes=lambda _household, old=old, new=new: {"status": [old, new]})
+    return changed
+
+
+@transaction.atomic
+def household_status_set(*, actor, household: Household, to: str, reason: str,
+                         expected_version: int | None = None) -> Household:
+    """An officer exits a household or registers an exited one again, with the reason, if
+    ``rules.manual_status_change`` allows it; a stale version is refused."""
+    if not (actor.is_superuser or actor.role in STATUS_ROLES):
+        raise PermissionDenied(_("Only the township officer may change a household's status."))
+    in_force = Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT).exists()
+    decision = rules.manual_status_change(current=household.status, to=to, in_force=in_force, reason=reason or "")
+    if not decision.allowed:
+        raise RuleViolation(decision.reasons, field="status")
+    before = audit.snapshot(household)
+    household.status = to
+    save_versioned(household, expected_version=expected_version, fields=["status"])
+    audit.record_change(actor=actor, instance=household, before=before, action=AuditAction.TRANSITION,
+                        summary=reason.strip())
     return household
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("import/<int:job_id>/", views_io.import_status, name="import_status"),
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/edit/", views.household_edit, name="edit"),
+    path("<int:pk>/status/", views.household_status, name="status"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),
     path("<int:pk>/members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/members/<int:member_id>/move/", views.member_move, name="member_move"),

@@ -67,6 +67,7 @@ from .review import (
     verification_expired,
     verification_valid_from,
 )
+from .status import HOUSEHOLD_STATUSES, IN_FORCE, StatusDecision, household_status, manual_status_change
 
 __all__ = [
     "ABOVE",
@@ -90,9 +91,12 @@ __all__ = [
     "Deadlines",
     "DossierFacts",
     "IdCheck",
+    "HOUSEHOLD_STATUSES",
+    "IN_FORCE",
     "IncomeFacts",
     "Priority",
     "Requirement",
+    "StatusDecision",
     "WorkCalendar",
     "add_months",
     "add_working_days",
@@ -110,10 +114,12 @@ __all__ = [
     "dossier_requirements",
     "exit_candidate",
     "financial_assets_per_person",
+    "household_status",
     "id_check_character",
     "inclusion_candidate",
     "mask_id_number",
     "mask_name",
+    "manual_status_change",
     "mask_phone",
     "missing_bit",
     "missing_mask",

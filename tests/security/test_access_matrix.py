@@ -118,6 +118,7 @@ MATRIX: dict[str, Entry] = {
     "households:import_status": Entry(obj="households.ImportJob", own_lookup="township__code", hidden_from=HOUSEHOLD_FILE,
                                       route=lambda job: {"job_id": job.pk}),
     "households:edit": household_page(),
+    "households:status": household_page(),
     "households:member_add": household_page(),
     "households:member_edit": member_page(),
     "households:member_move": member_page(),
