@@ -7,6 +7,7 @@ township officers, for households of their own township (``selectors.can_edit``)
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -54,12 +55,16 @@ class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
 class HouseholdSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     head_name = serializers.CharField(source="head.name", read_only=True, default=None)
+    # Any active caseworker here; the service refuses one of another township with its reason.
+    caseworkers = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=User.objects.filter(role=Role.CASEWORKER, is_active=True),
+        help_text="Ids of the caseworker users assigned (of the household's township).")
 
     class Meta:
         model = Household
         fields = ["id", "dossier_no", "township", "township_name", "county", "village", "address", "phone", "status",
                   "risk_level", "income_stable", "registered_on", "last_visit_on", "next_review_on", "completeness",
-                  "member_count", "head", "head_name", "notes", "version"]
+                  "member_count", "head", "head_name", "caseworkers", "notes", "version"]
         read_only_fields = ["dossier_no", "county", "status", "completeness", "member_count", "head", "last_visit_on",
                             "next_review_on", "version"]
 
@@ -101,7 +106,8 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
     ordering_fields = ["dossier_no", "next_review_on", "completeness"]
 
     def scoped_queryset(self, user):
-        return selectors.household_list(user=user)
+        return selectors.household_list(user=user).prefetch_related(
+            Prefetch("caseworkers", queryset=User.objects.only("pk")))
 
     def perform_create(self, serializer):
         data = serializer.validated_data

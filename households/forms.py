@@ -80,16 +80,27 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ["township", "village", "address", "phone", "risk_level", "income_stable", "registered_on", "notes"]
-        widgets = {"registered_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = ["township", "village", "address", "phone", "risk_level", "income_stable", "registered_on", "notes",
+                  "caseworkers"]
+        widgets = {"registered_on": DATE, "notes": forms.Textarea(attrs={"rows": 3}),
+                   "caseworkers": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The menu offers the township's caseworkers; the service refuses any other (another
+        # township's, sent by hand) with its reason next to the field.
+        caseworkers = self.fields["caseworkers"]
+        caseworkers.label_from_instance = lambda u: u.display_name
+        caseworkers.help_text = _("Caseworkers of the household's township.")
+        caseworkers.queryset = User.objects.filter(role=Role.CASEWORKER, is_active=True).order_by("username")
+        caseworkers.required = False
+        caseworkers.error_messages["invalid_choice"] = _("Only caseworkers of the household's township can be assigned to it.")
         if self.instance.pk:
             del self.fields["township"]
             del self.fields["registered_on"]
             self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE, township=self.instance.township_id)
             self.fields["version"].initial = self.instance.version
+            caseworkers.queryset = caseworkers.queryset.filter(area_id=self.instance.township_id)
         else:
             del self.fields["version"]
             townships = Area.objects.visible_to(user).filter(level=AreaLevel.TOWNSHIP)
@@ -98,6 +109,7 @@ class HouseholdForm(forms.ModelForm):
             self.fields["township"].queryset = townships
             self.fields["township"].initial = user.area_id
             self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE, township__in=townships)
+            caseworkers.queryset = caseworkers.queryset.filter(area__in=townships)
             self.fields["registered_on"].initial = timezone.localdate()
 
     def _post_clean(self):  # the service validates and saves; skip ModelForm's instance update

@@ -43,7 +43,7 @@ from jiuzhu.errors import RuleViolation
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters, Role, User
 from jiuzhu.policy import Policy
 
-HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes")
+HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes", "caseworkers")
 MEMBER_EDITABLE = ("name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
                    "disability_kind", "school_stage", "employment", "monthly_income", "phone")
 ACTIVE_ENROLMENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT)
@@ -84,32 +84,63 @@ def _check_village(township: Area, village: Area | None) -> None:
 
 # --- household -------------------------------------------------------------------------
 
+def _checked_caseworkers(township: Area, caseworkers) -> list[int]:
+    """The ids of ``caseworkers`` (users or ids), all active caseworkers of the township."""
+    ids = sorted({getattr(u, "pk", u) for u in caseworkers or ()})
+    valid = set(User.objects.filter(pk__in=ids, role=Role.CASEWORKER, area_id=township.pk, is_active=True)
+                .values_list("pk", flat=True)) if ids else set()
+    if set(ids) - valid:
+        raise RuleViolation(_("Only caseworkers of the household's township can be assigned to it."), field="caseworkers")
+    return ids
+
+
+def _assign_caseworkers(household: Household, ids: list[int] | None, changes: dict) -> None:
+    """Set the household's caseworkers to ``ids`` (None: unchanged); the old and new ids go
+    into the audit ``changes`` when they differ."""
+    if ids is None:
+        return
+    old = sorted(household.caseworkers.values_list("pk", flat=True)) if household.pk else []
+    if old != ids:
+        household.caseworkers.set(ids)
+        changes["caseworkers"] = [old, ids]
+
+
 @transaction.atomic
 def household_create(*, actor, township: Area, registered_on: date | None = None, **fields) -> Household:
     if township.level != AreaLevel.TOWNSHIP:
         raise RuleViolation(_("A household belongs to a township or street."), field="township")
     _check_village(township, fields.get("village"))
+    caseworkers = fields.pop("caseworkers", None)
+    caseworker_ids = _checked_caseworkers(township, caseworkers) if caseworkers is not None else None
     household = Household(township=township, county_id=township.county_id,
                           registered_on=registered_on or timezone.localdate(), **fields)
     household.dossier_no = next_dossier_number(township)
     household.save()
-    audit.record_change(actor=actor, instance=household, before={})
+    changes = audit.diff({}, audit.snapshot(household), getattr(household, "AUDIT_MASKED", ()))
+    _assign_caseworkers(household, caseworker_ids, changes)
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=household, changes=changes)
     completeness_refresh(household)
     return household
 
 
 @transaction.atomic
 def household_update(*, actor, household: Household, expected_version: int | None, **fields) -> Household:
-    """Edit the household's own fields; a stale version (someone saved meanwhile) is refused."""
+    """Edit the household's own fields and its caseworkers (audited with the old and new
+    ones); a stale version (someone saved meanwhile) is refused."""
     unknown = set(fields) - set(HOUSEHOLD_EDITABLE)
     if unknown:
         raise RuleViolation(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _check_village(household.township, fields.get("village", household.village))
+    caseworkers = fields.pop("caseworkers", None)
+    caseworker_ids = _checked_caseworkers(household.township, caseworkers) if caseworkers is not None else None
     before = audit.snapshot(household)
     for name, value in fields.items():
         setattr(household, name, value)
     save_versioned(household, expected_version=expected_version, fields=list(fields))
-    audit.record_change(actor=actor, instance=household, before=before)
+    changes = audit.diff(before, audit.snapshot(household), getattr(household, "AUDIT_MASKED", ()))
+    _assign_caseworkers(household, caseworker_ids, changes)
+    if changes:
+        audit.record(actor=actor, action=AuditAction.UPDATE, instance=household, changes=changes)
     completeness_refresh(household)
     return household
 
