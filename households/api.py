@@ -25,6 +25,7 @@ from households.models import (
     EnrolmentStatusChange,
     Household,
     HouseholdStatus,
+    LeaveReason,
     Member,
     NeedDomain,
     NeedLevel,
@@ -148,8 +149,9 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         model = Member
         fields = ["id", "household", "name", "id_number", "id_number_masked", "relation_to_head", "sex", "birth_date",
                   "hukou_place", "labour_ability", "health", "disability_class", "disability_kind", "school_stage",
-                  "employment", "monthly_income", "phone", "active", "joined_on", "left_on", "version"]
-        read_only_fields = ["id_number_masked", "sex", "birth_date", "active", "joined_on", "left_on", "version"]
+                  "employment", "monthly_income", "phone", "active", "joined_on", "left_on", "left_reason", "version"]
+        read_only_fields = ["id_number_masked", "sex", "birth_date", "active", "joined_on", "left_on", "left_reason",
+                            "version"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -162,6 +164,13 @@ class MemberMoveSerializer(serializers.Serializer):
     to_household = ScopedHouseholdField()
     relation_to_head = serializers.ChoiceField(choices=Member._meta.get_field("relation_to_head").choices)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
+class MemberLeaveSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=LeaveReason.choices)
+    left_on = serializers.DateField(required=False, help_text="Default: today.")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
     version = serializers.IntegerField(required=False)
 
 
@@ -202,6 +211,19 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
                                      relation_to_head=data["relation_to_head"], reason=data.get("reason", ""),
                                      expected_version=data.get("version", member.version))
         return Response(MemberSerializer(moved, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=MemberLeaveSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        """End the membership (death, moved away, married out, other); the row is kept, inactive."""
+        member = self.get_object()
+        _editable(request.user, member.household)
+        leave = MemberLeaveSerializer(data=request.data)
+        leave.is_valid(raise_exception=True)
+        data = leave.validated_data
+        member = services.member_leave(actor=request.user, member=member, reason=data["reason"], on=data.get("left_on"),
+                                       note=data.get("note", ""), expected_version=data.get("version", member.version))
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
 
 
 class EnrolmentStatusChangeSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from households.models import (
     DocumentKind,
     Household,
     HouseholdStatus,
+    LeaveReason,
     Member,
     NeedDomain,
     NeedLevel,
@@ -155,6 +156,17 @@ class MemberMoveForm(forms.Form):
     relation_to_head = forms.ChoiceField(label=_("Relation to the new head"), choices=Relation.choices)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MemberLeaveForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeaveReason.choices)
+    left_on = forms.DateField(label=_("Left on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].initial = timezone.localdate()
 
 
 class VerificationForm(forms.ModelForm):

@@ -29,6 +29,7 @@ from households.models import (
     Household,
     HouseholdStatus,
     LabourAbility,
+    LeaveReason,
     Member,
     MemberMove,
     NeedDomain,
@@ -324,6 +325,38 @@ def member_move(*, actor, member: Member, to_household: Household, relation_to_h
     completeness_refresh(source)
     completeness_refresh(to_household)
     return copy
+
+
+@transaction.atomic
+def member_leave(*, actor, member: Member, reason: str, on: date | None = None, note: str = "",
+                 today: date | None = None, expected_version: int | None = None) -> Member:
+    """End a membership for a reason other than a move (death, moved away, married out,
+    other): the row is kept, inactive, with the date and reason, so the person can later
+    join a household anywhere; a stale version is refused."""
+    today = _today(today)
+    on = on or today
+    if not member.active:
+        raise RuleViolation(_("This membership has already ended."))
+    if reason not in LeaveReason.values:
+        raise RuleViolation(_("Choose why the person left."), field="reason")
+    if on > today:
+        raise RuleViolation(_("The date cannot be in the future."), field="left_on")
+    if member.joined_on and on < member.joined_on:
+        raise RuleViolation(_("The person cannot leave before joining (%(joined)s).") % {"joined": member.joined_on},
+                            field="left_on")
+    household = member.household
+    before = audit.snapshot(member)
+    member.active, member.left_on, member.left_reason = False, on, reason
+    save_versioned(member, expected_version=expected_version, fields=["active", "left_on", "left_reason"])
+    Household.objects.filter(pk=household.pk).update(member_count=F("member_count") - 1)
+    household.member_count -= 1
+    if household.head_id == member.pk:
+        Household.objects.filter(pk=household.pk).update(head=None)
+        household.head = None
+    summary = LeaveReason(reason).label + (f": {note.strip()}" if note.strip() else "")
+    audit.record_change(actor=actor, instance=member, before=before, action=AuditAction.TRANSITION, summary=str(summary))
+    completeness_refresh(household)
+    return member
 
 
 # --- verification, assessment, survey --------------------------------------------------

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/members/new/", views.member_add, name="member_add"),
     path("<int:pk>/members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/members/<int:member_id>/move/", views.member_move, name="member_move"),
+    path("<int:pk>/members/<int:member_id>/leave/", views.member_leave, name="member_leave"),
     path("<int:pk>/members/<int:member_id>/id-number/", views.member_id_number, name="member_id_number"),
     path("<int:pk>/verifications/new/", views.verification_new, name="verification_new"),
     path("<int:pk>/assessments/new/", views.assessment_new, name="assessment_new"),

@@ -218,6 +218,24 @@ def member_move(request, pk: int, member_id: int):
                                                     "title": _("Move %(name)s to another household") % {"name": member.name}})
 
 
+def member_leave(request, pk: int, member_id: int):
+    """End a membership (death, moved away, married out, other); the row stays in the file."""
+    household, member = _member(request, pk, member_id)
+    form = forms.MemberLeaveForm(request.POST or None, initial={"version": member.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_leave(actor=request.user, member=member, reason=data["reason"], on=data["left_on"],
+                                  note=data["note"], expected_version=data.get("version"))
+        except RuleViolation as error:
+            forms.apply_violation(form, error)
+        else:
+            messages.success(request, _("%(name)s has left the household.") % {"name": member.name})
+            return redirect("households:detail", pk=pk)
+    return render(request, "households/form.html", {"form": form, "household": household,
+                                                    "title": _("%(name)s leaves the household") % {"name": member.name}})
+
+
 @require_POST
 def member_id_number(request, pk: int, member_id: int):
     """Show one full ID number; the view is audited. POST so it is never a link or prefetch."""

@@ -122,6 +122,7 @@ MATRIX: dict[str, Entry] = {
     "households:member_add": household_page(),
     "households:member_edit": member_page(),
     "households:member_move": member_page(),
+    "households:member_leave": member_page(),
     "households:member_id_number": member_page(),
     "households:verification_new": household_page(),
     "households:assessment_new": household_page(),
