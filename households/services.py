@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -41,6 +41,7 @@ from households.models import (
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
+from jiuzhu.i18n import render_reason
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters, Role, User
 from jiuzhu.policy import Policy
 
@@ -215,6 +216,24 @@ def checked_id_number(id_number: str, *, today: date) -> rules.IdCheck:
     return check
 
 
+MEMBER_DERIVED = ("household", "id_number_cipher", "id_number_digest", "id_number_masked", "sex", "birth_date")
+
+
+def _validate_member(member: Member) -> None:
+    """The model's own checks (choices, the disability class 1–4) and
+    ``rules.disability_errors``, all at once, each next to its field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        member.full_clean(exclude=list(MEMBER_DERIVED), validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = {name: list(messages) for name, messages in error.message_dict.items()}
+    for name, reasons in rules.disability_errors(health=member.health, disability_class=member.disability_class,
+                                                 disability_kind=member.disability_kind or "").items():
+        errors.setdefault(name, []).extend(render_reason(r) for r in reasons)
+    if errors:
+        raise MemberInvalid(errors)
+
+
 def _set_head(household: Household, member: Member) -> None:
     Household.objects.filter(pk=household.pk).update(head=member)
     household.head = member
@@ -234,6 +253,7 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     member = Member(household=household, name=name, relation_to_head=relation_to_head,
                     birth_date=check.birth_date, sex=check.sex, joined_on=today, **fields)
     member.set_id_number(check.normal)
+    _validate_member(member)
     try:
         with transaction.atomic():
             member.save()
@@ -275,6 +295,7 @@ def member_update(*, actor, member: Member, expected_version: int | None, id_num
                             field="relation_to_head")
     for name, value in fields.items():
         setattr(member, name, value)
+    _validate_member(member)
     try:
         with transaction.atomic():
             save_versioned(member, expected_version=expected_version, fields=changed)
@@ -520,6 +541,10 @@ class SurveyInvalid(RuleViolation):
 
     def as_dict(self) -> dict[str, list[str]]:
         return self.errors
+
+
+class MemberInvalid(SurveyInvalid):
+    """A member's record refused, with each reason next to its field."""
 
 
 # --- documents -------------------------------------------------------------------------

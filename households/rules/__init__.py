@@ -48,6 +48,7 @@ from .income import (
     per_capita_monthly_income,
     temporary_aid_cap,
 )
+from .members import disability_errors
 from .needs import ESSENTIAL_DOMAINS, NEED_DOMAINS, NEED_LEVELS, PRIORITY_LEVELS, Priority, needs_priority
 from .plans import *
 from .procedure import (
@@ -110,6 +111,7 @@ __all__ = [
     "completeness",
     "days_left",
     "dibao_monthly_amount",
+    "disability_errors",
     "disregarded_work_income",
     "dossier_requirements",
     "exit_candidate",
