@@ -37,6 +37,7 @@ from households.models import (
     Survey,
     SurveyMemberCheck,
     Verification,
+    VerificationSource,
 )
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
@@ -405,6 +406,8 @@ def verification_record(*, actor, household: Household, verified_on: date, sourc
                         members_counted: int | None = None, **fields) -> Verification:
     """Record an economic verification; total and per-capita income and the classification
     (低保 / 低边 / above) are computed from the county's policy for that year."""
+    if source == VerificationSource.COUNTY_CENTRE and not (fields.get("report_no") or "").strip():
+        raise RuleViolation(_("Enter the number of the county verification centre's report."), field="report_no")
     policy = _require_policy(household, verified_on.year)
     members_counted = members_counted or household.members.filter(active=True).count()
     if members_counted < 1:
