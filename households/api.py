@@ -144,6 +144,8 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     household = ScopedHouseholdField()
     id_number = serializers.CharField(write_only=True, required=False, max_length=30,
                                       help_text="18-character resident ID number; answers show only id_number_masked.")
+    # Read-only and empty for a current member: declared so the schema allows the blank value.
+    left_reason = serializers.ChoiceField(choices=LeaveReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Member
