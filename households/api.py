@@ -7,6 +7,7 @@ township officers, for households of their own township (``selectors.can_edit``)
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +24,8 @@ from households.models import (
     Enrolment,
     EnrolmentStatusChange,
     Household,
+    HouseholdStatus,
+    LeaveReason,
     Member,
     NeedDomain,
     NeedLevel,
@@ -81,12 +84,16 @@ class MaskedPhoneMixin(serializers.Serializer):
 class HouseholdSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     head_name = serializers.CharField(source="head.name", read_only=True, default=None)
+    # Any active caseworker here; the service refuses one of another township with its reason.
+    caseworkers = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=User.objects.filter(role=Role.CASEWORKER, is_active=True),
+        help_text="Ids of the caseworker users assigned (of the household's township).")
 
     class Meta:
         model = Household
         fields = ["id", "dossier_no", "township", "township_name", "county", "village", "address", "phone", "status",
                   "risk_level", "income_stable", "registered_on", "last_visit_on", "next_review_on", "completeness",
-                  "member_count", "head", "head_name", "notes", "version"]
+                  "member_count", "head", "head_name", "caseworkers", "notes", "version"]
         read_only_fields = ["dossier_no", "county", "status", "completeness", "member_count", "head", "last_visit_on",
                             "next_review_on", "version"]
 
@@ -96,6 +103,13 @@ class HouseholdSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializer
             attrs.pop("township", None)  # a household is not moved to another township here
             attrs.pop("registered_on", None)
         return attrs
+
+
+class HouseholdStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[HouseholdStatus.EXITED, HouseholdStatus.PENDING],
+                                     help_text="exited, or pending to register an exited household again.")
+    reason = serializers.CharField(max_length=300, allow_blank=True)
+    version = serializers.IntegerField(required=False)
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -116,11 +130,13 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
 
     serializer_class = HouseholdSerializer
     write_roles = WRITE_ROLES
+    set_status_roles = tuple(services.STATUS_ROLES)
     filterset_class = HouseholdFilter
     ordering_fields = ["dossier_no", "next_review_on", "completeness"]
 
     def scoped_queryset(self, user):
-        return selectors.household_list(user=user)
+        return selectors.household_list(user=user).prefetch_related(
+            Prefetch("caseworkers", queryset=User.objects.only("pk")))
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -137,18 +153,34 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
             actor=self.request.user, household=household, expected_version=int(self.request.data["version"]),
             **{k: v for k, v in data.items() if k in services.HOUSEHOLD_EDITABLE})
 
+    @extend_schema(request=HouseholdStatusSerializer, responses=HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request, pk=None):
+        """Exit the household or register an exited one again, with the reason (township officers)."""
+        household = _editable(request.user, self.get_object())
+        change = HouseholdStatusSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        data = change.validated_data
+        household = services.household_status_set(actor=request.user, household=household, to=data["status"],
+                                                  reason=data["reason"],
+                                                  expected_version=data.get("version", household.version))
+        return Response(HouseholdSerializer(household, context=self.get_serializer_context()).data)
+
 
 class MemberSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     household = ScopedHouseholdField()
     id_number = serializers.CharField(write_only=True, required=False, max_length=30,
                                       help_text="18-character resident ID number; answers show only id_number_masked.")
+    # Read-only and empty for a current member: declared so the schema allows the blank value.
+    left_reason = serializers.ChoiceField(choices=LeaveReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Member
         fields = ["id", "household", "name", "id_number", "id_number_masked", "relation_to_head", "sex", "birth_date",
                   "hukou_place", "labour_ability", "health", "disability_class", "disability_kind", "school_stage",
-                  "employment", "monthly_income", "phone", "active", "joined_on", "left_on", "version"]
-        read_only_fields = ["id_number_masked", "sex", "birth_date", "active", "joined_on", "left_on", "version"]
+                  "employment", "monthly_income", "phone", "active", "joined_on", "left_on", "left_reason", "version"]
+        read_only_fields = ["id_number_masked", "sex", "birth_date", "active", "joined_on", "left_on", "left_reason",
+                            "version"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -162,6 +194,13 @@ class MemberMoveSerializer(serializers.Serializer):
     relation_to_head = serializers.ChoiceField(choices=Member._meta.get_field("relation_to_head").choices)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
     version = serializers.IntegerField(help_text="The member's version as read: a stale one is refused.")
+
+
+class MemberLeaveSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=LeaveReason.choices)
+    left_on = serializers.DateField(required=False, help_text="Default: today.")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False)
 
 
 class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -200,6 +239,19 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
                                      relation_to_head=data["relation_to_head"], reason=data.get("reason", ""),
                                      expected_version=data["version"])
         return Response(MemberSerializer(moved, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=MemberLeaveSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        """End the membership (death, moved away, married out, other); the row is kept, inactive."""
+        member = self.get_object()
+        _editable(request.user, member.household)
+        leave = MemberLeaveSerializer(data=request.data)
+        leave.is_valid(raise_exception=True)
+        data = leave.validated_data
+        member = services.member_leave(actor=request.user, member=member, reason=data["reason"], on=data.get("left_on"),
+                                       note=data.get("note", ""), expected_version=data.get("version", member.version))
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
 
 
 class EnrolmentStatusChangeSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from households.models import (
     DocumentKind,
     Household,
     HouseholdStatus,
+    LeaveReason,
     Member,
     NeedDomain,
     NeedLevel,
@@ -80,16 +81,27 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ["township", "village", "address", "phone", "risk_level", "income_stable", "registered_on", "notes"]
-        widgets = {"registered_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = ["township", "village", "address", "phone", "risk_level", "income_stable", "registered_on", "notes",
+                  "caseworkers"]
+        widgets = {"registered_on": DATE, "notes": forms.Textarea(attrs={"rows": 3}),
+                   "caseworkers": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The menu offers the township's caseworkers; the service refuses any other (another
+        # township's, sent by hand) with its reason next to the field.
+        caseworkers = self.fields["caseworkers"]
+        caseworkers.label_from_instance = lambda u: u.display_name
+        caseworkers.help_text = _("Caseworkers of the household's township.")
+        caseworkers.queryset = User.objects.filter(role=Role.CASEWORKER, is_active=True).order_by("username")
+        caseworkers.required = False
+        caseworkers.error_messages["invalid_choice"] = _("Only caseworkers of the household's township can be assigned to it.")
         if self.instance.pk:
             del self.fields["township"]
             del self.fields["registered_on"]
             self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE, township=self.instance.township_id)
             self.fields["version"].initial = self.instance.version
+            caseworkers.queryset = caseworkers.queryset.filter(area_id=self.instance.township_id)
         else:
             del self.fields["version"]
             townships = Area.objects.visible_to(user).filter(level=AreaLevel.TOWNSHIP)
@@ -98,10 +110,18 @@ class HouseholdForm(forms.ModelForm):
             self.fields["township"].queryset = townships
             self.fields["township"].initial = user.area_id
             self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE, township__in=townships)
+            caseworkers.queryset = caseworkers.queryset.filter(area__in=townships)
             self.fields["registered_on"].initial = timezone.localdate()
 
     def _post_clean(self):  # the service validates and saves; skip ModelForm's instance update
         pass
+
+
+class HouseholdStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=[(HouseholdStatus.EXITED, HouseholdStatus.EXITED.label),
+                                                               (HouseholdStatus.PENDING, _("Registered again (to be verified)"))])
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 MEMBER_FIELDS = ["name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
@@ -136,6 +156,17 @@ class MemberMoveForm(forms.Form):
     relation_to_head = forms.ChoiceField(label=_("Relation to the new head"), choices=Relation.choices)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MemberLeaveForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeaveReason.choices)
+    left_on = forms.DateField(label=_("Left on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].initial = timezone.localdate()
 
 
 class VerificationForm(forms.ModelForm):

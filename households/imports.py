@@ -55,13 +55,18 @@ LABOUR = {"": LabourAbility.FULL, "有": LabourAbility.FULL, "完全": LabourAbi
           "无": LabourAbility.NONE, "丧失": LabourAbility.NONE}
 HEALTH = {"": Health.HEALTHY, "健康": Health.HEALTHY, "慢性病": Health.CHRONIC, "大病": Health.SERIOUS,
           "重病": Health.SERIOUS, "残疾": Health.DISABILITY}
-EXAMPLE = ["A001", "330402007", "建设街道中山路1号", "13800000000", "张三", "330402198005170011", "户主", "部分", "慢性病", "800"]
+# The example's ID number is valid (check digit 5): a user who tries the template as it is
+# imports cleanly. The ID and phone columns are text ("@"), so Excel keeps all 18 digits.
+TEXT_COLUMNS = ("联系电话", "身份证号码")
+EXAMPLE = ["A001", "330402007", "建设街道中山路1号", "13800000000", "张三", "330402198005170015", "户主", "部分", "慢性病", "800"]
 
 
 @dataclass
 class Row:
     number: int  # the spreadsheet row number, as the user sees it
     values: dict[str, str]
+    # Columns whose cell Excel stored as a number (an ID number so stored lost its last digits).
+    numeric: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -126,8 +131,10 @@ def read_rows(file) -> list[Row]:
     for number, values in sheet:
         width = len(values)
         cells = {name: _text(values[i]) if i < width else "" for i, name in columns}
+        numeric = frozenset(name for i, name in columns if name in TEXT_COLUMNS and i < width
+                            and isinstance(values[i], (int, float)) and not isinstance(values[i], bool))
         if any(cells.values()):
-            found.append(Row(number, cells))
+            found.append(Row(number, cells, numeric))
     return found
 
 
@@ -166,7 +173,11 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             elif not writable[township.pk]:
                 reasons.append(_("township %(name)s is outside your area") % {"name": township.name})
             check = rules.check_id_number(v.get("身份证号码", ""), today=today) if v.get("身份证号码") else None
-            if check is not None and not check.valid:
+            if "身份证号码" in row.numeric:
+                check = None
+                reasons.append(_("Excel stored the ID number as a number, which loses its last digits: format the column "
+                                 "as text and type the number again"))
+            elif check is not None and not check.valid:
                 reasons.append("".join(render_reasons(check.reasons)))
             elif check is not None and check.normal in seen_ids:
                 reasons.append(_("the same ID number is on row %(row)s") % {"row": seen_ids[check.normal]})
@@ -334,9 +345,17 @@ def template_workbook():
     sheet.append(EXAMPLE)
     for column, width in zip("ABCDEFGHIJ", (10, 14, 28, 14, 10, 22, 12, 10, 10, 12), strict=True):
         sheet.column_dimensions[column].width = width
+    # Text format on the ID and phone columns (the column's style, and each cell of the first
+    # thousand rows, which is what Excel and WPS apply when a number is typed into them).
+    for name in TEXT_COLUMNS:
+        letter = "ABCDEFGHIJ"[COLUMNS.index(name)]
+        sheet.column_dimensions[letter].number_format = "@"
+        for row in range(2, 1002):
+            sheet[f"{letter}{row}"].number_format = "@"
     notes = workbook.create_sheet("填表说明")
     notes.append(["每行一名家庭成员；同一户的成员填写相同的户编号。"])
     notes.append(["与户主关系：" + "、".join(RELATIONS)])
     notes.append(["劳动能力：有、部分、无；健康状况：健康、慢性病、大病、残疾。"])
     notes.append(["身份证号码按 18 位填写；同一份文件重复导入不会产生重复记录。"])
+    notes.append(["身份证号码和联系电话列已设为文本格式，请勿改为数字格式，否则 Excel 会丢失身份证号码的末几位。"])
     return workbook

@@ -33,6 +33,7 @@ from households.models import (
 )
 from households.review_services import LIVE_ENROLMENT
 from households.rules import procedure as proc
+from households.services import refresh_household_status
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation, StaleEdit
@@ -431,6 +432,7 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
                                                  reason=_("One-off assistance paid"), decision_no=app.decision_no,
                                                  by=actor)
         audit.record_change(actor=actor, instance=enrolment, before={})
+        refresh_household_status([app.household_id], actor=actor)
         app.enrolment = enrolment
     else:
         if role == proc.TOWNSHIP_OFFICER:

@@ -29,6 +29,7 @@ from households.models import (
     ReviewTask,
     Verification,
 )
+from households.services import refresh_household_status
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
@@ -217,5 +218,6 @@ def review_decide(*, actor, record: ReviewRecord, confirm: bool, note: str = "",
     audit.record_change(actor=actor, instance=task, before=task_before, action=AuditAction.TRANSITION)
     if confirm:
         _apply(record, actor=actor, today=today)
+        refresh_household_status([record.household_id], actor=actor)
         _refresh_next_review(record.household, visited_on=record.visited_on, actor=actor)
     return record

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -26,7 +27,9 @@ from households.models import (
     EnrolmentStatus,
     Health,
     Household,
+    HouseholdStatus,
     LabourAbility,
+    LeaveReason,
     Member,
     MemberMove,
     NeedDomain,
@@ -34,17 +37,20 @@ from households.models import (
     Survey,
     SurveyMemberCheck,
     Verification,
+    VerificationSource,
 )
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import Area, AreaLevel, PolicyParameters, Role, User
+from jiuzhu.i18n import render_reason
+from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters, Role, User
 from jiuzhu.policy import Policy
 
-HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes")
+HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes", "caseworkers")
 MEMBER_EDITABLE = ("name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
                    "disability_kind", "school_stage", "employment", "monthly_income", "phone")
 ACTIVE_ENROLMENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT)
+STATUS_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.ADMIN})  # who exits or re-registers a household by hand
 
 
 def _today(today: date | None) -> date:
@@ -81,33 +87,114 @@ def _check_village(township: Area, village: Area | None) -> None:
 
 # --- household -------------------------------------------------------------------------
 
+def _checked_caseworkers(township: Area, caseworkers) -> list[int]:
+    """The ids of ``caseworkers`` (users or ids), all active caseworkers of the township."""
+    ids = sorted({getattr(u, "pk", u) for u in caseworkers or ()})
+    valid = set(User.objects.filter(pk__in=ids, role=Role.CASEWORKER, area_id=township.pk, is_active=True)
+                .values_list("pk", flat=True)) if ids else set()
+    if set(ids) - valid:
+        raise RuleViolation(_("Only caseworkers of the household's township can be assigned to it."), field="caseworkers")
+    return ids
+
+
+def _assign_caseworkers(household: Household, ids: list[int] | None, changes: dict) -> None:
+    """Set the household's caseworkers to ``ids`` (None: unchanged); the old and new ids go
+    into the audit ``changes`` when they differ."""
+    if ids is None:
+        return
+    old = sorted(household.caseworkers.values_list("pk", flat=True)) if household.pk else []
+    if old != ids:
+        household.caseworkers.set(ids)
+        changes["caseworkers"] = [old, ids]
+
+
 @transaction.atomic
 def household_create(*, actor, township: Area, registered_on: date | None = None, **fields) -> Household:
     if township.level != AreaLevel.TOWNSHIP:
         raise RuleViolation(_("A household belongs to a township or street."), field="township")
     _check_village(township, fields.get("village"))
+    caseworkers = fields.pop("caseworkers", None)
+    caseworker_ids = _checked_caseworkers(township, caseworkers) if caseworkers is not None else None
     household = Household(township=township, county_id=township.county_id,
                           registered_on=registered_on or timezone.localdate(), **fields)
     household.dossier_no = next_dossier_number(township)
     household.save()
-    audit.record_change(actor=actor, instance=household, before={})
+    changes = audit.diff({}, audit.snapshot(household), getattr(household, "AUDIT_MASKED", ()))
+    _assign_caseworkers(household, caseworker_ids, changes)
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=household, changes=changes)
     completeness_refresh(household)
     return household
 
 
 @transaction.atomic
 def household_update(*, actor, household: Household, expected_version: int | None, **fields) -> Household:
-    """Edit the household's own fields; a stale version (someone saved meanwhile) is refused."""
+    """Edit the household's own fields and its caseworkers (audited with the old and new
+    ones); a stale version (someone saved meanwhile) is refused."""
     unknown = set(fields) - set(HOUSEHOLD_EDITABLE)
     if unknown:
         raise RuleViolation(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _check_village(household.township, fields.get("village", household.village))
+    caseworkers = fields.pop("caseworkers", None)
+    caseworker_ids = _checked_caseworkers(household.township, caseworkers) if caseworkers is not None else None
     before = audit.snapshot(household)
     for name, value in fields.items():
         setattr(household, name, value)
     save_versioned(household, expected_version=expected_version, fields=list(fields))
-    audit.record_change(actor=actor, instance=household, before=before)
+    changes = audit.diff(before, audit.snapshot(household), getattr(household, "AUDIT_MASKED", ()))
+    _assign_caseworkers(household, caseworker_ids, changes)
+    if changes:
+        audit.record(actor=actor, action=AuditAction.UPDATE, instance=household, changes=changes)
     completeness_refresh(household)
+    return household
+
+
+# --- status on the register ------------------------------------------------------------
+
+@transaction.atomic
+def refresh_household_status(household_ids: Collection[int], *, actor=None) -> int:
+    """Set the status of many households from their enrolments (``rules.household_status``),
+    audited, in a fixed number of queries whatever their number: the households, locked (1),
+    their enrolment statuses (1), then per kind of change (at most two: 待核实/已退出 → 在册,
+    在册 → 已退出) one UPDATE and one audit insert. Returns how many households changed."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return 0
+    current = dict(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "status"))
+    enrolled: dict[int, set[str]] = {}
+    for household_id, status in (Enrolment.objects.filter(household_id__in=ids).order_by()
+                                 .values_list("household_id", "status").distinct()):
+        enrolled.setdefault(household_id, set()).add(status)
+    moves: dict[tuple[str, str], list[int]] = {}
+    for pk, status in current.items():
+        new = rules.household_status(current=status, enrolment_statuses=enrolled.get(pk, ()))
+        if new != status:
+            moves.setdefault((status, new), []).append(pk)
+    changed = 0
+    for (old, new), pks in moves.items():
+        changed += Household.objects.filter(pk__in=pks, status=old).update(status=new)
+        audit.record_many(actor=actor, action=AuditAction.TRANSITION, instances=[Household(pk=pk) for pk in pks],
+                          summary=_("Status %(old)s → %(new)s (from the household's assistance)") % {
+                              "old": HouseholdStatus(old).label, "new": HouseholdStatus(new).label},
+                          changes=lambda _household, old=old, new=new: {"status": [old, new]})
+    return changed
+
+
+@transaction.atomic
+def household_status_set(*, actor, household: Household, to: str, reason: str,
+                         expected_version: int | None = None) -> Household:
+    """An officer exits a household or registers an exited one again, with the reason, if
+    ``rules.manual_status_change`` allows it; a stale version is refused."""
+    if not (actor.is_superuser or actor.role in STATUS_ROLES):
+        raise PermissionDenied(_("Only the township officer may change a household's status."))
+    in_force = Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT).exists()
+    decision = rules.manual_status_change(current=household.status, to=to, in_force=in_force, reason=reason or "")
+    if not decision.allowed:
+        raise RuleViolation(decision.reasons, field="status")
+    before = audit.snapshot(household)
+    household.status = to
+    save_versioned(household, expected_version=expected_version, fields=["status"])
+    audit.record_change(actor=actor, instance=household, before=before, action=AuditAction.TRANSITION,
+                        summary=reason.strip())
     return household
 
 
@@ -130,6 +217,24 @@ def checked_id_number(id_number: str, *, today: date) -> rules.IdCheck:
     return check
 
 
+MEMBER_DERIVED = ("household", "id_number_cipher", "id_number_digest", "id_number_masked", "sex", "birth_date")
+
+
+def _validate_member(member: Member) -> None:
+    """The model's own checks (choices, the disability class 1–4) and
+    ``rules.disability_errors``, all at once, each next to its field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        member.full_clean(exclude=list(MEMBER_DERIVED), validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = {name: list(messages) for name, messages in error.message_dict.items()}
+    for name, reasons in rules.disability_errors(health=member.health, disability_class=member.disability_class,
+                                                 disability_kind=member.disability_kind or "").items():
+        errors.setdefault(name, []).extend(render_reason(r) for r in reasons)
+    if errors:
+        raise MemberInvalid(errors)
+
+
 def _set_head(household: Household, member: Member) -> None:
     Household.objects.filter(pk=household.pk).update(head=member)
     household.head = member
@@ -149,6 +254,7 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     member = Member(household=household, name=name, relation_to_head=relation_to_head,
                     birth_date=check.birth_date, sex=check.sex, joined_on=today, **fields)
     member.set_id_number(check.normal)
+    _validate_member(member)
     try:
         with transaction.atomic():
             member.save()
@@ -190,6 +296,7 @@ def member_update(*, actor, member: Member, expected_version: int | None, id_num
                             field="relation_to_head")
     for name, value in fields.items():
         setattr(member, name, value)
+    _validate_member(member)
     try:
         with transaction.atomic():
             save_versioned(member, expected_version=expected_version, fields=changed)
@@ -242,6 +349,38 @@ def member_move(*, actor, member: Member, to_household: Household, relation_to_h
     return copy
 
 
+@transaction.atomic
+def member_leave(*, actor, member: Member, reason: str, on: date | None = None, note: str = "",
+                 today: date | None = None, expected_version: int | None = None) -> Member:
+    """End a membership for a reason other than a move (death, moved away, married out,
+    other): the row is kept, inactive, with the date and reason, so the person can later
+    join a household anywhere; a stale version is refused."""
+    today = _today(today)
+    on = on or today
+    if not member.active:
+        raise RuleViolation(_("This membership has already ended."))
+    if reason not in LeaveReason.values:
+        raise RuleViolation(_("Choose why the person left."), field="reason")
+    if on > today:
+        raise RuleViolation(_("The date cannot be in the future."), field="left_on")
+    if member.joined_on and on < member.joined_on:
+        raise RuleViolation(_("The person cannot leave before joining (%(joined)s).") % {"joined": member.joined_on},
+                            field="left_on")
+    household = member.household
+    before = audit.snapshot(member)
+    member.active, member.left_on, member.left_reason = False, on, reason
+    save_versioned(member, expected_version=expected_version, fields=["active", "left_on", "left_reason"])
+    Household.objects.filter(pk=household.pk).update(member_count=F("member_count") - 1)
+    household.member_count -= 1
+    if household.head_id == member.pk:
+        Household.objects.filter(pk=household.pk).update(head=None)
+        household.head = None
+    summary = LeaveReason(reason).label + (f": {note.strip()}" if note.strip() else "")
+    audit.record_change(actor=actor, instance=member, before=before, action=AuditAction.TRANSITION, summary=str(summary))
+    completeness_refresh(household)
+    return member
+
+
 # --- verification, assessment, survey --------------------------------------------------
 
 def _labour_present(household: Household) -> bool:
@@ -267,6 +406,8 @@ def verification_record(*, actor, household: Household, verified_on: date, sourc
                         members_counted: int | None = None, **fields) -> Verification:
     """Record an economic verification; total and per-capita income and the classification
     (低保 / 低边 / above) are computed from the county's policy for that year."""
+    if source == VerificationSource.COUNTY_CENTRE and not (fields.get("report_no") or "").strip():
+        raise RuleViolation(_("Enter the number of the county verification centre's report."), field="report_no")
     policy = _require_policy(household, verified_on.year)
     members_counted = members_counted or household.members.filter(active=True).count()
     if members_counted < 1:
@@ -403,6 +544,10 @@ class SurveyInvalid(RuleViolation):
 
     def as_dict(self) -> dict[str, list[str]]:
         return self.errors
+
+
+class MemberInvalid(SurveyInvalid):
+    """A member's record refused, with each reason next to its field."""
 
 
 # --- documents -------------------------------------------------------------------------

@@ -147,10 +147,32 @@ def household_detail(request, pk: int):
         "audit_events": AuditEvent.objects.for_household(household.pk)[:50],
         "sections": sections_for(household=household, user=request.user),
         "can_edit": selectors.can_edit(request.user, household),
+        "may_set_status": selectors.can_edit(request.user, household) and (
+            request.user.is_superuser or request.user.role in services.STATUS_ROLES),
         # Links to the review and procedure pages, for the roles those pages let in.
         "may_report_change": may_report_change(request.user),
         "may_apply": role_of(request.user) in DRAFT_ROLES | {proc.ADMIN},
     })
+
+
+def household_status(request, pk: int):
+    """The township officer exits a household or registers an exited one again, with the reason."""
+    household = _household(request, pk, edit=True)
+    if not (request.user.is_superuser or request.user.role in services.STATUS_ROLES):
+        raise PermissionDenied
+    form = forms.HouseholdStatusForm(request.POST or None, initial={"version": household.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.household_status_set(actor=request.user, household=household, to=data["status"],
+                                          reason=data["reason"], expected_version=data.get("version"))
+        except RuleViolation as error:
+            forms.apply_violation(form, error)
+        else:
+            messages.success(request, _("Status changed to %(status)s.") % {"status": household.get_status_display()})
+            return redirect("households:detail", pk=pk)
+    return render(request, "households/form.html", {"form": form, "household": household,
+                                                    "title": _("Change the household's status")})
 
 
 def member_add(request, pk: int):
@@ -214,6 +236,24 @@ def member_move(request, pk: int, member_id: int):
                 return redirect("households:detail", pk=target.pk)
     return render(request, "households/form.html", {"form": form, "household": household,
                                                     "title": _("Move %(name)s to another household") % {"name": member.name}})
+
+
+def member_leave(request, pk: int, member_id: int):
+    """End a membership (death, moved away, married out, other); the row stays in the file."""
+    household, member = _member(request, pk, member_id)
+    form = forms.MemberLeaveForm(request.POST or None, initial={"version": member.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_leave(actor=request.user, member=member, reason=data["reason"], on=data["left_on"],
+                                  note=data["note"], expected_version=data.get("version"))
+        except RuleViolation as error:
+            forms.apply_violation(form, error)
+        else:
+            messages.success(request, _("%(name)s has left the household.") % {"name": member.name})
+            return redirect("households:detail", pk=pk)
+    return render(request, "households/form.html", {"form": form, "household": household,
+                                                    "title": _("%(name)s leaves the household") % {"name": member.name}})
 
 
 @require_POST

@@ -143,9 +143,11 @@ def _creation_changes(model: type[models.Model]):
     return changes
 
 
-def record_many(*, actor, action: str, instances: Iterable[models.Model], summary: str = "") -> int:
-    """One audit row per record for bulk writes (the full masked snapshot for a creation),
-    inserted by COPY on PostgreSQL (``jiuzhu.bulk``), else in one statement per thousand rows."""
+def record_many(*, actor, action: str, instances: Iterable[models.Model], summary: str = "",
+                changes: Callable[[models.Model], dict] | None = None) -> int:
+    """One audit row per record for bulk writes (the full masked snapshot for a creation,
+    else what ``changes(record)`` gives: ``{field: [old, new]}``), inserted by COPY on
+    PostgreSQL (``jiuzhu.bulk``), else in one statement per thousand rows."""
     fields = _actor_fields(actor)
     actor_id = fields["actor"].pk if fields["actor"] is not None else None
     at = timezone.now()
@@ -155,7 +157,8 @@ def record_many(*, actor, action: str, instances: Iterable[models.Model], summar
     for obj in instances:
         model = type(obj)
         if model not in changes_by_model:
-            changes_by_model[model] = _creation_changes(model) if action == AuditAction.CREATE else (lambda _obj: {})
+            changes_by_model[model] = (changes if changes is not None else _creation_changes(model)
+                                       if action == AuditAction.CREATE else (lambda _obj: {}))
         rows.append((at, actor_id, fields["actor_name"], action, obj._meta.label_lower, str(obj.pk),
                      _household_id(obj), "", changes_by_model[model](obj), summary, None))
     if not rows:

@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "NeedDomainEnum": "households.models.dossier.NeedDomain",
         "NeedLevelEnum": "households.models.dossier.NeedLevel",
         "DocumentKindEnum": "households.models.dossier.DocumentKind",
+        "LeaveReasonEnum": "households.models.dossier.LeaveReason",
         "ImportJobStatusEnum": "households.models.imports.ImportJobStatus",
         "PlanStatusEnum": "households.models.plans.PlanStatus",
         "ActionKindEnum": "households.models.plans.ActionKind",

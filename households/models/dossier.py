@@ -38,6 +38,7 @@ __all__ = [
     "Housing",
     "HousingCondition",
     "LabourAbility",
+    "LeaveReason",
     "Member",
     "MemberMove",
     "NeedDomain",
@@ -249,6 +250,13 @@ class Employment(models.TextChoices):
     UNABLE = "unable", _("Unable to work")
 
 
+class LeaveReason(models.TextChoices):
+    DEATH = "death", _("Death")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    MARRIED_OUT = "married_out", _("Married out")
+    OTHER = "other", _("Other")
+
+
 class Member(crypto.EncryptedIdNumberMixin, models.Model):
     """A person's membership of a household. Moving to another household ends this
     row (``active=False``) and starts a new one, so the history stays."""
@@ -275,6 +283,9 @@ class Member(crypto.EncryptedIdNumberMixin, models.Model):
     active = models.BooleanField(_("active member"), default=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Why the membership ended other than by a move (a move has its MemberMove row).
+    left_reason = models.CharField(_("reason for leaving"), max_length=16, choices=LeaveReason.choices, blank=True,
+                                   editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

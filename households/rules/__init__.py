@@ -49,6 +49,7 @@ from .income import (
     temporary_aid_cap,
     temporary_aid_reasons,
 )
+from .members import disability_errors
 from .needs import ESSENTIAL_DOMAINS, NEED_DOMAINS, NEED_LEVELS, PRIORITY_LEVELS, Priority, needs_priority
 from .plans import *
 from .procedure import (
@@ -69,6 +70,7 @@ from .review import (
     verification_expired,
     verification_valid_from,
 )
+from .status import HOUSEHOLD_STATUSES, IN_FORCE, StatusDecision, household_status, manual_status_change
 
 __all__ = [
     "ABOVE",
@@ -92,9 +94,12 @@ __all__ = [
     "Deadlines",
     "DossierFacts",
     "IdCheck",
+    "HOUSEHOLD_STATUSES",
+    "IN_FORCE",
     "IncomeFacts",
     "Priority",
     "Requirement",
+    "StatusDecision",
     "WorkCalendar",
     "add_months",
     "add_working_days",
@@ -109,14 +114,17 @@ __all__ = [
     "completeness",
     "days_left",
     "dibao_monthly_amount",
+    "disability_errors",
     "disregarded_work_income",
     "dossier_requirements",
     "exit_candidate",
     "financial_assets_per_person",
+    "household_status",
     "id_check_character",
     "inclusion_candidate",
     "mask_id_number",
     "mask_name",
+    "manual_status_change",
     "mask_phone",
     "missing_bit",
     "missing_mask",

@@ -164,9 +164,11 @@ MATRIX: dict[str, Entry] = {
     "households:import_status": Entry(obj="households.ImportJob", own_lookup="township__code", hidden_from=HOUSEHOLD_FILE,
                                       route=lambda job: {"job_id": job.pk}, allowed={"township_own"}),
     "households:edit": household_page(allowed=FIELD, methods=FORM),
+    "households:status": household_page(allowed={"township_own", "admin"}, methods=FORM),
     "households:member_add": household_page(allowed=FIELD, methods=FORM),
     "households:member_edit": member_page(allowed=FIELD, methods=FORM),
     "households:member_move": member_page(allowed=FIELD, methods=FORM),
+    "households:member_leave": member_page(allowed=FIELD, methods=FORM),
     "households:member_id_number": member_page(method="post", allowed=READERS),  # the full number, audited
     "households:verification_new": household_page(allowed=FIELD, methods=FORM),
     "households:assessment_new": household_page(allowed=FIELD, methods=FORM),
