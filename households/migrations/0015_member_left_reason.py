@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0012_export_jobs'),
+        ('households', '0014_enrolment_gradual_exit_end_idx'),
     ]
 
     operations = [
