@@ -283,8 +283,9 @@ def end_gradual_exits(run: ReviewRun, run_on: date, policies) -> int:
        as a confirmed exit without a period is effective on its end day).
     2. One audit row each (``audit.record_select``), written before the change it records.
     3. One UPDATE; the version is raised so a form opened before the pass is refused.
-    The household's status is not touched: stopping the benefit ends the enrolment; the
-    household stays on the register (and in the pass's case finding) until an officer says otherwise."""
+    4. The households whose last enrolment in force this ended follow the status rule
+       (``services.refresh_household_status``): 在册 → 已退出, as after a confirmed exit
+       without a period. Only the few households ending tonight are read, not the register."""
     names = _tables()
     where = GRADUAL_EXIT_OVER.format(**names)
     history = EnrolmentStatusChange._meta.db_table
@@ -300,9 +301,15 @@ def end_gradual_exits(run: ReviewRun, run_on: date, policies) -> int:
                         select_sql=f"SELECT e.id, e.household_id {where}", params=[run_on],
                         changes={"status": ["gradual_exit", "ended"]}, summary=reason)
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT e.household_id {where}", [run_on])
+        households = [row[0] for row in cursor.fetchall()]
         cursor.execute(f"UPDATE {names['e']} SET status = 'ended', version = version + 1 "
                        "WHERE status = 'gradual_exit' AND end_on < %s", [run_on])
-        return max(cursor.rowcount, 0)
+        ended = max(cursor.rowcount, 0)
+    from households.services import refresh_household_status  # services import this module's callers
+
+    refresh_household_status(households)
+    return ended
 
 
 def steps():

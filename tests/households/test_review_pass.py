@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from households import review_pass, rules
-from households.models import Enrolment, ReviewRun, ReviewTask, RunStatus, Verification
+from households.models import Enrolment, Household, ReviewRun, ReviewTask, RunStatus, Verification
 from jiuzhu.models import Area, AuditEvent, PolicyParameters
 from jiuzhu.policy import Policy
 from tests.households.review_support import TODAY, enrol, verification
@@ -273,9 +273,13 @@ def test_gradual_exits_past_their_last_day_end_with_history_and_audit(make):
     event = AuditEvent.objects.get(target_type="households.enrolment", target_id=str(over.pk))
     assert (event.action, event.household_id, event.changes) == ("transition", h.pk,
                                                                   {"status": ["gradual_exit", "ended"]})
-    # Decided: the household stays on the register (DOMAIN.md: the benefit stops, the dossier stays).
+    # Its only enrolment ended: the household leaves the register, as after a confirmed exit;
+    # the other household's gradual exit is still in force, so it stays on it.
     h.refresh_from_db()
-    assert h.status == "active"
+    assert h.status == "exited"
+    assert Household.objects.get(pk=last_day.household_id).status == "active"
+    assert AuditEvent.objects.filter(target_type="households.household", target_id=str(h.pk),
+                                     changes={"status": ["active", "exited"]}).count() == 1
     # Idempotent: a second run the same day changes and writes nothing more.
     again = review_pass.run_review(run_on=TODAY)
     assert again.counts["gradual_exit_ended"] == 0
