@@ -494,7 +494,8 @@ def form_cases() -> dict[str, FormCase]:
                                lambda: {"assessed_on": today, "summary": "", **{f"level_{d}": "none" for d in NeedDomain.values}},
                                hh.AssessmentForm),
         "application_create": FormCase("demo-township", lambda: reverse("households:application_create"),
-                                       lambda: {"household": household().pk, "category": "dibao", "note": ""},
+                                       # Temporary aid may recur: the demo household's other help does not refuse it.
+                                       lambda: {"household": household().pk, "category": "temporary", "note": ""},
                                        procedure_forms.ApplicationCreateForm),
         "step_submit": _step("submit", "demo-caseworker", lambda: {"received_on": today}, status="draft"),
         "step_start_investigation": _step("start-investigation", "demo-township", lambda: {"on": today},
