@@ -152,6 +152,7 @@ MATRIX: dict[str, Entry] = {
     "caseworkers:home": open_page(),
     "caseworkers:tasks": open_page(),
     "caseworkers:summary": open_page(),
+    "caseworkers:household_search": open_page(),
     "caseworkers:resource_list": open_page(),
     "caseworkers:resource_new": open_page(),
     "caseworkers:resource_detail": area_page("caseworkers.Resource", "area__code"),
