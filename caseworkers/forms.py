@@ -144,7 +144,8 @@ class ScopedForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        households = Household.objects.in_scope(user)
+        # Only a form with a household field pays for the scope (the guardian-grant query).
+        households = Household.objects.in_scope(user) if {"household", "households"} & set(self.fields) else None
         if "household" in self.fields:
             old = self.fields["household"]
             self.fields["household"] = HouseholdField(queryset=households, required=old.required, label=old.label,
@@ -259,6 +260,12 @@ class TrainingForm(ScopedForm):
 class CaseForm(ScopedForm):
     anonymised = forms.BooleanField(label=_("I removed names, ID numbers and addresses"), required=False)
 
+    class Meta:
+        model = TypicalCase
+        fields = ["title", "domain", "body"]  # noqa: RUF012
+
+
+class CaseEditForm(ScopedForm):
     class Meta:
         model = TypicalCase
         fields = ["title", "domain", "body"]  # noqa: RUF012

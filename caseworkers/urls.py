@@ -38,4 +38,5 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/step/", views.case_step, name="case_step"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
 ]

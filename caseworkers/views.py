@@ -409,11 +409,32 @@ def case_new(request):
                  back=lambda c: reverse("caseworkers:case_detail", args=[c.pk]))
 
 
+def case_edit(request, pk):
+    require(request, FIELD_ROLES)
+    c = get_object_or_404(scoped(TypicalCase.objects.all(), request.user).filter(created_by=request.user), pk=pk)
+    if c.status not in services.EDITABLE_CASE_STATUSES:
+        messages.error(request, _("Only a draft or a returned case can be edited."))
+        return redirect("caseworkers:case_detail", pk=c.pk)
+    form = forms.CaseEditForm(request.POST or None, instance=TypicalCase(title=c.title, domain=c.domain, body=c.body),
+                              user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=request.user, case=c, **{k: form.cleaned_data[k] for k in form.Meta.fields})
+        except RuleViolation as error:
+            for message in error.messages():
+                form.add_error(error.field if error.field in form.fields else None, message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("caseworkers:case_detail", pk=c.pk)
+    return render(request, "caseworkers/form.html", {"title": _("Edit typical case"), "form": form})
+
+
 def case_detail(request, pk):
     c = get_object_or_404(selectors.case_list(user=request.user), pk=pk)
     url = reverse("caseworkers:case_step", args=[c.pk])
     steps = []
     if request.user.role in FIELD_ROLES and c.status in (CaseStatus.DRAFT, CaseStatus.RETURNED) and c.created_by_id == request.user.pk:
+        steps.append((_("Edit"), reverse("caseworkers:case_edit", args=[c.pk]), "get", False))
         steps.append((_("Submit (anonymised)"), url + "?to=submitted", "post", False))
     if request.user.role in COUNTY_ROLES and c.status == CaseStatus.SUBMITTED:
         steps += [(_("Approve"), url + "?to=approved", "post", False), (_("Return"), url + "?to=returned", "post", True)]

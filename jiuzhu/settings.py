@@ -205,6 +205,9 @@ JIUZHU_UPLOAD_MAX_BYTES = int(os.environ.get("JIUZHU_UPLOAD_MAX_BYTES", str(10 *
 # Roster exports are files under MEDIA_ROOT/exports/ (they hold ID numbers): deleted by the
 # nightly purge this many days after they were written.
 JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
+# The "My tasks" badge counts what is overdue or due within this many days (the day itself
+# included); the task list shows everything, however far off.
+JIUZHU_TASK_BADGE_DAYS = int(os.environ.get("JIUZHU_TASK_BADGE_DAYS", "7"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

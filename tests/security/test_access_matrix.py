@@ -184,6 +184,7 @@ MATRIX: dict[str, Entry] = {
     # Approved typical cases are readable by every user (the exchange platform): probe a draft.
     "caseworkers:case_detail": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True}),
     "caseworkers:case_step": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True}),
+    "caseworkers:case_edit": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True}),
     "staffing:board": open_page(),
     "staffing:recruitment_check": open_page(),
     "staffing:funding": open_page(),
