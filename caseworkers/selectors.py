@@ -106,3 +106,10 @@ def training_record(*, person) -> dict:
     """A caseworker's (User) or a volunteer's training record: sessions and hours, one query."""
     field = "volunteers_present" if isinstance(person, Volunteer) else "caseworkers_present"
     return Training.objects.filter(**{field: person}).aggregate(sessions=Count("pk"), hours=Sum("hours"))
+
+
+def training_records(*, user_ids, start, end) -> dict[int, dict]:
+    """Caseworkers' training in [start, end): {user id: {"sessions", "hours"}}, one query."""
+    rows = (Training.objects.filter(caseworkers_present__in=list(user_ids), held_on__gte=start, held_on__lt=end)
+            .values("caseworkers_present").annotate(sessions=Count("pk"), hours=Sum("hours")).order_by())
+    return {r["caseworkers_present"]: {"sessions": r["sessions"], "hours": r["hours"]} for r in rows}

@@ -477,7 +477,12 @@ def work_summary(request):
     rows = summary.work_summary(user=request.user, start=datetime.date(year, 1, 1), end=datetime.date(year + 1, 1, 1))
     if request.user.role == Role.CASEWORKER:
         rows = [r for r in rows if r.caseworker.pk == request.user.pk]
-    return render(request, "caseworkers/summary.html", {"rows": rows, "year": year})
+    # Each caseworker's training that year (sessions attended, hours), for the township and county.
+    people = list({r.caseworker.pk: r.caseworker for r in rows}.values())
+    records = selectors.training_records(user_ids=[p.pk for p in people], start=datetime.date(year, 1, 1),
+                                         end=datetime.date(year + 1, 1, 1)) if people else {}
+    training = [(p, records.get(p.pk, {"sessions": 0, "hours": 0})) for p in people]
+    return render(request, "caseworkers/summary.html", {"rows": rows, "year": year, "training": training})
 
 
 def home(request):

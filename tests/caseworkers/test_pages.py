@@ -271,3 +271,17 @@ def test_case_edit_page_queries(make, cw, login, django_assert_num_queries):
     # session, user, area, nav badge, the case, session save (savepoint, update, release)
     with django_assert_num_queries(8):
         assert client.get(reverse("caseworkers:case_edit", args=[case.pk])).status_code == 200
+
+
+def test_work_summary_labels_every_cell_and_shows_the_caseworkers_training(make, cw, login, django_assert_num_queries):
+    referral(cw, make.household("330402007"))
+    services.training_create(actor=cw, title="培训", audience="caseworkers", topic="policy", held_on=TODAY,
+                             hours=Decimal("2.5"), caseworkers_present=[cw])
+    services.training_create(actor=cw, title="去年", audience="caseworkers", topic="policy",
+                             held_on=datetime.date(2025, 5, 1), hours=Decimal(3), caseworkers_present=[cw])
+    client = login(make.user(Role.TOWNSHIP_OFFICER, "330402007"))
+    response = client.get(reverse("caseworkers:summary") + "?year=2026")
+    assert response.context["training"] == [(cw, {"sessions": 1, "hours": Decimal("2.5")})]
+    html = response.content.decode()
+    assert 'data-label="转介"' in html and 'data-label="合计"' in html and "培训记录" in html
+    assert '<td class="num">' not in html  # every number cell names its column on a phone
