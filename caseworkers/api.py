@@ -308,12 +308,22 @@ class TrainingViewSet(CreateThroughService):
         return selectors.training_list(user=user).prefetch_related("caseworkers_present", "volunteers_present")
 
 
-class CaseViewSet(CreateThroughService):
-    """Typical cases: written by caseworkers, approved by the county, then readable by all."""
+class CaseViewSet(mixins.UpdateModelMixin, CreateThroughService):
+    """Typical cases: written by caseworkers, approved by the county, then readable by all.
+    The author edits a draft or a returned case (PATCH)."""
 
     serializer_class = CaseSerializer
     create_service = services.case_create
     step_roles = (*FIELD, *COUNTY)
+    http_method_names = ["get", "post", "patch", "head", "options"]  # noqa: RUF012
+
+    def perform_update(self, serializer):
+        case = serializer.instance
+        if case.created_by_id != self.request.user.pk:
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        serializer.instance = services.case_update(actor=self.request.user, case=case, **serializer.validated_data)
 
     def scoped_queryset(self, user):
         return selectors.case_list(user=user)

@@ -3,7 +3,8 @@
 Each source is a ``TaskSource``: ``rows(user, today)`` is ONE query of the open, dated
 records the user is responsible for, and ``item(row)`` turns a row into a ``TaskItem``.
 The navigation badge counts every source in one aggregate query (a scalar subquery per
-source). Adding a source is one line in ``SOURCES``.
+source), and only what is overdue or due within ``settings.JIUZHU_TASK_BADGE_DAYS`` (each
+source names its date field, ``due_field``). Adding a source is one line in ``SOURCES``.
 
 Two sources come from the households app: open review tasks (``review_selectors``; a
 caseworker's own, a township officer's whole township) and overdue application steps
@@ -21,8 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +39,7 @@ from caseworkers.models import (
 from households.models import (
     OPEN_REVIEW_STATUSES,
     Application,
+    Plan,
     PlanAction,
     PlanStatus,
     ReviewStatus,
@@ -67,6 +70,8 @@ class TaskSource:
     label: str  # what the list shows for this kind (lazy translation)
     rows: Callable[..., QuerySet]
     item: Callable[[object], TaskItem]
+    # The date field the badge's window applies to.
+    due_field: str = "due_on"
     # In the navigation badge (a SQL count). False for sources computed in Python.
     counted: bool = True
     # The badge's queryset when it must differ from ``rows`` (e.g. no guardian-grant query).
@@ -82,6 +87,19 @@ def plan_action_rows(user, today: date) -> QuerySet:
 def plan_action_item(a) -> TaskItem:
     return TaskItem(a.due_on, "plan_action", f"{a.plan.household.dossier_no} · {a.description}", a.plan.household_id,
                     reverse("households:plan_detail", args=[a.plan_id]))
+
+
+def plan_review_rows(user, today: date) -> QuerySet:
+    """Active plans the user made whose next review has a date (the area scope without the
+    guardian-grant query: the badge counts it on every page)."""
+    plans = scoped(Plan.objects.all(), user, township="household__township", county="household__county",
+                   roles=CIVIL_AFFAIRS_ROLES)
+    return plans.filter(created_by=user, status=PlanStatus.ACTIVE, next_review_on__isnull=False).select_related("household")
+
+
+def plan_review_item(p) -> TaskItem:
+    return TaskItem(p.next_review_on, "plan_review", f"{p.household.dossier_no} · v{p.number}", p.household_id,
+                    reverse("households:plan_detail", args=[p.pk]))
 
 
 def referral_rows(user, today: date) -> QuerySet:
@@ -200,8 +218,9 @@ URGENT_STEP_LABELS = {proc.STEP_INVESTIGATION: STEP_LABELS["investigation"], pro
 
 SOURCES: list[TaskSource] = [
     TaskSource("plan_action", _("Plan action"), plan_action_rows, plan_action_item),
-    TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item),
-    TaskSource("service", _("Service follow-up"), service_rows, service_item),
+    TaskSource("plan_review", _("Plan review due"), plan_review_rows, plan_review_item, due_field="next_review_on"),
+    TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item, due_field="follow_up_on"),
+    TaskSource("service", _("Service follow-up"), service_rows, service_item, due_field="follow_up_on"),
     TaskSource("volunteer", _("Volunteer assignment"), assignment_rows, assignment_item),
     TaskSource("review", _("Review"), review_rows, review_item, count_rows=review_count_rows),
     TaskSource("application", _("Overdue application step"), application_step_rows, application_step_item,
@@ -228,12 +247,15 @@ def _count(qs: QuerySet) -> Subquery:
     return Subquery(qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1], output_field=IntegerField())
 
 
-def task_count(user, today: date | None = None) -> int:
-    """How many tasks are open, in ONE query (for the navigation badge)."""
+def task_count(user, today: date | None = None, *, days: int | None = None) -> int:
+    """How many tasks are overdue or due within ``days`` (the setting by default), in ONE
+    query (for the navigation badge)."""
     from jiuzhu.models import User
 
     today = today or timezone.localdate()
-    counts = {f"n{i}": _count((source.count_rows or source.rows)(user, today).select_related(None))
+    until = today + timedelta(days=settings.JIUZHU_TASK_BADGE_DAYS if days is None else days)
+    counts = {f"n{i}": _count((source.count_rows or source.rows)(user, today).select_related(None)
+                              .filter(**{f"{source.due_field}__lte": until}))
               for i, source in enumerate(SOURCES) if source.counted}
     row = User.objects.filter(pk=user.pk).values(**counts).first() or {}
     return sum(v or 0 for v in row.values())

@@ -12,11 +12,12 @@ def items(user) -> list[NavItem]:
         # Approved typical cases are readable by every user.
         return [NavItem(_("Typical cases"), "caseworkers:case_list", order=80)]
     found = []
-    if user.role == Role.CASEWORKER:
+    if user.role in (Role.CASEWORKER, Role.TOWNSHIP_OFFICER) and not user.is_superuser:
+        # One aggregate query: what is overdue or due within the badge window.
         found.append(NavItem(_("My tasks"), "caseworkers:tasks", count=mytasks.task_count(user) or None, order=5))
     elif user.is_superuser or user.role in mytasks.STEP_OWNERS:
-        # Reviews to confirm and overdue application steps. No badge: the menu is on every
-        # page and these users' pages keep their fixed query counts.
+        # Application decisions and overdue steps of the county. No badge: those are
+        # computed in Python (working days), too dear for a menu on every page.
         found.append(NavItem(_("My tasks"), "caseworkers:tasks", order=5))
     found += [
         # The plan pages live in households/ (no nav entry of their own there yet).

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from households.rules.identity import normalize_id_number
 from jiuzhu.reasons import N_, Reason
 
-__all__ = ["CASE_TRANSITIONS", "REFERRAL_TRANSITIONS", "Transition", "case_transition", "referral_transition"]
+__all__ = ["CASE_TRANSITIONS", "REFERRAL_TRANSITIONS", "Transition", "case_transition", "personal_numbers_in_text",
+           "referral_transition"]
+
+# After the ID-number normal form (half-width, no spaces or dashes between digits):
+# 17 digits and a check character, or a mainland mobile number (optionally after 86),
+# not part of a longer run of digits.
+_ID_NUMBER = re.compile(r"(?<![0-9X])[0-9]{17}[0-9X](?![0-9X])")
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86)?1[3-9][0-9]{9}(?![0-9])")
 
 # sent → accepted → done; sent or accepted → failed (with a reason). done and failed are final.
 REFERRAL_TRANSITIONS = {
@@ -51,3 +60,15 @@ def case_transition(current: str, target: str, *, anonymised: bool = True) -> Tr
     if target == "submitted" and not anonymised:
         return Transition(False, (Reason.of("case_not_anonymised", N_("Confirm that names, ID numbers and addresses were removed.")),))
     return Transition(True)
+
+
+def personal_numbers_in_text(*texts: str) -> Transition:
+    """Whether a write-up is free of ID numbers and mobile numbers (an anonymised case holds neither)."""
+    reasons = []
+    for text in texts:
+        normal = normalize_id_number(text)
+        if _ID_NUMBER.search(normal) and not any(r.code == "case_id_number" for r in reasons):
+            reasons.append(Reason.of("case_id_number", N_("Remove the ID number from the text: a typical case is anonymised.")))
+        if _MOBILE.search(normal) and not any(r.code == "case_phone" for r in reasons):
+            reasons.append(Reason.of("case_phone", N_("Remove the phone number from the text: a typical case is anonymised.")))
+    return Transition(not reasons, tuple(reasons))

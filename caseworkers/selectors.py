@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from caseworkers.models import (
     PolicyFeedback,
@@ -16,6 +16,24 @@ from caseworkers.models import (
     VolunteerAssignment,
     VolunteerOrganization,
 )
+from households.models import Household, Member
+
+HOUSEHOLD_SEARCH_LIMIT = 20
+
+
+def household_search(*, user, q: str, limit: int = HOUSEHOLD_SEARCH_LIMIT, members: bool = False) -> list[Household]:
+    """Households of the user's scope whose dossier number, head's name or address contains ``q``:
+    at most ``limit``, by dossier number; with ``members``, their active members (one more query)."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    qs = (Household.objects.in_scope(user)
+          .filter(Q(dossier_no__contains=q) | Q(head__name__contains=q) | Q(address__contains=q))
+          .select_related("head", "village").order_by("dossier_no"))
+    if members:
+        qs = qs.prefetch_related(Prefetch("members", queryset=Member.objects.filter(active=True).order_by("id"),
+                                          to_attr="active_members"))
+    return list(qs[:limit])
 
 
 def resource_list(*, user, q: str = "", domain: str = "", active_only: bool = True) -> QuerySet[Resource]:
@@ -88,3 +106,10 @@ def training_record(*, person) -> dict:
     """A caseworker's (User) or a volunteer's training record: sessions and hours, one query."""
     field = "volunteers_present" if isinstance(person, Volunteer) else "caseworkers_present"
     return Training.objects.filter(**{field: person}).aggregate(sessions=Count("pk"), hours=Sum("hours"))
+
+
+def training_records(*, user_ids, start, end) -> dict[int, dict]:
+    """Caseworkers' training in [start, end): {user id: {"sessions", "hours"}}, one query."""
+    rows = (Training.objects.filter(caseworkers_present__in=list(user_ids), held_on__gte=start, held_on__lt=end)
+            .values("caseworkers_present").annotate(sessions=Count("pk"), hours=Sum("hours")).order_by())
+    return {r["caseworkers_present"]: {"sessions": r["sessions"], "hours": r["hours"]} for r in rows}

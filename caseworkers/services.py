@@ -191,9 +191,40 @@ def training_create(*, actor, caseworkers_present=(), volunteers_present=(), **f
     return training
 
 
+def _check_anonymised(*texts: str) -> None:
+    check = rules.personal_numbers_in_text(*texts)
+    if not check.ok:
+        raise RuleViolation(render_reasons(check.reasons), field="body")
+
+
 @transaction.atomic
 def case_create(*, actor, **fields) -> TypicalCase:
+    _check_anonymised(fields.get("title", ""), fields.get("body", ""))
     return _create(actor, TypicalCase, **owner_areas(actor), **fields)
+
+
+EDITABLE_CASE_STATUSES = (CaseStatus.DRAFT, CaseStatus.RETURNED)
+
+
+@transaction.atomic
+def case_update(*, actor, case: TypicalCase, **fields) -> TypicalCase:
+    """The author edits a draft or a case the county returned (title, domain, write-up)."""
+    if case.created_by_id != actor.pk:
+        raise RuleViolation(_("Only the author edits a typical case."))
+    if case.status not in EDITABLE_CASE_STATUSES:
+        raise RuleViolation(_("Only a draft or a returned case can be edited."))
+    allowed = {"title", "domain", "body"}
+    for name in fields:
+        if name not in allowed:
+            raise TypeError(name)
+    _check_anonymised(fields.get("title", case.title), fields.get("body", case.body))
+    before = audit.snapshot(case)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.full_clean(exclude=["created_by", "county", "township"])
+    case.save(update_fields=[*sorted(fields), "updated_at"])
+    audit.record_change(actor=actor, instance=case, before=before)
+    return case
 
 
 @transaction.atomic
@@ -202,6 +233,8 @@ def case_transition(*, actor, case: TypicalCase, target: str, anonymised: bool =
     check = rules.case_transition(case.status, target, anonymised=anonymised)
     if not check.ok:
         raise RuleViolation(render_reasons(check.reasons))
+    if target == CaseStatus.SUBMITTED:
+        _check_anonymised(case.title, case.body)
     before = audit.snapshot(case)
     case.status = target
     if target == CaseStatus.APPROVED:

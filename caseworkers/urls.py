@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.my_tasks, name="tasks"),
     path("summary/", views.work_summary, name="summary"),
+    path("households/search/", views.household_search, name="household_search"),
     path("resources/", views.resource_list, name="resource_list"),
     path("resources/new/", views.resource_new, name="resource_new"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
@@ -37,4 +38,5 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/step/", views.case_step, name="case_step"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
 ]

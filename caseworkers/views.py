@@ -10,6 +10,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -25,6 +26,7 @@ from caseworkers.models import (
     ReferralStatus,
     TypicalCase,
 )
+from households.rules import mask_name
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import Role
 from jiuzhu.scope import scoped
@@ -82,6 +84,26 @@ def _transition(request, do, back):
     else:
         messages.success(request, _("Saved."))
     return redirect(back)
+
+
+# Household picker ------------------------------------------------------------------------
+
+def household_search(request):
+    """The household pickers' search: up to 20 households of the user's scope, masked.
+
+    ``?q=`` is part of a dossier number, the head's name or the address; ``?members=1``
+    adds each household's active members (masked names) for the referral form."""
+    require(request, WRITE_ROLES)
+    members = request.GET.get("members") == "1"
+    found = selectors.household_search(user=request.user, q=request.GET.get("q", "")[:50], members=members)
+    results = []
+    for h in found:
+        row = {"id": h.pk, "dossier_no": h.dossier_no, "label": forms.household_label(h),
+               "village": h.village.name if h.village else ""}
+        if members:
+            row["members"] = [{"id": m.pk, "name": mask_name(m.name)} for m in h.active_members]
+        results.append(row)
+    return JsonResponse({"results": results})
 
 
 # Resources -------------------------------------------------------------------------------
@@ -387,11 +409,32 @@ def case_new(request):
                  back=lambda c: reverse("caseworkers:case_detail", args=[c.pk]))
 
 
+def case_edit(request, pk):
+    require(request, FIELD_ROLES)
+    c = get_object_or_404(scoped(TypicalCase.objects.all(), request.user).filter(created_by=request.user), pk=pk)
+    if c.status not in services.EDITABLE_CASE_STATUSES:
+        messages.error(request, _("Only a draft or a returned case can be edited."))
+        return redirect("caseworkers:case_detail", pk=c.pk)
+    form = forms.CaseEditForm(request.POST or None, instance=TypicalCase(title=c.title, domain=c.domain, body=c.body),
+                              user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=request.user, case=c, **{k: form.cleaned_data[k] for k in form.Meta.fields})
+        except RuleViolation as error:
+            for message in error.messages():
+                form.add_error(error.field if error.field in form.fields else None, message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("caseworkers:case_detail", pk=c.pk)
+    return render(request, "caseworkers/form.html", {"title": _("Edit typical case"), "form": form})
+
+
 def case_detail(request, pk):
     c = get_object_or_404(selectors.case_list(user=request.user), pk=pk)
     url = reverse("caseworkers:case_step", args=[c.pk])
     steps = []
     if request.user.role in FIELD_ROLES and c.status in (CaseStatus.DRAFT, CaseStatus.RETURNED) and c.created_by_id == request.user.pk:
+        steps.append((_("Edit"), reverse("caseworkers:case_edit", args=[c.pk]), "get", False))
         steps.append((_("Submit (anonymised)"), url + "?to=submitted", "post", False))
     if request.user.role in COUNTY_ROLES and c.status == CaseStatus.SUBMITTED:
         steps += [(_("Approve"), url + "?to=approved", "post", False), (_("Return"), url + "?to=returned", "post", True)]
@@ -434,7 +477,12 @@ def work_summary(request):
     rows = summary.work_summary(user=request.user, start=datetime.date(year, 1, 1), end=datetime.date(year + 1, 1, 1))
     if request.user.role == Role.CASEWORKER:
         rows = [r for r in rows if r.caseworker.pk == request.user.pk]
-    return render(request, "caseworkers/summary.html", {"rows": rows, "year": year})
+    # Each caseworker's training that year (sessions attended, hours), for the township and county.
+    people = list({r.caseworker.pk: r.caseworker for r in rows}.values())
+    records = selectors.training_records(user_ids=[p.pk for p in people], start=datetime.date(year, 1, 1),
+                                         end=datetime.date(year + 1, 1, 1)) if people else {}
+    training = [(p, records.get(p.pk, {"sessions": 0, "hours": 0})) for p in people]
+    return render(request, "caseworkers/summary.html", {"rows": rows, "year": year, "training": training})
 
 
 def home(request):

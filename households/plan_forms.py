@@ -15,11 +15,21 @@ class PlanNewForm(forms.Form):
     assessment = forms.ModelChoiceField(label=_("Needs assessment"), queryset=None)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    # Without a chosen assessment the list offers only the newest ones (a county has
+    # thousands); the main path is the dossier's "New plan" link, which chooses it.
+    OFFERED = 20
+
     def __init__(self, *args, assessments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessment"].queryset = assessments
-        self.fields["assessment"].label_from_instance = (
+        field = self.fields["assessment"]
+        field.queryset = assessments  # validation: any latest assessment in scope
+        field.label_from_instance = (
             lambda a: f"{a.household.dossier_no} {a.household.head.name if a.household.head else ''} · {a.assessed_on:%Y-%m-%d}")
+        chosen = str(self.data.get("assessment") or self.initial.get("assessment") or "")
+        offered = list(assessments.filter(pk=chosen)) if chosen.isdigit() else []
+        if not offered:
+            offered = list(assessments[: self.OFFERED])
+        field.widget.choices = [("", field.empty_label), *((a.pk, field.label_from_instance(a)) for a in offered)]
 
 
 class PlanEditForm(forms.ModelForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from households.models import (
@@ -15,8 +15,10 @@ from households.models import (
     PlanGoal,
     PlanStatus,
 )
+from jiuzhu.models import Role
 
 CLOSED_ACTIONS = [ActionStatus.DONE, ActionStatus.CANCELLED]
+PLAN_WRITE_ROLES = {Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN}
 
 
 def plan_list(*, user, status: str | None = None, household_id: int | None = None) -> QuerySet[Plan]:
@@ -48,9 +50,9 @@ def plan_detail(*, user, pk: int) -> Plan:
 
 
 def assessments_for_plans(*, user) -> QuerySet[Assessment]:
-    """Assessments a plan can be built from: in scope, newest first."""
-    return (Assessment.objects.in_scope(user).select_related("household", "household__head")
-            .order_by("-assessed_on", "-id"))
+    """Assessments a plan can be built from: each household's latest, in scope, newest first."""
+    return (Assessment.objects.in_scope(user).filter(household__latest_assessment=F("pk"))
+            .select_related("household", "household__head").order_by("-assessed_on", "-id"))
 
 
 def overdue_actions(*, user, today: date | None = None) -> QuerySet[PlanAction]:
@@ -73,6 +75,7 @@ def plan_section(*, household, user) -> list[tuple[int, str, str, dict]]:
     if active is not None:
         goals = list(PlanGoal.objects.filter(plan=active).select_related("need").prefetch_related(
             Prefetch("actions", queryset=PlanAction.objects.select_related("responsible").order_by("due_on", "id"))))
+    can_plan = bool(household.latest_assessment_id) and (user.is_superuser or user.role in PLAN_WRITE_ROLES)
     context = {"household": household, "plans": plans, "active_plan": active, "goals": goals,
-               "today": timezone.localdate()}
+               "today": timezone.localdate(), "can_plan": can_plan}
     return [(40, _("Assistance plan"), "households/plans/_section.html", context)]

@@ -37,7 +37,10 @@ def _require_open(plan: Plan) -> None:
 @transaction.atomic
 def plan_create_from_assessment(*, actor, assessment: Assessment, summary: str = "") -> Plan:
     """A draft plan with one goal per need the assessment rated above 'none'."""
-    Household.objects.select_for_update().filter(pk=assessment.household_id).first()  # serialise numbering
+    household = Household.objects.select_for_update().filter(pk=assessment.household_id).first()  # serialise numbering
+    if household is None or household.latest_assessment_id != assessment.pk:
+        raise RuleViolation(_("A plan is built from the household's latest needs assessment; this one has been replaced."),
+                            field="assessment")
     needs = list(assessment.needs.all())
     domains = rules.plan_goal_domains({n.domain: n.level for n in needs})
     if not domains:
@@ -104,6 +107,7 @@ ACTION_STEPS = {
 @transaction.atomic
 def plan_action_set_status(*, actor, action: PlanAction, status: str, today: date | None = None,
                            expected_version: int | None = None) -> PlanAction:
+    _require_open(action.plan)
     if status not in ACTION_STEPS.get(action.status, set()):
         raise RuleViolation(_("This action cannot take that step now."), field="status")
     before = audit.snapshot(action)

@@ -18,9 +18,8 @@ from django.views.decorators.http import require_POST
 from households import plan_forms, plan_selectors, plan_services
 from households.models import ActionStatus, Plan, PlanAction, PlanStatus
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import Role
 
-PLAN_WRITE_ROLES = {Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN}
+PLAN_WRITE_ROLES = plan_selectors.PLAN_WRITE_ROLES
 
 
 def _require_write(request) -> None:
@@ -70,7 +69,10 @@ def plan_detail(request, pk):
     goals = list(plan.goals.all())
     writable = plan.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE) and (request.user.is_superuser or request.user.role in PLAN_WRITE_ROLES)
     return render(request, "households/plans/plan_detail.html", {
-        "plan": plan, "goals": goals, "reviews": list(plan.reviews.all()), "writable": writable,
+        "plan": plan, "goals": goals, "writable": writable,
+        # Each review with the progress noted against each goal (goal text, note), in goal order.
+        "reviews": [(r, [(g.text, r.progress[str(g.pk)]) for g in goals if (r.progress or {}).get(str(g.pk))])
+                    for r in plan.reviews.all()],
         "today": timezone.localdate(),
         "edit_form": plan_forms.PlanEditForm(instance=plan),
         "action_form": plan_forms.ActionForm(plan=plan, initial={"responsible": request.user.pk}),

@@ -215,6 +215,10 @@ JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
 # Longer than the longest task's time limit (35 minutes).
 JIUZHU_JOB_STALE_MINUTES = int(os.environ.get("JIUZHU_JOB_STALE_MINUTES", "60"))
 
+# The "My tasks" badge counts what is overdue or due within this many days (the day itself
+# included); the task list shows everything, however far off.
+JIUZHU_TASK_BADGE_DAYS = int(os.environ.get("JIUZHU_TASK_BADGE_DAYS", "7"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -139,3 +139,18 @@ def test_every_endpoint_is_in_the_openapi_schema(make, cw):
     for base in [*ENDPOINTS.values(), "plans", "tasks"]:
         assert f"/api/{base}/" in paths, base
     assert "/api/referrals/{id}/step/" in paths and "/api/plans/{id}/activate/" in paths
+
+
+def test_the_author_patches_a_draft_case_and_a_phone_number_is_refused(make, cw):
+    from caseworkers import services
+
+    case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
+    url = f"/api/typical-cases/{case.pk}/"
+    response = api(cw).patch(url, {"body": "身份证 33040219800101123X"}, format="json")
+    assert response.status_code == 400 and "身份证号码" in str(response.json())
+    response = api(cw).patch(url, {"body": "匿名，已补充"}, format="json")
+    assert response.status_code == 200 and response.json()["body"] == "匿名，已补充"
+    assert api(make.user(Role.CASEWORKER, "330402007")).patch(url, {"body": "x"}, format="json").status_code == 403
+    assert api(make.user(Role.CASEWORKER, "330402008")).patch(url, {"body": "x"}, format="json").status_code == 404
+    services.case_transition(actor=cw, case=case, target="submitted")
+    assert api(cw).patch(url, {"body": "再改"}, format="json").status_code == 400

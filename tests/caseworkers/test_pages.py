@@ -222,3 +222,66 @@ def test_caseworker_sees_own_training_record(make, cw, login):
     build("training", cw, make)
     response = login(cw).get(reverse("caseworkers:training_list"))
     assert response.context["note"] == "我的培训记录：共 2 次，4 学时。"
+
+
+def test_the_author_edits_a_returned_case_and_resubmits_it(make, cw, login):
+    case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
+    client = login(cw)
+    client.post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=submitted")
+    login(make.user(Role.COUNTY_CIVIL, "330402")).post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=returned",
+                                                      {"reason": "请补充成效"})
+    client = login(cw)
+    assert client.get(reverse("caseworkers:case_edit", args=[case.pk])).status_code == 200
+    response = client.post(reverse("caseworkers:case_edit", args=[case.pk]),
+                           {"title": "案例", "domain": "living", "body": "匿名，补充：已稳定就业"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.body.endswith("已稳定就业") and case.status == "returned"
+    client.post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=submitted")
+    case.refresh_from_db()
+    assert case.status == "submitted"
+    # Submitted: no more edits.
+    client.post(reverse("caseworkers:case_edit", args=[case.pk]), {"title": "改", "domain": "living", "body": "改"})
+    case.refresh_from_db()
+    assert case.title == "案例"
+
+
+def test_case_edit_refuses_an_id_number_or_a_phone_in_the_text(make, cw, login):
+    case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
+    response = login(cw).post(reverse("caseworkers:case_edit", args=[case.pk]),
+                              {"title": "案例", "domain": "living", "body": "户主电话13812345678"})
+    assert response.status_code == 200
+    assert "手机号码" in str(response.context["form"].errors["body"])
+    case.refresh_from_db()
+    assert case.body == "匿名"
+
+
+def test_case_edit_is_the_authors_only(make, cw, login):
+    case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
+    url = reverse("caseworkers:case_edit", args=[case.pk])
+    assert login(make.user(Role.CASEWORKER, "330402007")).get(url).status_code == 404
+    assert login(make.user(Role.CASEWORKER, "330402008")).get(url).status_code == 404
+    assert login(make.user(Role.COUNTY_CIVIL, "330402")).get(url).status_code == 403
+
+
+def test_case_edit_page_queries(make, cw, login, django_assert_num_queries):
+    case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
+    client = login(cw)
+    client.get(reverse("caseworkers:case_edit", args=[case.pk]))
+    # session, user, area, nav badge, the case, session save (savepoint, update, release)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("caseworkers:case_edit", args=[case.pk])).status_code == 200
+
+
+def test_work_summary_labels_every_cell_and_shows_the_caseworkers_training(make, cw, login, django_assert_num_queries):
+    referral(cw, make.household("330402007"))
+    services.training_create(actor=cw, title="培训", audience="caseworkers", topic="policy", held_on=TODAY,
+                             hours=Decimal("2.5"), caseworkers_present=[cw])
+    services.training_create(actor=cw, title="去年", audience="caseworkers", topic="policy",
+                             held_on=datetime.date(2025, 5, 1), hours=Decimal(3), caseworkers_present=[cw])
+    client = login(make.user(Role.TOWNSHIP_OFFICER, "330402007"))
+    response = client.get(reverse("caseworkers:summary") + "?year=2026")
+    assert response.context["training"] == [(cw, {"sessions": 1, "hours": Decimal("2.5")})]
+    html = response.content.decode()
+    assert 'data-label="转介"' in html and 'data-label="合计"' in html and "培训记录" in html
+    assert '<td class="num">' not in html  # every number cell names its column on a phone

@@ -34,3 +34,14 @@ def test_typical_case_needs_anonymisation_to_be_submitted_and_approval_after_sub
     assert case_transition("submitted", "approved").ok
     assert case_transition("returned", "submitted").ok
     assert not case_transition("approved", "returned").ok
+
+
+def test_a_case_write_up_with_an_id_number_or_a_mobile_number_is_refused():
+    from caseworkers.rules import personal_numbers_in_text
+
+    assert personal_numbers_in_text("张某，身份证 33040219800101123X，家住某村").reasons[0].code == "case_id_number"
+    assert personal_numbers_in_text("联系电话 138 1234 5678").reasons[0].code == "case_phone"
+    assert personal_numbers_in_text("电话１３８１２３４５６７８").reasons[0].code == "case_phone"  # full-width
+    assert personal_numbers_in_text("标题", "+8613812345678").reasons[0].code == "case_phone"
+    # Dates, amounts and landlines are not personal numbers of the household.
+    assert personal_numbers_in_text("2026-11-29 走访，月收入 1200 元，村委 0573-82012345").ok

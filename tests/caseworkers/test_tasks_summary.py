@@ -81,3 +81,30 @@ def test_work_summary_matches_hand_counts(make, cw, django_assert_num_queries):
     }
     county = make.user(Role.COUNTY_CIVIL, "330411")
     assert [r.caseworker.pk for r in work_summary(user=county, start=datetime.date(2026, 1, 1), end=datetime.date(2027, 1, 1))] == [far.pk]
+
+
+def test_an_active_plans_next_review_is_a_task_of_its_author(make, cw):
+    from households import plan_services
+
+    h = make.household("330402007")
+    plan = active_plan(h, cw, due=None, ratings={"living": "high"})
+    plan_services.plan_update(actor=cw, plan=plan, next_review_on=TODAY + 2 * DAY)
+    [task] = [t for t in mytasks.tasks_for(cw, TODAY) if t.kind == "plan_review"]
+    assert task.due == TODAY + 2 * DAY and h.dossier_no in task.label
+    assert mytasks.kind_label("plan_review") == "计划复核到期"
+    assert [t for t in mytasks.tasks_for(make.user(Role.CASEWORKER, "330402008"), TODAY) if t.kind == "plan_review"] == []
+    plan_services.plan_close(actor=cw, plan=plan, outcome="稳定")
+    assert [t for t in mytasks.tasks_for(cw, TODAY) if t.kind == "plan_review"] == []
+
+
+def test_the_badge_counts_only_what_is_overdue_or_due_within_the_window(make, cw, settings):
+    h = make.household("330402007")
+    settings.JIUZHU_TASK_BADGE_DAYS = 7
+    referral(cw, h, sent_on=TODAY - 9 * DAY, follow_up_on=TODAY - DAY)  # overdue
+    referral(cw, h, follow_up_on=TODAY + 7 * DAY)  # the window's last day: 以内 includes it
+    referral(cw, h, follow_up_on=TODAY + 8 * DAY)
+    service(cw, [h], follow_up_on=TODAY + 300 * DAY)
+    assert len(mytasks.tasks_for(cw, TODAY)) == 4
+    assert mytasks.task_count(cw, TODAY) == 2
+    settings.JIUZHU_TASK_BADGE_DAYS = 8
+    assert mytasks.task_count(cw, TODAY) == 3

@@ -103,16 +103,16 @@ def test_the_officers_task_list_keeps_its_query_count_with_more_rows(make, login
     _task(h, "change_report", due=TODAY)
     client = login(officer)
     client.get(reverse("caseworkers:tasks"))  # warm the session
-    # session, user, area; the grants; plan actions, referrals, services, assignments,
-    # reviews (one each); open applications, calendar overrides, policy rows; urgent cases; session
-    # save (savepoint, update, release)
-    with django_assert_num_queries(16):
+    # session, user, area; the grants; plan actions, plan reviews, referrals, services,
+    # assignments, reviews (one each); open applications, calendar overrides, policy rows;
+    # urgent cases; the menu's task badge (one aggregate); session save (savepoint, update, release)
+    with django_assert_num_queries(18):
         first = client.get(reverse("caseworkers:tasks"))
     for n in range(6):
         other = make.household("330402007")
         _app(other, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1 + n))
         _task(other, "exit_candidate", due=TODAY - n * DAY)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         second = client.get(reverse("caseworkers:tasks"))
     assert len(second.context["tasks"]) == len(first.context["tasks"]) + 12
     assert "我的待办" in second.content.decode()
@@ -122,6 +122,20 @@ def test_township_officers_and_county_users_have_the_menu_entry_without_a_badge(
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
     html = login(officer).get(reverse("caseworkers:tasks")).content.decode()
     assert f'href="{reverse("caseworkers:tasks")}"' in html
+    county = login(make.user(Role.COUNTY_CIVIL, "330402")).get(reverse("caseworkers:tasks"))
+    assert [i.count for i in county.context["nav_items"] if i.url_name == "caseworkers:tasks"] == [None]
+
+
+def test_a_township_officers_badge_counts_the_townships_due_reviews_in_one_query(make, login, django_assert_num_queries):
+    from caseworkers import nav
+
+    officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    h = make.household("330402007")
+    _task(h, "change_report", due=TODAY)
+    _task(make.household("330402007"), "exit_candidate", due=TODAY + 300 * DAY)  # far off: listed, not counted
+    with django_assert_num_queries(1):
+        [entry] = [i for i in nav.items(officer) if i.url_name == "caseworkers:tasks"]
+    assert entry.count == 1
 
 
 def test_change_reports_count_per_reporter_and_month_in_one_query(make, cw, django_assert_num_queries):

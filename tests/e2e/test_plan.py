@@ -44,7 +44,11 @@ def test_caseworker_plans_refers_and_records_a_service(phone_page, e2e_areas):
     page.click("main button[type=submit]")
     expect(page.locator(".facts")).to_contain_text("南湖区招聘会")
 
-    page.goto(page.base_url + f"/caseworkers/services/new/?household={household.pk}")
+    # The household picker: type part of the dossier number, pick the search result.
+    page.goto(page.base_url + "/caseworkers/services/new/")
+    page.fill("input[name=households]", household.dossier_no[-5:])
+    page.click(".picker-option")
+    expect(page.locator("input[name=households]")).to_have_value(f"{household.dossier_no}, ")
     page.select_option("select[name=method]", "case")
     page.select_option("select[name=service_area]", "employment")
     page.fill("input[name=minutes]", "45")

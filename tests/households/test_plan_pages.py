@@ -122,8 +122,65 @@ def test_action_progress_review_and_closing_through_the_pages(make, cw, login):
     plan.refresh_from_db()
     assert plan.next_review_on.isoformat() == "2027-02-28"
     assert plan.reviews.get().progress == {str(goal.pk): "已落实"}
+    page = client.get(reverse("households:plan_detail", args=[plan.pk])).content.decode()
+    # The review shows each goal's text with the progress noted against it.
+    assert f"<dt>{goal.text}</dt><dd>已落实</dd>" in page
     client.post(reverse("households:plan_close", args=[plan.pk]), {"outcome": "家庭收入稳定"})
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CLOSED
     page = client.get(reverse("households:plan_detail", args=[plan.pk])).content.decode()
     assert "家庭收入稳定" in page and "添加帮扶措施" not in page  # closed: no more forms
+
+
+def test_plan_new_from_an_older_assessment_is_refused_on_the_page(make, cw, login):
+    import datetime
+
+    h = make.household("330402007")
+    old = assessment(h, cw, {"living": "high"}, on=TODAY - datetime.timedelta(days=30))
+    assessment(h, cw, {"living": "high"})
+    response = login(cw).post(reverse("households:plan_new"), {"assessment": old.pk})
+    assert response.status_code == 200 and response.context["form"].errors["assessment"]
+    assert not Plan.objects.exists()
+
+
+def test_plan_new_offers_the_chosen_assessment_only_and_a_short_list_otherwise(make, cw, login,
+                                                                                django_assert_num_queries):
+    client = login(cw)
+    latest = [assessment(make.household("330402007", members=0), cw, {"living": "high"}) for _n in range(22)]
+    form = client.get(reverse("households:plan_new"), {"assessment": latest[0].pk}).context["form"]
+    assert [value for value, _label in form.fields["assessment"].widget.choices][1:] == [latest[0].pk]
+    form = client.get(reverse("households:plan_new")).context["form"]
+    assert len(form.fields["assessment"].widget.choices) == 1 + 20
+
+
+def test_dossier_section_links_a_new_plan_to_the_latest_assessment(make, cw):
+    from households.plan_selectors import plan_section
+
+    h = make.household("330402007")
+    a = assessment(h, cw)
+    h.refresh_from_db()
+    context = plan_section(household=h, user=cw)[0][3]
+    assert context["can_plan"]
+    from django.template.loader import render_to_string
+
+    html = render_to_string("households/plans/_section.html", context)
+    assert f"{reverse('households:plan_new')}?assessment={a.pk}" in html
+    assert not plan_section(household=h, user=make.user(Role.COUNTY_CIVIL, "330402"))[0][3]["can_plan"]
+
+
+def test_action_step_of_a_closed_plan_is_refused_on_the_page_and_the_api(make, cw, login):
+    from rest_framework.test import APIClient
+
+    from households import plan_services
+
+    plan = active_plan(make.household("330402007"), cw)
+    plan_services.plan_close(actor=cw, plan=plan, outcome="稳定")
+    action = plan.actions.first()
+    response = login(cw).post(reverse("households:plan_action_step", args=[action.pk]), {"status": "done"}, follow=True)
+    assert "不能再修改" in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(cw)
+    response = api.post(f"/api/plans/{plan.pk}/action-status/", {"action_id": action.pk, "status": "done"}, format="json")
+    assert response.status_code == 400
+    action.refresh_from_db()
+    assert action.status == "planned"

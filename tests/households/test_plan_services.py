@@ -111,3 +111,31 @@ def test_closing_needs_an_outcome(make, cw):
     plan_services.plan_close(actor=cw, plan=plan, outcome="stable income", today=TODAY)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CLOSED and plan.outcome == "stable income"
+
+
+def test_a_plan_is_refused_from_an_assessment_that_is_no_longer_the_latest(make, cw):
+    h = make.household("330402007")
+    old = assessment(h, cw, on=TODAY - datetime.timedelta(days=30))
+    assessment(h, cw)
+    with pytest.raises(RuleViolation) as error:
+        plan_services.plan_create_from_assessment(actor=cw, assessment=old)
+    assert error.value.field == "assessment" and "最新" in error.value.messages()[0]
+    assert not Plan.objects.exists()
+
+
+def test_plans_are_offered_only_from_each_households_latest_assessment(make, cw):
+    h = make.household("330402007")
+    old = assessment(h, cw, on=TODAY - datetime.timedelta(days=30))
+    latest = assessment(h, cw)
+    offered = list(plan_selectors.assessments_for_plans(user=cw))
+    assert latest in offered and old not in offered
+
+
+def test_actions_of_a_closed_plan_cannot_change(make, cw):
+    plan = active_plan(make.household("330402007"), cw)
+    plan_services.plan_close(actor=cw, plan=plan, outcome="稳定")
+    action = plan.actions.select_related("plan").first()
+    with pytest.raises(RuleViolation):
+        plan_services.plan_action_set_status(actor=cw, action=action, status="done")
+    action.refresh_from_db()
+    assert action.status == "planned"

@@ -113,12 +113,12 @@ def _count(client, url: str) -> int:
 PAGES = {
     # session, user, user's area, the user's guardian grants, the paginator's COUNT, the
     # page's one SELECT (relations joined), then the session save (SAVEPOINT, UPDATE,
-    # RELEASE) = 9; + the navigation's task count for caseworkers
+    # RELEASE) = 9; + the navigation's task count for caseworkers and township officers
     "households:review_task_list": ("caseworker", 10),
     "households:change_report_list": ("caseworker", 10),
     # + the escalated tasks' SELECT
-    "households:review_confirm_queue": ("officer", 10),
-    "households:review_run_list": ("officer", 8),
+    "households:review_confirm_queue": ("officer", 11),
+    "households:review_run_list": ("officer", 9),
 }
 
 

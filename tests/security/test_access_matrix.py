@@ -205,6 +205,7 @@ MATRIX: dict[str, Entry] = {
     "households:plan_close": file_page("households.Plan", method="post", allowed=FIELD),
     "caseworkers:home": open_page(allowed=SIGNED_IN, ok=(302,)),  # sends each role to its first page
     "caseworkers:tasks": open_page(allowed=SIGNED_IN),
+    "caseworkers:household_search": open_page(allowed=NOT_FINANCE),
     "caseworkers:summary": open_page(allowed=NOT_FINANCE),
     "caseworkers:resource_list": open_page(allowed=SIGNED_IN),
     "caseworkers:resource_new": open_page(allowed=WRITE_ALL, methods=FORM),
@@ -245,6 +246,9 @@ MATRIX: dict[str, Entry] = {
     "caseworkers:case_step": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True,
                                                                         "created_by__username": "matrix-caseworker_own"},
                                        method="post", allowed={"caseworker_own"}),
+    "caseworkers:case_edit": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True,
+                                                                        "created_by__username": "matrix-caseworker_own"},
+                                       allowed={"caseworker_own"}, methods=FORM),
     "staffing:board": open_page(allowed=STAFF_READ),
     "staffing:recruitment_check": open_page(allowed=SIGNED_IN),
     "staffing:funding": open_page(allowed=STAFF_READ),
