@@ -227,7 +227,7 @@ SOURCES: list[TaskSource] = [
                counted=False),
     # Due since the decision: the urgent path helps first and completes the steps after.
     TaskSource("urgent", _("Urgent case: steps to complete"), urgent_rows, urgent_item,
-               count_rows=urgent_count_rows),
+               count_rows=urgent_count_rows, due_field="decided_on"),
 ]
 
 

@@ -78,14 +78,19 @@ def test_the_api_assigns_caseworkers_and_refuses_another_townships_with_a_reason
     client = APIClient()
     client.force_authenticate(world["officer"])
     url = f"/api/households/{household.pk}/"
-    response = client.patch(url, {"caseworkers": [world["theirs"].pk]}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    def patch(data, **extra):  # an API edit carries the version it read
+        household.refresh_from_db()
+        return client.patch(url, {**data, "version": household.version}, format="json", **extra)
+
+    response = patch({"caseworkers": [world["theirs"].pk]}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400 and response.json()["caseworkers"] == ["只能分配本乡镇（街道）的社工。"]
     assert not household.caseworkers.exists()
-    response = client.patch(url, {"caseworkers": [ours[0].pk]}, format="json")
+    response = patch({"caseworkers": [ours[0].pk]})
     assert response.status_code == 200 and response.json()["caseworkers"] == [ours[0].pk]
     assert _assignment_events(household) == [[[], [ours[0].pk]]]
     # A field left out keeps the assignment.
-    assert client.patch(url, {"address": "乙"}, format="json").json()["caseworkers"] == [ours[0].pk]
+    assert patch({"address": "乙"}).json()["caseworkers"] == [ours[0].pk]
 
 
 def test_a_household_created_through_the_api_with_caseworkers_is_audited_with_them(world):

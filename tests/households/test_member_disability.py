@@ -65,7 +65,7 @@ def test_the_member_api_refuses_impossible_disability_values_next_to_the_fields(
     member = household.members.get()
     client = APIClient()
     client.force_authenticate(make.user(Role.CASEWORKER, "330402007"))
-    response = client.patch(f"/api/members/{member.pk}/", {"disability_class": 2}, format="json",
+    response = client.patch(f"/api/members/{member.pk}/", {"disability_class": 2, "version": member.version}, format="json",
                             HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400
     assert response.json()["disability_class"] == ["健康状况不是残疾时，残疾等级应为空。"]
