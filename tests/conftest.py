@@ -1,8 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests import factories
+
+# Property tests judge the code, not the machine: a loaded CI runner must not fail them for
+# slowness (the "too slow" health check and the per-example deadline measure wall time).
+settings.register_profile("jiuzhu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("jiuzhu")
 
 
 @pytest.fixture(scope="session")
