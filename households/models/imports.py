@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ExportJob", "ImportJob", "ImportJobStatus", "JobStatus"]
+__all__ = ["ExportJob", "ImportJob", "ImportJobStatus", "ImportStep", "JobStatus"]
 
 
 class ImportJobStatus(models.TextChoices):
@@ -55,13 +55,37 @@ def import_path(instance: ImportJob, filename: str) -> str:
     return f"imports/{uuid.uuid4().hex}.xlsx"
 
 
+class ImportStep(models.TextChoices):
+    """What a running import is doing. Checking moves row by row; writing is one transaction
+    (all or nothing), so no row count moves until it commits: the page says so instead."""
+
+    CHECKING = "checking", _("Checking rows")
+    WRITING = "writing", _("Writing all rows in one go: all saved or none")
+
+
 class ImportJob(Job):
     file = models.FileField(upload_to=import_path)
+    step = models.CharField(max_length=8, choices=ImportStep.choices, blank=True, default="")
     original_name = models.CharField(_("file name"), max_length=200)
     township = models.ForeignKey("jiuzhu.Area", models.PROTECT, null=True, blank=True, related_name="+")
     households_created = models.PositiveIntegerField(default=0)
     members_created = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+
+    @property
+    def percent(self) -> int:
+        """Checking fills the first half of the bar, row by row; writing stands at the half
+        until its one transaction commits; done is the whole bar."""
+        if self.status == JobStatus.DONE:
+            return 100
+        if self.step == ImportStep.WRITING:
+            return 50
+        return min(50, 50 * self.done_rows // self.total_rows) if self.total_rows else 0
+
+    def progress(self) -> dict:
+        running = self.status == JobStatus.RUNNING and self.step
+        return {**super().progress(), "step": self.step if running else "",
+                "step_label": str(self.get_step_display()) if running else ""}
 
     class Meta(Job.Meta):
         verbose_name = _("import job")

@@ -10,7 +10,8 @@
     bar.setAttribute("aria-valuenow", job.percent);
     bar.querySelector("span").style.width = job.percent + "%";
     box.querySelector("[data-job-status]").textContent =
-      job.status_label + " · " + job.done_rows + "/" + job.total_rows + " · " + job.percent + "%";
+      job.status_label + (job.step_label ? " · " + job.step_label : "") + " · " + job.done_rows + "/" +
+      job.total_rows + " · " + job.percent + "%";
     var list = box.querySelector("[data-job-errors]");
     if (!list || !job.errors) return;
     list.textContent = "";

@@ -233,3 +233,39 @@ def test_export_queries_do_not_grow_with_members(make, login, officer, export):
     # start: session and user, the job; the task: the job, claim, count, total, the members (one
     # server-side cursor on PostgreSQL), the audit row, the job saved; the page and the download
     assert len(first) == len(second)
+
+
+def test_the_import_page_shows_the_check_row_by_row_then_the_write_as_one_step(make, officer, login, monkeypatch,
+                                                                                django_capture_on_commit_callbacks):
+    client = login(officer)
+    seen = []
+    real_validate, real_apply = imports.validate, imports.apply
+
+    def poll():
+        job = ImportJob.objects.get()
+        seen.append(client.get(reverse("households:import_status", args=[job.pk])).json())
+
+    def validate(rows, *, progress=None, **kwargs):
+        def watched(done, total):
+            progress(done, total)
+            poll()
+        return real_validate(rows, progress=watched, **kwargs)
+
+    def apply(plan, **kwargs):
+        poll()  # what the waiting page sees while the one transaction runs
+        return real_apply(plan, **kwargs)
+
+    monkeypatch.setattr(imports, "validate", validate)
+    monkeypatch.setattr(imports, "apply", apply)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("households:import"), {"file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make)))},
+                    HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    checking, writing = seen[-2], seen[-1]
+    assert (checking["step"], checking["step_label"], checking["done_rows"], checking["total_rows"]) == (
+        "checking", "正在检查各行", 4, 4)
+    assert 0 < checking["percent"] <= 50
+    assert (writing["step"], writing["step_label"], writing["percent"]) == (
+        "writing", "正在一次性写入全部行：要么全部保存，要么全部不保存", 50)
+    done = client.get(reverse("households:import_status", args=[ImportJob.objects.get().pk])).json()
+    assert (done["status"], done["step"], done["percent"]) == ("done", "", 100)
