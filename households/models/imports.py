@@ -72,6 +72,10 @@ class ImportJob(Job):
     members_created = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
 
+    class Meta(Job.Meta):
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
     @property
     def percent(self) -> int:
         """Checking fills the first half of the bar, row by row; writing stands at the half
@@ -86,10 +90,6 @@ class ImportJob(Job):
         running = self.status == JobStatus.RUNNING and self.step
         return {**super().progress(), "step": self.step if running else "",
                 "step_label": str(self.get_step_display()) if running else ""}
-
-    class Meta(Job.Meta):
-        verbose_name = _("import job")
-        verbose_name_plural = _("import jobs")
 
 
 def export_path(instance: ExportJob, filename: str) -> str:
