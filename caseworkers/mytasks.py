@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,7 @@ from households.models import (
     PlanStatus,
     ReviewStatus,
     ReviewTask,
+    Survey,
 )
 from households.procedure_selectors import STEP_LABELS, overdue_application_steps
 from households.review_selectors import open_review_tasks
@@ -120,6 +121,26 @@ def service_rows(user, today: date) -> QuerySet:
 def service_item(s) -> TaskItem:
     return TaskItem(s.follow_up_on, "service", f"{s.get_method_display()} · {s.content[:40]}", None,
                     reverse("caseworkers:service_detail", args=[s.pk]))
+
+
+def survey_rows(user, today: date) -> QuerySet:
+    """Follow-up visits the user promised at a home visit, until a later visit of the household is recorded."""
+    later = Survey.objects.filter(household=OuterRef("household"), visited_on__gt=OuterRef("visited_on"))
+    return (Survey.objects.in_scope(user).filter(recorded_by=user, follow_up_on__isnull=False)
+            .filter(~Exists(later)).select_related("household"))
+
+
+def survey_count_rows(user, today: date) -> QuerySet:
+    """The badge's count without the guardian-grant query (as ``review_count_rows``)."""
+    later = Survey.objects.filter(household=OuterRef("household"), visited_on__gt=OuterRef("visited_on"))
+    return (scoped(Survey.objects.all(), user, township="household__township", county="household__county",
+                   roles=CIVIL_AFFAIRS_ROLES)
+            .filter(recorded_by=user, follow_up_on__isnull=False).filter(~Exists(later)))
+
+
+def survey_item(s) -> TaskItem:
+    return TaskItem(s.follow_up_on, "survey", f"{s.household.dossier_no} · {s.visited_on.isoformat()}", s.household_id,
+                    reverse("households:detail", args=[s.household_id]))
 
 
 def assignment_rows(user, today: date) -> QuerySet:
@@ -221,6 +242,8 @@ SOURCES: list[TaskSource] = [
     TaskSource("plan_review", _("Plan review due"), plan_review_rows, plan_review_item, due_field="next_review_on"),
     TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item, due_field="follow_up_on"),
     TaskSource("service", _("Service follow-up"), service_rows, service_item, due_field="follow_up_on"),
+    TaskSource("survey", _("Follow-up home visit"), survey_rows, survey_item, due_field="follow_up_on",
+               count_rows=survey_count_rows),
     TaskSource("volunteer", _("Volunteer assignment"), assignment_rows, assignment_item),
     TaskSource("review", _("Review"), review_rows, review_item, count_rows=review_count_rows),
     TaskSource("application", _("Overdue application step"), application_step_rows, application_step_item,

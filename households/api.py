@@ -324,7 +324,8 @@ class SurveySerializer(serializers.ModelSerializer):
     class Meta:
         model = Survey
         fields = ["id", "household", "visited_on", "present", "housing", "housing_condition", "appliances", "vehicles",
-                  "needs_observed", "household_confirmed", "confirmed_by_name", "notes", "member_checks", "created_at"]
+                  "needs_observed", "household_confirmed", "confirmed_by_name", "notes", "follow_up_on", "member_checks",
+                  "created_at"]
         read_only_fields = ["created_at"]
 
 

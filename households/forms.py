@@ -255,8 +255,8 @@ class SurveyForm(forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["visited_on", "present", "housing", "housing_condition", "appliances", "vehicles",
-                  "needs_observed", "household_confirmed", "confirmed_by_name", "notes"]
-        widgets = {"visited_on": DATE, "housing": forms.RadioSelect, "housing_condition": forms.RadioSelect,
+                  "needs_observed", "household_confirmed", "confirmed_by_name", "notes", "follow_up_on"]
+        widgets = {"visited_on": DATE, "follow_up_on": DATE, "housing": forms.RadioSelect, "housing_condition": forms.RadioSelect,
                    "needs_observed": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, household, user, **kwargs):

@@ -486,6 +486,9 @@ def survey_record(*, actor, household: Household, visited_on: date, present: lis
         errors.setdefault("visited_on", []).append(_("Enter the visit date."))
     elif visited_on > today:
         errors.setdefault("visited_on", []).append(_("The visit date cannot be in the future."))
+    follow_up_on = fields.get("follow_up_on")
+    if follow_up_on is not None and visited_on is not None and follow_up_on <= visited_on:
+        errors.setdefault("follow_up_on", []).append(_("The follow-up visit must come after this visit."))
     present_ids = {getattr(u, "pk", u) for u in present}
     if len(present_ids) < 2:
         errors.setdefault("present", []).append(_("A home visit needs two caseworkers present."))

@@ -302,7 +302,7 @@ def survey_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {k: data[k] for k in ("appliances", "vehicles", "needs_observed", "household_confirmed",
-                                       "confirmed_by_name", "notes")}
+                                       "confirmed_by_name", "notes", "follow_up_on")}
         try:
             services.survey_record(actor=request.user, household=household, visited_on=data["visited_on"],
                                    present=list(data["present"]), housing=data["housing"],

@@ -458,6 +458,8 @@ class Survey(models.Model):
     household_confirmed = models.BooleanField(_("household confirmed the record"), default=False)
     confirmed_by_name = models.CharField(_("confirmed by"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The next visit the caseworker promised; on their task list until a later visit is recorded.
+    follow_up_on = models.DateField(_("follow-up visit on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -103,16 +103,16 @@ def test_the_officers_task_list_keeps_its_query_count_with_more_rows(make, login
     _task(h, "change_report", due=TODAY)
     client = login(officer)
     client.get(reverse("caseworkers:tasks"))  # warm the session
-    # session, user, area; the grants; plan actions, plan reviews, referrals, services,
+    # session, user, area; the grants; plan actions, plan reviews, referrals, services, survey follow-ups,
     # assignments, reviews (one each); open applications, calendar overrides, policy rows;
     # urgent cases; the menu's task badge (one aggregate); session save (savepoint, update, release)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         first = client.get(reverse("caseworkers:tasks"))
     for n in range(6):
         other = make.household("330402007")
         _app(other, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1 + n))
         _task(other, "exit_candidate", due=TODAY - n * DAY)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         second = client.get(reverse("caseworkers:tasks"))
     assert len(second.context["tasks"]) == len(first.context["tasks"]) + 12
     assert "我的待办" in second.content.decode()
@@ -207,12 +207,40 @@ def test_the_officers_task_list_with_urgent_cases_keeps_its_query_count(make, lo
     _urgent(h, officer)
     client = login(officer)
     client.get(reverse("caseworkers:tasks"))  # warm the session
-    # as test_the_officers_task_list_keeps_its_query_count_with_more_rows (18: it already
+    # as test_the_officers_task_list_keeps_its_query_count_with_more_rows (19: it already
     # counts the urgent cases and the menu's badge)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         first = client.get(reverse("caseworkers:tasks"))
     for _ in range(6):
         _urgent(make.household("330402007"), officer)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         second = client.get(reverse("caseworkers:tasks"))
     assert len(second.context["tasks"]) == len(first.context["tasks"]) + 6
+
+
+def test_a_follow_up_visit_promised_at_a_survey_is_the_recorders_task_until_a_later_visit(make, login):
+    from households.models import Survey
+
+    worker, second = make.user(Role.CASEWORKER, "330402007"), make.user(Role.CASEWORKER, "330402007")
+    household = make.household("330402007", members=1)
+    client = login(worker)
+    url = reverse("households:survey_new", args=[household.pk])
+    visit = {"present": [worker.pk, second.pk], "housing": "own", "housing_condition": "fair",
+             **{f"member_{m.pk}": "confirmed" for m in household.members.all()}}
+
+    refused = client.post(url, {**visit, "visited_on": "2026-11-20", "follow_up_on": "2026-11-20"},
+                          HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["follow_up_on"] == ["下次回访日期须晚于本次走访日期。"]
+    assert not Survey.objects.exists()
+
+    badge_before = mytasks.task_count(worker, d(2026, 11, 29))
+    assert client.post(url, {**visit, "visited_on": "2026-11-20", "follow_up_on": "2026-12-01"}).status_code == 302
+    follow_ups = [(t.due, t.household_id) for t in mytasks.tasks_for(worker, d(2026, 11, 29)) if t.kind == "survey"]
+    assert follow_ups == [(d(2026, 12, 1), household.pk)]
+    assert mytasks.task_count(worker, d(2026, 11, 29)) == badge_before + 1  # due within the badge's 7 days
+    assert not [t for t in mytasks.tasks_for(second, d(2026, 11, 29)) if t.kind == "survey"]  # the recorder's promise
+
+    assert client.post(url, {**visit, "visited_on": "2026-11-25"}).status_code == 302  # the visit was made
+    assert not [t for t in mytasks.tasks_for(worker, d(2026, 11, 29)) if t.kind == "survey"]
+    assert mytasks.task_count(worker, d(2026, 11, 29)) == badge_before
