@@ -55,3 +55,28 @@ def member(household: Household, *, actor: User | None = None, name: str | None 
 
 def policy_row(area_code: str = "330400", year: int = 2026, standard: str = "1200.00", **fields) -> PolicyParameters:
     return PolicyParameters.objects.create(area=area(area_code), year=year, dibao_standard=Decimal(standard), **fields)
+
+
+def import_workbook(rows: list[list] = ()) -> bytes:
+    """A legacy-import spreadsheet: the template's header row, then ``rows``."""
+    import io
+
+    from openpyxl import Workbook
+
+    from households.imports import COLUMNS
+
+    book = Workbook()
+    book.active.append(COLUMNS)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def import_upload(rows: list[list] = (), name: str = "名单.xlsx"):
+    """The same spreadsheet as an uploaded file, as the import page receives it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, import_workbook(rows),
+                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -10,24 +10,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from households import exports, imports
 from households.models import Household, ImportJob, Member, Relation
 from jiuzhu.models import AuditAction, AuditEvent, Role
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def workbook_bytes(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(imports.COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+workbook_bytes = factories.import_workbook
 
 
 def good_rows(make, households=2, size=2, township="330402007"):

@@ -9,23 +9,16 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from households.models import ImportJob
 from jiuzhu.models import Role
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def workbook() -> bytes:
-    from households.imports import COLUMNS
-
-    book = Workbook()
-    book.active.append(COLUMNS)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+workbook = factories.import_workbook
 
 
 def zip_without_workbook() -> bytes:

@@ -18,26 +18,17 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from openpyxl import Workbook
 
 from households import imports, tasks
 from households.models import ExportJob, Household, ImportJob, JobStatus, Member, ReviewRun, RunStatus
 from jiuzhu.models import Role
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.UTC)
 
 
-def workbook(rows: list[list]) -> bytes:
-    from households.imports import COLUMNS
-
-    book = Workbook()
-    book.active.append(COLUMNS)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+workbook = factories.import_workbook
 
 
 def import_job(user, content: bytes, **fields) -> ImportJob:

@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 from rest_framework.test import APIClient
 
 from households import rules
@@ -39,6 +37,7 @@ from households.models import (
     Verification,
 )
 from jiuzhu.models import AuditEvent, Role
+from tests import factories
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PROPERTY = settings(max_examples=25, deadline=None, derandomize=True, database=None,
@@ -254,17 +253,7 @@ def test_recruitment_check_refuses_bad_dates_and_years(make):
 
 
 # --------------------------------------------------------------------------- import
-def workbook(rows: list[list]) -> SimpleUploadedFile:
-    from households.imports import COLUMNS
-
-    book = Workbook()
-    book.active.append(COLUMNS)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("名单.xlsx", buffer.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+workbook = factories.import_upload
 
 
 @pytest.mark.django_db

@@ -24,10 +24,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from lxml import html as lxml_html
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from households.models import Document, ExportJob, Household, Member
 from jiuzhu.models import AuditAction, AuditEvent, Role, User
+from tests import factories
 
 ID_PATTERN = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
@@ -44,17 +45,7 @@ def member_form(name: str, id_number: str, relation: str = "head") -> dict:
             "disability_class": "", "disability_kind": "", "school_stage": "none"}
 
 
-def xlsx(rows: list[list]) -> SimpleUploadedFile:
-    from households.imports import COLUMNS
-
-    book = Workbook()
-    book.active.append(COLUMNS)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("名单.xlsx", buffer.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+xlsx = factories.import_upload
 
 
 @pytest.fixture
