@@ -90,12 +90,19 @@ def plan_action_item(a) -> TaskItem:
                     reverse("households:plan_detail", args=[a.plan_id]))
 
 
+def in_area(model, user) -> QuerySet:
+    """Rows of households in the user's area, without the guardian-grant query ``in_scope``
+    adds: what the menu's badge counts on every page (a household shared with the user from
+    elsewhere is listed on the task page, not counted)."""
+    return scoped(model.objects.all(), user, township="household__township", county="household__county",
+                  roles=CIVIL_AFFAIRS_ROLES)
+
+
 def plan_review_rows(user, today: date) -> QuerySet:
     """Active plans the user made whose next review has a date (the area scope without the
     guardian-grant query: the badge counts it on every page)."""
-    plans = scoped(Plan.objects.all(), user, township="household__township", county="household__county",
-                   roles=CIVIL_AFFAIRS_ROLES)
-    return plans.filter(created_by=user, status=PlanStatus.ACTIVE, next_review_on__isnull=False).select_related("household")
+    return (in_area(Plan, user).filter(created_by=user, status=PlanStatus.ACTIVE, next_review_on__isnull=False)
+            .select_related("household"))
 
 
 def plan_review_item(p) -> TaskItem:
@@ -123,19 +130,18 @@ def service_item(s) -> TaskItem:
                     reverse("caseworkers:service_detail", args=[s.pk]))
 
 
-def survey_rows(user, today: date) -> QuerySet:
+def _open_follow_ups(surveys: QuerySet, user) -> QuerySet:
     """Follow-up visits the user promised at a home visit, until a later visit of the household is recorded."""
     later = Survey.objects.filter(household=OuterRef("household"), visited_on__gt=OuterRef("visited_on"))
-    return (Survey.objects.in_scope(user).filter(recorded_by=user, follow_up_on__isnull=False)
-            .filter(~Exists(later)).select_related("household"))
+    return surveys.filter(recorded_by=user, follow_up_on__isnull=False).filter(~Exists(later))
+
+
+def survey_rows(user, today: date) -> QuerySet:
+    return _open_follow_ups(Survey.objects.in_scope(user), user).select_related("household")
 
 
 def survey_count_rows(user, today: date) -> QuerySet:
-    """The badge's count without the guardian-grant query (as ``review_count_rows``)."""
-    later = Survey.objects.filter(household=OuterRef("household"), visited_on__gt=OuterRef("visited_on"))
-    return (scoped(Survey.objects.all(), user, township="household__township", county="household__county",
-                   roles=CIVIL_AFFAIRS_ROLES)
-            .filter(recorded_by=user, follow_up_on__isnull=False).filter(~Exists(later)))
+    return _open_follow_ups(in_area(Survey, user), user)
 
 
 def survey_item(s) -> TaskItem:
@@ -161,8 +167,7 @@ def review_count_rows(user, today: date) -> QuerySet:
     """The badge's review count: the open tasks assigned to the user in their area, without
     the guardian-grant query ``in_scope`` makes (a task of a household shared with the
     caseworker from elsewhere is listed, not counted): the menu is on every page."""
-    tasks = scoped(ReviewTask.objects.all(), user, township="household__township", county="household__county",
-                   roles=CIVIL_AFFAIRS_ROLES)
+    tasks = in_area(ReviewTask, user)
     if user.role == Role.CASEWORKER and not user.is_superuser:
         return tasks.filter(assigned_to=user, status=ReviewStatus.OPEN)
     return tasks.filter(status__in=OPEN_REVIEW_STATUSES)
@@ -221,8 +226,7 @@ def urgent_rows(user, today: date) -> QuerySet:
 
 def urgent_count_rows(user, today: date) -> QuerySet:
     """The badge's count without the guardian-grant query (as ``review_count_rows``)."""
-    return _urgent(user, scoped(Application.objects.all(), user, township="household__township",
-                                county="household__county", roles=CIVIL_AFFAIRS_ROLES))
+    return _urgent(user, in_area(Application, user))
 
 
 def urgent_item(a) -> TaskItem:
