@@ -29,7 +29,7 @@ def sniff(head: bytes, upload=None) -> str | None:
         try:
             upload.seek(0)
             names = set(zipfile.ZipFile(upload).namelist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError):  # a damaged or truncated package
             return None
         if "word/document.xml" in names:
             return DOCX

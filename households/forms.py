@@ -292,23 +292,19 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("Check only (dry run)"), required=False, initial=True)
 
     def clean_file(self):
-        """At most JIUZHU_IMPORT_MAX_BYTES, and an XLSX workbook by its content (a zip
-        package with ``xl/workbook.xml``), before anything is stored or read."""
-        import zipfile
-
+        """At most JIUZHU_IMPORT_MAX_BYTES, and an XLSX workbook by its content (the
+        documents' own sniffing: a zip package with ``xl/workbook.xml``), before anything is
+        stored or read."""
         from django.conf import settings
+
+        from households import documents
 
         upload = self.cleaned_data["file"]
         limit = settings.JIUZHU_IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)})
         upload.seek(0)
-        signature = upload.read(4)
-        upload.seek(0)
-        try:
-            is_workbook = signature == b"PK\x03\x04" and "xl/workbook.xml" in zipfile.ZipFile(upload).namelist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError):
-            is_workbook = False
+        is_workbook = documents.sniff(upload.read(16), upload) == documents.XLSX
         upload.seek(0)
         if not is_workbook:
             raise forms.ValidationError(_("This is not an XLSX spreadsheet. Save it as .xlsx (Excel 2007 or later) "
