@@ -336,17 +336,25 @@ def member_move(*, actor, member: Member, to_household: Household, relation_to_h
                   id_number_masked=member.id_number_masked, sex=member.sex, birth_date=member.birth_date)
     copy.save()
     MemberMove.objects.create(member_from=member, member_to=copy, moved_on=today, reason=reason, by=actor)
-    Household.objects.filter(pk=source.pk).update(member_count=F("member_count") - 1)
+    _leave_household(source, member)
     Household.objects.filter(pk=to_household.pk).update(member_count=F("member_count") + 1)
-    if source.head_id == member.pk:
-        Household.objects.filter(pk=source.pk).update(head=None)
-        source.head = None
     if relation_to_head == Relation.HEAD:
         _set_head(to_household, copy)
     audit.record_change(actor=actor, instance=copy, before={}, summary=_("Moved from %(dossier)s") % {"dossier": source.dossier_no})
     completeness_refresh(source)
     completeness_refresh(to_household)
     return copy
+
+
+def _leave_household(household: Household, member: Member) -> None:
+    """The household's side of a membership that ended (a move or a leave): one member
+    fewer, and no head if it was the head, in one UPDATE."""
+    was_head = household.head_id == member.pk
+    Household.objects.filter(pk=household.pk).update(member_count=F("member_count") - 1,
+                                                     **({"head": None} if was_head else {}))
+    household.member_count -= 1
+    if was_head:
+        household.head = None
 
 
 @transaction.atomic
@@ -370,11 +378,7 @@ def member_leave(*, actor, member: Member, reason: str, on: date | None = None, 
     before = audit.snapshot(member)
     member.active, member.left_on, member.left_reason = False, on, reason
     save_versioned(member, expected_version=expected_version, fields=["active", "left_on", "left_reason"])
-    Household.objects.filter(pk=household.pk).update(member_count=F("member_count") - 1)
-    household.member_count -= 1
-    if household.head_id == member.pk:
-        Household.objects.filter(pk=household.pk).update(head=None)
-        household.head = None
+    _leave_household(household, member)
     summary = LeaveReason(reason).label + (f": {note.strip()}" if note.strip() else "")
     audit.record_change(actor=actor, instance=member, before=before, action=AuditAction.TRANSITION, summary=str(summary))
     completeness_refresh(household)
