@@ -30,7 +30,7 @@ from households.models import (
 )
 from households.selectors import missing_item_q
 
-IN_FORCE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT)
+IN_FORCE = tuple(sorted(rules.IN_FORCE))
 CENT = Decimal("0.01")
 # Dossier completeness bands (S-3.1): key, lowest, highest (both included).
 COMPLETENESS_BANDS = rules.COMPLETENESS_BANDS

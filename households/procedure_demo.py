@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from households import procedure_services as services
+from households import rules
 from households.models import (
     Application,
     Household,
@@ -20,7 +21,6 @@ from households.models import (
     Verification,
     VerificationSource,
 )
-from households.review_services import LIVE_ENROLMENT
 from households.rules import procedure as proc
 from households.workdays import county_calendar
 
@@ -62,7 +62,7 @@ def seed(*, rng, users: dict, stdout) -> None:
     chosen: list[Household] = []
     for category in plan:
         found = next((x for x in households if x not in chosen and not any(
-            e.category == category and e.status in LIVE_ENROLMENT for e in x.enrolments.all())), None)
+            e.category == category and e.status in rules.LIVE for e in x.enrolments.all())), None)
         if found is None:
             stdout.write("procedure: not enough demo households in 建设街道, skipped")
             return

@@ -31,7 +31,6 @@ from households.models import (
     Objection,
     Verification,
 )
-from households.review_services import LIVE_ENROLMENT
 from households.rules import procedure as proc
 from households.services import refresh_household_status
 from jiuzhu import audit
@@ -112,7 +111,7 @@ def _check_not_duplicate(*, household_id: int, category: str, field: str | None,
         return
     applications = Application.objects.filter(household_id=household_id, category=category,
                                               status__in=open_statuses).exclude(pk=exclude_application)
-    enrolled = Enrolment.objects.filter(household_id=household_id, category=category, status__in=LIVE_ENROLMENT)
+    enrolled = Enrolment.objects.filter(household_id=household_id, category=category, status__in=rules.LIVE)
     reasons = proc.duplicate_reasons(category=category,
                                      open_application_categories={category} if applications.exists() else (),
                                      live_enrolment_categories={category} if enrolled.exists() else ())

@@ -38,7 +38,7 @@ from jiuzhu.models import AuditAction, PolicyParameters, Role
 REPORT_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN})
 RECORD_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN})
 CONFIRM_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.ADMIN})
-LIVE_ENROLMENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT, EnrolmentStatus.SUSPENDED)
+LIVE_ENROLMENT = tuple(sorted(rules.LIVE))
 
 
 def _require(actor, roles) -> None:

@@ -24,7 +24,6 @@ from households.models import (
     Document,
     DossierSequence,
     Enrolment,
-    EnrolmentStatus,
     Health,
     Household,
     HouseholdStatus,
@@ -49,7 +48,7 @@ from jiuzhu.policy import Policy
 HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes", "caseworkers")
 MEMBER_EDITABLE = ("name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
                    "disability_kind", "school_stage", "employment", "monthly_income", "phone")
-ACTIVE_ENROLMENT = (EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT)
+ACTIVE_ENROLMENT = tuple(sorted(rules.IN_FORCE))  # the rules say which statuses pay
 STATUS_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.ADMIN})  # who exits or re-registers a household by hand
 
 
@@ -186,7 +185,7 @@ def household_status_set(*, actor, household: Household, to: str, reason: str,
     ``rules.manual_status_change`` allows it; a stale version is refused."""
     if not (actor.is_superuser or actor.role in STATUS_ROLES):
         raise PermissionDenied(_("Only the township officer may change a household's status."))
-    in_force = Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT).exists()
+    in_force = Enrolment.objects.filter(household=household, status__in=rules.LIVE).exists()
     decision = rules.manual_status_change(current=household.status, to=to, in_force=in_force, reason=reason or "")
     if not decision.allowed:
         raise RuleViolation(decision.reasons, field="status")

@@ -70,7 +70,7 @@ from .review import (
     verification_expired,
     verification_valid_from,
 )
-from .status import HOUSEHOLD_STATUSES, IN_FORCE, StatusDecision, household_status, manual_status_change
+from .status import HOUSEHOLD_STATUSES, IN_FORCE, LIVE, StatusDecision, household_status, manual_status_change
 
 __all__ = [
     "ABOVE",
@@ -96,6 +96,7 @@ __all__ = [
     "IdCheck",
     "HOUSEHOLD_STATUSES",
     "IN_FORCE",
+    "LIVE",
     "IncomeFacts",
     "Priority",
     "Requirement",

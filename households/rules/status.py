@@ -14,6 +14,9 @@ HOUSEHOLD_STATUSES = (PENDING, ON_REGISTER, EXITED)
 
 IN_FORCE = frozenset({"active", "gradual_exit"})
 """Enrolment statuses in which assistance is in force (a gradual exit still pays)."""
+LIVE = IN_FORCE | {"suspended"}
+"""Enrolment statuses not yet ended: in force, or suspended (paused, to be resumed or ended by
+a decision). A live enrolment blocks a second one in its category and a hand-set exit."""
 ENDED = "ended"
 
 

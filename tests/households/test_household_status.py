@@ -174,6 +174,17 @@ def test_an_exit_by_hand_with_assistance_in_force_is_refused_in_chinese(make):
 
 
 @pytest.mark.django_db
+def test_a_suspended_enrolment_also_blocks_an_exit_by_hand(make):
+    # Suspended is not ended: a decision resumes or ends it; the household cannot exit around it.
+    officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
+    household = make.household(members=1, status="active")
+    enrol(household, "dibao", status="suspended")
+    with pytest.raises(RuleViolation):
+        services.household_status_set(actor=officer, household=household, to="exited", reason="迁出")
+    assert Household.objects.get(pk=household.pk).status == "active"
+
+
+@pytest.mark.django_db
 def test_the_status_page_lets_the_township_officer_exit_the_household(make, login):
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
     household = make.household(members=1, status="active")
