@@ -98,11 +98,17 @@ def in_area(model, user) -> QuerySet:
                   roles=CIVIL_AFFAIRS_ROLES)
 
 
+def _plan_reviews(plans: QuerySet, user) -> QuerySet:
+    return plans.filter(created_by=user, status=PlanStatus.ACTIVE, next_review_on__isnull=False)
+
+
 def plan_review_rows(user, today: date) -> QuerySet:
-    """Active plans the user made whose next review has a date (the area scope without the
-    guardian-grant query: the badge counts it on every page)."""
-    return (in_area(Plan, user).filter(created_by=user, status=PlanStatus.ACTIVE, next_review_on__isnull=False)
-            .select_related("household"))
+    """Active plans the user made whose next review has a date."""
+    return _plan_reviews(Plan.objects.in_scope(user), user).select_related("household")
+
+
+def plan_review_count_rows(user, today: date) -> QuerySet:
+    return _plan_reviews(in_area(Plan, user), user)
 
 
 def plan_review_item(p) -> TaskItem:
@@ -243,7 +249,8 @@ URGENT_STEP_LABELS = {proc.STEP_INVESTIGATION: STEP_LABELS["investigation"], pro
 
 SOURCES: list[TaskSource] = [
     TaskSource("plan_action", _("Plan action"), plan_action_rows, plan_action_item),
-    TaskSource("plan_review", _("Plan review due"), plan_review_rows, plan_review_item, due_field="next_review_on"),
+    TaskSource("plan_review", _("Plan review due"), plan_review_rows, plan_review_item, due_field="next_review_on",
+               count_rows=plan_review_count_rows),
     TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item, due_field="follow_up_on"),
     TaskSource("service", _("Service follow-up"), service_rows, service_item, due_field="follow_up_on"),
     TaskSource("survey", _("Follow-up home visit"), survey_rows, survey_item, due_field="follow_up_on",
