@@ -506,11 +506,17 @@ def days_in_year(year: int) -> int:
     return LEAP_YEAR_DAYS if calendar.isleap(year) else COMMON_YEAR_DAYS
 
 
-def post_days_in_year(post: Post, year: int) -> int:
-    """Days of ``year`` a post held (both ends included); part-time posts count like any other here."""
+def _clip_to_year(post: Post, year: int) -> tuple[date, date] | None:
+    """The part of ``year`` a post held (both ends included), or None if it held none."""
     start = max(post.start, date(year, 1, 1))
     end = date(year, 12, 31) if post.end is None else min(post.end, date(year, 12, 31))
-    return max(0, (end - start).days + 1)
+    return (start, end) if start <= end else None
+
+
+def post_days_in_year(post: Post, year: int) -> int:
+    """Days of ``year`` a post held (both ends included); part-time posts count like any other here."""
+    held = _clip_to_year(post, year)
+    return (held[1] - held[0]).days + 1 if held else 0
 
 
 @dataclass(frozen=True)
@@ -578,18 +584,14 @@ def required_transfer(
     floor = Decimal(floor)
     if floor < 0:
         raise ValueError("floor cannot be negative")
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     days = 0
     months = 0
     for post in posts_in_year:
-        if not post.full_time:
+        held = _clip_to_year(post, year) if post.full_time else None
+        if held is None:
             continue
-        s = max(post.start, year_start)
-        e = year_end if post.end is None else min(post.end, year_end)
-        if s > e:
-            continue
-        days += (e - s).days + 1
-        months += _months_held_on_15th(s, e)
+        days += (held[1] - held[0]).days + 1
+        months += _months_held_on_15th(*held)
     if basis == "days":
         numerator, denominator = Decimal(days), Decimal(days_in_year(year))
     else:
