@@ -219,9 +219,8 @@ class EmploymentContractSerializer(VersionedSerializerMixin, serializers.ModelSe
     def _check(self, contract) -> rules.ContractCheck:
         checks = getattr(self, "checks", None)
         if checks is None or contract.pk not in checks:
-            contract = selectors.employment_contract_list(user=self.context["request"].user).get(pk=contract.pk)
-            checks = selectors.contract_checks([contract], today=timezone.localdate())
-            self.checks = checks
+            self.checks = checks = {contract.pk: selectors.contract_check(
+                contract, user=self.context["request"].user, today=timezone.localdate())}
         return checks[contract.pk]
 
     def get_contract_ok(self, contract) -> bool:

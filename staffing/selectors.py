@@ -112,6 +112,12 @@ def contract_checks(contracts: list[EmploymentContract], *, today: date) -> dict
     return {c.pk: check_contract(c, policies[c.caseworker.county_id]) for c in contracts}
 
 
+def contract_check(contract: EmploymentContract, *, user, today: date) -> rules.ContractCheck:
+    """S-2.1.2 for one contract as saved (read again with what the check needs, in ``user``'s scope)."""
+    contract = employment_contract_list(user=user).get(pk=contract.pk)
+    return contract_checks([contract], today=today)[contract.pk]
+
+
 def check_contract(contract: EmploymentContract, policy: Policy) -> rules.ContractCheck:
     return rules.check_contract(start=contract.start, end=contract.end, monthly_pay=contract.monthly_pay,
                                 township_reference_pay=contract.township_reference_pay,

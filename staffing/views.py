@@ -92,9 +92,8 @@ def _contract_check_text(contract) -> str:
 
 def _warn_about_contract(request, contract) -> None:
     """S-2.1.2 is a warning at entry, not a refusal: a contract on file is a fact even when it falls short."""
-    contract = selectors.employment_contract_list(user=request.user).get(pk=contract.pk)
-    policy = selectors.policy_for(contract.caseworker.county, timezone.localdate().year)
-    for reason in render_reasons(selectors.check_contract(contract, policy).reasons):
+    check = selectors.contract_check(contract, user=request.user, today=timezone.localdate())
+    for reason in render_reasons(check.reasons):
         messages.warning(request, reason)
 
 
