@@ -386,12 +386,12 @@ def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
         floor = policies[county.pk].caseworker_funding_floor
         rows = []
         for township in (t for t in townships if t.county_id == county.pk):
-            held = by_township[township.pk]
-            line = rules.required_transfer(posts_in_year=[post_of(p) for p in held], year=year, floor=floor)
+            held = [(p, post_of(p)) for p in by_township[township.pk]]
+            line = rules.required_transfer(posts_in_year=[post for _p, post in held], year=year, floor=floor)
             people: dict[int, list] = {}  # caseworker id -> [name, days], in order of first post
-            for p in held:
+            for p, post in held:
                 person = people.setdefault(p.caseworker_id, [p.caseworker_name, 0])
-                person[1] += rules.post_days_in_year(post_of(p), year)
+                person[1] += rules.post_days_in_year(post, year)
             transferred = Decimal(paid.get(township.pk) or 0).quantize(Decimal("0.01"))
             rows.append(FundingRow(township=township, caseworkers=[name for name, _days in people.values()],
                                    caseworker_days=[days for _name, days in people.values()],
