@@ -3,14 +3,7 @@ from the user's scope; status fields are never in a form (they change through ac
 
 from __future__ import annotations
 
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.forms.utils import flatatt
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from caseworkers.models import (
@@ -26,118 +19,11 @@ from caseworkers.models import (
     VolunteerOrganization,
 )
 from households.models import Household, Member
+from households.pickers import HouseholdField, HouseholdsField, matching
 from households.rules import mask_name
 from jiuzhu.models import Area, AreaLevel, Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
-# Dossier numbers typed into a picker: separated by commas (ASCII or full-width), 、 or spaces.
-SEPARATORS = re.compile(r"[\s,，、;；]+")
-
-
-def household_label(h: Household) -> str:
-    """A household as a picker shows it: dossier number and the head's masked name."""
-    return f"{h.dossier_no} {mask_name(h.head.name) if h.head_id and h.head else ''}".strip()
-
-
-def _split_keys(values) -> tuple[set[str], set[int]]:
-    """Typed values as (dossier numbers, primary keys): a dossier number has a dash, a pk has not."""
-    dossiers, pks = set(), set()
-    for value in values:
-        value = str(value).strip()
-        if "-" in value:
-            dossiers.add(value)
-        elif value.isdigit():
-            pks.add(int(value))
-        elif value:
-            dossiers.add(value)  # matches nothing: reported as an invalid choice
-    return dossiers, pks
-
-
-class HouseholdPicker(forms.Widget):
-    """A text box of dossier numbers instead of a <select> of every household in scope.
-
-    Without JavaScript the user types dossier numbers (several separated by commas); with
-    it, static/js/app.js turns the box into type-to-search against ``caseworkers:household_search``.
-    Rendering looks up only the chosen households (none on an empty form), so the page is
-    the same size for 1 and 13,000 households."""
-
-    def __init__(self, *, multiple: bool = False, members_field: str = "", attrs=None):
-        super().__init__(attrs)
-        self.multiple, self.members_field, self.queryset = multiple, members_field, None
-
-    def value_from_datadict(self, data, files, name):
-        if self.multiple and hasattr(data, "getlist"):
-            values = [v for raw in data.getlist(name) for v in SEPARATORS.split(str(raw)) if v]
-            return values
-        value = data.get(name)
-        if self.multiple:
-            return [v for v in SEPARATORS.split(str(value or "")) if v]
-        return value
-
-    def value_omitted_from_data(self, data, files, name):
-        return name not in data
-
-    def _chosen(self, value) -> tuple[list[Household], list[str]]:
-        values = value if isinstance(value, (list, tuple)) else ([] if value in (None, "") else [value])
-        values = [v.pk if isinstance(v, Household) else v for v in values]
-        dossiers, pks = _split_keys(values)
-        if not (dossiers or pks) or self.queryset is None:
-            return [], [str(v) for v in values if str(v).strip()]
-        found = list(self.queryset.filter(Q(dossier_no__in=dossiers) | Q(pk__in=pks)).select_related("head"))
-        known = {h.dossier_no for h in found} | {str(h.pk) for h in found}
-        return found, [str(v) for v in values if str(v).strip() and str(v).strip() not in known]
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen, unknown = self._chosen(value)
-        typed = ", ".join([h.dossier_no for h in chosen] + unknown)
-        attrs = self.build_attrs(self.attrs, attrs)
-        attrs.update({"type": "text", "name": name, "value": typed, "autocomplete": "off",
-                      "data-household-search": reverse("caseworkers:household_search"),
-                      "placeholder": str(_("Dossier number, head's name or address"))})
-        if self.multiple:
-            attrs["data-multiple"] = "1"
-        if self.members_field:
-            attrs["data-members"] = f"id_{self.members_field}"
-        box = format_html("<input{}>", flatatt({k: v for k, v in attrs.items() if v not in (None, False)}))
-        items = format_html_join("", "<li>{}</li>", ((household_label(h),) for h in chosen))
-        return format_html('<span class="household-picker">{}<ul class="picker-chosen" aria-live="polite">{}</ul></span>',
-                           box, items)
-
-
-class HouseholdField(forms.ModelChoiceField):
-    """One household of the user's scope, by dossier number (or primary key)."""
-
-    def __init__(self, *, queryset, members_field: str = "", **kwargs):
-        kwargs.setdefault("widget", HouseholdPicker(members_field=members_field))
-        super().__init__(queryset=queryset, **kwargs)
-        self.widget.queryset = queryset
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        dossiers, pks = _split_keys([value])
-        found = self.queryset.filter(Q(dossier_no__in=dossiers) | Q(pk__in=pks)).first() if (dossiers or pks) else None
-        if found is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
-        return found
-
-
-class HouseholdsField(forms.ModelMultipleChoiceField):
-    """Several households of the user's scope, by dossier number (or primary key)."""
-
-    def __init__(self, *, queryset, **kwargs):
-        kwargs.setdefault("widget", HouseholdPicker(multiple=True))
-        super().__init__(queryset=queryset, **kwargs)
-        self.widget.queryset = queryset
-
-    def _check_values(self, value):
-        dossiers, pks = _split_keys(value)
-        found = list(self.queryset.filter(Q(dossier_no__in=dossiers) | Q(pk__in=pks)))
-        known = {h.dossier_no for h in found} | {str(h.pk) for h in found}
-        for v in value:
-            if str(v).strip() not in known:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": v})
-        return found
 
 
 class ScopedForm(forms.ModelForm):
@@ -190,10 +76,8 @@ class ReferralForm(ScopedForm):
         # Members of the chosen household only (a township has thousands of members); the
         # picker's script refills the list when another household is chosen.
         household = str(self.data.get("household") or self.initial.get("household") or "").strip()
-        dossiers, pks = _split_keys([household] if household else [])
-        members = Member.objects.in_scope(user).filter(active=True)
-        self.fields["member"].queryset = (
-            members.filter(Q(household__dossier_no__in=dossiers) | Q(household_id__in=pks)) if dossiers or pks else members.none())
+        self.fields["member"].queryset = matching(Member.objects.in_scope(user).filter(active=True),
+                                                  [household] if household else [], prefix="household__")
         self.fields["member"].label_from_instance = lambda m: mask_name(m.name)
 
 

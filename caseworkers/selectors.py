@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from caseworkers.models import (
     PolicyFeedback,
@@ -16,24 +16,6 @@ from caseworkers.models import (
     VolunteerAssignment,
     VolunteerOrganization,
 )
-from households.models import Household, Member
-
-HOUSEHOLD_SEARCH_LIMIT = 20
-
-
-def household_search(*, user, q: str, limit: int = HOUSEHOLD_SEARCH_LIMIT, members: bool = False) -> list[Household]:
-    """Households of the user's scope whose dossier number, head's name or address contains ``q``:
-    at most ``limit``, by dossier number; with ``members``, their active members (one more query)."""
-    q = (q or "").strip()
-    if not q:
-        return []
-    qs = (Household.objects.in_scope(user)
-          .filter(Q(dossier_no__contains=q) | Q(head__name__contains=q) | Q(address__contains=q))
-          .select_related("head", "village").order_by("dossier_no"))
-    if members:
-        qs = qs.prefetch_related(Prefetch("members", queryset=Member.objects.filter(active=True).order_by("id"),
-                                          to_attr="active_members"))
-    return list(qs[:limit])
 
 
 def resource_list(*, user, q: str = "", domain: str = "", active_only: bool = True) -> QuerySet[Resource]:

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.my_tasks, name="tasks"),
     path("summary/", views.work_summary, name="summary"),
-    path("households/search/", views.household_search, name="household_search"),
     path("resources/", views.resource_list, name="resource_list"),
     path("resources/new/", views.resource_new, name="resource_new"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),

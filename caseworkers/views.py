@@ -10,7 +10,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -26,7 +25,6 @@ from caseworkers.models import (
     ReferralStatus,
     TypicalCase,
 )
-from households.rules import mask_name
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import Role
 from jiuzhu.scope import scoped
@@ -84,26 +82,6 @@ def _transition(request, do, back):
     else:
         messages.success(request, _("Saved."))
     return redirect(back)
-
-
-# Household picker ------------------------------------------------------------------------
-
-def household_search(request):
-    """The household pickers' search: up to 20 households of the user's scope, masked.
-
-    ``?q=`` is part of a dossier number, the head's name or the address; ``?members=1``
-    adds each household's active members (masked names) for the referral form."""
-    require(request, WRITE_ROLES)
-    members = request.GET.get("members") == "1"
-    found = selectors.household_search(user=request.user, q=request.GET.get("q", "")[:50], members=members)
-    results = []
-    for h in found:
-        row = {"id": h.pk, "dossier_no": h.dossier_no, "label": forms.household_label(h),
-               "village": h.village.name if h.village else ""}
-        if members:
-            row["members"] = [{"id": m.pk, "name": mask_name(m.name)} for m in h.active_members]
-        results.append(row)
-    return JsonResponse({"results": results})
 
 
 # Resources -------------------------------------------------------------------------------

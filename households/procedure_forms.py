@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households import procedure_services as services
 from households.models import Category, Household, Objection, Survey, Verification
+from households.pickers import HouseholdField
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -33,15 +34,15 @@ class StepForm(forms.Form):
 
 
 class ApplicationCreateForm(forms.Form):
-    household = forms.ModelChoiceField(label=_("household"), queryset=Household.objects.none())
+    household = HouseholdField(label=_("household"), queryset=Household.objects.none())
     category = forms.ChoiceField(label=_("category applied for"), choices=Category.choices)
     note = forms.CharField(label=_("situation stated by the household"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = Household.objects.in_scope(user).select_related("head")
-        self.fields["household"].label_from_instance = lambda h: f"{h.dossier_no} {h.head.name if h.head else ''}"
+        # The picker renders only the chosen household, never the thousands in scope.
+        self.fields["household"].queryset = Household.objects.in_scope(user)
 
     def perform(self, actor):
         d = self.cleaned_data

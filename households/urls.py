@@ -1,12 +1,13 @@
 from django.urls import path
 
-from households import procedure_urls, views, views_io
+from households import pickers, procedure_urls, views, views_io
 from households.plan_views import urlpatterns as plan_urlpatterns
 from households.review_views import urlpatterns as review_urlpatterns
 
 app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="list"),
+    path("search/", pickers.search_view, name="search"),
     path("new/", views.household_create, name="create"),
     path("export/", views_io.roster_export, name="export"),
     path("export/<int:job_id>/", views_io.export_job, name="export_job"),

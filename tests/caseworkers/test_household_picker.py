@@ -12,7 +12,7 @@ from tests.caseworkers.helpers import resource
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = "caseworkers:household_search"
+SEARCH = "households:search"
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def page(client, url):
 
 
 @pytest.mark.parametrize("url_name", ["caseworkers:referral_new", "caseworkers:service_new", "caseworkers:publicity_new",
-                                      "caseworkers:volunteer_detail"])
+                                      "caseworkers:volunteer_detail", "households:application_create"])
 def test_form_pages_keep_their_queries_and_size_from_1_to_50_households(make, cw, login, url_name):
     from caseworkers import services
     from tests.caseworkers.helpers import TODAY

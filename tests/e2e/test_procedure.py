@@ -43,7 +43,7 @@ def test_application_goes_from_draft_to_delivered_decision(browser, live_server,
     log_in(page, "wang")
     page.goto(page.base_url + "/households/applications/")
     page.click("text=新建申请")
-    page.select_option("#id_household", str(household.pk))
+    page.fill("#id_household", household.dossier_no)
     page.select_option("#id_category", "dibao")
     page.fill("#id_note", "因病致贫")
     page.click("button:has-text('保存草稿')")

@@ -205,7 +205,7 @@ MATRIX: dict[str, Entry] = {
     "households:plan_close": file_page("households.Plan", method="post", allowed=FIELD),
     "caseworkers:home": open_page(allowed=SIGNED_IN, ok=(302,)),  # sends each role to its first page
     "caseworkers:tasks": open_page(allowed=SIGNED_IN),
-    "caseworkers:household_search": open_page(allowed=WRITE_ALL),  # those who fill the forms it serves
+    "households:search": open_page(allowed=WRITE_ALL),  # those who fill the forms it serves
     "caseworkers:summary": open_page(allowed=NOT_FINANCE),
     "caseworkers:resource_list": open_page(allowed=SIGNED_IN),
     "caseworkers:resource_new": open_page(allowed=WRITE_ALL, methods=FORM),
