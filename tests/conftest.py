@@ -1,14 +1,27 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, settings
 
 from tests import factories
+from tests.clock import NOW
 
 # Property tests judge the code, not the machine: a loaded CI runner must not fail them for
 # slowness (the "too slow" health check and the per-example deadline measure wall time).
 settings.register_profile("jiuzhu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("jiuzhu")
+
+
+@pytest.fixture(autouse=True)
+def _test_day():
+    """Every test runs on the test day (tests/clock.py), never on the machine's clock.
+
+    The clock ticks from NOW so that records made one after another are ordered; a test that
+    needs another day or a stopped clock travels there itself (the `time_machine` fixture).
+    """
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

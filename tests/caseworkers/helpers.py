@@ -11,8 +11,7 @@ from households import plan_services
 from households.models import Assessment, AssessmentNeed, Household, Plan
 from households.services import latest_assessment_refresh
 from jiuzhu.models import Area
-
-TODAY = datetime.date(2026, 11, 29)
+from tests.clock import TODAY
 
 
 def assessment(household, user, ratings: dict[str, str] | None = None, on: datetime.date = TODAY) -> Assessment:

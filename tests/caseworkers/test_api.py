@@ -7,8 +7,9 @@ from rest_framework.test import APIClient
 from caseworkers.models import Referral, ReferralStatus
 from households.models import Plan, PlanStatus
 from jiuzhu.models import Role
-from tests.caseworkers.helpers import TODAY, active_plan, assessment, referral, resource
+from tests.caseworkers.helpers import active_plan, assessment, referral, resource
 from tests.caseworkers.test_pages import build
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 

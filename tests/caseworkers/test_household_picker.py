@@ -31,7 +31,7 @@ def page(client, url):
                                       "caseworkers:volunteer_detail", "households:application_create"])
 def test_form_pages_keep_their_queries_and_size_from_1_to_50_households(make, cw, login, url_name):
     from caseworkers import services
-    from tests.caseworkers.helpers import TODAY
+    from tests.clock import TODAY
 
     client = login(cw)
     make.household("330402007", members=0)

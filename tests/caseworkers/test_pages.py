@@ -10,7 +10,8 @@ from django.urls import reverse
 from caseworkers import services
 from caseworkers.models import Referral, ReferralStatus, ServiceRecord
 from jiuzhu.models import Role
-from tests.caseworkers.helpers import TODAY, referral, resource, service
+from tests.caseworkers.helpers import referral, resource, service
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from caseworkers.models import (
 )
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import AuditEvent, Role
-from tests.caseworkers.helpers import TODAY, referral, resource, service
+from tests.caseworkers.helpers import referral, resource, service
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from caseworkers import mytasks, services
 from caseworkers.summary import COLUMNS, work_summary
 from households.models import Survey
 from jiuzhu.models import Role
-from tests.caseworkers.helpers import TODAY, active_plan, referral, resource, service
+from tests.caseworkers.helpers import active_plan, referral, resource, service
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)

@@ -12,7 +12,8 @@ from caseworkers import mytasks
 from caseworkers.summary import change_report_counts, work_summary
 from households.models import Application, ApplicationStatus, ChangeReport, ReviewTask, granted_household_ids
 from jiuzhu.models import Role
-from tests.caseworkers.helpers import TODAY, referral
+from tests.caseworkers.helpers import referral
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)

@@ -24,7 +24,6 @@ from households.services import latest_assessment_refresh
 from jiuzhu.models import Role
 from tests import factories
 
-TODAY = datetime.date(2026, 11, 29)
 # 南湖区 runs 建设街道 (T1) and 解放街道 (T2); 秀洲区 runs 新城街道 (T3).
 NANHU, XIUZHOU, T1, T2, T3 = "330402", "330411", "330402007", "330402008", "330411002"
 

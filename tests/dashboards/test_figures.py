@@ -12,7 +12,8 @@ from dashboards.panels import get_panel
 from dashboards.scope import DashboardScope, Period
 from jiuzhu.models import Area, Role
 from tests import factories
-from tests.dashboards.conftest import NANHU, T1, T2, T3, TODAY, XIUZHOU
+from tests.clock import TODAY
+from tests.dashboards.conftest import NANHU, T1, T2, T3, XIUZHOU
 
 PERIOD = Period(datetime.date(2026, 1, 1), TODAY)
 

@@ -14,7 +14,8 @@ from dashboards.selectors import invalidate_dashboards
 from households.models import Household, HouseholdStatus
 from jiuzhu.models import Area, AreaLevel, AuditAction, AuditEvent, Role
 from tests import factories
-from tests.dashboards.conftest import NANHU, T1, T2, T3, TODAY, XIUZHOU, household
+from tests.clock import TODAY
+from tests.dashboards.conftest import NANHU, T1, T2, T3, XIUZHOU, household
 
 
 def area(code):

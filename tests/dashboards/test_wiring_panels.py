@@ -17,7 +17,8 @@ from staffing import selectors as staffing_selectors
 from staffing.models import AlertKind, StaffingAlert
 from tests import factories
 from tests.caseworkers.helpers import active_plan, referral
-from tests.dashboards.conftest import NANHU, T1, T2, T3, TODAY, XIUZHOU
+from tests.clock import TODAY
+from tests.dashboards.conftest import NANHU, T1, T2, T3, XIUZHOU
 from tests.dashboards.test_pages import area, panel
 from tests.staffing import builders
 

@@ -13,7 +13,7 @@ from jiuzhu.models import Role, User
 from tests import factories
 
 D = datetime.date
-NOW = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
 RECEIVED = D(2026, 11, 2)
 NOTICE_START, NOTICE_END, CLOSED, DECIDED = D(2026, 11, 16), D(2026, 11, 22), D(2026, 11, 23), D(2026, 11, 24)
 

@@ -8,8 +8,6 @@ from decimal import Decimal
 from households.models import Enrolment, Verification
 from jiuzhu.models import User
 
-TODAY = datetime.date(2026, 11, 29)
-
 
 def verification(household, *, per_capita: str, verified_on: datetime.date = datetime.date(2026, 10, 1),
                  from_work: bool = False, members: int = 1) -> Verification:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from guardian.shortcuts import assign_perm
@@ -20,9 +18,9 @@ from households.models import (
     Survey,
 )
 from jiuzhu.models import Role
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 29)
 
 
 def api(user) -> APIClient:

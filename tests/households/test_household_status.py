@@ -13,8 +13,9 @@ from households.models import Enrolment, Household, ReviewTask
 from households.rules.status import EXITED, ON_REGISTER, PENDING
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import AuditAction, AuditEvent, Role
+from tests.clock import TODAY
 from tests.households import procedure_support as proc
-from tests.households.review_support import TODAY, enrol, verification
+from tests.households.review_support import enrol, verification
 
 # --- the rule ---------------------------------------------------------------------------
 

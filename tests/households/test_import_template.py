@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pytest
@@ -10,9 +9,9 @@ from openpyxl import Workbook, load_workbook
 
 from households import imports, rules
 from jiuzhu.models import Role
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 29)
 
 
 def _saved(workbook) -> bytes:

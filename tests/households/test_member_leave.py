@@ -12,9 +12,9 @@ from households import services
 from households.models import Household, Member, Relation
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import AuditAction, AuditEvent, Role
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 29)
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from households.models import (
     Survey,
 )
 from jiuzhu.models import AuditAction, AuditEvent, Role
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 29)
 
 
 def _full_household(make, actor, members=2):

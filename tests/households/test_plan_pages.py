@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from households.models import Plan, PlanStatus
 from jiuzhu.models import Role
-from tests.caseworkers.helpers import TODAY, active_plan, assessment
+from tests.caseworkers.helpers import active_plan, assessment
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from households import plan_selectors, plan_services
 from households.models import AssessmentNeed, Plan, PlanStatus
 from jiuzhu.errors import RuleViolation, StaleEdit
 from jiuzhu.models import AuditEvent, Role
-from tests.caseworkers.helpers import TODAY, active_plan, assessment
+from tests.caseworkers.helpers import active_plan, assessment
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 

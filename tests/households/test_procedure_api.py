@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from households.models import Application, Enrolment
 from tests import factories
+from tests.clock import NOW
 from tests.households.procedure_support import (
-    NOW,
     advance,
     draft,
     people,

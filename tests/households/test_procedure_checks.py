@@ -13,12 +13,12 @@ from households import procedure_services as services
 from households.models import Application, Enrolment
 from jiuzhu.errors import RuleViolation
 from tests import factories
+from tests.clock import NOW
 from tests.households.procedure_support import (
     CLOSED,
     DECIDED,
     NOTICE_END,
     NOTICE_START,
-    NOW,
     D,
     advance,
     draft,
@@ -28,7 +28,6 @@ from tests.households.procedure_support import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = D(2026, 11, 29)  # NOW's day
 
 
 @pytest.fixture

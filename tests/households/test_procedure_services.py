@@ -17,10 +17,10 @@ from households.models import (
 )
 from jiuzhu.errors import RuleViolation
 from tests import factories
+from tests.clock import NOW
 from tests.households.procedure_support import (
     CLOSED,
     DECIDED,
-    NOW,
     D,
     advance,
     draft,

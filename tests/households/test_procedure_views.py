@@ -11,7 +11,8 @@ from django.urls import reverse
 from households.models import Application, Enrolment, granted_household_ids
 from households.procedure_selectors import overdue_application_steps
 from tests import factories
-from tests.households.procedure_support import NOW, D, advance, draft, people
+from tests.clock import NOW
+from tests.households.procedure_support import D, advance, draft, people
 
 pytestmark = pytest.mark.django_db
 

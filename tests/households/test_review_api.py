@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from households import review_pass, review_selectors, review_services
 from households.models import ChangeReport, ReviewRecord, ReviewRun, ReviewTask
-from tests.households.review_support import TODAY, enrol, verification
+from tests.clock import TODAY
+from tests.households.review_support import enrol, verification
 
 pytestmark = pytest.mark.django_db
 

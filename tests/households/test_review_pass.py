@@ -11,7 +11,8 @@ from households import review_pass, rules
 from households.models import Enrolment, Household, ReviewRun, ReviewTask, RunStatus, Verification
 from jiuzhu.models import Area, AuditEvent, PolicyParameters
 from jiuzhu.policy import Policy
-from tests.households.review_support import TODAY, enrol, verification
+from tests.clock import TODAY
+from tests.households.review_support import enrol, verification
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from households import review_pass
 from households.models import ReviewTask, RunStatus
-from tests.households.review_support import TODAY, enrol, verification
+from tests.clock import TODAY
+from tests.households.review_support import enrol, verification
 
 pytestmark = pytest.mark.django_db
 

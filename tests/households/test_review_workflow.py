@@ -21,7 +21,8 @@ from households.models import (
     ReviewTask,
 )
 from jiuzhu.errors import RuleViolation
-from tests.households.review_support import TODAY, enrol, verification
+from tests.clock import TODAY
+from tests.households.review_support import enrol, verification
 
 pytestmark = pytest.mark.django_db
 

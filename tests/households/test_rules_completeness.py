@@ -17,9 +17,9 @@ from households.rules import (
     missing_requirements,
 )
 from jiuzhu.policy import Policy
+from tests.clock import TODAY
 
 POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
-TODAY = date(2026, 11, 29)
 BASE_DOCS = frozenset({"doc_id_copy", "doc_household_register"})
 APPLICATION_DOCS = frozenset({"doc_application_letter", "doc_authorisation", "doc_income_proof"})
 FULL = DossierFacts(

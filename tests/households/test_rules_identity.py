@@ -14,8 +14,7 @@ from households.rules import (
     mask_phone,
     normalize_id_number,
 )
-
-TODAY = date(2026, 11, 29)
+from tests.clock import TODAY
 
 
 def codes(raw: str) -> list[str]:

@@ -11,9 +11,9 @@ import pytest
 from households.rules import procedure as proc
 from households.rules import temporary_aid_cap, temporary_aid_reasons
 from jiuzhu.policy import Policy
+from tests.clock import TODAY
 
 POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
-TODAY = date(2026, 11, 29)
 DATES = proc.StepDates(received_on=date(2026, 11, 2), investigation_started_on=date(2026, 11, 3),
                        investigation_completed_on=date(2026, 11, 9), notice_start=date(2026, 11, 16),
                        notice_end=date(2026, 11, 22))

@@ -18,10 +18,10 @@ from households.rules import (
     verification_expired,
 )
 from jiuzhu.policy import Policy
+from tests.clock import TODAY
 
 POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))
 D = Decimal
-TODAY = date(2026, 11, 29)
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,9 @@ from households.models import (
 )
 from jiuzhu.errors import RuleViolation, StaleEdit
 from jiuzhu.models import AuditAction, AuditEvent, Role
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 29)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

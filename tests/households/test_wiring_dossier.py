@@ -11,10 +11,10 @@ from django.urls import reverse
 from households.models import ChangeReport, ReviewTask
 from jiuzhu.models import Role
 from tests.caseworkers.helpers import active_plan
+from tests.clock import TODAY
 from tests.households.test_pages import _records
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 29)
 
 
 @pytest.fixture

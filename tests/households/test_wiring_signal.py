@@ -15,10 +15,10 @@ from households import review_pass
 from households.models import ReviewRun, RunStatus
 from households.signals import review_pass_finished
 from staffing.models import AlertKind, StaffingAlert, StaffingAlertRun
+from tests.clock import TODAY
 from tests.staffing import builders
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 29)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -38,11 +39,11 @@ from households.models import (
 )
 from jiuzhu.models import AuditEvent, Role
 from tests import factories
+from tests.clock import NOW, TODAY
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PROPERTY = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-TODAY = datetime.date(2026, 11, 29)
 TABLES = (Household, Member, MemberMove, Verification, Survey, SurveyMemberCheck, Assessment, Document, Enrolment,
           ImportJob, AuditEvent)
 
@@ -317,7 +318,9 @@ def demo(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("seed_demo", force=True, stdout=io.StringIO())
+            # Module-scoped fixtures run before the per-test clock: seed on the test day too.
+            with time_machine.travel(NOW, tick=True):
+                call_command("seed_demo", force=True, stdout=io.StringIO())
             yield
         finally:
             transaction.set_rollback(True)

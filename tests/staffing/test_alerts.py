@@ -12,10 +12,10 @@ from staffing import tasks
 from staffing.models import StaffingAlert, StaffingAlertRun
 from staffing.services import staffing_alerts_run
 from tests import factories
+from tests.clock import TODAY
 from tests.staffing import builders
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from jiuzhu.models import Role
 from staffing import selectors, services
 from tests import factories
+from tests.clock import TODAY
 from tests.staffing import builders
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture
