@@ -156,8 +156,13 @@ SESSION_COOKIE_HTTPONLY = True
 # deleted at logout (jiuzhu.authentication).
 JIUZHU_TOKEN_HOURS = int(os.environ.get("JIUZHU_TOKEN_HOURS", "12"))
 
-# Lockout: 5 failures lock the account, and separately the client address, for 30 minutes.
+# Lockout (jiuzhu.lockout): 5 failures lock that account from any address; an address is
+# locked only after 50 failures spread over several accounts (each account counts at most 5),
+# since a whole township office, or every office behind the intranet's proxy, shares one
+# address. Both for JIUZHU_LOCKOUT_MINUTES.
+AXES_HANDLER = "jiuzhu.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("JIUZHU_LOCKOUT_FAILURES", "5"))
+JIUZHU_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("JIUZHU_LOCKOUT_ADDRESS_FAILURES", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JIUZHU_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

@@ -66,13 +66,74 @@ def test_lockout_of_one_account_does_not_lock_another_user_from_another_address(
     assert response.status_code == 302
 
 
-def test_failures_from_one_address_lock_that_address(client, make):
+def test_one_persons_five_failures_do_not_stop_a_colleague_at_the_same_address(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
     make.user(Role.CASEWORKER, "330402007", username="chen")
+    for _ in range(5):
+        post_login(client, "wang", "wrong-password-1", ip="10.9.9.9")
+
+    assert post_login(client, "wang", PASSWORD, ip="10.9.9.9").status_code == 403  # wang is locked
+    assert post_login(client, "chen", PASSWORD, ip="10.9.9.9").status_code == 302  # chen is not
+
+
+def test_an_account_is_locked_by_failures_from_any_address(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
     for n in range(5):
-        post_login(client, f"guess{n}", "wrong-password-1", ip="10.9.9.9")
+        post_login(client, "wang", "wrong-password-1", ip=f"10.7.7.{n}")
+
+    assert post_login(client, "wang", PASSWORD, ip="10.8.8.8").status_code == 403
+
+
+def test_retrying_a_locked_account_many_times_does_not_lock_the_office_address(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    make.user(Role.CASEWORKER, "330402007", username="chen")
+    for _ in range(60):
+        post_login(client, "wang", "wrong-password-1", ip="10.9.9.9")
+
+    assert post_login(client, "chen", PASSWORD, ip="10.9.9.9").status_code == 302
+
+
+def spray(client, *, accounts, each, ip, **extra):
+    for n in range(accounts):
+        for _ in range(each):
+            client.post("/login/", {"username": f"guess{n}", "password": "wrong-password-1"}, REMOTE_ADDR=ip, **extra)
+
+
+def test_fifty_failures_spread_over_ten_accounts_lock_that_address(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="chen")
+    spray(client, accounts=10, each=5, ip="10.9.9.9")
 
     assert post_login(client, "chen", PASSWORD, ip="10.9.9.9").status_code == 403
     assert post_login(client, "chen", PASSWORD, ip="10.3.3.3").status_code == 302
+
+
+def test_forty_nine_spread_failures_do_not_lock_the_address(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="chen")
+    spray(client, accounts=7, each=7, ip="10.9.9.9")  # 49 tries, but each account counts 5 at most: 35
+
+    spray(client, accounts=1, each=4, ip="10.9.9.9")  # ... and a few more on an eighth account: 39
+    assert post_login(client, "chen", PASSWORD, ip="10.9.9.9").status_code == 302
+
+
+def test_the_address_threshold_is_configurable(client, make, settings):
+    settings.JIUZHU_LOCKOUT_ADDRESS_FAILURES = 10
+    make.user(Role.CASEWORKER, "330402007", username="chen")
+    spray(client, accounts=2, each=5, ip="10.9.9.9")
+
+    assert post_login(client, "chen", PASSWORD, ip="10.9.9.9").status_code == 403
+
+
+@pytest.mark.parametrize(("account", "per_account", "locked"), [
+    (4, [4, 4, 4], False),          # nobody at the account limit, 12 at the address
+    (5, [5], True),                 # the account limit includes the number itself
+    (0, [5] * 10, True),            # ten accounts at their limit: 50 at the address
+    (0, [5] * 9 + [4], False),      # 49
+    (0, [60], False),               # one account retried 60 times counts 5
+])
+def test_the_account_and_address_limits(account, per_account, locked):
+    from jiuzhu.lockout import is_locked
+
+    assert is_locked(account=account, per_account_at_address=per_account, account_limit=5, address_limit=50) is locked
 
 
 @pytest.mark.parametrize("password", ["short1!", "alllowercaseletters", "1234567890123", "jiuzhu"])
@@ -111,9 +172,9 @@ def test_logout_kills_the_session_and_a_replayed_cookie_is_rejected(client, make
 @override_settings(PROXIES_IN_FRONT=1)
 def test_behind_a_proxy_the_client_address_is_locked_not_the_proxy(client, make):
     make.user(Role.CASEWORKER, "330402007", username="chen")
-    for n in range(5):
-        # The attacker also forges an X-Forwarded-For entry; our proxy appends the real address.
-        client.post("/login/", {"username": f"guess{n}", "password": "x"}, REMOTE_ADDR="10.0.0.1",
+    # The attacker also forges an X-Forwarded-For entry; our proxy appends the real address.
+    for n in range(50):
+        client.post("/login/", {"username": f"guess{n % 10}", "password": "x"}, REMOTE_ADDR="10.0.0.1",
                     HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.7")
 
     colleague = client.post("/login/", {"username": "chen", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
@@ -124,6 +185,20 @@ def test_behind_a_proxy_the_client_address_is_locked_not_the_proxy(client, make)
 
     assert colleague.status_code == 302
     assert attacker.status_code == 403
+
+
+@override_settings(PROXIES_IN_FRONT=1)
+def test_behind_a_proxy_one_persons_failures_do_not_lock_the_office(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    make.user(Role.CASEWORKER, "330402007", username="chen")
+    for _ in range(5):
+        client.post("/login/", {"username": "wang", "password": "x"}, REMOTE_ADDR="10.0.0.1",
+                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    colleague = client.post("/login/", {"username": "chen", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
+                            HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert colleague.status_code == 302
 
 
 def token_for(client, username, ip="10.1.1.1"):
@@ -199,3 +274,23 @@ def test_the_token_endpoint_is_locked_too_and_says_so_in_chinese(client, make, s
     assert "锁定45分钟" in locked.json()["detail"]
     assert "token" not in locked.json()
     assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).exists()
+
+
+def test_the_token_endpoint_locks_the_account_not_the_colleague_at_the_same_address(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="wang")
+    make.user(Role.CASEWORKER, "330402007", username="chen")
+    for _ in range(5):
+        client.post("/api/auth/token/", {"username": "wang", "password": "wrong-password-1"}, REMOTE_ADDR="10.1.1.1")
+
+    assert token_for(client, "wang").status_code == 403
+    assert "token" in token_for(client, "chen").json()
+
+
+def test_spraying_the_token_endpoint_locks_the_address(client, make):
+    make.user(Role.CASEWORKER, "330402007", username="chen")
+    for n in range(10):
+        for _ in range(5):
+            client.post("/api/auth/token/", {"username": f"guess{n}", "password": "x"}, REMOTE_ADDR="10.1.1.1")
+
+    assert token_for(client, "chen", ip="10.1.1.1").status_code == 403
+    assert "token" in token_for(client, "chen", ip="10.4.4.4").json()
