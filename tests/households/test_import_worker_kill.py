@@ -60,11 +60,22 @@ def _query(database_url: str, statement: str) -> list[tuple]:
         conn.close()
 
 
-def _worker(queue: str, env: dict) -> subprocess.Popen:
+def _worker(queue: str, env: dict, log: Path) -> subprocess.Popen:
+    # -l info: the worker logs each task it finishes, which is the evidence the test waits for.
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "jiuzhu.celery", "worker", "--pool", "solo", "-c", "1", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info", "-f", str(log)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _wait_for(what: str, found, *, seconds: float = 120) -> None:
+    """Poll until ``found()`` is true: evidence, not a guess at how long the machine takes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"waited {seconds:.0f} s for {what}")
 
 
 def _stop(worker: subprocess.Popen | None, sig=signal.SIGTERM) -> None:
@@ -94,25 +105,33 @@ def test_an_import_worker_killed_mid_run_leaves_nothing_written_and_the_job_is_t
                               capture_output=True, text=True, timeout=300, check=True)
         job_id = int(made.stdout.strip().splitlines()[-1])
         status = f"SELECT status, file FROM households_importjob WHERE id = {job_id}"  # noqa: S608 - an int
-        worker = _worker(queue, env)
+        progress = f"SELECT status, step, done_rows FROM households_importjob WHERE id = {job_id}"  # noqa: S608
+        worker = _worker(queue, env, tmp_path / "first.log")
         _run(["manage.py", "shell", "-c",
               f"from households.tasks import run_import; run_import.apply_async(args=[{job_id}], queue={queue!r})"], env)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and _query(database_url, status)[0][0] == "queued":
-            time.sleep(0.05)
-        assert _query(database_url, status)[0][0] == "running", "the worker did not start the import in time"
-        time.sleep(0.5)  # inside validation
+        # Kill once the job has checked some rows: the worker is inside validation.
+        _wait_for("the import to check its first rows",
+                  lambda: (lambda s, step, done: s == "running" and step == "checking" and done > 0)(
+                      *_query(database_url, progress)[0]))
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
 
-        assert _query(database_url, status)[0][0] == "running"  # as the killed worker left it
+        state, step, done = _query(database_url, progress)[0]
+        assert (state, step) == ("running", "checking") and 0 < done < ROWS  # as the killed worker left it
         assert _query(database_url, "SELECT COUNT(*) FROM households_household")[0][0] == 0
         assert _query(database_url, "SELECT COUNT(*) FROM households_member")[0][0] == 0
 
-        second = _worker(queue, env)  # a new worker: the job is not run a second time
-        time.sleep(5)
+        # A new worker is handed the message again (as a broker redelivers it after a lost
+        # worker): it finds the job claimed and runs nothing a second time.
+        log = tmp_path / "second.log"
+        second = _worker(queue, env, log)
+        redelivered = f"redelivered-{uuid.uuid4().hex[:8]}"
+        _run(["manage.py", "shell", "-c", f"from households.tasks import run_import; "
+              f"run_import.apply_async(args=[{job_id}], queue={queue!r}, task_id={redelivered!r})"], env)
+        _wait_for("the second worker to finish the redelivered message",
+                  lambda: log.exists() and f"[{redelivered}] succeeded" in log.read_text(errors="replace"))
         _stop(second)
-        assert _query(database_url, status)[0][0] == "running"
+        assert _query(database_url, progress)[0] == (state, step, done)
         assert _query(database_url, "SELECT COUNT(*) FROM households_household")[0][0] == 0
 
         _run(["manage.py", "shell", "-c", "import datetime; from django.utils import timezone; "
