@@ -38,7 +38,7 @@ test-clock: venv faketime
 	faketime "$(CLOCK)" $(PY) -m pytest $(PYTEST_ARGS) -m "not e2e"
 
 faketime:
-	@command -v faketime >/dev/null 2>&1 || scripts/install-faketime.sh
+	@command -v faketime >/dev/null 2>&1 || scripts/apt-install.sh faketime
 
 messages: venv
 	scripts/messages.sh --list-missing
