@@ -1,4 +1,5 @@
-from households import api, plan_api, procedure_api, review_api
+from households import api, procedure_api, review_api
+from households.plans import api as plan_api
 
 
 def register(router) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from households import review_selectors
 from households.models import OPEN_REVIEW_STATUSES
-from households.plan_selectors import plan_section
+from households.plans.selectors import plan_section
 from households.review_services import REPORT_ROLES
 
 LIMIT = 10
