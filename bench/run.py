@@ -281,7 +281,7 @@ def review_pass(ctx: Context) -> dict:
     """Both runs inside one transaction rolled back at the end, so the benchmark can be
     repeated and leaves the data as seeded."""
     from households.models import Household, ReviewTask
-    from households.review_pass import run_review
+    from households.review.nightly import run_review
 
     today = timezone.localdate()
     households = Household.objects.count()

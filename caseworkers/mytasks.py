@@ -47,7 +47,7 @@ from households.models import (
     Survey,
 )
 from households.procedure_selectors import STEP_LABELS, overdue_application_steps
-from households.review_selectors import open_review_tasks
+from households.review.selectors import open_review_tasks
 from households.rules import procedure as proc
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Role
 from jiuzhu.scope import scoped

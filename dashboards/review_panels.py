@@ -34,7 +34,7 @@ from households.models import (
     ReviewTask,
 )
 from households.procedure_selectors import policies_for
-from households.review_selectors import RUN_LOG_ROLES
+from households.review.selectors import RUN_LOG_ROLES
 from households.rules import procedure as proc
 from households.workdays import calendars_for
 

@@ -1,4 +1,6 @@
-from households import api, plan_api, procedure_api, review_api
+from households import api, procedure_api
+from households.plans import api as plan_api
+from households.review import api as review_api
 
 
 def register(router) -> None:

@@ -78,7 +78,9 @@ def seed(*, rng, users: dict, stdout) -> None:
     stdout.write(f"households: {created} demo households created")
     seed_records(rng=rng, users=users, today=today, stdout=stdout)
     # The other parts of the dossier build on these households, in this order.
-    from households import plan_demo, procedure_demo, review_demo
+    from households import procedure_demo
+    from households.plans import demo as plan_demo
+    from households.review import demo as review_demo
 
     procedure_demo.seed(rng=rng, users=users, stdout=stdout)
     review_demo.seed(rng=rng, users=users, stdout=stdout)

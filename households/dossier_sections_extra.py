@@ -11,10 +11,10 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import review_selectors
 from households.models import OPEN_REVIEW_STATUSES
-from households.plan_selectors import plan_section
-from households.review_services import REPORT_ROLES
+from households.plans.selectors import plan_section
+from households.review import selectors as review_selectors
+from households.review.services import REPORT_ROLES
 
 LIMIT = 10
 

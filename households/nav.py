@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from households.review_selectors import nav_items as review_nav_items
+from households.review.selectors import nav_items as review_nav_items
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES
 from jiuzhu.navigation import NavItem
 

@@ -132,7 +132,7 @@ def household_dossier(*, user, pk: int) -> Household:
             # Applications: procedure_selectors.household_applications (with their deadlines).
             Prefetch("documents", queryset=Document.objects.select_related("member", "uploaded_by")),
             Prefetch("caseworkers", queryset=User.objects.only(*USER_NAME_FIELDS)),
-            # Read by the completeness rule and by the plan section (households.plan_selectors).
+            # Read by the completeness rule and by the plan section (households.plans.selectors).
             Prefetch("plans", queryset=Plan.objects.order_by("-number")),
         )
         .get(pk=pk)

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 )
 def run_review(run_on: str | None = None) -> dict:
     """The nightly dynamic review. ``run_on`` is an ISO date (default: today)."""
-    from households import review_pass
+    from households.review import nightly as review_pass
 
     run = review_pass.run_review(run_on=date.fromisoformat(run_on) if run_on else None)
     return {"run": run.pk, "status": run.status, "counts": run.counts}

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from households import pickers, procedure_urls, views, views_io
-from households.plan_views import urlpatterns as plan_urlpatterns
-from households.review_views import urlpatterns as review_urlpatterns
+from households.plans.views import urlpatterns as plan_urlpatterns
+from households.review.views import urlpatterns as review_urlpatterns
 
 app_name = "households"
 urlpatterns = [

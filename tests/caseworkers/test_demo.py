@@ -5,8 +5,8 @@ import pytest
 
 from caseworkers import demo
 from caseworkers.models import CaseStatus, Referral, Resource, TypicalCase
-from households import plan_demo
 from households.models import Plan
+from households.plans import demo as plan_demo
 from jiuzhu.models import Role
 from tests.caseworkers.helpers import assessment
 

@@ -85,7 +85,7 @@ def test_work_summary_matches_hand_counts(make, cw, django_assert_num_queries):
 
 
 def test_an_active_plans_next_review_is_a_task_of_its_author(make, cw):
-    from households import plan_services
+    from households.plans import services as plan_services
 
     h = make.household("330402007")
     plan = active_plan(h, cw, due=None, ratings={"living": "high"})

@@ -9,8 +9,8 @@ import time_machine
 
 from dashboards import tasks
 from dashboards.selectors import invalidate_dashboards
-from households import review_pass
 from households.models import HouseholdStatus
+from households.review import nightly as review_pass
 from jiuzhu.models import Role
 from tests import factories
 from tests.dashboards.conftest import T1, household

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from households import review_pass, review_services, rules, services
+from households import rules, services
 from households.models import Enrolment, Household, ReviewTask
+from households.review import nightly as review_pass
+from households.review import services as review_services
 from households.rules.status import EXITED, ON_REGISTER, PENDING
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import AuditAction, AuditEvent, Role

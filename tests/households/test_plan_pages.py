@@ -97,7 +97,7 @@ def test_plan_list_queries_do_not_grow_with_rows(make, cw, login, django_assert_
 
 
 def test_dossier_plan_section_uses_fixed_queries(make, cw, django_assert_num_queries):
-    from households.plan_selectors import plan_section
+    from households.plans.selectors import plan_section
 
     h = make.household("330402007")
     active_plan(h, cw)
@@ -155,7 +155,7 @@ def test_plan_new_offers_the_chosen_assessment_only_and_a_short_list_otherwise(m
 
 
 def test_dossier_section_links_a_new_plan_to_the_latest_assessment(make, cw):
-    from households.plan_selectors import plan_section
+    from households.plans.selectors import plan_section
 
     h = make.household("330402007")
     a = assessment(h, cw)
@@ -172,7 +172,7 @@ def test_dossier_section_links_a_new_plan_to_the_latest_assessment(make, cw):
 def test_action_step_of_a_closed_plan_is_refused_on_the_page_and_the_api(make, cw, login):
     from rest_framework.test import APIClient
 
-    from households import plan_services
+    from households.plans import services as plan_services
 
     plan = active_plan(make.household("330402007"), cw)
     plan_services.plan_close(actor=cw, plan=plan, outcome="稳定")

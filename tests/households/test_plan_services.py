@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 
-from households import plan_selectors, plan_services
 from households.models import AssessmentNeed, Plan, PlanStatus
+from households.plans import selectors as plan_selectors
+from households.plans import services as plan_services
 from jiuzhu.errors import RuleViolation, StaleEdit
 from jiuzhu.models import AuditEvent, Role
 from tests.caseworkers.helpers import active_plan, assessment

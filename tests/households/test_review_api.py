@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from households import review_pass, review_selectors, review_services
 from households.models import ChangeReport, ReviewRecord, ReviewRun, ReviewTask
+from households.review import nightly as review_pass
+from households.review import selectors as review_selectors
+from households.review import services as review_services
 from tests.clock import TODAY
 from tests.households.review_support import enrol, verification
 

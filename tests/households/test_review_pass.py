@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from households import review_pass, rules
+from households import rules
 from households.models import Enrolment, Household, ReviewRun, ReviewTask, RunStatus, Verification
+from households.review import nightly as review_pass
 from jiuzhu.models import Area, AuditEvent, PolicyParameters
 from jiuzhu.policy import Policy
 from tests.clock import TODAY
@@ -229,7 +230,7 @@ def test_verification_valid_from_is_the_exact_edge_of_verification_expired(today
 
 
 def test_a_kept_review_does_not_come_back_until_a_new_verification(edges, make):
-    from households import review_services
+    from households.review import services as review_services
 
     caseworker = make.user("caseworker", "330402007")
     review_pass.run_review(run_on=TODAY)

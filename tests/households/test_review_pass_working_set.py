@@ -9,8 +9,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from households import review_pass
 from households.models import ReviewTask, RunStatus
+from households.review import nightly as review_pass
 from tests.clock import TODAY
 from tests.households.review_support import enrol, verification
 

@@ -9,7 +9,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from households import review_pass, review_services
 from households.models import (
     ChangeReport,
     Enrolment,
@@ -20,6 +19,8 @@ from households.models import (
     ReviewStatus,
     ReviewTask,
 )
+from households.review import nightly as review_pass
+from households.review import services as review_services
 from jiuzhu.errors import RuleViolation
 from tests.clock import TODAY
 from tests.households.review_support import enrol, verification
@@ -197,7 +198,8 @@ def test_the_review_demo_is_deterministic_and_idempotent(make):
     import io
     import random
 
-    from households import demo, review_demo
+    from households import demo
+    from households.review import demo as review_demo
 
     for year in (2024, 2025, 2026):
         make.policy_row("330400", year, "1200.00")

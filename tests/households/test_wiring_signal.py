@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 
 from dashboards.selectors import VERSION_KEY
-from households import review_pass
 from households.models import ReviewRun, RunStatus
+from households.review import nightly as review_pass
 from households.signals import review_pass_finished
 from staffing.models import AlertKind, StaffingAlert, StaffingAlertRun
 from tests.clock import TODAY

@@ -443,8 +443,10 @@ def _step(step: str, user: str, good: Callable[[], dict], baseline: bool = True,
 def form_cases() -> dict[str, FormCase]:
     from caseworkers import forms as cw
     from households import forms as hh
-    from households import plan_forms, procedure_forms, review_forms
+    from households import procedure_forms
     from households.models import NeedDomain
+    from households.plans import forms as plan_forms
+    from households.review import forms as review_forms
     from jiuzhu.models import User
     from staffing import forms as sf
     from staffing.demo import credit_code

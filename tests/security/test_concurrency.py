@@ -103,7 +103,8 @@ def test_second_member_edit_page_and_api_are_refused(make, officers):
 
 @pytest.fixture
 def plan(make, officers):
-    from households import plan_services, services
+    from households import services
+    from households.plans import services as plan_services
 
     household = make.household("330402007", members=1)
     assessment = services.assessment_record(actor=officers[0], household=household, assessed_on=datetime.date(2026, 11, 20),

@@ -105,7 +105,7 @@ class Command(BaseCommand):
             missing = extras.households_without_extras()
         self._finish(townships)
         if not no_review:
-            from households.review_pass import run_review
+            from households.review.nightly import run_review
 
             run = run_review(run_on=self.today - datetime.timedelta(days=30))
             self.stdout.write(f"  review pass as of {run.run_on}: {run.counts}")

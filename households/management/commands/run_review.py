@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households import review_pass
+from households.review import nightly as review_pass
 
 
 class Command(BaseCommand):

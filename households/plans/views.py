@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from households import plan_forms, plan_selectors, plan_services
 from households.models import ActionStatus, Plan, PlanAction, PlanStatus
+from households.plans import forms as plan_forms
+from households.plans import selectors as plan_selectors
+from households.plans import services as plan_services
 from jiuzhu.errors import RuleViolation
 
 PLAN_WRITE_ROLES = plan_selectors.PLAN_WRITE_ROLES

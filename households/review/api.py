@@ -9,8 +9,6 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households import review_selectors as selectors
-from households import review_services as services
 from households.models import (
     ChangeKind,
     ChangeReport,
@@ -23,6 +21,7 @@ from households.models import (
     ReviewTask,
     Verification,
 )
+from households.review import selectors, services
 from jiuzhu.api import ScopedViewSetMixin
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from households import review_pass, review_services
 from households.models import (
     ChangeKind,
     ChangeReport,
@@ -18,6 +17,8 @@ from households.models import (
     Household,
     Verification,
 )
+from households.review import nightly as review_pass
+from households.review import services as review_services
 from jiuzhu.models import PolicyParameters
 
 DEMO_TODAY = datetime.date(2026, 11, 1)

@@ -9,7 +9,6 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households import plan_selectors, plan_services
 from households.models import (
     ActionKind,
     ActionStatus,
@@ -19,6 +18,8 @@ from households.models import (
     PlanGoal,
     PlanReview,
 )
+from households.plans import selectors as plan_selectors
+from households.plans import services as plan_services
 from jiuzhu.api import ScopedViewSetMixin
 from jiuzhu.models import Role
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from households import plan_services
 from households.models import ActionKind, Assessment, Plan
+from households.plans import services as plan_services
 
 ACTIONS = {
     "living": ("申请临时救助", ActionKind.GOVERNMENT, "临时救助"),

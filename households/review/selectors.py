@@ -81,7 +81,7 @@ def nav_items(user) -> list:
     pages' fixed query counts must not grow (the caseworker's task list shows the counts)."""
     from django.utils.translation import gettext as _
 
-    from households.review_services import CONFIRM_ROLES
+    from households.review.services import CONFIRM_ROLES
     from jiuzhu.models import CIVIL_AFFAIRS_ROLES
     from jiuzhu.navigation import NavItem
 

@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from households import review_selectors as selectors
-from households import review_services as services
 from households.models import Household, RecordDecision, ReviewRecord, ReviewStatus, ReviewTask
-from households.review_forms import ChangeReportForm, DecisionForm, ReviewRecordForm
+from households.review import selectors, services
+from households.review.forms import ChangeReportForm, DecisionForm, ReviewRecordForm
 from jiuzhu.errors import RuleViolation
 
 PAGE = 25

@@ -1,0 +1,1 @@
+"""Periodic review: change reports, review tasks and records, the nightly pass."""
