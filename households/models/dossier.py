@@ -570,7 +570,7 @@ class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=DocumentKind.choices)
     file = models.FileField(upload_to=document_path)
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=64)
+    content_type = models.CharField(_("type"), max_length=255)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
     note = models.CharField(_("note"), max_length=200, blank=True)
