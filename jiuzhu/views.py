@@ -57,7 +57,34 @@ def permission_denied(request, exception=None):
 @login_not_required
 @require_GET
 def healthz(request):
+    """200 "ok" when the database (and the Redis broker, where one is configured) answers; 503
+    naming what does not, so a load balancer stops sending users to a process that can only fail."""
+    down = [name for name, check in (("database", _database_answers), ("broker", _broker_answers)) if not check()]
+    if down:
+        return HttpResponse("down: " + ", ".join(down), content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _database_answers() -> bool:
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        return False
+
+
+def _broker_answers() -> bool:
+    if not settings.REDIS_URL:
+        return True  # the embedded broker is a folder of this machine: nothing to reach
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
 
 
 class AreaSerializer(serializers.ModelSerializer):
