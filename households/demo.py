@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
-from households import rules, services
+from households import rules
+from households.dossier import services
 from households.models import (
     Enrolment,
     EnrolmentStatus,
@@ -78,8 +79,8 @@ def seed(*, rng, users: dict, stdout) -> None:
     stdout.write(f"households: {created} demo households created")
     seed_records(rng=rng, users=users, today=today, stdout=stdout)
     # The other parts of the dossier build on these households, in this order.
-    from households import procedure_demo
     from households.plans import demo as plan_demo
+    from households.procedure import demo as procedure_demo
     from households.review import demo as review_demo
 
     procedure_demo.seed(rng=rng, users=users, stdout=stdout)

@@ -1,17 +1,16 @@
-"""Sections other apps add to the dossier page (plans, services, reviews...).
+"""Sections other parts and apps add to the dossier page (plans, reviews, referrals...).
 
-Each app in ``settings.JIUZHU_APP_MODULES`` may have ``<app>/dossier_sections_extra.py``
-with ``sections(*, household, user) -> list[(order, title, template_name, context)]``.
-A section must fetch its rows in a fixed number of queries (the page's query count
-must not grow with rows).
+Each registers a provider in its ``AppConfig.ready()``: a callable
+``(*, household, user) -> list[(order, title, template_name, context)]``. The page renders
+them by ``order``. A provider fetches its rows in a fixed number of queries (the page's
+query count must not grow with rows). The list of providers is what the apps' ``ready()``
+say, nothing is probed for: a provider that fails to import fails start-up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
-
-from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -22,22 +21,25 @@ class Section:
     context: dict
 
 
-def _extra_module(app: str):
-    name = f"{app}.dossier_sections_extra"
-    try:
-        return import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name not in (name, app):  # a missing import inside the module is a real bug
-            raise
-        return None
+Provider = Callable[..., list[tuple[int, str, str, dict]]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    """Add ``provider`` to the dossier page (once; registering it again changes nothing)."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def unregister(provider: Provider) -> None:
+    if provider in _providers:
+        _providers.remove(provider)
 
 
 def sections_for(*, household, user) -> list[Section]:
     found: list[Section] = []
-    for app in settings.JIUZHU_APP_MODULES:
-        module = _extra_module(app)
-        if module is None or not hasattr(module, "sections"):
-            continue
-        for order, title, template_name, context in module.sections(household=household, user=user):
+    for provider in _providers:
+        for order, title, template_name, context in provider(household=household, user=user):
             found.append(Section(order, str(title), template_name, dict(context)))
     return sorted(found, key=lambda s: s.order)

@@ -16,7 +16,8 @@ from rest_framework import exceptions, mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households import exports, rules, selectors, services
+from households import access, rules
+from households.dossier import selectors, services
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -37,8 +38,6 @@ from jiuzhu import audit
 from jiuzhu.api import ScopedViewSetMixin, VersionedSerializerMixin
 from jiuzhu.models import Role, User
 
-WRITE_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN)
-
 
 def _editable(user, household: Household) -> Household:
     if not selectors.can_edit(user, household):
@@ -55,7 +54,7 @@ class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
 
 
 class MaskedPhoneMixin(serializers.Serializer):
-    """``phone`` answered masked to roles that get masked ID numbers (``exports.phone_for``).
+    """``phone`` answered masked to roles that get masked ID numbers (``access.phone_for``).
 
     A client of such a role that sends back the masked number it read leaves the number
     unchanged (it is not a number, and not a change)."""
@@ -77,7 +76,7 @@ class MaskedPhoneMixin(serializers.Serializer):
         user = self._user()
         if data.get("phone"):
             # No request (a serializer used outside a view): masked, the safe side.
-            data["phone"] = exports.phone_for(user, data["phone"]) if user is not None else rules.mask_phone(data["phone"])
+            data["phone"] = access.phone_for(user, data["phone"]) if user is not None else rules.mask_phone(data["phone"])
         return data
 
 
@@ -129,8 +128,8 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
     """Households (no delete: a household leaves the register by status, its file stays)."""
 
     serializer_class = HouseholdSerializer
-    write_roles = WRITE_ROLES
-    set_status_roles = tuple(services.STATUS_ROLES)
+    write_roles = access.roles(access.Action.EDIT_DOSSIER)
+    set_status_roles = access.roles(access.Action.SET_STATUS)
     filterset_class = HouseholdFilter
     ordering_fields = ["dossier_no", "next_review_on", "completeness"]
 
@@ -206,7 +205,7 @@ class MemberLeaveSerializer(serializers.Serializer):
 class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = MemberSerializer
-    write_roles = WRITE_ROLES
+    write_roles = access.roles(access.Action.EDIT_DOSSIER)
     filterset_fields = ["household", "active", "relation_to_head"]
 
     def scoped_queryset(self, user):
@@ -297,7 +296,7 @@ class VerificationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Li
     """Verifications are records of a date: created, never edited (record a new one)."""
 
     serializer_class = VerificationSerializer
-    write_roles = WRITE_ROLES
+    write_roles = access.roles(access.Action.EDIT_DOSSIER)
     filterset_fields = ["household", "classification"]
 
     def scoped_queryset(self, user):
@@ -334,7 +333,7 @@ class SurveyViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMode
     """A whole survey in one request (photos: POST /api/documents/ with its ``survey``)."""
 
     serializer_class = SurveySerializer
-    write_roles = WRITE_ROLES
+    write_roles = access.roles(access.Action.EDIT_DOSSIER)
     filterset_fields = ["household"]
 
     def scoped_queryset(self, user):
@@ -370,7 +369,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class AssessmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
                         mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AssessmentSerializer
-    write_roles = WRITE_ROLES
+    write_roles = access.roles(access.Action.EDIT_DOSSIER)
     filterset_fields = ["household", "priority"]
 
     def scoped_queryset(self, user):
@@ -415,7 +414,7 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
     """Upload (multipart: household, kind, file) and download through the scope check."""
 
     serializer_class = DocumentSerializer
-    write_roles = WRITE_ROLES
+    write_roles = access.roles(access.Action.EDIT_DOSSIER)
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
     filterset_fields = ["household", "kind", "member"]
 
@@ -432,7 +431,7 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        from households.documents import EXTENSIONS
+        from households.dossier.documents import EXTENSIONS
 
         document = self.get_object()
         audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)

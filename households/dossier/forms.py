@@ -297,7 +297,7 @@ class ImportForm(forms.Form):
         stored or read."""
         from django.conf import settings
 
-        from households import documents
+        from households.dossier import documents
 
         upload = self.cleaned_data["file"]
         limit = settings.JIUZHU_IMPORT_MAX_BYTES

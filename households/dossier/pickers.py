@@ -15,13 +15,12 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from households import access
 from households.models import Household, Member
 from households.rules import mask_name
-from jiuzhu.models import Role
 
 SEARCH_LIMIT = 20
 # Who fills the forms that name a household: field roles and county civil affairs.
-SEARCH_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.ADMIN})
 
 
 def search(*, user, q: str, limit: int = SEARCH_LIMIT, members: bool = False) -> list[Household]:
@@ -180,7 +179,7 @@ def search_view(request):
 
     ``?q=`` is part of a dossier number, the head's name or the address; ``?members=1``
     adds each household's active members (masked names) for the referral form."""
-    if not (request.user.is_superuser or request.user.role in SEARCH_ROLES):
+    if not (access.may(request.user, access.Action.SEARCH_HOUSEHOLDS)):
         raise PermissionDenied
     rows = search_rows(user=request.user, q=request.GET.get("q", "")[:50], members=request.GET.get("members") == "1")
     return JsonResponse({"results": rows})

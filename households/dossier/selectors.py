@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from households import rules
+from households import access, rules
 from households.models import (
     Assessment,
     Document,
@@ -26,7 +26,6 @@ from households.models import (
 from jiuzhu import crypto
 from jiuzhu.models import AreaLevel, Role, User
 
-WRITE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER})
 DOSSIER_NO = re.compile(r"^\d{6,12}-?\d{0,5}$")
 COMPLETENESS_BANDS = {key: (low, high) for key, low, high in rules.COMPLETENESS_BANDS}
 REVIEW_DUE_DAYS = 30
@@ -38,13 +37,13 @@ def can_edit(user, household: Household) -> bool:
     else in scope (county, city, a guardian grant) reads."""
     if user.is_superuser or user.role == Role.ADMIN:
         return True
-    return user.role in WRITE_ROLES and user.area_id is not None and user.area_id == household.township_id
+    return access.may_edit_dossier(user) and user.area_id is not None and user.area_id == household.township_id
 
 
 def editable_households(user) -> QuerySet[Household]:
     if user.is_superuser or user.role == Role.ADMIN:
         return Household.objects.all()
-    if user.role not in WRITE_ROLES or user.area is None or user.area.level != AreaLevel.TOWNSHIP:
+    if not access.may_edit_dossier(user) or user.area is None or user.area.level != AreaLevel.TOWNSHIP:
         return Household.objects.none()
     return Household.objects.filter(township_id=user.area_id)
 

@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import rules
+from households import access, rules
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -49,7 +49,6 @@ HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stabl
 MEMBER_EDITABLE = ("name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
                    "disability_kind", "school_stage", "employment", "monthly_income", "phone")
 ACTIVE_ENROLMENT = tuple(sorted(rules.IN_FORCE))  # the rules say which statuses pay
-STATUS_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.ADMIN})  # who exits or re-registers a household by hand
 
 
 def _today(today: date | None) -> date:
@@ -66,8 +65,7 @@ def next_dossier_number(township: Area) -> str:
 
 
 def policy_for(household: Household, year: int) -> Policy | None:
-    row = PolicyParameters.objects.for_county(household.county, year)
-    return row.as_policy(year) if row is not None else None
+    return PolicyParameters.objects.policy_for(household.county, year)
 
 
 def _require_policy(household: Household, year: int) -> Policy:
@@ -183,7 +181,7 @@ def household_status_set(*, actor, household: Household, to: str, reason: str,
                          expected_version: int | None = None) -> Household:
     """An officer exits a household or registers an exited one again, with the reason, if
     ``rules.manual_status_change`` allows it; a stale version is refused."""
-    if not (actor.is_superuser or actor.role in STATUS_ROLES):
+    if not (access.may_set_status(actor)):
         raise PermissionDenied(_("Only the township officer may change a household's status."))
     in_force = Enrolment.objects.filter(household=household, status__in=rules.LIVE).exists()
     decision = rules.manual_status_change(current=household.status, to=to, in_force=in_force, reason=reason or "")
@@ -562,7 +560,7 @@ class MemberInvalid(SurveyInvalid):
 def document_upload(*, actor, household: Household, kind: str, upload, member: Member | None = None,
                     survey: Survey | None = None, note: str = "", refresh: bool = True) -> Document:
     """Store an upload after checking its size and its real type (from its first bytes)."""
-    from households.documents import inspect_upload
+    from households.dossier.documents import inspect_upload
 
     content_type, size, digest = inspect_upload(upload)
     if member is not None and member.household_id != household.pk:
@@ -680,16 +678,12 @@ def dossier_facts_from(*, has_head: bool, address: str, phone: str, members: int
     return facts, (enrolled[0] if enrolled else None)
 
 
-def _default_policy(year: int) -> Policy:
-    return Policy.with_defaults(year=year, dibao_standard=Decimal(0))
-
-
 def completeness_of(household: Household, *, today: date | None = None, policy: Policy | None = None,
                     prefetched: bool = False) -> rules.Completeness:
     """The file's completeness; ``prefetched``: from a household loaded by ``selectors.household_dossier``."""
     today = _today(today)
     facts, category = (dossier_facts_prefetched if prefetched else dossier_facts)(household)
-    policy = policy or policy_for(household, today.year) or _default_policy(today.year)
+    policy = policy or policy_for(household, today.year) or Policy.unset(today.year)
     return rules.completeness(facts=facts, category=category, today=today, policy=policy)
 
 
@@ -713,9 +707,8 @@ def completeness_refresh_batch(household_ids: Collection[int], *, today: date | 
     rows = dossier_facts_batch(household_ids)
     new_counties = {county_id for _facts, _category, county_id in rows.values()} - set(policies)
     if new_counties:
-        from households.procedure_selectors import policies_for
-
-        policies.update(policies_for(Area.objects.filter(pk__in=new_counties), today.year))
+        found = PolicyParameters.objects.policies_for(Area.objects.filter(pk__in=new_counties), today.year)
+        policies.update({cid: found.get(cid) or Policy.unset(today.year) for cid in new_counties})
     stored: list[tuple[int, int, int]] = []
     for pk, (facts, category, county_id) in rows.items():
         result = rules.completeness(facts=facts, category=category, today=today, policy=policies[county_id])

@@ -6,19 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from households import forms, procedure_selectors, selectors, services
-from households.dossier_sections import sections_for
-from households.dossier_sections_extra import may_report_change
+from households import access
+from households.dossier import forms, selectors, services
 from households.models import Document, Household, Member, NeedDomain
-from households.procedure_services import DRAFT_ROLES, role_of
-from households.rules import procedure as proc
 from jiuzhu import audit
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import CIVIL_AFFAIRS_ROLES, AuditEvent
+from jiuzhu.models import CIVIL_AFFAIRS_ROLES
 from jiuzhu.pagination import IdsFirstPaginator
 
 PAGE_SIZE = 25
@@ -76,12 +72,12 @@ def household_list(request):
     return render(request, "households/household_list.html", {
         "form": form, "page_obj": page, "households": page.object_list,
         "querystring_without_page": _querystring_without_page(request),
-        "can_create": request.user.is_superuser or request.user.role in selectors.WRITE_ROLES,
+        "can_create": access.may_edit_dossier(request.user),
     })
 
 
 def household_create(request):
-    if not (request.user.is_superuser or request.user.role in selectors.WRITE_ROLES):
+    if not (access.may_edit_dossier(request.user)):
         raise PermissionDenied
     form = forms.HouseholdForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -115,50 +111,10 @@ def household_edit(request, pk: int):
     return render(request, "households/form.html", {"form": form, "household": household, "title": _("Edit household")})
 
 
-# Dossiers whose opening this session has audited already (the last ones, by id).
-VIEWED_SESSION_KEY = "jiuzhu_dossiers_viewed"
-VIEWED_REMEMBERED = 200
-
-
-def audit_dossier_view(request: HttpRequest, household: Household) -> None:
-    """Log the opening of a dossier (its personal data in full): once per household per
-    session, so reloads and returns to the page do not flood the trail (one INSERT at most)."""
-    viewed = request.session.get(VIEWED_SESSION_KEY, [])
-    if household.pk in viewed:
-        return
-    audit.record_view(actor=request.user, instance=household, what=_("Dossier opened"), request=request)
-    request.session[VIEWED_SESSION_KEY] = [*viewed, household.pk][-VIEWED_REMEMBERED:]
-
-
-def household_detail(request, pk: int):
-    try:
-        household = selectors.household_dossier(user=request.user, pk=pk)
-    except Household.DoesNotExist as error:
-        raise Http404 from error
-    audit_dossier_view(request, household)
-    applications = procedure_selectors.household_applications(user=request.user, household_id=household.pk,
-                                                              today=timezone.localdate())
-    return render(request, "households/household_detail.html", {
-        "household": household,
-        "members": list(household.members.all()),
-        "applications": applications,
-        "timeline": selectors.timeline(household, applications),
-        "completeness": services.completeness_of(household, prefetched=True),
-        "audit_events": AuditEvent.objects.for_household(household.pk)[:50],
-        "sections": sections_for(household=household, user=request.user),
-        "can_edit": selectors.can_edit(request.user, household),
-        "may_set_status": selectors.can_edit(request.user, household) and (
-            request.user.is_superuser or request.user.role in services.STATUS_ROLES),
-        # Links to the review and procedure pages, for the roles those pages let in.
-        "may_report_change": may_report_change(request.user),
-        "may_apply": role_of(request.user) in DRAFT_ROLES | {proc.ADMIN},
-    })
-
-
 def household_status(request, pk: int):
     """The township officer exits a household or registers an exited one again, with the reason."""
     household = _household(request, pk, edit=True)
-    if not (request.user.is_superuser or request.user.role in services.STATUS_ROLES):
+    if not (access.may_set_status(request.user)):
         raise PermissionDenied
     form = forms.HouseholdStatusForm(request.POST or None, initial={"version": household.version})
     if request.method == "POST" and form.is_valid():
@@ -338,7 +294,7 @@ def document_download(request, pk: int, document_id: int):
     """Documents are served only here, after the household scope check; never inline."""
     household = _household(request, pk)
     document = get_object_or_404(Document.objects.filter(household=household), pk=document_id)
-    from households.documents import EXTENSIONS
+    from households.dossier.documents import EXTENSIONS
 
     audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
     response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,

@@ -15,10 +15,11 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households import procedure_selectors as selectors
+from households import access
 from households.models import Application, Category, Household
-from households.procedure_forms import STEP_FORMS, ApplicationCreateForm
-from households.procedure_services import DRAFT_ROLES, role_of
+from households.procedure import selectors
+from households.procedure.forms import STEP_FORMS, ApplicationCreateForm
+from households.procedure.services import role_of
 from households.rules import procedure as proc
 from jiuzhu.api import ScopedViewSetMixin
 from jiuzhu.models import Role
@@ -100,7 +101,7 @@ class ApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
     serializer_class = ApplicationSerializer
     filterset_fields = ("status", "category", "urgent")
     ordering_fields = ("received_on", "created_at")
-    create_roles = DRAFT_ROLES | {Role.ADMIN}
+    create_roles = access.roles(access.Action.DRAFT_APPLICATION)
     # Step roles are checked per step by the services (and below, before validating).
     write_roles = frozenset(Role)
 

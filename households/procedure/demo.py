@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from households import procedure_services as services
 from households import rules
 from households.models import (
     Application,
@@ -21,8 +20,9 @@ from households.models import (
     Verification,
     VerificationSource,
 )
+from households.procedure import services
+from households.procedure.workdays import county_calendar
 from households.rules import procedure as proc
-from households.workdays import county_calendar
 
 TOWNSHIP = "330402007"
 

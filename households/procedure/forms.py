@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households import procedure_services as services
+from households.dossier.pickers import HouseholdField
 from households.models import Category, Household, Objection, Survey, Verification
-from households.pickers import HouseholdField
+from households.procedure import services
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
 from households.models import OPEN_APPLICATION_STATUSES, Application
+from households.procedure.workdays import calendars_for
 from households.rules import procedure as proc
-from households.workdays import calendars_for
 from jiuzhu.models import PolicyParameters
 from jiuzhu.policy import Policy
 
@@ -52,18 +51,9 @@ def application_detail(*, user, pk: int) -> Application:
 def policies_for(counties, year: int) -> dict[int, Policy]:
     """Each county's policy for ``year`` in one query, chosen like ``for_county``: the
     latest year not after ``year``, the county's own row before the city's of that year."""
-    counties = {c.pk: c for c in counties}
-    area_ids = set(counties) | {c.city_id for c in counties.values() if c.city_id}
-    rows = list(PolicyParameters.objects.filter(area_id__in=area_ids, year__lte=year).order_by("-year"))
-    found: dict[int, Policy] = {}
-    for cid, county in counties.items():
-        candidates = [r for r in rows if r.area_id in (cid, county.city_id)]
-        if candidates:
-            best = max(candidates, key=lambda r: (r.year, r.area_id == cid))
-            found[cid] = best.as_policy(year)
-        else:
-            found[cid] = Policy.with_defaults(year=year, dibao_standard=Decimal(0))
-    return found
+    counties = list(counties)
+    found = PolicyParameters.objects.policies_for(counties, year)
+    return {c.pk: found.get(c.pk) or Policy.unset(year) for c in counties}
 
 
 def attach_deadlines(applications, *, today: date) -> list[Application]:

@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import rules
+from households import access, rules
+from households.dossier.services import refresh_household_status
 from households.models import (
     OPEN_APPLICATION_STATUSES,
     Application,
@@ -32,14 +33,11 @@ from households.models import (
     Verification,
 )
 from households.rules import procedure as proc
-from households.services import refresh_household_status
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation, StaleEdit
 from jiuzhu.models import AuditAction, PolicyParameters
 from jiuzhu.policy import Policy
-
-DRAFT_ROLES = proc.ACTION_ROLES[proc.SUBMIT]
 
 
 def role_of(user) -> str:
@@ -58,12 +56,12 @@ def facts_of(app: Application, *, unresolved_objections: int = 0) -> proc.Proced
 
 def policy_for(county, year: int, *, required: bool = False) -> Policy:
     """The county's policy for the year; without a row the statutory defaults (standard 0)."""
-    row = PolicyParameters.objects.for_county(county, year)
-    if row is not None:
-        return row.as_policy(year)
+    policy = PolicyParameters.objects.policy_for(county, year)
+    if policy is not None:
+        return policy
     if required:
         raise RuleViolation(_("No policy parameters are recorded for this county and year."), field="monthly_amount")
-    return Policy.with_defaults(year=year, dibao_standard=Decimal(0))
+    return Policy.unset(year)
 
 
 def _today(on: date | None) -> date:
@@ -133,7 +131,7 @@ def _finish(*, actor, app: Application, before: dict, action: str, on: date, fie
 @transaction.atomic
 def application_create(*, actor, household: Household, category: str, note: str = "", on: date | None = None) -> Application:
     """A caseworker (or the township officer) drafts an application with the household (辅助申请)."""
-    if role_of(actor) not in DRAFT_ROLES | {proc.ADMIN}:
+    if not access.may_draft_application(actor):
         raise PermissionDenied(_("Your role may not take this step."))
     if category not in Category.values:
         raise RuleViolation(_("Choose a category."), field="category")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from households import procedure_views as views
+from households.procedure import views
 
 urlpatterns = [
     path("applications/", views.application_list, name="application_list"),

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from households import procedure_selectors as selectors
+from households import access
 from households.models import Application, ApplicationStatus, Category
-from households.procedure_forms import STEP_FORMS, ApplicationCreateForm
-from households.procedure_services import DRAFT_ROLES, facts_of, role_of
+from households.procedure import selectors
+from households.procedure.forms import STEP_FORMS, ApplicationCreateForm
+from households.procedure.services import facts_of, role_of
 from households.rules import mask_name
 from households.rules import procedure as proc
 from jiuzhu.errors import RuleViolation
@@ -48,7 +49,7 @@ def application_list(request):
     rows = selectors.attach_deadlines(page.object_list, today=timezone.localdate())
     return render(request, "households/procedure/application_list.html", {
         "page_obj": page, "applications": rows, "statuses": ApplicationStatus.choices, "status": status,
-        "may_create": role_of(request.user) in DRAFT_ROLES | {proc.ADMIN},
+        "may_create": access.may_draft_application(request.user),
     })
 
 
@@ -62,7 +63,7 @@ def applications_due(request):
 
 
 def application_create(request):
-    if role_of(request.user) not in DRAFT_ROLES | {proc.ADMIN}:
+    if not access.may_draft_application(request.user):
         raise PermissionDenied
     form = ApplicationCreateForm(request.POST or None, user=request.user,
                                  initial={"household": request.GET.get("household")})

@@ -21,7 +21,8 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import forms, selectors
+from households import access
+from households.dossier import forms, selectors
 from households.models import (
     Health,
     Household,
@@ -32,25 +33,17 @@ from households.models import (
 )
 from households.rules import mask_phone
 from jiuzhu import audit, crypto, xlsx
-from jiuzhu.models import AuditAction, Role
+from jiuzhu.models import AuditAction
 from jiuzhu.spreadsheets import safe_cell
 
-FULL_ID_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.ADMIN})
 CHUNK = 2000
 # Column widths (characters) in the order of roster_headers().
 WIDTHS = (16, 12, 30, 14, 10, 10, 12, 10, 21, 10, 6, 12, 10, 10, 12)
 safe_text = safe_cell
 
 
-def full_ids_allowed(user) -> bool:
-    """Whether ``user`` sees full ID and phone numbers in lists, exports and the API."""
-    return user.is_superuser or user.role in FULL_ID_ROLES
-
-
-def phone_for(user, phone: str) -> str:
-    """The phone number as ``user`` may see it in a list or an API answer (masked unless
-    ``full_ids_allowed``)."""
-    return phone if not phone or full_ids_allowed(user) else mask_phone(phone)
+full_ids_allowed = access.full_ids_allowed
+phone_for = access.phone_for
 
 
 def roster_headers() -> list[str]:

@@ -27,7 +27,8 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import rules, selectors
+from households import rules
+from households.dossier import selectors
 from households.models import (
     DossierSequence,
     Health,
@@ -258,7 +259,7 @@ def _reserve_numbers(township: Area, count: int) -> list[str]:
 @transaction.atomic
 def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
     """Write a valid plan in one transaction; returns (households created, members created)."""
-    from households.services import completeness_refresh
+    from households.dossier.services import completeness_refresh
 
     if plan.errors:
         raise ValueError("a plan with errors is not applied")
@@ -320,7 +321,7 @@ def _new_household_completeness(p: PlannedHousehold, *, today: date, policies: d
     """The completeness of a household this import creates. Its whole dossier is the file's
     rows (no verification, survey, assessment, plan, document or enrolment yet), so the facts
     ``services.dossier_facts`` would read back are known here; the same rule computes it."""
-    from households.services import dossier_facts_from, policy_for
+    from households.dossier.services import dossier_facts_from, policy_for
 
     county_id = p.township.county_id
     if county_id not in policies:

@@ -1,11 +1,14 @@
-"""Celery tasks of the households app: thin wrappers around the services."""
+"""The roster's jobs: an import or an export run in the background, its progress written
+for the page that waits on it, and the clean-up of old files and stuck jobs.
+
+The Celery wrappers are in ``households/tasks.py``."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from celery import shared_task
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
@@ -13,29 +16,17 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from households import exports, imports
 from households.models import ExportJob, ImportJob, ImportJobStatus, ImportStep, JobStatus
+from households.roster import exports, imports
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    name="households.run_review",
-    acks_late=True,  # a worker lost mid-run gives the message back: the pass is safe to repeat
-    autoretry_for=(Exception,),
-    dont_autoretry_for=(SoftTimeLimitExceeded,),
-    retry_backoff=60,
-    retry_jitter=True,
-    max_retries=3,
-    soft_time_limit=30 * 60,
-    time_limit=35 * 60,
-)
-def run_review(run_on: str | None = None) -> dict:
-    """The nightly dynamic review. ``run_on`` is an ISO date (default: today)."""
-    from households.review import nightly as review_pass
-
-    run = review_pass.run_review(run_on=date.fromisoformat(run_on) if run_on else None)
-    return {"run": run.pk, "status": run.status, "counts": run.counts}
+def _enqueue(task_name: str, job_id: int) -> None:
+    """Send the job's task once the job row is committed. By name, as the beat schedule does:
+    a room does not import the app's tasks module; an unknown name fails here, loudly."""
+    task = current_app.tasks[task_name]
+    transaction.on_commit(lambda: task.delay(job_id))
 
 
 def run_import_job(job: ImportJob) -> ImportJob:
@@ -102,14 +93,8 @@ def import_error_message(error: Exception) -> str:
     return _("The import failed. Try again; if it fails again, tell the system administrator.")
 
 
-@shared_task(name="households.run_import")
-def run_import(job_id: int) -> None:
-    job = ImportJob.objects.select_related("created_by__area").get(pk=job_id)
-    run_import_job(job)
-
-
 def enqueue_import(job: ImportJob) -> None:
-    transaction.on_commit(lambda: run_import.delay(job.pk))
+    _enqueue("households.run_import", job.pk)
 
 
 # An export writes its progress every this many rows (the writer reports every thousand):
@@ -155,19 +140,8 @@ def run_export_job(job: ExportJob) -> ExportJob:
     return job
 
 
-@shared_task(
-    name="households.run_export",
-    acks_late=True,  # a worker lost mid-export gives the message back: the job is written again
-    soft_time_limit=30 * 60,  # a city-wide roster (3,000,000 members) takes a few minutes
-    time_limit=35 * 60,
-)  # No autoretry: a failed export is shown failed, with its reason, and the user starts another.
-def run_export(job_id: int) -> None:
-    job = ExportJob.objects.select_related("created_by__area").get(pk=job_id)
-    run_export_job(job)
-
-
 def enqueue_export(job: ExportJob) -> None:
-    transaction.on_commit(lambda: run_export.delay(job.pk))
+    _enqueue("households.run_export", job.pk)
 
 
 def purge_export_files(*, now: datetime | None = None) -> int:
@@ -180,11 +154,6 @@ def purge_export_files(*, now: datetime | None = None) -> int:
         deleted.append(job.pk)
     ExportJob.objects.filter(pk__in=deleted).update(file="")
     return len(deleted)
-
-
-@shared_task(name="households.purge_exports", acks_late=True, soft_time_limit=10 * 60, time_limit=15 * 60)
-def purge_exports() -> int:
-    return purge_export_files()
 
 
 def fail_stale_jobs(*, now: datetime | None = None) -> dict[str, int]:
@@ -215,8 +184,3 @@ def fail_stale_jobs(*, now: datetime | None = None) -> dict[str, int]:
     if any(marked.values()):
         logger.warning("stale jobs marked failed: %s", marked)
     return marked
-
-
-@shared_task(name="households.fail_stale_jobs", acks_late=True, soft_time_limit=5 * 60, time_limit=10 * 60)
-def fail_stale() -> dict[str, int]:
-    return fail_stale_jobs()

@@ -13,9 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from households import exports, forms, imports, selectors
+from households import access
+from households.dossier import forms
 from households.models import ExportJob, ImportJob, JobStatus
-from households.tasks import enqueue_export, enqueue_import
+from households.roster import exports, imports
+from households.roster.jobs import enqueue_export, enqueue_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def roster_export(request):
     """Start a roster export of the user's scope, narrowed by the list's filters (the list's
     query string, sent with the button), and go to its progress page."""
-    from households.views import require_civil_affairs, search_params
+    from households.dossier.views import require_civil_affairs, search_params
 
     require_civil_affairs(request.user)
     known = forms.HouseholdFilterForm.base_fields
@@ -38,7 +40,7 @@ def roster_export(request):
 def _export_job(request, job_id: int) -> ExportJob:
     """A job belongs to whoever started it, in the area they had (and to administrators):
     anyone else is told it does not exist (404)."""
-    from households.views import require_civil_affairs
+    from households.dossier.views import require_civil_affairs
 
     require_civil_affairs(request.user)
     jobs = ExportJob.objects.all()
@@ -76,7 +78,7 @@ def export_download(request, job_id: int):
 
 
 def _may_import(user) -> bool:
-    return user.is_superuser or user.role in selectors.WRITE_ROLES
+    return access.may_edit_dossier(user)
 
 
 def import_template(request):

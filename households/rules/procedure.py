@@ -1,7 +1,7 @@
 """Working days and the application procedure's deadlines (Zhejiang regulation art. 11).
 
 The rules do not know the holiday calendar: callers build a ``WorkCalendar`` from
-whatever source they trust (``households.workdays.chinese_calendar_adapter`` in the app).
+whatever source they trust (``households.procedure.workdays.chinese_calendar_adapter`` in the app).
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from households import exports, imports
 from households.models import Household, ImportJob, Member, Relation
+from households.roster import exports, imports
 from jiuzhu.models import AuditAction, AuditEvent, Role
 from tests import factories
 

@@ -1,4 +1,4 @@
-"""A stand-in for another app's dossier sections (plans, services...)."""
+"""A stand-in for another app's dossier section provider (plans, services...)."""
 
 
 def sections(*, household, user):

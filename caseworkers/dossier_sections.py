@@ -1,6 +1,6 @@
 """Dossier sections from the caseworkers app: the household's referrals and services.
 
-The dossier page calls ``sections(household=..., user=...)`` and renders each
+Registered in ``CaseworkersConfig.ready()``; the dossier page calls it and renders each
 ``(order, title, template_name, context)``; two queries, whatever the rows."""
 
 from __future__ import annotations
