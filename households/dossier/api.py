@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from households import access, rules
 from households.dossier import selectors, services
+from households.dossier.documents import EXTENSIONS
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -431,8 +432,6 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        from households.dossier.documents import EXTENSIONS
-
         document = self.get_object()
         audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
         response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,

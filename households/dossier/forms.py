@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households import rules
+from households.dossier import documents
 from households.models import (
     Category,
     DocumentKind,
@@ -296,8 +297,6 @@ class ImportForm(forms.Form):
         documents' own sniffing: a zip package with ``xl/workbook.xml``), before anything is
         stored or read."""
         from django.conf import settings
-
-        from households.dossier import documents
 
         upload = self.cleaned_data["file"]
         limit = settings.JIUZHU_IMPORT_MAX_BYTES

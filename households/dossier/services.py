@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import access, rules
+from households.dossier.documents import inspect_upload
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -38,10 +39,11 @@ from households.models import (
     Verification,
     VerificationSource,
 )
+from households.rules import survey as survey_rules
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
-from jiuzhu.i18n import render_reason
+from jiuzhu.i18n import render_reason, render_reasons
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters, Role, User
 from jiuzhu.policy import Policy
 
@@ -245,9 +247,7 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     holder = holder_of(check.normal)
     if holder is not None:
         raise _held_elsewhere(holder)
-    if relation_to_head == Relation.HEAD and household.head_id:
-        raise RuleViolation(_("The household already has a head; change the current head's relation first."),
-                            field="relation_to_head")
+    _refuse_second_head(relation_to_head, household)
     member = Member(household=household, name=name, relation_to_head=relation_to_head,
                     birth_date=check.birth_date, sex=check.sex, joined_on=today, **fields)
     member.set_id_number(check.normal)
@@ -264,6 +264,13 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     audit.record_change(actor=actor, instance=member, before={})
     completeness_refresh(household)
     return member
+
+
+def _refuse_second_head(relation: str, household: Household, member: Member | None = None) -> None:
+    reason = rules.second_head(relation=relation, current_head_id=household.head_id,
+                               member_id=member.pk if member else None)
+    if reason is not None:
+        raise RuleViolation(render_reason(reason), field="relation_to_head")
 
 
 @transaction.atomic
@@ -288,9 +295,7 @@ def member_update(*, actor, member: Member, expected_version: int | None, id_num
             member.set_id_number(check.normal)
             member.sex, member.birth_date = check.sex, check.birth_date
             changed += ["id_number_cipher", "id_number_digest", "id_number_masked", "sex", "birth_date"]
-    if fields.get("relation_to_head") == Relation.HEAD and household.head_id not in (None, member.pk):
-        raise RuleViolation(_("The household already has a head; change the current head's relation first."),
-                            field="relation_to_head")
+    _refuse_second_head(fields.get("relation_to_head", ""), household, member)
     for name, value in fields.items():
         setattr(member, name, value)
     _validate_member(member)
@@ -319,9 +324,7 @@ def member_move(*, actor, member: Member, to_household: Household, relation_to_h
         raise RuleViolation(_("This membership has already ended."))
     if to_household.pk == member.household_id:
         raise RuleViolation(_("The person is already a member of this household."), field="to_household")
-    if relation_to_head == Relation.HEAD and to_household.head_id:
-        raise RuleViolation(_("The household already has a head; change the current head's relation first."),
-                            field="relation_to_head")
+    _refuse_second_head(relation_to_head, to_household)
     source = member.household
     before = audit.snapshot(member)
     member.active, member.left_on = False, today
@@ -482,32 +485,16 @@ def survey_record(*, actor, household: Household, visited_on: date, present: lis
     """A whole home-visit survey or nothing: the survey, one check per active member
     (confirmed / changed with a note / absent), and its photos, in one transaction."""
     today = _today(today)
-    errors: dict[str, list[str]] = {}
-    if visited_on is None:
-        errors.setdefault("visited_on", []).append(_("Enter the visit date."))
-    elif visited_on > today:
-        errors.setdefault("visited_on", []).append(_("The visit date cannot be in the future."))
-    follow_up_on = fields.get("follow_up_on")
-    if follow_up_on is not None and visited_on is not None and follow_up_on <= visited_on:
-        errors.setdefault("follow_up_on", []).append(_("The follow-up visit must come after this visit."))
     present_ids = {getattr(u, "pk", u) for u in present}
-    if len(present_ids) < 2:
-        errors.setdefault("present", []).append(_("A home visit needs two caseworkers present."))
-    elif User.objects.filter(pk__in=present_ids, area_id=household.township_id,
-                             role__in=[Role.CASEWORKER, Role.TOWNSHIP_OFFICER]).count() != len(present_ids):
-        errors.setdefault("present", []).append(_("Those present must be caseworkers or officers of the household's township."))
+    local = User.objects.filter(pk__in=present_ids, area_id=household.township_id,
+                                role__in=[Role.CASEWORKER, Role.TOWNSHIP_OFFICER]).count() if len(present_ids) >= 2 else 0
     active = {m.pk: m for m in household.members.filter(active=True)}
     given = {int(c["member"]): c for c in checks}
-    for pk, member in active.items():
-        check = given.get(pk)
-        if check is None or not check.get("outcome"):
-            errors.setdefault(f"member_{pk}", []).append(_("Say whether %(name)s was confirmed, changed or not met.") % {"name": member.name})
-        elif check["outcome"] == SurveyMemberCheck.Outcome.CHANGED and not (check.get("note") or "").strip():
-            errors.setdefault(f"member_{pk}", []).append(_("Describe what changed for %(name)s.") % {"name": member.name})
-        elif check["outcome"] not in SurveyMemberCheck.Outcome.values:
-            errors.setdefault(f"member_{pk}", []).append(_("Choose a valid outcome."))
-    if set(given) - set(active):
-        errors.setdefault("non_field_errors", []).append(_("A checked member is not an active member of this household."))
+    problems = survey_rules.survey_problems(
+        visited_on=visited_on, today=today, follow_up_on=fields.get("follow_up_on"), present=len(present_ids),
+        present_from_township=local, members={pk: m.name for pk, m in active.items()},
+        checks={pk: survey_rules.MemberCheck(c.get("outcome") or "", c.get("note") or "") for pk, c in given.items()})
+    errors = {field: render_reasons(reasons) for field, reasons in problems.items()}
     if errors:
         raise SurveyInvalid(errors)
     survey = Survey(household=household, visited_on=visited_on, housing=housing, housing_condition=housing_condition,
@@ -560,8 +547,6 @@ class MemberInvalid(SurveyInvalid):
 def document_upload(*, actor, household: Household, kind: str, upload, member: Member | None = None,
                     survey: Survey | None = None, note: str = "", refresh: bool = True) -> Document:
     """Store an upload after checking its size and its real type (from its first bytes)."""
-    from households.dossier.documents import inspect_upload
-
     content_type, size, digest = inspect_upload(upload)
     if member is not None and member.household_id != household.pk:
         raise RuleViolation(_("The member is not in this household."), field="member")

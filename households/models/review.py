@@ -17,6 +17,7 @@ from households.models.dossier import (
     HouseholdChildQuerySet,
     Verification,
 )
+from households.rules import add_months
 
 __all__ = [
     "OPEN_REVIEW_STATUSES",
@@ -153,8 +154,6 @@ class ReviewTask(models.Model):
         if not (self.income_rose_from_work and self.gradual_exit_months and self.verification_id):
             return None
         from datetime import timedelta
-
-        from households.rules import add_months
 
         return add_months(self.verification.verified_on, self.gradual_exit_months) - timedelta(days=1)
 

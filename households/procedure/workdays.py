@@ -8,6 +8,7 @@ from datetime import date
 import chinese_calendar
 from django.db.models import Q
 
+from households.models import WorkdayOverride
 from households.rules.procedure import WorkCalendar
 
 LIBRARY_KNOWN_UNTIL = date(max(d.year for d in chinese_calendar.holidays), 12, 31)
@@ -46,8 +47,6 @@ def chinese_calendar_adapter(overrides: Mapping[date, bool] | None = None) -> Wo
 
 def _overrides_by_county(county_ids) -> dict[int | None, dict[date, bool]]:
     """One query: the city-wide rows (county None) and each county's own rows."""
-    from households.models import WorkdayOverride
-
     found: dict[int | None, dict[date, bool]] = {}
     for county_id, day, is_workday in WorkdayOverride.objects.filter(
         Q(county__isnull=True) | Q(county_id__in=list(county_ids))

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rules
+from households.dossier.services import refresh_household_status
 from households.models import (
     Enrolment,
     EnrolmentStatusChange,
@@ -302,8 +303,6 @@ def end_gradual_exits(run: ReviewRun, run_on: date, policies) -> int:
         cursor.execute(f"UPDATE {names['e']} SET status = 'ended', version = version + 1 "
                        "WHERE status = 'gradual_exit' AND end_on < %s", [run_on])
         ended = max(cursor.rowcount, 0)
-    from households.dossier.services import refresh_household_status  # services import this module's callers
-
     refresh_household_status(households)
     return ended
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from households import rules
 from households.dossier import selectors
+from households.dossier.services import completeness_refresh, dossier_facts_from, policy_for
 from households.models import (
     DossierSequence,
     Health,
@@ -157,6 +158,7 @@ def validate(rows: list[Row], *, user, today: date | None = None,
     seen_ids: dict[str, int] = {}
     checked: list[tuple[Row, PlannedHousehold, PlannedMember]] = []
     skipped = 0
+    refused_keys: set[str] = set()  # households with a refused row: a missing head may be that row
     # Scope is a property of the township, not of the row: decided once per township.
     writable = {t.pk: _may_write(user, t) for t in [*townships.values(), own_township] if t is not None}
     for batch_no, batch in enumerate(_batches(rows)):
@@ -202,6 +204,7 @@ def validate(rows: list[Row], *, user, today: date | None = None,
                 reasons.append(render_reason(phone.reason))
             if reasons:
                 errors.append((row.number, "；".join(reasons)))
+                refused_keys.add(v.get("户编号", ""))
                 continue
             seen_ids[check.normal] = row.number
             plan = plans.setdefault((township.pk, v["户编号"]), PlannedHousehold(key=v["户编号"], township=township))
@@ -236,10 +239,14 @@ def validate(rows: list[Row], *, user, today: date | None = None,
         plan.members.append(member)
     # A household has one head: in the file, or already recorded.
     for plan in plans.values():
+        if not plan.members:
+            continue
         heads = [m for m in plan.members if m.relation == Relation.HEAD]
-        if len(heads) > 1 or (heads and plan.existing is not None and plan.existing.head_id):
-            for m in heads[1:] if plan.existing is None else heads:
-                errors.append((m.row, _("household %(key)s has more than one head") % {"key": plan.key}))
+        recorded = plan.existing is not None and bool(plan.existing.head_id)
+        reason = rules.imported_heads(heads_in_file=len(heads), has_recorded_head=recorded)
+        if reason is not None and not (not heads and plan.key in refused_keys):
+            rows = (heads[1:] if not recorded else heads) or plan.members[:1]
+            errors.extend((m.row, render_reason(reason) % {"key": plan.key}) for m in rows)
     errors.sort()
     return Plan(households=[p for p in plans.values() if p.members], errors=errors, rows=len(rows), skipped_members=skipped)
 
@@ -259,8 +266,6 @@ def _reserve_numbers(township: Area, count: int) -> list[str]:
 @transaction.atomic
 def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
     """Write a valid plan in one transaction; returns (households created, members created)."""
-    from households.dossier.services import completeness_refresh
-
     if plan.errors:
         raise ValueError("a plan with errors is not applied")
     today = today or timezone.localdate()
@@ -321,8 +326,6 @@ def _new_household_completeness(p: PlannedHousehold, *, today: date, policies: d
     """The completeness of a household this import creates. Its whole dossier is the file's
     rows (no verification, survey, assessment, plan, document or enrolment yet), so the facts
     ``services.dossier_facts`` would read back are known here; the same rule computes it."""
-    from households.dossier.services import dossier_facts_from, policy_for
-
     county_id = p.township.county_id
     if county_id not in policies:
         policies[county_id] = (policy_for(Household(township=p.township, county=p.township.county), today.year)

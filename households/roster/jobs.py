@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from households.models import ExportJob, ImportJob, ImportJobStatus, ImportStep, JobStatus
+from households.models import ExportJob, ImportJob, ImportJobStatus, ImportStep, JobStatus, ReviewRun, RunStatus
 from households.roster import exports, imports
 
 logger = logging.getLogger(__name__)
@@ -161,8 +161,6 @@ def fail_stale_jobs(*, now: datetime | None = None) -> dict[str, int]:
     (a worker killed mid-run never finishes them): their pages stop waiting and say why, and
     the user can start them again. An import's file (ID numbers in clear) is deleted.
     Returns how many rows of each kind were marked."""
-    from households.models import ReviewRun, RunStatus
-
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.JIUZHU_JOB_STALE_MINUTES)
     waiting = (JobStatus.QUEUED, JobStatus.RUNNING)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from households import access
 from households.dossier import forms
+from households.dossier.views import require_civil_affairs, search_params
 from households.models import ExportJob, ImportJob, JobStatus
 from households.roster import exports, imports
 from households.roster.jobs import enqueue_export, enqueue_import
@@ -26,8 +27,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def roster_export(request):
     """Start a roster export of the user's scope, narrowed by the list's filters (the list's
     query string, sent with the button), and go to its progress page."""
-    from households.dossier.views import require_civil_affairs, search_params
-
     require_civil_affairs(request.user)
     known = forms.HouseholdFilterForm.base_fields
     filters = {name: value for name, value in search_params(request.GET).items() if name in known and value}
@@ -40,8 +39,6 @@ def roster_export(request):
 def _export_job(request, job_id: int) -> ExportJob:
     """A job belongs to whoever started it, in the area they had (and to administrators):
     anyone else is told it does not exist (404)."""
-    from households.dossier.views import require_civil_affairs
-
     require_civil_affairs(request.user)
     jobs = ExportJob.objects.all()
     if not request.user.is_superuser:

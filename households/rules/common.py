@@ -1,4 +1,4 @@
-"""Shared pieces of the household rules: category codes, money rounding, month arithmetic."""
+"""Shared pieces of the household rules: category codes (from ``codes``), money rounding, month arithmetic."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from .codes import Category
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-DIBAO = "dibao"
-LOW_INCOME = "low_income"
-TEKUN = "tekun"
-ABOVE = "above"
+DIBAO, LOW_INCOME, TEKUN, ABOVE = Category.DIBAO, Category.LOW_INCOME, Category.TEKUN, Category.ABOVE
 
 
 def money(value: Decimal | int | str) -> Decimal:

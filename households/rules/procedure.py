@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
 
+from .codes import Category
+
 DayTest = Callable[[date], bool]
 ONE_DAY = timedelta(days=1)
 
@@ -156,7 +158,7 @@ OPEN_STATUSES = (DRAFT, SUBMITTED, INVESTIGATING, NOTICE, UNDER_REVIEW)
 DECIDED_STATUSES = (APPROVED, REJECTED)
 
 CASEWORKER, TOWNSHIP_OFFICER, COUNTY_CIVIL, ADMIN = "caseworker", "township_officer", "county_civil", "admin"
-TEMPORARY = "temporary"
+TEMPORARY = Category.TEMPORARY
 
 SUBMIT, START_INVESTIGATION, RECORD_INVESTIGATION, MARK_URGENT = (
     "submit", "start_investigation", "record_investigation", "mark_urgent")
