@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from households.models import Application, Enrolment
 from tests import factories
 from tests.clock import NOW
-from tests.households.procedure_support import (
+from tests.households.procedure.procedure_support import (
     advance,
     draft,
     people,
