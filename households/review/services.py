@@ -197,12 +197,11 @@ def review_decide(*, actor, record: ReviewRecord, confirm: bool, note: str = "",
     record = ReviewRecord.objects.select_for_update().select_related("task", "household").get(pk=record.pk)
     if record.decision != RecordDecision.PENDING:
         raise RuleViolation(_("This review has already been decided."), field="non_field_errors")
-    if confirm and record.recorded_by_id == actor.pk and not actor.is_superuser:
-        # Four eyes: whoever proposed the change does not also approve it.
-        raise RuleViolation(_("You recorded this review yourself: another officer must confirm it."),
-                            field="non_field_errors")
-    if not confirm and not note.strip():
-        raise RuleViolation(_("Say why the review is sent back."), field="decision_note")
+    refused = rules.review_decision_reason(
+        confirm=confirm, decided_by_recorder=record.recorded_by_id == actor.pk and not actor.is_superuser, note=note)
+    if refused is not None:
+        field, reason = refused
+        raise RuleViolation([reason], field=field)
     before = audit.snapshot(record)
     record.decision = RecordDecision.CONFIRMED if confirm else RecordDecision.REJECTED
     record.decided_by, record.decided_on, record.decision_note = actor, today, note.strip()

@@ -67,6 +67,7 @@ from .review import (
     exit_candidate,
     inclusion_candidate,
     next_review_date,
+    review_decision_reason,
     verification_expired,
     verification_valid_from,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "monthly_from_annual",
     "needs_priority",
     "next_review_date",
+    "review_decision_reason",
     "normalize_id_number",
     "per_capita_monthly_income",
     "procedure_deadlines",
