@@ -28,6 +28,7 @@ from caseworkers.models import (
     VolunteerOrganization,
 )
 from households.models import Household
+from households.rules.dates import fact_date_reason
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
@@ -53,7 +54,15 @@ def _households_in(households, township) -> list[Household]:
     return households
 
 
+# The dates of what happened (not of what is planned): never after today.
+FACT_DATE_FIELDS = ("sent_on", "held_on", "registered_on")
+
+
 def _create(actor, model, *, m2m: dict | None = None, **fields):
+    for name in FACT_DATE_FIELDS:
+        reason = fact_date_reason(fields.get(name), today=timezone.localdate())
+        if reason is not None:
+            raise RuleViolation([reason], field=name)
     obj = model(created_by=actor, **fields)
     obj.full_clean(exclude=["created_by", "county"])
     obj.save()

@@ -40,6 +40,7 @@ from households.models import (
     VerificationSource,
 )
 from households.rules import survey as survey_rules
+from households.rules.dates import fact_date_reason
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
@@ -107,11 +108,21 @@ def _assign_caseworkers(household: Household, ids: list[int] | None, changes: di
         changes["caseworkers"] = [old, ids]
 
 
+def refuse_wrong_fact_date(day: date | None, *, field: str, household: Household | None = None,
+                           today: date | None = None) -> None:
+    """``rules.dates.fact_date_reason`` for a service: refused with the field it belongs to."""
+    reason = fact_date_reason(day, today=_today(today),
+                              not_before=household.registered_on if household is not None else None)
+    if reason is not None:
+        raise RuleViolation([reason], field=field)
+
+
 @transaction.atomic
 def household_create(*, actor, township: Area, registered_on: date | None = None, **fields) -> Household:
     if township.level != AreaLevel.TOWNSHIP:
         raise RuleViolation(_("A household belongs to a township or street."), field="township")
     _check_village(township, fields.get("village"))
+    refuse_wrong_fact_date(registered_on, field="registered_on")
     caseworkers = fields.pop("caseworkers", None)
     caseworker_ids = _checked_caseworkers(township, caseworkers) if caseworkers is not None else None
     household = Household(township=township, county_id=township.county_id,
@@ -133,6 +144,7 @@ def household_update(*, actor, household: Household, expected_version: int | Non
     if unknown:
         raise RuleViolation(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _check_village(household.township, fields.get("village", household.village))
+    refuse_wrong_fact_date(fields.get("registered_on"), field="registered_on")
     caseworkers = fields.pop("caseworkers", None)
     caseworker_ids = _checked_caseworkers(household.township, caseworkers) if caseworkers is not None else None
     before = audit.snapshot(household)
@@ -412,6 +424,7 @@ def verification_record(*, actor, household: Household, verified_on: date, sourc
     (低保 / 低边 / above) are computed from the county's policy for that year."""
     if source == VerificationSource.COUNTY_CENTRE and not (fields.get("report_no") or "").strip():
         raise RuleViolation(_("Enter the number of the county verification centre's report."), field="report_no")
+    refuse_wrong_fact_date(verified_on, field="verified_on")
     policy = _require_policy(household, verified_on.year)
     members_counted = members_counted or household.members.filter(active=True).count()
     if members_counted < 1:
@@ -446,6 +459,7 @@ def assessment_record(*, actor, household: Household, assessed_on: date, ratings
     """A needs assessment: one AssessmentNeed per domain (unrated ones count as none) and
     the priority computed by ``rules.needs_priority``."""
     notes = notes or {}
+    refuse_wrong_fact_date(assessed_on, field="assessed_on")
     ratings = {domain: ratings.get(domain) or "none" for domain in NeedDomain.values}
     try:
         priority = rules.needs_priority(ratings)

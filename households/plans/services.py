@@ -21,6 +21,7 @@ from households.models import (
     PlanReview,
     PlanStatus,
 )
+from households.rules import dates as date_rules
 from households.rules import plans as plan_rules
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
@@ -61,9 +62,13 @@ def plan_update(*, actor, plan: Plan, expected_version: int | None = None, **fie
     _require_open(plan)
     before = audit.snapshot(plan)
     allowed = {"summary", "agreed_on", "agreed_by_name", "next_review_on"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    reason = date_rules.fact_date_reason(fields.get("agreed_on"), today=timezone.localdate())
+    if reason is not None:
+        raise RuleViolation([reason], field="agreed_on")
     for name, value in fields.items():
-        if name not in allowed:
-            raise TypeError(name)
         setattr(plan, name, value)
     save_versioned(plan, expected_version=expected_version, fields=sorted(fields))
     audit.record_change(actor=actor, instance=plan, before=before)
