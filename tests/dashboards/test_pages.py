@@ -9,8 +9,8 @@ import pytest
 from django.db.models import Count
 from openpyxl import load_workbook
 
+from dashboards.cache import invalidate_dashboards
 from dashboards.exports import safe_text
-from dashboards.selectors import invalidate_dashboards
 from households.models import Household, HouseholdStatus
 from jiuzhu.models import Area, AreaLevel, AuditAction, AuditEvent, Role
 from tests import factories
