@@ -2,9 +2,10 @@
 affairs AND finance users.
 
 Coverage: townships and their caseworkers in post today (one query over the townships).
-Alerts: the staffing alerts still open, by kind, as the nightly run (which joins the
-nightly review, see ``staffing.apps``) recorded them: contracts ending, qualification
-deadlines, appraisals missing, dismissals due (one query).
+Alerts: today's staffing findings by kind, live, from the selector the county board uses
+(``staffing.selectors.live_findings``), so the two agree: contracts ending, qualification
+deadlines, appraisals missing, dismissals due (four queries: caseworkers, contracts,
+appraisals, policies; one when no caseworker is in post).
 Funding: ``staffing.selectors.funding`` per county (four queries whatever the number of
 counties and townships: townships, caseworkers, transfers, policies).
 """
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from dashboards.panels import Column, Table, register_panel
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, FINANCE_ROLES, Area, AreaLevel
 from staffing import selectors as staffing_selectors
-from staffing.models import AlertKind, Caseworker, CaseworkerStatus, StaffingAlert
+from staffing.models import AlertKind, Caseworker, CaseworkerStatus
 
 STAFFING_ROLES = CIVIL_AFFAIRS_ROLES | FINANCE_ROLES
 # Townships (and staffing rows, which carry township and county) per level shown.
@@ -92,19 +93,17 @@ def staffing_coverage(*, scope, period):
 @register_panel(key="staffing_alerts", title=gettext_lazy("Staffing alerts: contracts and qualifications"),
                 kind="bar", order=101, roles=STAFFING_ROLES)
 def staffing_alerts(*, scope, period):
+    # Live, as on the staffing board (the same selector): not the nightly run's rows.
+    findings = staffing_selectors.live_findings(caseworkers=scope.household_q(""), today=scope.today)
     group = OWNED_GROUP[scope.level]
-    rows = (
-        StaffingAlert.objects.filter(scope.household_q(""), resolved=False, caseworker__status=CaseworkerStatus.IN_POST)
-        .values(group)
-        .annotate(**{kind.value: Count("pk", filter=Q(kind=kind)) for kind in AlertKind})
-        .order_by()
-    )
     table = Table(scope, period, [Column(kind.value, str(kind.label)) for kind in AlertKind],
                   cell_link=staffing_link(scope, "staffing:board"))
-    table.fill(rows, group)
-    return table.build(stacked=True, note=_("Alerts still open, as recorded by the nightly run (it follows the "
-                                            "nightly review): contracts ending within 90 days, qualification "
-                                            "deadlines within 180 days or passed, appraisals missing, dismissals due."))
+    for found in findings.values():
+        for f in found:
+            table.add(getattr(f.caseworker, f"{group}_id"), f.kind, 1)
+    return table.build(stacked=True, note=_("Today's findings, as on the staffing board: contracts ending within "
+                                            "90 days, qualification deadlines within 180 days or passed, "
+                                            "appraisals missing, dismissals due."))
 
 
 @register_panel(key="funding", title=gettext_lazy("Caseworker funding check per county"), kind="bar", order=102,

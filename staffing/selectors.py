@@ -25,7 +25,6 @@ from staffing.models import (
     EmploymentContract,
     ServiceContract,
     SocialOrganization,
-    StaffingAlert,
     StaffingAlertRun,
     TransferPayment,
 )
@@ -225,6 +224,20 @@ def staffing_findings(caseworkers: list[Caseworker], *, today: date, policies: d
     return found
 
 
+def live_findings(*, caseworkers: Q, today: date) -> dict[str, list[Finding]]:
+    """The staffing findings of today for the caseworkers in post matching ``caseworkers``.
+
+    What the board, the dashboard's alert panel and the nightly run all show: computed
+    from the records as they are now, so an appraisal entered is no longer "missing" on
+    the next page. Queries: caseworkers (+user/township/county/organization), their
+    contracts, their appraisals, policy rows (only the first when none is in post).
+    """
+    found = _caseworkers_with_history(caseworkers & Q(status=CaseworkerStatus.IN_POST))
+    counties = {cw.county_id: cw.county for cw in found}
+    policies = policies_for(list(counties.values()), today.year) if counties else {}
+    return staffing_findings(found, today=today, policies=policies)
+
+
 def _caseworkers_with_history(filter_q: Q) -> list[Caseworker]:
     return list(
         Caseworker.objects.filter(filter_q).with_related()
@@ -255,17 +268,19 @@ class Board:
     findings: dict[str, list[Finding]]
     service_contracts_ending: list[ServiceContract]
     gaps: list[TownshipRow]
-    alerts: list[StaffingAlert]
     last_run: StaffingAlertRun | None
 
 
 def county_board(*, county: Area, today: date) -> Board:
-    """Everything on the county staffing board, in 9 queries whatever the county's size.
+    """Everything on the county staffing board, in 8 queries whatever the county's size.
+
+    The findings are live (``staffing_findings`` over the records as they are now), the
+    same as the dashboard's alert panel; the nightly run's alert rows are not shown (a
+    snapshot would keep an appraisal "missing" after it was entered), only when it last ran.
 
     Queries: townships; caseworkers (+user/township/county/organization); their
     contracts; their appraisals; policy rows; the county's post history (+township:
-    it includes caseworkers who have since moved away); service contracts; open
-    alerts; last run.
+    it includes caseworkers who have since moved away); service contracts; last run.
     """
     townships = list(Area.objects.townships().filter(county=county, active=True).order_by("code"))
     caseworkers = _caseworkers_with_history(Q(county=county))
@@ -292,13 +307,11 @@ def county_board(*, county: Area, today: date) -> Board:
                                 open_gap_since=open_gap.since if open_gap else None,
                                 gap_count=len(township_gaps), service_contracts=contracts_by_township[township.pk]))
     ending = [sc for sc in service_contracts if today <= sc.end <= today + timedelta(days=CONTRACT_WARNING_DAYS)]
-    alerts = list(StaffingAlert.objects.filter(county=county, resolved=False, caseworker__status=CaseworkerStatus.IN_POST)
-                  .select_related("caseworker", "township").order_by("due_on", "id")[:100])
     return Board(
         county=county, today=today, policy=policy, townships=rows,
         caseworkers_in_post=sum(len(r.in_post) for r in rows), findings=findings,
         service_contracts_ending=sorted(ending, key=lambda sc: sc.end),
-        gaps=[r for r in rows if r.open_gap_since is not None], alerts=alerts,
+        gaps=[r for r in rows if r.open_gap_since is not None],
         last_run=StaffingAlertRun.objects.order_by("-started_at", "-id").first(),
     )
 

@@ -205,7 +205,7 @@ def test_query_count_does_not_grow_with_areas_or_households(town, city_user, log
     # actions), referrals, review candidates (one each); open applications (3: the applications, the calendar overrides and the
     # policy rows of their counties); the four roles' output (the work summary: the
     # user's guardian grants, one GROUP BY per role (6), the caseworkers: 8); volunteers,
-    # training, staffing coverage, staffing alerts (one each); the funding check (4:
+    # training, staffing coverage, staffing findings (one each: nobody is in post here); the funding check (4:
     # townships, caseworkers, transfers, policies); the last nightly review (its log row):
     # 25 more, 42 whatever the number of households and areas.
     with django_assert_num_queries(42):

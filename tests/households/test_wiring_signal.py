@@ -1,9 +1,9 @@
 """The nightly review announces itself (households.signals.review_pass_finished) once
-committed; the dashboards drop their cache and the staffing alerts of the same night run."""
+committed; the dashboards drop their cache. (The staffing alerts have their own beat entry:
+tests/staffing/test_alerts.py.)"""
 
 from __future__ import annotations
 
-import datetime
 import re
 from pathlib import Path
 
@@ -14,9 +14,7 @@ from dashboards.cache import VERSION_KEY
 from households.models import ReviewRun, RunStatus
 from households.review import nightly as review_pass
 from households.signals import review_pass_finished
-from staffing.models import AlertKind, StaffingAlert, StaffingAlertRun
 from tests.clock import TODAY
-from tests.staffing import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -72,24 +70,6 @@ def test_the_review_drops_the_cached_dashboards(django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         review_pass.run_review(run_on=TODAY)
     assert cache.get(VERSION_KEY) == 8
-
-
-def test_staffing_alerts_run_for_the_same_night_and_a_second_run_adds_nothing(django_capture_on_commit_callbacks):
-    cw = builders.caseworker("330402007", hire=datetime.date(2024, 1, 1))
-    builders.contract(cw, start=datetime.date(2024, 1, 1), end=datetime.date(2026, 12, 31))
-    with django_capture_on_commit_callbacks(execute=True):
-        review_pass.run_review(run_on=TODAY)
-    first = StaffingAlertRun.objects.get()
-    assert (first.today, first.ok) == (TODAY, True)
-    alerts = set(StaffingAlert.objects.values_list("kind", "caseworker_id", "key"))
-    assert (AlertKind.CONTRACT_ENDING, cw.pk, "2026-12-31") in alerts
-    assert first.created == len(alerts)
-    # The nightly task retried (or the 02:30 staffing beat): its own run row, nothing new.
-    with django_capture_on_commit_callbacks(execute=True):
-        review_pass.run_review(run_on=TODAY)
-    second = StaffingAlertRun.objects.order_by("-id").first()
-    assert second.pk != first.pk and second.ok and second.created == 0
-    assert set(StaffingAlert.objects.values_list("kind", "caseworker_id", "key")) == alerts
 
 
 def test_households_imports_neither_dashboards_nor_staffing():
