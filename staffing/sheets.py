@@ -64,6 +64,8 @@ LABELS: dict[str, str] = {
     "total": "合计",
     "yes": "是",
     "no_": "否",
+    "no_caseworker": "无专职社工",
+    "uncovered_townships": "无专职社工的镇（街道）数",
     "names_separator": "、",
     "caseworker_days": "{name}({days}天)",
     "basis_days": "说明：折合人年＝在岗天数÷{common}（闰年{leap}，按日计算），保留{places}位小数；"
@@ -134,6 +136,8 @@ class SummaryLine:
     required: Decimal
     transferred: Decimal
     shortfall: Decimal
+    uncovered: int = 0
+    """Townships with no full-time caseworker in the year (a gap, though nothing is short)."""
 
     @classmethod
     def from_lines(
@@ -151,6 +155,7 @@ class SummaryLine:
             required=sum((Decimal(line.required) for line in lines), Decimal(0)),
             transferred=sum((Decimal(line.transferred) for line in lines), Decimal(0)),
             shortfall=sum((line.shortfall for line in lines), Decimal(0)),
+            uncovered=sum(1 for line in lines if int(line.days_in_post) == 0),
         )
 
 
@@ -263,6 +268,13 @@ def _yes_no(ok: bool) -> str:
     return LABELS["yes"] if ok else LABELS["no_"]
 
 
+def _meets(line: SheetLine) -> str:
+    """是否达标 of one township: 无专职社工 when no day was covered (never 是 because 0 ≥ 0)."""
+    if int(line.days_in_post) == 0:
+        return LABELS["no_caseworker"]
+    return _yes_no(line.shortfall == 0)
+
+
 # --------------------------------------------------------------------------- county sheet
 
 
@@ -318,7 +330,7 @@ def write_transfer_sheet(
     days (E), caseworker-years (F, ``rules.YEARS_PLACES`` decimals), floor (G),
     required (H = ROUND(G×F, 2), which must equal the amount passed in: see
     ``check_line``), transferred (I), shortfall (J = MAX(0, H-I)), 是否达标
-    (K = IF(I>=H, 是, 否)). A totals row sums E, F, H, I and J with ``=SUM()``; under
+    (K = 无专职社工 when E is 0, else IF(I>=H, 是, 否)). A totals row sums E, F, H, I and J with ``=SUM()``; under
     it a note states the basis (``basis_note``). Formulas carry cached values once
     saved with ``workbook_bytes``/``save_workbook``.
     """
@@ -354,8 +366,8 @@ def write_transfer_sheet(
         _put_formula(
             ws,
             f"K{r}",
-            f'=IF(I{r}>=H{r},"{LABELS["yes"]}","{LABELS["no_"]}")',
-            _yes_no(line.shortfall == 0),
+            f'=IF(E{r}=0,"{LABELS["no_caseworker"]}",IF(I{r}>=H{r},"{LABELS["yes"]}","{LABELS["no_"]}"))',
+            _meets(line),
         )
 
     last = first + len(lines) - 1
@@ -381,12 +393,11 @@ def write_transfer_sheet(
         formula = f"=SUM({col}{first}:{col}{last})" if lines else "=0"
         cached: object = int(value) if col == "E" else value
         _put_formula(ws, f"{col}{total}", formula, cached, fmt)
-    _put_formula(
-        ws,
-        f"K{total}",
-        f'=IF(J{total}>0,"{LABELS["no_"]}","{LABELS["yes"]}")',
-        _yes_no(sums["J"][0] == 0),
-    )
+    # Not met when anything is short or any township had no full-time caseworker (a gap).
+    all_met = sums["J"][0] == 0 and all(line.days_in_post > 0 for line in lines)
+    meets_formula = (f'=IF(OR(J{total}>0,COUNTIF(E{first}:E{last},0)>0),"{LABELS["no_"]}","{LABELS["yes"]}")'
+                     if lines else f'="{LABELS["yes"]}"')
+    _put_formula(ws, f"K{total}", meets_formula, _yes_no(all_met))
     _borders(ws, first_row=first, last_row=total, ncols=len(TRANSFER_COLUMNS))
     note = total + 1
     _put_text(ws, f"A{note}", basis_note(basis))
@@ -416,8 +427,9 @@ SUMMARY_COLUMNS = (
     "transferred",
     "shortfall",
     "meets",
+    "uncovered_townships",
 )
-SUMMARY_WIDTHS = [6, 13, 16, 12, 12, 10, 16, 16, 14, 9]
+SUMMARY_WIDTHS = [6, 13, 16, 12, 12, 10, 16, 16, 14, 9, 12]
 
 
 def write_summary_sheet(
@@ -434,7 +446,8 @@ def write_summary_sheet(
 
     Columns: 序号, county code, county, townships (D), caseworkers (E),
     caseworker-years (F), required (G), transferred (H), shortfall (I, the sum of
-    township shortfalls, a value), 是否达标 (J).
+    township shortfalls, a value), 是否达标 (J: 否 when short or a township had no
+    full-time caseworker), townships with no full-time caseworker (K).
     """
     ws = _new_sheet(workbook, f"{city_name}{year}")
     title = LABELS["summary_title"].format(
@@ -459,7 +472,8 @@ def write_summary_sheet(
         _put_money(ws, f"G{r}", row.required)
         _put_money(ws, f"H{r}", row.transferred)
         _put_money(ws, f"I{r}", row.shortfall)
-        _put_text(ws, f"J{r}", _yes_no(Decimal(row.shortfall) <= 0))
+        _put_text(ws, f"J{r}", _yes_no(Decimal(row.shortfall) <= 0 and not row.uncovered))
+        ws[f"K{r}"] = int(row.uncovered)
     last = first + len(rows) - 1
     total = last + 1
     _put_text(ws, f"A{total}", LABELS["total"])
@@ -476,6 +490,7 @@ def write_summary_sheet(
         "G": (sum((Decimal(r.required) for r in rows), Decimal(0)), YUAN_FORMAT),
         "H": (sum((Decimal(r.transferred) for r in rows), Decimal(0)), YUAN_FORMAT),
         "I": (sum((Decimal(r.shortfall) for r in rows), Decimal(0)), YUAN_FORMAT),
+        "K": (sum(int(r.uncovered) for r in rows), None),
     }
     for col, (value, fmt) in sums.items():
         formula = f"=SUM({col}{first}:{col}{last})" if rows else "=0"
@@ -483,8 +498,8 @@ def write_summary_sheet(
     _put_formula(
         ws,
         f"J{total}",
-        f'=IF(I{total}>0,"{LABELS["no_"]}","{LABELS["yes"]}")',
-        _yes_no(sums["I"][0] == 0),
+        f'=IF(OR(I{total}>0,K{total}>0),"{LABELS["no_"]}","{LABELS["yes"]}")',
+        _yes_no(sums["I"][0] == 0 and sums["K"][0] == 0),
     )
     _borders(ws, first_row=first, last_row=total, ncols=len(SUMMARY_COLUMNS))
     _footer(

@@ -196,7 +196,8 @@ def test_totals_are_sum_formulas():
     assert ws["I6"].value == "=SUM(I3:I5)"
     assert ws["J6"].value == "=SUM(J3:J5)"
     assert ws["J4"].value == "=MAX(0,H4-I4)"
-    assert ws["K4"].value == '=IF(I4>=H4,"是","否")'
+    assert ws["K4"].value == '=IF(E4=0,"无专职社工",IF(I4>=H4,"是","否"))'
+    assert ws["K6"].value == '=IF(OR(J6>0,COUNTIF(E3:E5,0)>0),"否","是")'
 
 
 def test_formula_cached_values_are_correct():
