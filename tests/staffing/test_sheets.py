@@ -281,7 +281,7 @@ def test_footer_lines():
     ws = reload(county_book(), data_only=True).worksheets[0]
     texts = [c.value for c in ws[9] if c.value]
     assert texts == [
-        "制表单位：南湖区民政局",
+        "制表单位（盖章）：南湖区民政局",
         "制表日期：2027-01-05",
         "负责人签字：",
         "经办人签字：",
@@ -426,7 +426,7 @@ def test_summary_sheet_has_one_row_per_county_and_cached_sum_totals():
     assert [values[f"J{r}"].value for r in (3, 4, 5)] == ["否", "是", "否"]
     assert formulas["G3"].number_format == "#,##0.00"
     assert [c.value for c in values[7] if c.value][:2] == [
-        "制表单位：嘉兴市民政局",
+        "制表单位（盖章）：嘉兴市民政局",
         "制表日期：2027-01-05",
     ]
     assert formulas.page_setup.orientation == "landscape"
