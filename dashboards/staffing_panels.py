@@ -7,7 +7,8 @@ definition the board and the sheets use).
 Alerts: today's staffing findings by kind, live, from the selector the county board uses
 (``staffing.selectors.live_findings``), so the two agree: contracts ending, qualification
 deadlines, appraisals missing, dismissals due (four queries: caseworkers, contracts,
-appraisals, policies; one when no caseworker is in post).
+appraisals, policies; one when no caseworker is in post); and the townships whose
+purchase-of-service contract ended with none running (one query).
 Funding: ``staffing.selectors.funding`` per county (four queries whatever the number of
 counties and townships: townships, caseworkers, transfers, policies).
 """
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from dashboards.panels import Column, Table, register_panel
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, FINANCE_ROLES, Area, AreaLevel
 from staffing import selectors as staffing_selectors
-from staffing.models import AlertKind, Caseworker, CaseworkerStatus
+from staffing.models import AlertKind, Caseworker, CaseworkerStatus, ServiceContract
 
 STAFFING_ROLES = CIVIL_AFFAIRS_ROLES | FINANCE_ROLES
 # Townships (and staffing rows, which carry township and county) per level shown.
@@ -105,11 +106,16 @@ def staffing_alerts(*, scope, period):
     # Live, as on the staffing board (the same selector): not the nightly run's rows.
     findings = staffing_selectors.live_findings(caseworkers=scope.household_q(""), today=scope.today)
     group = OWNED_GROUP[scope.level]
-    table = Table(scope, period, [Column(kind.value, str(kind.label)) for kind in AlertKind],
+    table = Table(scope, period, [*(Column(kind.value, str(kind.label)) for kind in AlertKind),
+                                  Column("service_contract_expired", _("Service contract expired"))],
                   cell_link=staffing_link(scope, "staffing:board"))
     for found in findings.values():
         for f in found:
             table.add(getattr(f.caseworker, f"{group}_id"), f.kind, 1)
+    # Townships whose purchase-of-service contract has ended with none running (as on the board).
+    contracts = list(ServiceContract.objects.filter(scope.household_q("")).only("township_id", "county_id", "start", "end"))
+    for sc in staffing_selectors.expired_service_contracts(contracts, today=scope.today):
+        table.add(getattr(sc, f"{group}_id"), "service_contract_expired", 1)
     return table.build(stacked=True, note=_("Today's findings, as on the staffing board: contracts ending within "
                                             "90 days, qualification deadlines within 180 days or passed, "
                                             "appraisals missing, dismissals due."))

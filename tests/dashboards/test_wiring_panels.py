@@ -91,6 +91,7 @@ def wired(town):
     staff = builders.caseworker(T1, hire=d(2021, 12, 1))
     builders.contract(staff, start=d(2024, 1, 15), end=d(2027, 1, 15))
     builders.appraisal(staff, 2025)
+    builders.service_contract(T2, start=d(2023, 1, 1), end=d(2025, 12, 31))  # ended, none running
     StaffingAlert.objects.create(kind=AlertKind.APPRAISAL_MISSING, caseworker=staff, township_id=staff.township_id,
                                  county_id=staff.county_id, key="2025", created_on=TODAY)
     builders.transfer(T1, 2026, "10000.00")
@@ -196,6 +197,7 @@ def test_staffing_coverage_alerts_and_funding_for_civil_affairs_and_finance(wire
         assert coverage.value(None, "uncovered") == townships - 1 and coverage.value(None, "in_post") == 1
         assert [alerts.value(t1, k) for k in ("contract_ending", "qualification_due", "appraisal_missing")] == [1, 1, 0]
         assert alerts.value(None, "contract_ending") == 1
+        assert alerts.value(t2, "service_contract_expired") == 1 and alerts.value(None, "no_contract") == 0
         expected = staffing_selectors.county_funding(county=area(NANHU), year=2026)
         t1_row = next(r for r in expected.rows if r.township.pk == t1)
         assert money.value(t1, "transferred") == Decimal("10000.00") == t1_row.transferred
@@ -224,13 +226,13 @@ def test_a_township_officer_sees_their_township_only(wired, login):
 
 def test_query_count_with_every_new_model_filled_is_the_same(wired, city_user, login, django_assert_num_queries):
     client = login(city_user)
-    # As in test_pages' count (43): plans, referrals, candidates, staffing, volunteers and
+    # As in test_pages' count (44): plans, referrals, candidates, staffing, volunteers and
     # training rows do not add queries; applications stay at three, the summary at eight,
     # the last nightly review at one. Once someone is in post (however many): the live
     # staffing findings go from one query to four (caseworkers, their contracts, their
     # appraisals, the policy rows of their counties), the coverage and the funding check
-    # read the contracts of the posts' caseworkers (one each): 48.
-    with django_assert_num_queries(48):
+    # read the contracts of the posts' caseworkers (one each): 49.
+    with django_assert_num_queries(49):
         assert client.get("/dashboards/").status_code == 200
 
 
