@@ -196,3 +196,16 @@ def test_no_full_time_caseworker_is_a_gap_on_the_funding_page_the_sheet_and_the_
     assert summary["K2"].value == "无专职社工的镇（街道）数"
     nanhu_row = next(r for r in range(3, summary.max_row) if summary[f"B{r}"].value == "330402")
     assert summary[f"K{nanhu_row}"].value == len(county.rows) - 1 and summary[f"J{nanhu_row}"].value == "否"
+
+
+def test_a_dismissal_due_stays_on_the_board_until_it_is_recorded():
+    from staffing import services
+
+    cw = builders.caseworker("330402007", hire=D(2022, 1, 1))
+    builders.appraisal(cw, 2024, "unqualified")
+    builders.appraisal(cw, 2025, "excellent")  # a better later year does not undo 2024
+    county = factories.area("330402")
+    due = selectors.county_board(county=county, today=D(2026, 11, 29)).findings["dismissal_due"]
+    assert [(f.caseworker.pk, f.key) for f in due] == [(cw.pk, "2024")]
+    services.caseworker_change_status(actor=builders.admin(), caseworker=cw, status="dismissed", on=D(2026, 11, 29))
+    assert selectors.county_board(county=county, today=D(2026, 11, 29)).findings["dismissal_due"] == []
