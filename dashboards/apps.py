@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _drop_cache_after_review(**kwargs) -> None:
-    from dashboards.selectors import invalidate_dashboards
+    from dashboards.cache import invalidate_dashboards
     from dashboards.tasks import warm_dashboards
 
     invalidate_dashboards()

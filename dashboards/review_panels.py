@@ -1,7 +1,9 @@
 """Panels on the dynamic review (应保尽保、应退尽退) and the application procedure.
 
-Last run: the nightly pass's latest log row (date, status, counts per step, errors) — one
-query; the pass is city-wide, so the figures are the same whatever the area shown.
+Last run: the nightly pass's latest log row (date, status, counts per step, errors). The
+pass is city-wide and its log counts the whole city: the city view shows the log's counts
+(one query); a county or township view counts what the run did in its own area (two more
+queries: the tasks the run created or escalated there, and the gradual exits it ended).
 
 Candidates: the open review tasks the nightly pass (or a change report) created, by
 reason, the overdue ones and the age of the oldest — one query on ReviewTask.
@@ -30,6 +32,8 @@ from households.models import (
     OPEN_APPLICATION_STATUSES,
     OPEN_REVIEW_STATUSES,
     Application,
+    EnrolmentStatus,
+    EnrolmentStatusChange,
     ReviewReason,
     ReviewRun,
     ReviewTask,
@@ -37,6 +41,7 @@ from households.models import (
 from households.procedure.selectors import policies_for
 from households.procedure.workdays import calendars_for
 from households.rules import procedure as proc
+from jiuzhu.models import AreaLevel
 
 CANDIDATE_REASONS = (ReviewReason.INCLUSION_CANDIDATE, ReviewReason.EXIT_CANDIDATE, ReviewReason.CATEGORY_CHANGE,
                      ReviewReason.CHANGE_REPORT, ReviewReason.VERIFICATION_EXPIRED, ReviewReason.DUE, ReviewReason.OVERDUE)
@@ -84,7 +89,7 @@ def last_review_run(*, scope, period):
     if run is None:
         return PanelData(columns=[], rows=[], note=_("The nightly review has not run yet."))
     columns = [Column(str(step), str(ReviewRun.STEP_LABELS[str(step)]), chart=False) for step in RUN_STEPS]
-    counts = run.counts or {}
+    counts = (run.counts or {}) if scope.level == AreaLevel.CITY else _run_counts_in(scope, run)
     row = Row(label=run.run_on.isoformat(), cells=[Cell(counts.get(str(step), 0)) for step in RUN_STEPS], is_total=True)
     note = _("Run on %(date)s: %(status)s.") % {"date": run.run_on.isoformat(), "status": run.get_status_display()}
     if run.errors:
@@ -92,6 +97,24 @@ def last_review_run(*, scope, period):
     return PanelData(columns=columns, rows=[row], note=note,
                      extra={"run_status": run.status, "run_errors": run.errors,
                             "run_log": reverse("households:review_run_list")})
+
+
+def _run_counts_in(scope, run: ReviewRun) -> dict[str, int]:
+    """What ``run`` did in the area shown, per step of its log (two queries)."""
+    created = Q(run=run)
+    tasks = ReviewTask.objects.filter(scope.household_q("household__")).filter(
+        created | Q(escalated_on=run.run_on)).aggregate(
+        due=Count("pk", filter=created & Q(reason__in=[ReviewReason.DUE, ReviewReason.OVERDUE])),
+        escalated=Count("pk", filter=Q(escalated_on=run.run_on)),
+        **{str(reason): Count("pk", filter=created & Q(reason=reason)) for reason in RUN_STEPS[2:-1]},
+    )
+    ended = Q(from_status=EnrolmentStatus.GRADUAL_EXIT, to_status=EnrolmentStatus.ENDED, by__isnull=True,
+              at__gte=run.started_at)
+    if run.finished_at is not None:
+        ended &= Q(at__lte=run.finished_at)
+    tasks["gradual_exit_ended"] = (EnrolmentStatusChange.objects
+                                   .filter(ended, scope.household_q("enrolment__household__")).count())
+    return tasks
 
 
 @register_panel(key="applications_overdue", title=gettext_lazy("Open applications and overdue steps"), kind="bar",

@@ -13,7 +13,7 @@ stale-while-revalidate:
 - missing: computed in the request.
 
 Township views are cheap (a few thousand households, indexed) and always live.
-``invalidate_dashboards()`` drops every cached view at once (a version number in the key):
+``dashboards.cache.invalidate_dashboards()`` drops every cached view at once (a version number in the key):
 the nightly review calls it after its transaction commits, then ``warm_dashboards``
 computes the city and county views of the default period, so the morning's first visit is
 fast too.
@@ -22,20 +22,14 @@ fast too.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone
 from django.utils.translation import get_language
 
+from dashboards import cache
 from dashboards.panels import Panel, PanelData, panels_for
 from dashboards.scope import DashboardScope, Period
-from jiuzhu.models import AreaLevel
-
-VERSION_KEY = "dashboards:version"
-CACHED_LEVELS = (AreaLevel.CITY, AreaLevel.COUNTY)
+from dashboards.tasks import refresh_dashboard
 
 
 @dataclass
@@ -64,68 +58,21 @@ class Dashboard:
     refreshing: bool = field(default=False)
 
 
-@dataclass
-class _Entry:
-    computed_at: datetime.datetime
-    data: dict
-
-
-def cache_seconds() -> int:
-    return int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 300))
-
-
-def cache_max_age() -> int:
-    return int(getattr(settings, "DASHBOARD_CACHE_MAX_AGE", 26 * 3600))
-
-
-def invalidate_dashboards() -> None:
-    """Forget every cached dashboard (cheap: bumps the version in the cache key)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
-
-
-def _version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, None)
-
-
-def _cached(scope: DashboardScope, period: Period, panels: list[Panel]) -> bool:
-    return scope.area.level in CACHED_LEVELS and cache_seconds() > 0 and bool(panels)
-
-
-def cache_key(scope: DashboardScope, period: Period, panels: list[Panel]) -> str:
-    # Hashed: the panel list makes the key longer than memcached's 250 characters.
-    digest = hashlib.sha256(scope.cache_key(period, [p.key for p in panels]).encode()).hexdigest()
-    return f"dashboards:{_version()}:{get_language()}:{digest}"
-
-
-def compute_and_store(scope: DashboardScope, period: Period, panels: list[Panel]) -> _Entry:
-    """Compute every panel (one query each) and keep the result for later visitors."""
-    entry = _Entry(timezone.now(), {p.key: p.compute(scope=scope, period=period) for p in panels})
-    key = cache_key(scope, period, panels)
-    cache.set(key, entry, cache_max_age())
-    cache.delete(key + ":refreshing")
-    return entry
-
-
 def dashboard(*, scope: DashboardScope, period: Period, only: str | None = None) -> Dashboard:
     """The panels the user may see (or just ``only``), each computed by its one query."""
     panels = [p for p in panels_for(scope.user) if only is None or p.key == only]
-    if only is not None or not _cached(scope, period, panels):
+    if only is not None or not cache.is_cached(scope, panels):
         # An export of one panel is computed live: a single query, and exact.
         return Dashboard([ComputedPanel(p, p.compute(scope=scope, period=period)) for p in panels])
-    key = cache_key(scope, period, panels)
-    entry = cache.get(key)
+    key = cache.cache_key(scope, period, panels)
+    entry = cache.get_entry(key)
     refreshing = False
-    if not isinstance(entry, _Entry):
-        entry = compute_and_store(scope, period, panels)
-    elif (timezone.now() - entry.computed_at).total_seconds() > cache_seconds():
+    if entry is None:
+        entry = cache.compute_and_store(scope, period, panels)
+    elif cache.is_stale(entry):
         refreshing = True
         # One refresh at a time per view: the lock expires if a worker dies mid-way.
-        if cache.add(key + ":refreshing", 1, timeout=15 * 60):
-            from dashboards.tasks import refresh_dashboard
-
+        if cache.claim_refresh(key):
             refresh_dashboard.delay(user_id=scope.user.pk, area_id=scope.area.pk, start=period.start.isoformat(),
                                     end=period.end.isoformat(), today=scope.today.isoformat(),
                                     language=get_language())

@@ -1,10 +1,14 @@
 """Staffing panels (township caseworkers, contracts, qualifications, funding), for civil
 affairs AND finance users.
 
-Coverage: townships and their caseworkers in post today (one query over the townships).
-Alerts: the staffing alerts still open, by kind, as the nightly run (which joins the
-nightly review, see ``staffing.apps``) recorded them: contracts ending, qualification
-deadlines, appraisals missing, dismissals due (one query).
+Coverage: townships, their caseworkers in post today (one query over the townships) and
+which are covered (``staffing.selectors.covered_township_ids``, two queries: the one
+definition the board and the sheets use).
+Alerts: today's staffing findings by kind, live, from the selector the county board uses
+(``staffing.selectors.live_findings``), so the two agree: contracts ending, qualification
+deadlines, appraisals missing, dismissals due (four queries: caseworkers, contracts,
+appraisals, policies; one when no caseworker is in post); and the townships whose
+purchase-of-service contract ended with none running (one query).
 Funding: ``staffing.selectors.funding`` per county (four queries whatever the number of
 counties and townships: townships, caseworkers, transfers, policies).
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from dashboards.panels import Column, Table, register_panel
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, FINANCE_ROLES, Area, AreaLevel
 from staffing import selectors as staffing_selectors
-from staffing.models import AlertKind, Caseworker, CaseworkerStatus, StaffingAlert
+from staffing.models import AlertKind, Caseworker, CaseworkerStatus, ServiceContract
 
 STAFFING_ROLES = CIVIL_AFFAIRS_ROLES | FINANCE_ROLES
 # Townships (and staffing rows, which carry township and county) per level shown.
@@ -73,38 +77,48 @@ def staffing_coverage(*, scope, period):
     in_post = Caseworker.objects.filter(township_id=OuterRef("pk"), status=CaseworkerStatus.IN_POST,
                                         hire_date__lte=scope.today)
     count = in_post.order_by().values("township_id").annotate(n=Count("pk")).values("n")
+    townships = _townships(scope)
+    # Covered as on the board and the funding sheet (S-2.1.1): a full-time caseworker in
+    # post with an employment contract running today. A part-time one is counted in post
+    # but does not cover the township.
+    covered = staffing_selectors.covered_township_ids(townships=Q(pk__in=townships.values("pk")), day=scope.today)
     rows = (
-        _townships(scope)
-        .annotate(_covered=Exists(in_post), _n=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
+        townships
+        .annotate(_n=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
         .values(group)
-        .annotate(townships=Count("pk"), uncovered=Count("pk", filter=Q(_covered=False)), in_post=Sum("_n"))
+        .annotate(townships=Count("pk"), uncovered=Count("pk", filter=~Q(pk__in=covered)), in_post=Sum("_n"))
         .order_by()
     )
     table = Table(scope, period, [
         Column("townships", _("Townships"), chart=False),
-        Column("uncovered", _("Townships without a caseworker")),
+        Column("uncovered", _("Townships without a full-time caseworker")),
         Column("in_post", _("Caseworkers in post")),
     ], cell_link=staffing_link(scope, "staffing:board"))
     table.fill(rows, group)
-    return table.build(note=_("Caseworkers in post today at each township (R-1: at least one per township)."))
+    return table.build(note=_("Caseworkers in post today at each township; a township is covered by a full-time "
+                              "caseworker in post with an employment contract running (S-2.1.1: at least one "
+                              "per township)."))
 
 
 @register_panel(key="staffing_alerts", title=gettext_lazy("Staffing alerts: contracts and qualifications"),
                 kind="bar", order=101, roles=STAFFING_ROLES)
 def staffing_alerts(*, scope, period):
+    # Live, as on the staffing board (the same selector): not the nightly run's rows.
+    findings = staffing_selectors.live_findings(caseworkers=scope.household_q(""), today=scope.today)
     group = OWNED_GROUP[scope.level]
-    rows = (
-        StaffingAlert.objects.filter(scope.household_q(""), resolved=False, caseworker__status=CaseworkerStatus.IN_POST)
-        .values(group)
-        .annotate(**{kind.value: Count("pk", filter=Q(kind=kind)) for kind in AlertKind})
-        .order_by()
-    )
-    table = Table(scope, period, [Column(kind.value, str(kind.label)) for kind in AlertKind],
+    table = Table(scope, period, [*(Column(kind.value, str(kind.label)) for kind in AlertKind),
+                                  Column("service_contract_expired", _("Service contract expired"))],
                   cell_link=staffing_link(scope, "staffing:board"))
-    table.fill(rows, group)
-    return table.build(stacked=True, note=_("Alerts still open, as recorded by the nightly run (it follows the "
-                                            "nightly review): contracts ending within 90 days, qualification "
-                                            "deadlines within 180 days or passed, appraisals missing, dismissals due."))
+    for found in findings.values():
+        for f in found:
+            table.add(getattr(f.caseworker, f"{group}_id"), f.kind, 1)
+    # Townships whose purchase-of-service contract has ended with none running (as on the board).
+    contracts = list(ServiceContract.objects.filter(scope.household_q("")).only("township_id", "county_id", "start", "end"))
+    for sc in staffing_selectors.expired_service_contracts(contracts, today=scope.today):
+        table.add(getattr(sc, f"{group}_id"), "service_contract_expired", 1)
+    return table.build(stacked=True, note=_("Today's findings, as on the staffing board: contracts ending within "
+                                            "90 days, qualification deadlines within 180 days or passed, "
+                                            "appraisals missing, dismissals due."))
 
 
 @register_panel(key="funding", title=gettext_lazy("Caseworker funding check per county"), kind="bar", order=102,
@@ -122,6 +136,7 @@ def funding_check(*, scope, period):
         Column("transferred", _("Transferred (yuan)"), format="money"),
         Column("shortfall", _("Shortfall (yuan)"), format="money", chart=False),
         Column("short_townships", _("Townships short"), chart=False),
+        Column("no_caseworker", _("No full-time caseworker"), chart=False),
     ], cell_link=staffing_link(scope, "staffing:funding", year=year))
     for county_funding in found:
         for row in county_funding.rows:
@@ -137,5 +152,7 @@ def funding_check(*, scope, period):
             table.add(key, "transferred", row.transferred)
             table.add(key, "shortfall", row.check.shortfall)
             table.add(key, "short_townships", 0 if row.check.ok else 1)
+            table.add(key, "no_caseworker", 1 if row.check.no_caseworker else 0)
     return table.build(note=_("Year %(year)s: the funding floor times the caseworker-years in post, against the "
-                              "transfers recorded.") % {"year": year})
+                              "transfers recorded; a township with no full-time caseworker is short too.")
+                       % {"year": year})

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
-from dashboards import selectors
+from dashboards import cache
 from dashboards.panels import panels_for
 from dashboards.scope import DashboardScope, Period
 
@@ -27,8 +27,8 @@ def refresh_dashboard(*, user_id: int, area_id: int, start: str, end: str, today
         scope = DashboardScope.for_request(user, str(area_id), today=datetime.date.fromisoformat(today))
         period = Period(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end))
         panels = panels_for(user)
-        selectors.compute_and_store(scope, period, panels)
-        return selectors.cache_key(scope, period, panels)
+        cache.compute_and_store(scope, period, panels)
+        return cache.cache_key(scope, period, panels)
 
 
 @shared_task(name="dashboards.warm_dashboards", acks_late=True, soft_time_limit=30 * 60, time_limit=35 * 60)
@@ -39,11 +39,11 @@ def warm_dashboards() -> int:
     Run after the nightly review has dropped the cache: the users who open their
     dashboard in the morning then read it from the cache instead of waiting for it.
     """
-    if selectors.cache_seconds() <= 0:
+    if cache.cache_seconds() <= 0:
         return 0
     today = timezone.localdate()
     period = Period.default(today)
-    users = (get_user_model().objects.filter(is_active=True, area__level__in=selectors.CACHED_LEVELS)
+    users = (get_user_model().objects.filter(is_active=True, area__level__in=cache.CACHED_LEVELS)
              .select_related("area").order_by("pk"))
     warmed = set()
     with translation.override(settings.LANGUAGE_CODE):
@@ -53,6 +53,6 @@ def warm_dashboards() -> int:
             if not panels or view in warmed:
                 continue
             warmed.add(view)
-            selectors.compute_and_store(DashboardScope.for_request(user, today=today), period, panels)
+            cache.compute_and_store(DashboardScope.for_request(user, today=today), period, panels)
     logger.info("warmed %d dashboard view(s)", len(warmed))
     return len(warmed)

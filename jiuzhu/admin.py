@@ -138,6 +138,12 @@ class PolicyParametersAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_select_related = ["area"]
     search_fields = ["area__name", "area__code"]
 
+    def get_changeform_initial_data(self, request):
+        # A new row starts as a copy of the city's row: a county then changes only what it
+        # makes stricter (the model's clean() refuses anything weaker).
+        initial = PolicyParameters.initial_from_city()
+        return {**initial, **super().get_changeform_initial_data(request)}
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
-from jiuzhu.policy import DEFAULTS, POLICY_FIELDS, Policy
+from jiuzhu.i18n import render_reason
+from jiuzhu.policy import DEFAULTS, FLOORS, POLICY_FIELDS, Policy, weaker_figures
 
 
 class AreaLevel(models.TextChoices):
@@ -251,6 +252,31 @@ class PolicyParameters(models.Model):
     def clean(self) -> None:
         if self.area_id and self.area.level not in (AreaLevel.COUNTY, AreaLevel.CITY):
             raise ValidationError({"area": _("Policy parameters belong to a county-level unit or the city.")})
+        # A row may be stricter than the seed (and a county's than the city's), never weaker.
+        city = self.city_row()
+        weaker = weaker_figures({name: getattr(self, name) for name in FLOORS},
+                                city={name: getattr(city, name) for name in FLOORS} if city else None,
+                                city_year=city.year if city else None)
+        if weaker:
+            raise ValidationError({name: render_reason(reason) for name, reason in weaker.items()})
+
+    def city_row(self) -> PolicyParameters | None:
+        """For a county's row: the city's row in force for its year (None for the city's own row)."""
+        if not self.area_id or self.area.level != AreaLevel.COUNTY or not self.area.city_id or not self.year:
+            return None
+        return (PolicyParameters.objects.filter(area_id=self.area.city_id, year__lte=self.year)
+                .exclude(pk=self.pk).order_by("-year").first())
+
+    @classmethod
+    def initial_from_city(cls, year: int | None = None) -> dict[str, object]:
+        """A new row's starting figures: a copy of the city's latest row (of ``year`` or before)."""
+        rows = cls.objects.filter(area__level=AreaLevel.CITY)
+        if year is not None:
+            rows = rows.filter(year__lte=year)
+        city = rows.order_by("-year").first()
+        if city is None:
+            return {}
+        return {name: getattr(city, name) for name in POLICY_FIELDS if name != "year"} | {"note": city.note}
 
     def as_policy(self, year: int | None = None) -> Policy:
         values = {name: getattr(self, name) for name in POLICY_FIELDS if name != "year"}

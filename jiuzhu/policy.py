@@ -9,8 +9,11 @@ the configurable defaults of ../shared/design/DOMAIN.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
+
+from jiuzhu.reasons import N_, Reason
 
 DEFAULTS: dict[str, object] = {
     # 低保 and 低边 (Zhejiang regulation arts. 9-13); the standard itself has no default.
@@ -100,3 +103,54 @@ class Policy:
 
 
 POLICY_FIELDS = tuple(f.name for f in fields(Policy))
+
+
+# --------------------------------------------------------------------------- floors (stricter, never weaker)
+
+# The staffing figures the seed fixes (嘉政民救〔2018〕45号: S-2.1.2, S-2.1.4, R-1, R-3, R-4,
+# R-6), each with the way a row may depart from it: "min" figures may only rise, "max"
+# figures only fall. A county's row is held to the city's row as well.
+FLOORS: dict[str, tuple[str, object]] = {
+    "caseworker_funding_floor": ("min", DEFAULTS["caseworker_funding_floor"]),
+    "min_contract_years": ("min", DEFAULTS["min_contract_years"]),
+    "recruit_min_work_years": ("min", DEFAULTS["recruit_min_work_years"]),
+    "recruit_max_age": ("max", DEFAULTS["recruit_max_age"]),
+    "recruit_max_age_relaxed": ("max", DEFAULTS["recruit_max_age_relaxed"]),
+    "qualification_deadline_years": ("max", DEFAULTS["qualification_deadline_years"]),
+}
+
+_MESSAGES = {
+    ("min", "seed"): N_("At least %(limit)s: the seed (嘉政民救〔2018〕45号) sets this floor; a row may be stricter, "
+                        "never weaker."),
+    ("min", "city"): N_("At least %(limit)s: the city's row for %(year)s sets this; a county may be stricter, never "
+                        "weaker."),
+    ("max", "seed"): N_("At most %(limit)s: the seed (嘉政民救〔2018〕45号) sets this limit; a row may be stricter, "
+                        "never weaker."),
+    ("max", "city"): N_("At most %(limit)s: the city's row for %(year)s sets this; a county may be stricter, never "
+                        "weaker."),
+}
+
+
+def _weaker(direction: str, value: object, limit: object) -> bool:
+    return Decimal(str(value)) < Decimal(str(limit)) if direction == "min" else Decimal(str(value)) > Decimal(str(limit))
+
+
+def weaker_figures(values: Mapping[str, object], *, city: Mapping[str, object] | None = None,
+                   city_year: int | None = None) -> dict[str, Reason]:
+    """Return, per field, why a row's figure is weaker than the seed or (for a county) the city row.
+
+    1. Every row (the city's too) is held to the seed's figure (``FLOORS``).
+    2. A county row is also held to ``city``, the city's row in force for its year.
+    A field missing from ``values`` (or None) is not checked.
+    """
+    found: dict[str, Reason] = {}
+    for name, (direction, seed) in FLOORS.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        if _weaker(direction, value, seed):
+            found[name] = Reason.of(f"{name}_below_seed", _MESSAGES[(direction, "seed")], limit=str(seed))
+        elif city is not None and city.get(name) is not None and _weaker(direction, value, city[name]):
+            found[name] = Reason.of(f"{name}_below_city", _MESSAGES[(direction, "city")], limit=str(city[name]),
+                                    year=city_year)
+    return found

@@ -229,7 +229,23 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, a file cache under var/: the web server, the Celery worker and beat
+    # all read and write it, so a worker's refresh or the nightly invalidation is seen by
+    # every web process (a process's own memory was not: the page kept showing figures
+    # computed hours before). Not the database cache: it needs a table migrate does not
+    # create, adds queries to every page and, on SQLite, writes that wait for the worker's
+    # long transactions. Processes on several machines need REDIS_URL (or a shared folder).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("JIUZHU_CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("JIUZHU_CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
+# City and county dashboards: served from the cache for this long, then served stale while
+# a worker recomputes them, up to the maximum age (0 turns caching off).
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
+DASHBOARD_CACHE_MAX_AGE = int(os.environ.get("DASHBOARD_CACHE_MAX_AGE", str(26 * 3600)))
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, which
 # needs no server and lets `make run` start a real worker and beat.

@@ -371,6 +371,7 @@ class TransferPayment(Versioned):
 
 
 class AlertKind(models.TextChoices):
+    NO_CONTRACT = "no_contract", _("No employment contract running")
     CONTRACT_ENDING = "contract_ending", _("Contract ending")
     QUALIFICATION_DUE = "qualification_due", _("Qualification deadline near")
     QUALIFICATION_OVERDUE = "qualification_overdue", _("Qualification overdue")

@@ -358,6 +358,37 @@ def appraisal_consequences(
     )
 
 
+@dataclass(frozen=True)
+class DismissalDue:
+    year: int
+    """The first appraised year that made the dismissal due."""
+    reasons: tuple[Reason, ...]
+
+
+def dismissal_due(
+    *,
+    grades_by_year: Mapping[int, str],
+    last_place_years: set[int] | frozenset[int] | Mapping[int, bool],
+) -> DismissalDue | None:
+    """Apply S-2.1.3 to every appraised year: a dismissal once due stays due.
+
+    A later good year does not undo an unqualified one: the caseworker is to be
+    dismissed until the dismissal is recorded (the caller stops asking once the
+    caseworker is no longer in post). Returns the first year that made it due and the
+    reasons of every such year, or None.
+    """
+    years = sorted(set(grades_by_year) | (set(last_place_years) if not isinstance(last_place_years, Mapping)
+                                          else set(last_place_years)))
+    due_years: list[int] = []
+    reasons: list[Reason] = []
+    for year in years:
+        outcome = appraisal_consequences(grades_by_year=grades_by_year, last_place_years=last_place_years, year=year)
+        if outcome.dismissal_due:
+            due_years.append(year)
+            reasons.extend(r for r in outcome.reasons if r.code != "appraisal_excellent")
+    return DismissalDue(year=due_years[0], reasons=tuple(reasons)) if due_years else None
+
+
 # --------------------------------------------------------------------------- qualification deadline (R-6)
 
 
@@ -492,6 +523,63 @@ def township_gaps(
     return result
 
 
+@dataclass(frozen=True)
+class Span:
+    """A date range, both ends included; ``end`` None: still running (an open-ended contract)."""
+
+    start: date
+    end: date | None
+
+
+def _merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """The union of ``spans`` as disjoint spans in order (touching ones joined)."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.end is not None and span.end < span.start:
+            continue
+        if merged:
+            last = merged[-1]
+            if last.end is None or span.start <= last.end + timedelta(days=1):
+                end = None if last.end is None or span.end is None else max(last.end, span.end)
+                merged[-1] = Span(last.start, end)
+                continue
+        merged.append(span)
+    return merged
+
+
+def covering_posts(*, posts: Iterable[Post], contracts: Iterable[Span]) -> list[Post]:
+    """Return the parts of ONE caseworker's posts that cover their township (S-2.1.1).
+
+    The one definition of a covered township-day, for the board, the dashboards, the
+    funding page and the sheets: a **full-time** caseworker **in post** with an
+    **employment contract running** that day (S-2.1.2). A part-time post, or days in post
+    before a contract starts or after it ended, cover nothing. Overlapping contracts
+    count once, so no day is counted twice for one post.
+    """
+    spans = _merge_spans(contracts)
+    covering: list[Post] = []
+    for post in posts:
+        if not post.full_time:
+            continue
+        for span in spans:
+            start = max(post.start, span.start)
+            if post.end is None:
+                end = span.end
+            elif span.end is None:
+                end = post.end
+            else:
+                end = min(post.end, span.end)
+            if end is None or start <= end:
+                covering.append(Post(township_code=post.township_code, start=start, end=end, full_time=True))
+    return covering
+
+
+def covered_townships(*, posts: Iterable[Post], day: date) -> set[str]:
+    """The townships covered on ``day`` by ``posts`` (already reduced by ``covering_posts``)."""
+    return {p.township_code for p in posts
+            if p.full_time and p.start <= day and (p.end is None or day <= p.end)}
+
+
 # --------------------------------------------------------------------------- funding (S-2.1.4)
 
 FUNDING_BASES = ("days", "months")
@@ -531,6 +619,9 @@ class FundingLine:
 class FundingCheck:
     ok: bool
     shortfall: Decimal
+    no_caseworker: bool = False
+    """No full-time caseworker covered the township on any day of the year: not met
+    (S-2.1.1), whatever was transferred, although nothing is short (0 ≥ 0)."""
 
 
 def _months_held_on_15th(start: date, end: date) -> int:
@@ -608,8 +699,14 @@ def required_transfer(
     )
 
 
-def check_funding(*, required: Decimal, transferred: Decimal) -> FundingCheck:
-    """Check that the transfer is not below the required amount (不低于: equal is enough)."""
+def check_funding(*, required: Decimal, transferred: Decimal, covered_days: int | None = None) -> FundingCheck:
+    """Check that the transfer is not below the required amount (不低于: equal is enough).
+
+    ``covered_days`` (the township's caseworker-days in the year, ``FundingLine.days_in_post``)
+    0: the township had no full-time caseworker, which is a gap, never "met".
+    """
+    if covered_days == 0:
+        return FundingCheck(ok=False, shortfall=Decimal("0.00"), no_caseworker=True)
     shortfall = Decimal(required) - Decimal(transferred)
     if shortfall <= 0:
         return FundingCheck(ok=True, shortfall=Decimal("0.00"))

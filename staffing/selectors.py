@@ -25,7 +25,6 @@ from staffing.models import (
     EmploymentContract,
     ServiceContract,
     SocialOrganization,
-    StaffingAlert,
     StaffingAlertRun,
     TransferPayment,
 )
@@ -140,17 +139,42 @@ def post_of(post: CaseworkerPost) -> rules.Post:
                       full_time=post.full_time)
 
 
-def dismissal_outcome(appraisals: list[Appraisal]) -> tuple[int, rules.AppraisalOutcome] | None:
-    """S-2.1.3 applied to the latest appraised year of one caseworker."""
-    if not appraisals:
-        return None
-    latest = max(a.year for a in appraisals)
-    outcome = rules.appraisal_consequences(
-        grades_by_year={a.year: a.grade for a in appraisals},
-        last_place_years={a.year for a in appraisals if a.is_last_place},
-        year=latest,
-    )
-    return latest, outcome
+def dismissal_outcome(appraisals: list[Appraisal]) -> tuple[int, rules.DismissalDue] | None:
+    """S-2.1.3 over every appraised year of one caseworker: (the year it became due, why), or None."""
+    due = rules.dismissal_due(grades_by_year={a.year: a.grade for a in appraisals},
+                              last_place_years={a.year for a in appraisals if a.is_last_place})
+    return (due.year, due) if due is not None else None
+
+
+def contract_span(contract: EmploymentContract) -> rules.Span:
+    return rules.Span(contract.start, contract.end)
+
+
+def covering_posts_of(posts: list[CaseworkerPost], spans: dict[int, list[rules.Span]]) -> list[tuple[CaseworkerPost, rules.Post]]:
+    """Each post with the parts of it that cover its township (``rules.covering_posts``), given
+    each caseworker's contract spans."""
+    return [(post, part) for post in posts
+            for part in rules.covering_posts(posts=[post_of(post)], contracts=spans.get(post.caseworker_id, []))]
+
+
+def contract_spans(caseworker_ids: set[int]) -> dict[int, list[rules.Span]]:
+    """The employment contracts of these caseworkers as date spans (one query)."""
+    spans: dict[int, list[rules.Span]] = defaultdict(list)
+    if caseworker_ids:
+        for cw_id, start, end in EmploymentContract.objects.filter(caseworker_id__in=caseworker_ids).values_list(
+                "caseworker_id", "start", "end"):
+            spans[cw_id].append(rules.Span(start, end))
+    return spans
+
+
+def covered_township_ids(*, townships: Q, day: date) -> set[int]:
+    """The townships covered on ``day`` (S-2.1.1, ``rules.covering_posts``): two queries,
+    the full-time posts held that day and the contracts of their caseworkers."""
+    posts = list(CaseworkerPost.objects.filter(full_time=True).overlapping(day, day)
+                 .filter(township__in=Area.objects.filter(townships)).select_related("township"))
+    spans = contract_spans({p.caseworker_id for p in posts})
+    covered = rules.covered_townships(posts=[part for _p, part in covering_posts_of(posts, spans)], day=day)
+    return {p.township_id for p in posts if p.township.code in covered}
 
 
 def current_contract(contracts: list[EmploymentContract], today: date) -> EmploymentContract | None:
@@ -174,19 +198,25 @@ class Finding:
 def staffing_findings(caseworkers: list[Caseworker], *, today: date, policies: dict[int, Policy]) -> dict[str, list[Finding]]:
     """Apply the staffing rules to caseworkers loaded with their contracts and appraisals.
 
-    1. Contracts (the current one, else the latest) ending within 90 days.
-    2. R-6 qualification: deadline within 180 days or overdue.
-    3. No appraisal for last year, for those in post since before last year's end.
-    4. S-2.1.3 dismissal due on the latest appraised year.
+    1. No employment contract running today (never entered, or ended).
+    2. Contracts ending within 90 days.
+    3. R-6 qualification: deadline within 180 days or overdue.
+    4. No appraisal for last year, for those in post since before last year's end.
+    5. S-2.1.3 dismissal due on any appraised year: due until a dismissal is recorded.
     """
-    found: dict[str, list[Finding]] = {k: [] for k in
-                                       ("contract_ending", "qualification", "appraisal_missing", "dismissal_due")}
+    found: dict[str, list[Finding]] = {k: [] for k in ("no_contract", "contract_ending", "qualification",
+                                                       "appraisal_missing", "dismissal_due")}
     last_year = today.year - 1
     for cw in caseworkers:
         if cw.status != CaseworkerStatus.IN_POST:
             continue
         policy = policies[cw.county_id]
         contracts = list(cw.contracts.all())
+        if cw.hire_date <= today and current_contract(contracts, today) is None:
+            # S-2.1.1/S-2.1.2: in post without a contract running today (never entered, or
+            # ended): the township is not covered by this caseworker.
+            ended = max((c.end for c in contracts if c.end is not None and c.end < today), default=None)
+            found["no_contract"].append(Finding("no_contract", cw, ended.isoformat() if ended else "none", ended))
         for contract in contracts:
             if contract.end is not None and today <= contract.end <= today + timedelta(days=CONTRACT_WARNING_DAYS):
                 found["contract_ending"].append(Finding("contract_ending", cw, contract.end.isoformat(), contract.end,
@@ -207,13 +237,27 @@ def staffing_findings(caseworkers: list[Caseworker], *, today: date, policies: d
         if cw.hire_date <= date(last_year, 12, 31) and not any(a.year == last_year for a in appraisals):
             found["appraisal_missing"].append(Finding("appraisal_missing", cw, str(last_year), date(last_year, 12, 31)))
         result = dismissal_outcome(appraisals)
-        if result is not None and result[1].dismissal_due:
+        if result is not None:
             year, outcome = result
             found["dismissal_due"].append(Finding("dismissal_due", cw, str(year), date(year, 12, 31),
                                                   reasons=list(outcome.reasons)))
     found["contract_ending"].sort(key=lambda f: f.due_on)
     found["qualification"].sort(key=lambda f: f.due_on)
     return found
+
+
+def live_findings(*, caseworkers: Q, today: date) -> dict[str, list[Finding]]:
+    """The staffing findings of today for the caseworkers in post matching ``caseworkers``.
+
+    What the board, the dashboard's alert panel and the nightly run all show: computed
+    from the records as they are now, so an appraisal entered is no longer "missing" on
+    the next page. Queries: caseworkers (+user/township/county/organization), their
+    contracts, their appraisals, policy rows (only the first when none is in post).
+    """
+    found = _caseworkers_with_history(caseworkers & Q(status=CaseworkerStatus.IN_POST))
+    counties = {cw.county_id: cw.county for cw in found}
+    policies = policies_for(list(counties.values()), today.year) if counties else {}
+    return staffing_findings(found, today=today, policies=policies)
 
 
 def _caseworkers_with_history(filter_q: Q) -> list[Caseworker]:
@@ -245,26 +289,41 @@ class Board:
     caseworkers_in_post: int
     findings: dict[str, list[Finding]]
     service_contracts_ending: list[ServiceContract]
+    service_contracts_expired: list[ServiceContract]
     gaps: list[TownshipRow]
-    alerts: list[StaffingAlert]
     last_run: StaffingAlertRun | None
+
+
+def expired_service_contracts(service_contracts: list[ServiceContract], *, today: date) -> list[ServiceContract]:
+    """Each township's latest purchase-of-service contract, when it has ended and none runs today."""
+    latest: dict[int, ServiceContract] = {}
+    for sc in service_contracts:
+        if sc.start <= today and (sc.township_id not in latest or sc.end > latest[sc.township_id].end):
+            latest[sc.township_id] = sc
+    return sorted((sc for sc in latest.values() if sc.end < today), key=lambda sc: sc.end)
 
 
 def county_board(*, county: Area, today: date) -> Board:
     """Everything on the county staffing board, in 9 queries whatever the county's size.
 
+    The findings are live (``staffing_findings`` over the records as they are now), the
+    same as the dashboard's alert panel; the nightly run's alert rows are not shown (a
+    snapshot would keep an appraisal "missing" after it was entered), only when it last ran.
+
     Queries: townships; caseworkers (+user/township/county/organization); their
     contracts; their appraisals; policy rows; the county's post history (+township:
-    it includes caseworkers who have since moved away); service contracts; open
-    alerts; last run.
+    it includes caseworkers who have since moved away) and those caseworkers' contracts
+    (a township is covered by a full-time post with a contract running:
+    ``rules.covering_posts``); service contracts; last run.
     """
     townships = list(Area.objects.townships().filter(county=county, active=True).order_by("code"))
     caseworkers = _caseworkers_with_history(Q(county=county))
     policy = policies_for([county], today.year)[county.pk]
     findings = staffing_findings(caseworkers, today=today, policies={county.pk: policy})
-    posts = CaseworkerPost.objects.filter(county=county, full_time=True).select_related("township")
+    posts = list(CaseworkerPost.objects.filter(county=county, full_time=True).select_related("township"))
+    spans = contract_spans({p.caseworker_id for p in posts})
     gaps = rules.township_gaps(township_codes=[t.code for t in townships],
-                               posts=[post_of(p) for p in posts],
+                               posts=[part for _p, part in covering_posts_of(posts, spans)],
                                start=rules.first_check_date(policy), end=today)
     service_contracts = list(ServiceContract.objects.filter(county=county).select_related("township", "organization"))
     by_township: dict[int, list[Caseworker]] = defaultdict(list)
@@ -283,13 +342,12 @@ def county_board(*, county: Area, today: date) -> Board:
                                 open_gap_since=open_gap.since if open_gap else None,
                                 gap_count=len(township_gaps), service_contracts=contracts_by_township[township.pk]))
     ending = [sc for sc in service_contracts if today <= sc.end <= today + timedelta(days=CONTRACT_WARNING_DAYS)]
-    alerts = list(StaffingAlert.objects.filter(county=county, resolved=False, caseworker__status=CaseworkerStatus.IN_POST)
-                  .select_related("caseworker", "township").order_by("due_on", "id")[:100])
+    expired = expired_service_contracts(service_contracts, today=today)
     return Board(
         county=county, today=today, policy=policy, townships=rows,
         caseworkers_in_post=sum(len(r.in_post) for r in rows), findings=findings,
-        service_contracts_ending=sorted(ending, key=lambda sc: sc.end),
-        gaps=[r for r in rows if r.open_gap_since is not None], alerts=alerts,
+        service_contracts_ending=sorted(ending, key=lambda sc: sc.end), service_contracts_expired=expired,
+        gaps=[r for r in rows if r.open_gap_since is not None],
         last_run=StaffingAlertRun.objects.order_by("-started_at", "-id").first(),
     )
 
@@ -355,9 +413,12 @@ def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
     """Per county and township: floor × caseworker-years in post (days basis) against the transfers.
 
     Read from the post history, so a caseworker moved during the year counts pro rata at
-    each township and earlier years keep their townships. Four queries for any number of
-    counties: townships, full-time posts overlapping the year (+township, caseworker name),
-    transfer sums by township, policy rows.
+    each township and earlier years keep their townships. Only the days that cover the
+    township count (a full-time post with an employment contract running:
+    ``rules.covering_posts``, as on the board and the dashboards); a township with none is
+    "no full-time caseworker", a gap. Five queries for any number of counties: townships,
+    full-time posts overlapping the year (+township, caseworker name), their caseworkers'
+    contracts, transfer sums by township, policy rows.
     """
     county_ids = [c.pk for c in counties]
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
@@ -366,6 +427,7 @@ def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
         CaseworkerPost.objects.filter(county_id__in=county_ids, full_time=True).overlapping(year_start, year_end)
         .select_related("township").annotate(caseworker_name=F("caseworker__name"))
         .order_by("township__code", "start_on", "id"))
+    spans = contract_spans({p.caseworker_id for p in posts})
     paid = dict(TransferPayment.objects.filter(county_id__in=county_ids, year=year)
                 .values_list("township_id").annotate(total=Sum("amount")).values_list("township_id", "total"))
     policies = policies_for(counties, year)
@@ -377,7 +439,7 @@ def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
         floor = policies[county.pk].caseworker_funding_floor
         rows = []
         for township in (t for t in townships if t.county_id == county.pk):
-            held = [(p, post_of(p)) for p in by_township[township.pk]]
+            held = covering_posts_of(by_township[township.pk], spans)
             line = rules.required_transfer(posts_in_year=[post for _p, post in held], year=year, floor=floor)
             people: dict[int, list] = {}  # caseworker id -> [name, days], in order of first post
             for p, post in held:
@@ -387,7 +449,8 @@ def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
             rows.append(FundingRow(township=township, caseworkers=[name for name, _days in people.values()],
                                    caseworker_days=[days for _name, days in people.values()],
                                    caseworker_ids=list(people), line=line, transferred=transferred,
-                                   check=rules.check_funding(required=line.required, transferred=transferred)))
+                                   check=rules.check_funding(required=line.required, transferred=transferred,
+                                                             covered_days=line.days_in_post)))
         result.append(CountyFunding(county=county, year=year, floor=floor, rows=rows))
     return result
 

@@ -501,31 +501,34 @@ def staffing_alerts_run(*, today: date) -> StaffingAlertRun:
     """Record the alerts found on ``today``; running again (or after a crash) adds no duplicates.
 
     1. Log the run (committed first, so a run killed midway is visible as unfinished).
-    2. Load every caseworker in post with contracts and appraisals (3 queries) and
-       the policies (1 query); apply the rules (``selectors.staffing_findings``).
-    3. Insert the alerts with ON CONFLICT DO NOTHING on (kind, caseworker, key),
-       audit the new ones, and mark the run finished, in one transaction.
+    2. Find today's findings for every caseworker in post (``selectors.live_findings``,
+       the same as the board and the dashboard).
+    3. In one transaction: insert the new alerts (ON CONFLICT DO NOTHING on (kind,
+       caseworker, key)) and audit them; reopen a resolved alert found again; resolve the
+       open alerts no longer found (the appraisal entered, the contract renewed, the
+       caseworker left); mark the run finished.
     """
     from staffing import selectors
 
     run = StaffingAlertRun.objects.create(today=today)
-    caseworkers = selectors._caseworkers_with_history(Q(status=CaseworkerStatus.IN_POST))
-    counties = list(Area.objects.filter(pk__in={cw.county_id for cw in caseworkers}))
-    findings = selectors.staffing_findings(caseworkers, today=today,
-                                           policies=selectors.policies_for(counties, today.year))
-    alerts = []
+    findings = selectors.live_findings(caseworkers=Q(), today=today)
+    alerts = {}
     for group in findings.values():
         for f in group:
-            alerts.append(StaffingAlert(
+            alerts[(f.kind, f.caseworker.pk, f.key)] = StaffingAlert(
                 kind=f.kind, caseworker=f.caseworker, township_id=f.caseworker.township_id,
                 county_id=f.caseworker.county_id, key=f.key, due_on=f.due_on, created_on=today,
-                detail="; ".join(str(r) for r in f.reasons)[:300]))
+                detail="; ".join(str(r) for r in f.reasons)[:300])
     with transaction.atomic():
-        existing = set(StaffingAlert.objects.filter(caseworker_id__in=[a.caseworker_id for a in alerts])
-                       .values_list("kind", "caseworker_id", "key"))
-        new = [a for a in alerts if (a.kind, a.caseworker_id, a.key) not in existing]
+        recorded = {(kind, cw, key): (pk, resolved) for pk, kind, cw, key, resolved in
+                    StaffingAlert.objects.values_list("pk", "kind", "caseworker_id", "key", "resolved")}
+        new = [a for k, a in alerts.items() if k not in recorded]
         StaffingAlert.objects.bulk_create(new, ignore_conflicts=True)
-        keys = {(a.kind, a.caseworker_id, a.key) for a in new}
+        reopen = [pk for k, (pk, resolved) in recorded.items() if resolved and k in alerts]
+        settle = [pk for k, (pk, resolved) in recorded.items() if not resolved and k not in alerts]
+        StaffingAlert.objects.filter(pk__in=reopen).update(resolved=False)
+        StaffingAlert.objects.filter(pk__in=settle).update(resolved=True)
+        keys = set(alerts) - set(recorded)
         created = [a for a in StaffingAlert.objects.filter(created_on=today, caseworker_id__in={k[1] for k in keys})
                    if (a.kind, a.caseworker_id, a.key) in keys]
         audit.record_many(actor=None, action=AuditAction.CREATE, instances=created, summary="staffing alert")

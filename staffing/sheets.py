@@ -64,19 +64,28 @@ LABELS: dict[str, str] = {
     "total": "合计",
     "yes": "是",
     "no_": "否",
+    "no_caseworker": "无专职社工",
+    "uncovered_townships": "无专职社工的镇（街道）数",
     "names_separator": "、",
     "caseworker_days": "{name}({days}天)",
     "basis_days": "说明：折合人年＝在岗天数÷{common}（闰年{leap}，按日计算），保留{places}位小数；"
                   "应转移支付＝保障标准×折合人年，四舍五入到分。",
     "basis_months": "说明：折合人年＝在岗月数÷12（当月15日在岗计1个月），保留{places}位小数；"
                     "应转移支付＝保障标准×折合人年，四舍五入到分。",
-    "unit": "制表单位：{unit}",
+    "unit": "制表单位（盖章）：{unit}",
+    "estimate": "（预计）",
+    "estimate_note": "注：{year}年度尚未结束，在岗天数按截至{date}的在岗情况预计至年底，以年终核定数为准。",
+    "page_footer": "第 &P 页，共 &N 页",
     "date": "制表日期：{date}",
     "head_signature": "负责人签字：",
     "clerk_signature": "经办人签字：",
 }
 
 YUAN_FORMAT = "#,##0.00"
+# A font every Chinese Office and WPS installation has (the default Calibri has no CJK glyphs:
+# Excel substitutes one, WPS another, and the printed widths differ).
+FONT_NAME = "宋体"
+HEADER_HEIGHT = 42  # points: three lines of the wrapped headers (e.g. 保障标准（元/人年）)
 YEARS_FORMAT = "0." + "0" * rules.YEARS_PLACES
 YEARS_QUANTUM = Decimal(1).scaleb(-rules.YEARS_PLACES)
 DAYS_FORMAT = "#,##0"
@@ -134,6 +143,8 @@ class SummaryLine:
     required: Decimal
     transferred: Decimal
     shortfall: Decimal
+    uncovered: int = 0
+    """Townships with no full-time caseworker in the year (a gap, though nothing is short)."""
 
     @classmethod
     def from_lines(
@@ -151,6 +162,7 @@ class SummaryLine:
             required=sum((Decimal(line.required) for line in lines), Decimal(0)),
             transferred=sum((Decimal(line.transferred) for line in lines), Decimal(0)),
             shortfall=sum((line.shortfall for line in lines), Decimal(0)),
+            uncovered=sum(1 for line in lines if int(line.days_in_post) == 0),
         )
 
 
@@ -215,18 +227,21 @@ def _layout(
     thin = Side(style="thin")
     ncols = len(headers)
     _put_text(ws, "A1", title)
-    ws["A1"].font = Font(size=14, bold=True)
+    ws["A1"].font = Font(name=FONT_NAME, size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.row_dimensions[1].height = 28
     for col, (header, width) in enumerate(zip(headers, widths), start=1):
         cell = ws.cell(row=2, column=col, value=header)
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT_NAME, bold=True)
         cell.alignment = Alignment(
             horizontal="center", vertical="center", wrap_text=True
         )
         cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         ws.column_dimensions[get_column_letter(col)].width = width
+    # Wrapped headers need the height: Excel and WPS do not grow a row that has a height of
+    # none set when the file is opened, and the printed header would be cut to one line.
+    ws.row_dimensions[2].height = HEADER_HEIGHT
     ws.freeze_panes = "A3"
     # Print: landscape A4, every column on one page width, header row on every page.
     ws.page_setup.orientation = "landscape"
@@ -236,6 +251,11 @@ def _layout(
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "2:2"
     ws.print_options.horizontalCentered = True
+    # Page numbers on every printed page (a signed, stamped set must be complete).
+    ws.oddFooter.center.text = LABELS["page_footer"]
+    ws.oddFooter.center.font = FONT_NAME
+    ws.evenFooter.center.text = LABELS["page_footer"]
+    ws.evenFooter.center.font = FONT_NAME
 
 
 def _borders(ws: Worksheet, *, first_row: int, last_row: int, ncols: int) -> None:
@@ -243,6 +263,7 @@ def _borders(ws: Worksheet, *, first_row: int, last_row: int, ncols: int) -> Non
     for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=ncols):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.font = Font(name=FONT_NAME, bold=cell.font.bold)
 
 
 def _footer(
@@ -256,11 +277,40 @@ def _footer(
         LABELS["clerk_signature"],
     ]
     for i, text in enumerate(texts):
-        _put_text(ws, f"{get_column_letter(1 + i * quarter)}{row}", text)
+        coordinate = f"{get_column_letter(1 + i * quarter)}{row}"
+        _put_text(ws, coordinate, text)
+        ws[coordinate].font = Font(name=FONT_NAME)
+
+
+def is_estimate(year: int, generated_on: date) -> bool:
+    """A sheet of a year not yet over counts the posts still open through 31 December: 预计."""
+    return generated_on < date(year, 12, 31)
+
+
+def _title(label: str, *, year: int, generated_on: date, **parts: str) -> str:
+    title = LABELS[label].format(year=year, **parts)
+    return title + LABELS["estimate"] if is_estimate(year, generated_on) else title
+
+
+def _estimate_note(ws: Worksheet, *, row: int, year: int, generated_on: date, last_column: str) -> None:
+    if not is_estimate(year, generated_on):
+        return
+    coordinate = f"A{row}"
+    _put_text(ws, coordinate, LABELS["estimate_note"].format(year=year, date=generated_on.isoformat()))
+    ws.merge_cells(f"A{row}:{last_column}{row}")
+    ws[coordinate].font = Font(name=FONT_NAME)
+    ws[coordinate].alignment = Alignment(wrap_text=True, vertical="center")
 
 
 def _yes_no(ok: bool) -> str:
     return LABELS["yes"] if ok else LABELS["no_"]
+
+
+def _meets(line: SheetLine) -> str:
+    """是否达标 of one township: 无专职社工 when no day was covered (never 是 because 0 ≥ 0)."""
+    if int(line.days_in_post) == 0:
+        return LABELS["no_caseworker"]
+    return _yes_no(line.shortfall == 0)
 
 
 # --------------------------------------------------------------------------- county sheet
@@ -318,16 +368,14 @@ def write_transfer_sheet(
     days (E), caseworker-years (F, ``rules.YEARS_PLACES`` decimals), floor (G),
     required (H = ROUND(G×F, 2), which must equal the amount passed in: see
     ``check_line``), transferred (I), shortfall (J = MAX(0, H-I)), 是否达标
-    (K = IF(I>=H, 是, 否)). A totals row sums E, F, H, I and J with ``=SUM()``; under
+    (K = 无专职社工 when E is 0, else IF(I>=H, 是, 否)). A totals row sums E, F, H, I and J with ``=SUM()``; under
     it a note states the basis (``basis_note``). Formulas carry cached values once
     saved with ``workbook_bytes``/``save_workbook``.
     """
     for line in lines:
         check_line(line, floor)
     ws = _new_sheet(workbook, f"{county_name}{year}")
-    title = LABELS["transfer_title"].format(
-        year=year, county=county_name, suffix=title_suffix
-    )
+    title = _title("transfer_title", year=year, generated_on=generated_on, county=county_name, suffix=title_suffix)
     _layout(
         ws,
         title=title,
@@ -354,8 +402,8 @@ def write_transfer_sheet(
         _put_formula(
             ws,
             f"K{r}",
-            f'=IF(I{r}>=H{r},"{LABELS["yes"]}","{LABELS["no_"]}")',
-            _yes_no(line.shortfall == 0),
+            f'=IF(E{r}=0,"{LABELS["no_caseworker"]}",IF(I{r}>=H{r},"{LABELS["yes"]}","{LABELS["no_"]}"))',
+            _meets(line),
         )
 
     last = first + len(lines) - 1
@@ -381,20 +429,21 @@ def write_transfer_sheet(
         formula = f"=SUM({col}{first}:{col}{last})" if lines else "=0"
         cached: object = int(value) if col == "E" else value
         _put_formula(ws, f"{col}{total}", formula, cached, fmt)
-    _put_formula(
-        ws,
-        f"K{total}",
-        f'=IF(J{total}>0,"{LABELS["no_"]}","{LABELS["yes"]}")',
-        _yes_no(sums["J"][0] == 0),
-    )
+    # Not met when anything is short or any township had no full-time caseworker (a gap).
+    all_met = sums["J"][0] == 0 and all(line.days_in_post > 0 for line in lines)
+    meets_formula = (f'=IF(OR(J{total}>0,COUNTIF(E{first}:E{last},0)>0),"{LABELS["no_"]}","{LABELS["yes"]}")'
+                     if lines else f'="{LABELS["yes"]}"')
+    _put_formula(ws, f"K{total}", meets_formula, _yes_no(all_met))
     _borders(ws, first_row=first, last_row=total, ncols=len(TRANSFER_COLUMNS))
     note = total + 1
     _put_text(ws, f"A{note}", basis_note(basis))
     ws.merge_cells(f"A{note}:K{note}")
     ws[f"A{note}"].alignment = Alignment(wrap_text=True, vertical="center")
+    ws[f"A{note}"].font = Font(name=FONT_NAME)
+    _estimate_note(ws, row=note + 1, year=year, generated_on=generated_on, last_column="K")
     _footer(
         ws,
-        row=total + 3,
+        row=total + 3 + int(is_estimate(year, generated_on)),
         unit=unit,
         generated_on=generated_on,
         ncols=len(TRANSFER_COLUMNS),
@@ -416,8 +465,9 @@ SUMMARY_COLUMNS = (
     "transferred",
     "shortfall",
     "meets",
+    "uncovered_townships",
 )
-SUMMARY_WIDTHS = [6, 13, 16, 12, 12, 10, 16, 16, 14, 9]
+SUMMARY_WIDTHS = [6, 13, 16, 12, 12, 10, 16, 16, 14, 9, 12]
 
 
 def write_summary_sheet(
@@ -434,12 +484,11 @@ def write_summary_sheet(
 
     Columns: 序号, county code, county, townships (D), caseworkers (E),
     caseworker-years (F), required (G), transferred (H), shortfall (I, the sum of
-    township shortfalls, a value), 是否达标 (J).
+    township shortfalls, a value), 是否达标 (J: 否 when short or a township had no
+    full-time caseworker), townships with no full-time caseworker (K).
     """
     ws = _new_sheet(workbook, f"{city_name}{year}")
-    title = LABELS["summary_title"].format(
-        year=year, city=city_name, suffix=title_suffix
-    )
+    title = _title("summary_title", year=year, generated_on=generated_on, city=city_name, suffix=title_suffix)
     _layout(
         ws,
         title=title,
@@ -459,7 +508,8 @@ def write_summary_sheet(
         _put_money(ws, f"G{r}", row.required)
         _put_money(ws, f"H{r}", row.transferred)
         _put_money(ws, f"I{r}", row.shortfall)
-        _put_text(ws, f"J{r}", _yes_no(Decimal(row.shortfall) <= 0))
+        _put_text(ws, f"J{r}", _yes_no(Decimal(row.shortfall) <= 0 and not row.uncovered))
+        ws[f"K{r}"] = int(row.uncovered)
     last = first + len(rows) - 1
     total = last + 1
     _put_text(ws, f"A{total}", LABELS["total"])
@@ -476,6 +526,7 @@ def write_summary_sheet(
         "G": (sum((Decimal(r.required) for r in rows), Decimal(0)), YUAN_FORMAT),
         "H": (sum((Decimal(r.transferred) for r in rows), Decimal(0)), YUAN_FORMAT),
         "I": (sum((Decimal(r.shortfall) for r in rows), Decimal(0)), YUAN_FORMAT),
+        "K": (sum(int(r.uncovered) for r in rows), None),
     }
     for col, (value, fmt) in sums.items():
         formula = f"=SUM({col}{first}:{col}{last})" if rows else "=0"
@@ -483,13 +534,15 @@ def write_summary_sheet(
     _put_formula(
         ws,
         f"J{total}",
-        f'=IF(I{total}>0,"{LABELS["no_"]}","{LABELS["yes"]}")',
-        _yes_no(sums["I"][0] == 0),
+        f'=IF(OR(I{total}>0,K{total}>0),"{LABELS["no_"]}","{LABELS["yes"]}")',
+        _yes_no(sums["I"][0] == 0 and sums["K"][0] == 0),
     )
     _borders(ws, first_row=first, last_row=total, ncols=len(SUMMARY_COLUMNS))
+    _estimate_note(ws, row=total + 1, year=year, generated_on=generated_on,
+                   last_column=get_column_letter(len(SUMMARY_COLUMNS)))
     _footer(
         ws,
-        row=total + 2,
+        row=total + 2 + int(is_estimate(year, generated_on)),
         unit=unit,
         generated_on=generated_on,
         ncols=len(SUMMARY_COLUMNS),

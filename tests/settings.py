@@ -10,6 +10,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 STATIC_ROOT = tempfile.mkdtemp(prefix="jiuzhu-test-static-")
+if not REDIS_URL:  # noqa: F405
+    # The real (shared, file) cache, in a folder of this test process's own: xdist workers
+    # never see each other's cached dashboards.
+    CACHES = {"default": {**CACHES["default"], "LOCATION": tempfile.mkdtemp(prefix="jiuzhu-test-cache-")}}  # noqa: F405
 
 # Under pytest-xdist the workers share one Redis: each gets its own database so that one
 # worker's cache.clear() (FLUSHDB) or cached dashboard never reaches another's test.

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from dashboards import tasks
-from dashboards.selectors import invalidate_dashboards
+from dashboards.cache import invalidate_dashboards
 from households.models import HouseholdStatus
 from households.review import nightly as review_pass
 from jiuzhu.models import Role

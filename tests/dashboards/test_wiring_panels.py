@@ -84,19 +84,27 @@ def wired(town):
     # Training: T1, 2 hours, two caseworkers and one volunteer present.
     cw_services.training_create(actor=cw1, title="低保政策", audience="caseworkers", topic="policy", held_on=TODAY,
                                 hours=Decimal("2.0"), caseworkers_present=[cw1, cw1b], volunteers_present=[v1])
-    # Staffing: one caseworker in post at T1, none at T2; two open alerts, one resolved.
-    staff = builders.caseworker(T1)
-    for kind, resolved in ((AlertKind.CONTRACT_ENDING, False), (AlertKind.QUALIFICATION_DUE, False),
-                           (AlertKind.APPRAISAL_MISSING, True)):
-        StaffingAlert.objects.create(kind=kind, caseworker=staff, township_id=staff.township_id,
-                                     county_id=staff.county_id, key=f"k-{kind}", created_on=TODAY, resolved=resolved)
+    # Staffing: one caseworker in post at T1, none at T2. Today's findings: the contract
+    # ends within 90 days and the R-6 deadline (hired 2021-12-01: 2026-12-01) is near; the
+    # 2025 appraisal is entered (so not missing). A stale alert row of the nightly run (an
+    # appraisal "missing" since entered) must not be counted: the panel is live.
+    staff = builders.caseworker(T1, hire=d(2021, 12, 1))
+    builders.contract(staff, start=d(2024, 1, 15), end=d(2027, 1, 15))
+    builders.appraisal(staff, 2025)
+    builders.service_contract(T2, start=d(2023, 1, 1), end=d(2025, 12, 31))  # ended, none running
+    StaffingAlert.objects.create(kind=AlertKind.APPRAISAL_MISSING, caseworker=staff, township_id=staff.township_id,
+                                 county_id=staff.county_id, key="2025", created_on=TODAY)
     builders.transfer(T1, 2026, "10000.00")
     # The nightly review's log: an older run, then last night's that failed at one step.
     started = datetime.datetime(2026, 11, 28, 17, 30, tzinfo=datetime.UTC)
     ReviewRun.objects.create(run_on=d(2026, 11, 28), started_at=started - DAY, status="succeeded",
                              counts={"due": 9, "exit_candidate": 9})
-    ReviewRun.objects.create(run_on=TODAY, started_at=started, status="failed", errors="OperationalError: disk full",
-                             counts={"gradual_exit_ended": 1, "due": 4, "exit_candidate": 2})
+    last_night = ReviewRun.objects.create(run_on=TODAY, started_at=started, status="failed",
+                                          errors="OperationalError: disk full",
+                                          counts={"gradual_exit_ended": 1, "due": 4, "exit_candidate": 2})
+    # One of its four due tasks is h6's (T3), since closed (so no open candidate).
+    ReviewTask.objects.create(household=h6, reason="due", created_on=TODAY, due_on=d(2026, 12, 29), status="closed",
+                              run=last_night)
     return {**town, "cw1": cw1, "cw3": cw3, "staff": staff}
 
 
@@ -189,6 +197,7 @@ def test_staffing_coverage_alerts_and_funding_for_civil_affairs_and_finance(wire
         assert coverage.value(None, "uncovered") == townships - 1 and coverage.value(None, "in_post") == 1
         assert [alerts.value(t1, k) for k in ("contract_ending", "qualification_due", "appraisal_missing")] == [1, 1, 0]
         assert alerts.value(None, "contract_ending") == 1
+        assert alerts.value(t2, "service_contract_expired") == 1 and alerts.value(None, "no_contract") == 0
         expected = staffing_selectors.county_funding(county=area(NANHU), year=2026)
         t1_row = next(r for r in expected.rows if r.township.pk == t1)
         assert money.value(t1, "transferred") == Decimal("10000.00") == t1_row.transferred
@@ -217,10 +226,13 @@ def test_a_township_officer_sees_their_township_only(wired, login):
 
 def test_query_count_with_every_new_model_filled_is_the_same(wired, city_user, login, django_assert_num_queries):
     client = login(city_user)
-    # As in test_pages' count (42): plans, referrals, candidates, staffing, volunteers and
+    # As in test_pages' count (44): plans, referrals, candidates, staffing, volunteers and
     # training rows do not add queries; applications stay at three, the summary at eight,
-    # the last nightly review at one.
-    with django_assert_num_queries(42):
+    # the last nightly review at one. Once someone is in post (however many): the live
+    # staffing findings go from one query to four (caseworkers, their contracts, their
+    # appraisals, the policy rows of their counties), the coverage and the funding check
+    # read the contracts of the posts' caseworkers (one each): 49.
+    with django_assert_num_queries(49):
         assert client.get("/dashboards/").status_code == 200
 
 
@@ -244,9 +256,14 @@ def test_the_last_nightly_review_shows_its_date_status_counts_and_errors(wired, 
     assert "2026-11-29" in data.note and "disk full" in data.note
     html = response.content.decode()
     assert 'id="panel-review_run"' in html and reverse("households:review_run_list") in html
-    # Township officers read it too (the run log is theirs); caseworkers do not.
+    # Township officers read it too (the run log is theirs), counted in their own area:
+    # of the run's four due tasks, one is T3's; none is 南湖区's. Caseworkers do not.
     officer = factories.user(Role.TOWNSHIP_OFFICER, T3, username="t3-officer-run")
-    assert panel(login(officer).get("/dashboards/"), "review_run").data.value(None, "due") == 4
+    mine = panel(login(officer).get("/dashboards/"), "review_run").data
+    assert [mine.value(None, k) for k in ("gradual_exit_ended", "due", "exit_candidate")] == [0, 1, 0]
+    assert "disk full" in mine.note
+    nanhu = factories.user(Role.COUNTY_CIVIL, NANHU, username="nh-civil-run")
+    assert panel(login(nanhu).get("/dashboards/"), "review_run").data.value(None, "due") == 0
     caseworker_keys = [p.key for p in login(wired["cw1"]).get("/dashboards/").context["panels"]]
     assert "review_run" not in caseworker_keys
 

@@ -21,7 +21,7 @@ def test_county_finance_downloads_the_transfer_sheet(page, e2e_areas, tmp_path):
     log_in(page, "liufang")
     page.goto(page.base_url + "/staffing/funding/?year=2025")
     expect(page.locator("h1")).to_contain_text("转移支付核对")
-    expect(page.locator(".shortfall")).to_have_text("5000.00")
+    expect(page.locator(".shortfall")).to_have_text("5,000.00")  # thousands separators
     with page.expect_download() as info:
         page.click("#download-sheet")
     download = info.value

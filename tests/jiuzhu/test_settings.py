@@ -25,7 +25,8 @@ def settings_in_subprocess(env: dict[str, str]) -> dict:
         "import json, jiuzhu.settings as s;"
         "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
         "'host': s.DATABASES['default'].get('HOST', ''), 'broker': s.CELERY_BROKER_URL,"
-        "'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG,"
+        "'cache': s.CACHES['default']['BACKEND'], 'cache_at': s.CACHES['default'].get('LOCATION', ''),"
+        "'debug': s.DEBUG,"
         "'options': s.DATABASES['default'].get('OPTIONS', {}).get('options', '')}))"
     )
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG"}}
@@ -40,7 +41,9 @@ def test_default_settings_use_sqlite_and_the_embedded_broker(tmp_path):
     assert found["engine"] == "django.db.backends.sqlite3"
     assert found["name"].startswith(str(tmp_path))
     assert found["broker"] == "filesystem://"
-    assert found["cache"].endswith("LocMemCache")
+    # Shared by the web server and the worker (not one process's own memory), under var/.
+    assert found["cache"].endswith("FileBasedCache")
+    assert found["cache_at"] == str(tmp_path / "cache")
 
 
 def test_database_url_selects_postgresql():
@@ -49,6 +52,7 @@ def test_database_url_selects_postgresql():
     assert found["engine"] == "django.db.backends.postgresql"
     assert (found["name"], found["host"]) == ("jiuzhu_x", "127.0.0.1")
     assert found["options"] == "-c jit=off"  # the dashboards' GROUP BYs gain nothing from JIT
+    assert found["cache"].endswith("FileBasedCache")  # PostgreSQL without Redis: still shared
 
 
 def test_redis_url_selects_redis_for_broker_and_cache():

@@ -29,14 +29,19 @@ def organization(county: str = "330402", **fields):
 
 
 def caseworker(township: str = "330402007", *, hire: date = date(2024, 1, 1), user: User | None = None,
-               born: date = date(1990, 5, 17), **fields):
+               born: date = date(1990, 5, 17), employed: bool = True, **fields):
+    """A caseworker in post since ``hire``; ``employed``: with an open-ended employment contract
+    from that day (S-2.1.1 counts a township covered only with a contract running)."""
     user = user or factories.user(Role.CASEWORKER, township)
     fields.setdefault("education", "college")
     fields.setdefault("name", f"社工{next(_n)}")
     county = factories.area(township).parent.code
-    return services.caseworker_create(actor=admin(), user=user, township=factories.area(township),
-                                      id_number=factories.id_number(born=born, county=county), today=date(2026, 11, 29),
-                                      hire_date=hire, **fields)
+    cw = services.caseworker_create(actor=admin(), user=user, township=factories.area(township),
+                                    id_number=factories.id_number(born=born, county=county), today=date(2026, 11, 29),
+                                    hire_date=hire, **fields)
+    if employed:
+        contract(cw, start=hire, end=None)
+    return cw
 
 
 def contract(cw, *, start: date, end: date | None, pay: str = "5800.00", reference: str = "5600.00", org=None):

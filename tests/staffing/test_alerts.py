@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from jiuzhu.celery import app as celery_app
 from jiuzhu.models import AuditEvent, Role
@@ -72,9 +74,69 @@ def test_task_runs_the_service_and_is_in_the_beat_schedule(due):
     assert schedule["staffing-alerts-nightly"]["task"] == "staffing.alerts"
 
 
-def test_alerts_show_on_the_board(due, login):
+def test_an_appraisal_entered_leaves_the_board_and_the_dashboard_at_once(due, login, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # the county view live (cached, it says when it was computed)
+    cw, _last = due
+    staffing_alerts_run(today=TODAY)  # records "appraisal missing for 2025"
+    client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
+
+    def shown():
+        board = client.get("/staffing/").context["board"]
+        panel = next(p for p in client.get("/dashboards/").context["panels"] if p.key == "staffing_alerts")
+        return len(board.findings["appraisal_missing"]), panel.data.value(None, "appraisal_missing")
+
+    assert shown() == (1, 1)
+    builders.appraisal(cw, 2025)
+    assert shown() == (0, 0)  # the nightly row is still open, but neither page shows it
+    page = client.get("/staffing/").content.decode()
+    assert "no appraisal for 2025" not in page and "2025年度无考核" not in page
+    # The next run settles the row; another county's board sees none of this.
     staffing_alerts_run(today=TODAY)
-    page = login(factories.user(Role.COUNTY_CIVIL, "330402")).get("/staffing/").content.decode()
-    assert 'id="alerts"' in page and due[1].name in page
+    assert StaffingAlert.objects.get(kind="appraisal_missing", caseworker=cw).resolved
     other = login(factories.user(Role.COUNTY_CIVIL, "330411")).get("/staffing/")
-    assert other.context["board"].alerts == []
+    assert all(found == [] for found in other.context["board"].findings.values())
+
+
+def test_board_and_dashboard_count_the_same_findings(due, login, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
+    board = client.get("/staffing/").context["board"]
+    panel = next(p for p in client.get("/dashboards/").context["panels"] if p.key == "staffing_alerts")
+    by_kind = {}
+    for found in board.findings.values():
+        for f in found:
+            by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
+    assert by_kind == {k: v for k in by_kind if (v := panel.data.value(None, k))}
+
+
+def test_a_finding_gone_is_resolved_and_one_found_again_reopened(due):
+    cw, _ = due
+    staffing_alerts_run(today=TODAY)
+    builders.appraisal(cw, 2025)
+    staffing_alerts_run(today=TODAY)
+    alert = StaffingAlert.objects.get(kind="appraisal_missing", caseworker=cw)
+    assert alert.resolved
+    cw.appraisals.all().delete()
+    assert staffing_alerts_run(today=TODAY).created == 0
+    alert.refresh_from_db()
+    assert not alert.resolved
+
+
+def test_the_command_reruns_the_alerts_by_hand(due):
+    out = io.StringIO()
+    call_command("staffing_alerts", "--date", "2026-11-29", stdout=out)
+    assert "4 new" in out.getvalue()
+    assert StaffingAlertRun.objects.get().today == TODAY
+    call_command("staffing_alerts", stdout=io.StringIO())  # today (the test day): nothing new
+    assert StaffingAlertRun.objects.order_by("-id").first().created == 0
+    with pytest.raises(CommandError):
+        call_command("staffing_alerts", "--date", "2026-13-01")
+
+
+def test_the_nightly_review_no_longer_runs_the_alerts(due, django_capture_on_commit_callbacks):
+    # One trigger: the beat entry (above). The review's signal ran them a second time.
+    from households.review import nightly
+
+    with django_capture_on_commit_callbacks(execute=True):
+        nightly.run_review(run_on=TODAY)
+    assert not StaffingAlertRun.objects.exists()

@@ -60,7 +60,8 @@ def test_board_figures_match_the_hand_count(nanhu):
 
 def test_board_uses_a_fixed_number_of_queries(nanhu, django_assert_num_queries):
     # townships; caseworkers (+user, township, county, organization); their contracts; their
-    # appraisals; policy rows; the county's post history; service contracts; open alerts; the last alert run.
+    # appraisals; policy rows; the county's post history; those caseworkers' contracts (coverage
+    # needs one running); service contracts; the last alert run.
     county = factories.area("330402")
     with django_assert_num_queries(9):
         selectors.county_board(county=county, today=TODAY)

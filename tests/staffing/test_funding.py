@@ -67,10 +67,11 @@ def test_county_policy_row_sets_the_floor(funded_2025):
     assert row.check.shortfall == Decimal("60000.00")
 
 
-def test_funding_for_every_county_takes_four_queries(funded_2025, django_assert_num_queries):
+def test_funding_for_every_county_takes_five_queries(funded_2025, django_assert_num_queries):
     counties = list(Area.objects.counties().order_by("code"))
-    # townships; caseworkers overlapping the year (+township); transfer sums by township; policy rows.
-    with django_assert_num_queries(4):
+    # townships; caseworkers overlapping the year (+township); their employment contracts (a
+    # township-day counts only with one running); transfer sums by township; policy rows.
+    with django_assert_num_queries(5):
         figures = selectors.funding(counties=counties, year=2025)
     assert sum(len(f.rows) for f in figures) == 72
 

@@ -20,7 +20,7 @@ LISTS = ["organizations", "contracts", "employment", "appraisals", "transfers"]
 
 @pytest.fixture
 def nanhu_rows():
-    cw = builders.caseworker("330402007")
+    cw = builders.caseworker("330402007", employed=False)
     org = builders.organization("330402")
     return {
         "caseworkers": cw, "organizations": org,

@@ -182,7 +182,8 @@ def test_totals_are_sum_formulas():
     assert ws["I6"].value == "=SUM(I3:I5)"
     assert ws["J6"].value == "=SUM(J3:J5)"
     assert ws["J4"].value == "=MAX(0,H4-I4)"
-    assert ws["K4"].value == '=IF(I4>=H4,"是","否")'
+    assert ws["K4"].value == '=IF(E4=0,"无专职社工",IF(I4>=H4,"是","否"))'
+    assert ws["K6"].value == '=IF(OR(J6>0,COUNTIF(E3:E5,0)>0),"否","是")'
 
 
 def test_formula_cached_values_are_correct():
@@ -266,7 +267,7 @@ def test_footer_lines():
     ws = reload(county_book(), data_only=True).worksheets[0]
     texts = [c.value for c in ws[9] if c.value]
     assert texts == [
-        "制表单位：南湖区民政局",
+        "制表单位（盖章）：南湖区民政局",
         "制表日期：2027-01-05",
         "负责人签字：",
         "经办人签字：",
@@ -411,7 +412,7 @@ def test_summary_sheet_has_one_row_per_county_and_cached_sum_totals():
     assert [values[f"J{r}"].value for r in (3, 4, 5)] == ["否", "是", "否"]
     assert formulas["G3"].number_format == "#,##0.00"
     assert [c.value for c in values[7] if c.value][:2] == [
-        "制表单位：嘉兴市民政局",
+        "制表单位（盖章）：嘉兴市民政局",
         "制表日期：2027-01-05",
     ]
     assert formulas.page_setup.orientation == "landscape"

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from dashboards.selectors import VERSION_KEY
+from dashboards.cache import VERSION_KEY
 from households.models import ReviewRun, RunStatus
 from households.review import nightly as review_pass
 from households.review.signals import review_pass_finished
