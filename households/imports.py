@@ -16,12 +16,14 @@ they are Chinese literals, not translatable interface text.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -42,6 +44,7 @@ from jiuzhu.i18n import render_reason, render_reasons
 from jiuzhu.models import Area, AreaLevel, AuditAction
 from jiuzhu.phones import check_phone
 from jiuzhu.policy import Policy
+from jiuzhu.xlsx import ReadLimits, SheetTooLarge, read_sheet
 
 BATCH = 500
 COLUMNS = ["户编号", "乡镇街道代码", "地址", "联系电话", "姓名", "身份证号码", "与户主关系", "劳动能力", "健康状况", "月收入（元）"]
@@ -116,11 +119,43 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def read_rows(file) -> list[Row]:
-    """Rows of the first sheet below the heading row; blank rows are ignored."""
-    from jiuzhu.xlsx import read_sheet
+def read_limits(*, deadline: float | None = None) -> ReadLimits:
+    """The settings' bounds on what an import reads (the heading row is one more row)."""
+    return ReadLimits(columns=settings.JIUZHU_IMPORT_MAX_COLUMNS, rows=settings.JIUZHU_IMPORT_MAX_ROWS + 1,
+                      xml_bytes=settings.JIUZHU_IMPORT_MAX_XML_BYTES,
+                      deadline=deadline if deadline is not None else time.monotonic() + settings.JIUZHU_IMPORT_MAX_SECONDS)
 
-    sheet = read_sheet(file)
+
+def too_large_message(error: SheetTooLarge) -> str:
+    """What the user is told of a file past one of the read limits."""
+    if error.kind == "columns":
+        return _("Cell %(cell)s is beyond column %(limit)s: the import reads at most %(limit)s columns. Delete the "
+                 "cells to the right of the list and import again.") % {"cell": error.where, "limit": error.limit}
+    if error.kind == "rows":
+        return _("The sheet has more than %(limit)s rows: split it into files of at most %(limit)s rows and import "
+                 "each.") % {"limit": settings.JIUZHU_IMPORT_MAX_ROWS}
+    if error.kind == "xml_bytes":
+        return _("The spreadsheet unpacks to more than %(mb)s MB, which no household list needs: keep only the "
+                 "list's sheet, without formatting, and import again.") % {"mb": error.limit // (1024 * 1024)}
+    return _("Reading and checking the spreadsheet took longer than %(seconds)s seconds and was stopped: split it "
+             "into smaller files and import each.") % {"seconds": settings.JIUZHU_IMPORT_MAX_SECONDS}
+
+
+class ImportTooLarge(ValueError):
+    """The file passes a read limit; its message is the user's, translated."""
+
+
+def read_rows(file, *, limits: ReadLimits | None = None) -> list[Row]:
+    """Rows of the first sheet below the heading row; blank rows are ignored. Past one of
+    ``limits`` (default: the settings') ``ImportTooLarge`` says which, in the user's language."""
+    try:
+        return _read_rows(file, limits or read_limits())
+    except SheetTooLarge as error:
+        raise ImportTooLarge(too_large_message(error)) from error
+
+
+def _read_rows(file, limits: ReadLimits) -> list[Row]:
+    sheet = read_sheet(file, limits)
     first = next(sheet, None)
     header = [_text(h) for h in (first[1] if first and first[0] == 1 else [])]
     missing = [c for c in REQUIRED if c not in header]
@@ -144,9 +179,10 @@ def _batches(items: list, size: int = BATCH) -> Iterable[list]:
 
 
 def validate(rows: list[Row], *, user, today: date | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Plan:
+             progress: Callable[[int, int], None] | None = None, deadline: float | None = None) -> Plan:
     """Check every row; one query per batch for townships, for people already registered and
-    for households already imported. Nothing is written."""
+    for households already imported. Nothing is written. Past ``deadline`` (a monotonic time)
+    ``ImportTooLarge`` says the check took too long."""
     today = today or timezone.localdate()
     errors: list[tuple[int, str]] = []
     own_township = user.area if user.area and user.area.level == AreaLevel.TOWNSHIP else None
@@ -159,6 +195,8 @@ def validate(rows: list[Row], *, user, today: date | None = None,
     # Scope is a property of the township, not of the row: decided once per township.
     writable = {t.pk: _may_write(user, t) for t in [*townships.values(), own_township] if t is not None}
     for batch_no, batch in enumerate(_batches(rows)):
+        if deadline is not None and time.monotonic() > deadline:
+            raise ImportTooLarge(too_large_message(SheetTooLarge("time", deadline)))
         batch_checked: list[tuple[Row, PlannedHousehold, PlannedMember]] = []
         for row in batch:
             v = row.values

@@ -212,6 +212,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 JIUZHU_UPLOAD_MAX_BYTES = int(os.environ.get("JIUZHU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # A legacy spreadsheet import (households/forms.ImportForm): a 20,000-member roster is ~2 MB.
 JIUZHU_IMPORT_MAX_BYTES = int(os.environ.get("JIUZHU_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# What the import reads of that file (jiuzhu/xlsx.ReadLimits), past which it stops and says
+# which limit: a hostile file (a cell reference far to the right, a zip bomb) costs a worker
+# no more than these. A 50,000-member roster is ~28 MB of sheet XML and reads in ~7 s.
+JIUZHU_IMPORT_MAX_ROWS = int(os.environ.get("JIUZHU_IMPORT_MAX_ROWS", "50000"))  # below the heading
+JIUZHU_IMPORT_MAX_COLUMNS = int(os.environ.get("JIUZHU_IMPORT_MAX_COLUMNS", "50"))  # the template has 10
+JIUZHU_IMPORT_MAX_XML_BYTES = int(os.environ.get("JIUZHU_IMPORT_MAX_XML_BYTES", str(64 * 1024 * 1024)))
+# Reading and checking the rows (the write is one transaction under the task's time limit).
+JIUZHU_IMPORT_MAX_SECONDS = int(os.environ.get("JIUZHU_IMPORT_MAX_SECONDS", "300"))
+# An import's report keeps the first this many bad rows, and counts them all.
+JIUZHU_IMPORT_MAX_ERRORS = int(os.environ.get("JIUZHU_IMPORT_MAX_ERRORS", "200"))
 # Roster exports are files under MEDIA_ROOT/exports/ (they hold ID numbers): deleted by the
 # nightly purge this many days after they were written.
 JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
