@@ -230,6 +230,11 @@ JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
 # Longer than the longest task's time limit (35 minutes).
 JIUZHU_JOB_STALE_MINUTES = int(os.environ.get("JIUZHU_JOB_STALE_MINUTES", "60"))
 
+# The audit trail is append-only (a database trigger, jiuzhu/audit_lock.py); events older than
+# this many years may be deleted by the database owner with `manage.py purge_audit`. Set it
+# to the retention period the office's archive rules require.
+JIUZHU_AUDIT_KEEP_YEARS = int(os.environ.get("JIUZHU_AUDIT_KEEP_YEARS", "10"))
+
 # The "My tasks" badge counts what is overdue or due within this many days (the day itself
 # included); the task list shows everything, however far off.
 JIUZHU_TASK_BADGE_DAYS = int(os.environ.get("JIUZHU_TASK_BADGE_DAYS", "7"))

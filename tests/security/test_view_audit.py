@@ -94,9 +94,10 @@ def test_the_caseworker_id_number_view_is_audited_in_the_users_language(make):
     from tests.staffing import builders
 
     caseworker = builders.caseworker()
-    AuditEvent.objects.all().delete()
+    before = AuditEvent.objects.filter(action=AuditAction.VIEW).count()
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
     with translation.override("zh-hans"):
         staffing_services.caseworker_reveal_id_number(actor=officer, caseworker=caseworker)
-    summary = AuditEvent.objects.get(action=AuditAction.VIEW).summary
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == before + 1
+    summary = AuditEvent.objects.filter(action=AuditAction.VIEW).order_by("-pk").first().summary
     assert summary != "caseworker ID number" and "身份证" in summary
