@@ -29,7 +29,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import rules, selectors
+from households import duplicates, rules, selectors
 from households.models import (
     DossierSequence,
     Health,
@@ -257,13 +257,20 @@ def validate(rows: list[Row], *, user, today: date | None = None,
         # One query per batch: people already active in a household.
         digests = {crypto.blind_index(m.normal_id): (row, plan, m) for row, plan, m in batch_checked}
         holders = {m.id_number_digest: m for m in Member.objects.filter(id_number_digest__in=digests, active=True)
-                   .select_related("household")}
+                   .select_related("household__county")}
+        # A holder outside the user's scope is not named, and the look-up is audited.
+        visible = duplicates.visible_household_ids(user, (m.household_id for m in holders.values())) if holders else set()
+        hidden = [m for m in holders.values() if m.household_id not in visible]
+        if hidden:
+            duplicates.record_attempts(user, hidden)
         for digest, (row, plan, member) in digests.items():
             holder = holders.get(digest)
             if holder is None:
                 checked.append((row, plan, member))
             elif plan.existing is not None and holder.household_id == plan.existing.pk:
                 skipped += 1  # imported before: nothing to do
+            elif holder.household_id not in visible:
+                errors.append((row.number, duplicates.elsewhere_message(holder)))
             else:
                 errors.append((row.number, _("this person is already an active member of household %(dossier)s")
                                % {"dossier": holder.household.dossier_no}))

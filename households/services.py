@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import rules
+from households import duplicates, rules
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -199,14 +199,7 @@ def household_status_set(*, actor, household: Household, to: str, reason: str,
 
 # --- members ---------------------------------------------------------------------------
 
-def holder_of(id_number: str) -> Member | None:
-    return (Member.objects.filter(id_number_digest=crypto.blind_index(id_number), active=True)
-            .select_related("household").first())
-
-
-def _held_elsewhere(holder: Member) -> RuleViolation:
-    return RuleViolation(_("This person is already an active member of household %(dossier)s.")
-                         % {"dossier": holder.household.dossier_no}, field="id_number")
+holder_of = duplicates.holder_of
 
 
 def checked_id_number(id_number: str, *, today: date) -> rules.IdCheck:
@@ -239,6 +232,7 @@ def _set_head(household: Household, member: Member) -> None:
     household.head = member
 
 
+@duplicates.audits_out_of_scope
 @transaction.atomic
 def member_add(*, actor, household: Household, name: str, id_number: str, relation_to_head: str,
                today: date | None = None, **fields) -> Member:
@@ -246,7 +240,7 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     check = checked_id_number(id_number, today=today)
     holder = holder_of(check.normal)
     if holder is not None:
-        raise _held_elsewhere(holder)
+        raise duplicates.refusal(holder, actor=actor)
     if relation_to_head == Relation.HEAD and household.head_id:
         raise RuleViolation(_("The household already has a head; change the current head's relation first."),
                             field="relation_to_head")
@@ -268,6 +262,7 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     return member
 
 
+@duplicates.audits_out_of_scope
 @transaction.atomic
 def member_update(*, actor, member: Member, expected_version: int | None, id_number: str | None = None,
                   today: date | None = None, **fields) -> Member:
@@ -286,7 +281,7 @@ def member_update(*, actor, member: Member, expected_version: int | None, id_num
         if crypto.blind_index(check.normal) != member.id_number_digest:
             holder = holder_of(check.normal)
             if holder is not None and holder.pk != member.pk:
-                raise _held_elsewhere(holder)
+                raise duplicates.refusal(holder, actor=actor)
             member.set_id_number(check.normal)
             member.sex, member.birth_date = check.sex, check.birth_date
             changed += ["id_number_cipher", "id_number_digest", "id_number_masked", "sex", "birth_date"]
