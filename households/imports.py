@@ -44,6 +44,8 @@ from jiuzhu.i18n import render_reason, render_reasons
 from jiuzhu.models import Area, AreaLevel, AuditAction
 from jiuzhu.phones import check_phone
 from jiuzhu.policy import Policy
+from jiuzhu.text import normalise_name, refused_characters
+from jiuzhu.validators import name_refused_message
 from jiuzhu.xlsx import ReadLimits, SheetTooLarge, read_sheet
 
 BATCH = 500
@@ -204,6 +206,13 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             missing = [c for c in REQUIRED if not v.get(c)]
             if missing:
                 reasons.append(_("missing %(cols)s") % {"cols": "、".join(missing)})
+            for column, limit in _lengths().items():
+                if len(v.get(column, "")) > limit:
+                    reasons.append(_("%(column)s has %(length)s characters: at most %(max)s are allowed")
+                                   % {"column": column, "length": len(v[column]), "max": limit})
+            refused = refused_characters(v.get("姓名", ""))
+            if refused:
+                reasons.append(name_refused_message(refused))
             code = v.get("乡镇街道代码", "")
             township = townships.get(code) if code else own_township
             if township is None:
@@ -244,7 +253,7 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             plan = plans.setdefault((township.pk, v["户编号"]), PlannedHousehold(key=v["户编号"], township=township))
             plan.address = plan.address or v.get("地址", "")
             plan.phone = plan.phone or phone.normal
-            member = PlannedMember(row.number, v["姓名"], check.normal, check.birth_date, check.sex, relation,
+            member = PlannedMember(row.number, normalise_name(v["姓名"]), check.normal, check.birth_date, check.sex, relation,
                                    labour, health, income)
             batch_checked.append((row, plan, member))
         # One query per batch: households already imported under these keys.
@@ -286,6 +295,13 @@ def validate(rows: list[Row], *, user, today: date | None = None,
                 errors.append((m.row, _("household %(key)s has more than one head") % {"key": plan.key}))
     errors.sort()
     return Plan(households=[p for p in plans.values() if p.members], errors=errors, rows=len(rows), skipped_members=skipped)
+
+
+def _lengths() -> dict[str, int]:
+    """The longest text each column may hold: the model fields' (so the database's) limits."""
+    return {"户编号": Household._meta.get_field("legacy_key").max_length,
+            "地址": Household._meta.get_field("address").max_length,
+            "姓名": Member._meta.get_field("name").max_length}
 
 
 def _may_write(user, township: Area) -> bool:

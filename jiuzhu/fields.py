@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.functional import cached_property
 
 from jiuzhu.phones import MAX_LENGTH, normalize_phone
-from jiuzhu.validators import validate_phone
+from jiuzhu.text import normalise_name
+from jiuzhu.validators import validate_name, validate_phone
+
+# A note, a reason, a description typed in a form: the form, the API, model validation and
+# a CHECK constraint in the database all stop at this many characters.
+NOTE_MAX_LENGTH = 2000
+LONG_TEXT_MAX_LENGTH = 20000  # a write-up (a case study) may be longer
 
 
 class PhoneFormField(forms.CharField):
@@ -45,3 +53,44 @@ class PhoneField(models.CharField):
         value = normalize_phone(getattr(model_instance, self.attname) or "")
         setattr(model_instance, self.attname, value)
         return value
+
+
+class NameFormField(forms.CharField):
+    """The form side of ``NameField``: refuses invisible characters, hands on the normal form."""
+
+    default_validators = [validate_name]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalise_name(value) if value else value
+
+
+class NameField(models.CharField):
+    """A person's or an organisation's name: invisible and direction-control characters are
+    refused (form, API, model validation), and every save stores the NFKC normal form."""
+
+    default_validators = [validate_name]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": NameFormField, **kwargs})
+
+    def pre_save(self, model_instance, add):
+        value = normalise_name(getattr(model_instance, self.attname) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class BoundedTextField(models.TextField):
+    """Free text with a length that the form (``maxlength``), the API (DRF reads
+    ``max_length``), model validation and the database (a column CHECK) agree on."""
+
+    def __init__(self, *args, max_length: int = NOTE_MAX_LENGTH, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+
+    @cached_property
+    def validators(self):
+        return [*super().validators, MaxLengthValidator(self.max_length)]
+
+    def db_check(self, connection):
+        length = "char_length" if connection.vendor == "postgresql" else "length"
+        return f"{length}({connection.ops.quote_name(self.column)}) <= {int(self.max_length)}"
