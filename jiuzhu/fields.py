@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.functional import cached_property
 
 from jiuzhu.phones import MAX_LENGTH, normalize_phone
@@ -80,9 +81,19 @@ class NameField(models.CharField):
         return value
 
 
+class TextLengthCheck(models.CheckConstraint):
+    """The database's side of a ``BoundedTextField``. Model validation does not run it (a
+    query per constraint): the field's own validator says the same, naming the field."""
+
+    def validate(self, model, instance, exclude=None, using=None):
+        return
+
+
 class BoundedTextField(models.TextField):
     """Free text with a length that the form (``maxlength``), the API (DRF reads
-    ``max_length``), model validation and the database (a column CHECK) agree on."""
+    ``max_length``), model validation and the database agree on. The database's is a CHECK
+    constraint the field adds to its model's ``Meta.constraints`` (so migrations carry it,
+    on PostgreSQL and SQLite alike)."""
 
     def __init__(self, *args, max_length: int = NOTE_MAX_LENGTH, **kwargs):
         super().__init__(*args, max_length=max_length, **kwargs)
@@ -91,6 +102,15 @@ class BoundedTextField(models.TextField):
     def validators(self):
         return [*super().validators, MaxLengthValidator(self.max_length)]
 
-    def db_check(self, connection):
-        length = "char_length" if connection.vendor == "postgresql" else "length"
-        return f"{length}({connection.ops.quote_name(self.column)}) <= {int(self.max_length)}"
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only=private_only)
+        if cls._meta.abstract:
+            return
+        constraint = TextLengthCheck(condition=models.Q(**{f"{self.attname}__length__lte": self.max_length}),
+                                     name=f"{cls._meta.db_table}_{self.attname}_max"[:63])
+        cls._meta.constraints = [*cls._meta.constraints, constraint]
+        # Migrations read a model's constraints only when its Meta declared some.
+        cls._meta.original_attrs["constraints"] = cls._meta.constraints
+
+
+BoundedTextField.register_lookup(Length)
