@@ -106,3 +106,23 @@ def test_json_nested_a_thousand_deep_is_a_400_in_chinese(worker):
     assert response.json()["detail"] == "JSON 请求体嵌套超过 32 层。"
     deep = {"a": [{"b": 1}]}
     assert not too_deep(deep, 3) and too_deep(deep, 2)
+
+
+@pytest.mark.parametrize(("module", "form", "field"), [
+    ("households.plans.api", "PlanCreateSerializer", "summary"),
+    ("households.plans.api", "PlanUpdateSerializer", "summary"),
+    ("households.plans.api", "ReviewCreateSerializer", "summary"),
+    ("households.plans.api", "CloseSerializer", "outcome"),
+    ("households.review.forms", "ReviewRecordForm", "note"),
+    ("households.review.api", "RecordInputSerializer", "note"),
+    ("households.plans.forms", "PlanNewForm", "summary"),
+    ("households.plans.forms", "ReviewForm", "summary"),
+    ("households.review.forms", "ChangeReportForm", "description"),
+    ("households.forms", "AssessmentForm", "summary"),
+])
+def test_forms_and_serializers_that_are_no_model_form_stop_at_the_same_length(module, form, field):
+    import importlib
+
+    cls = getattr(importlib.import_module(module), form)
+    declared = cls._declared_fields if hasattr(cls, "_declared_fields") else cls.base_fields
+    assert declared[field].max_length == NOTE_MAX_LENGTH
