@@ -52,7 +52,8 @@ urlpatterns = [
     *page_patterns,
 ]
 
-# Error pages in Chinese; under /api/ a JSON answer. 500 is Django's own view with
+# Error pages in Chinese; under /api/ a JSON answer. The 500 page is Django's own view with
 # templates/500.html (standalone: it needs no request).
 handler404 = "jiuzhu.views.page_not_found"
 handler403 = "jiuzhu.views.permission_denied"
+handler500 = "jiuzhu.views.server_error"
