@@ -432,11 +432,15 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        from households.documents import EXTENSIONS
+        from households.documents import EXTENSIONS, missing_file_message
 
         document = self.get_object()
+        try:
+            handle = document.file.open("rb")
+        except OSError:  # the row without its file: a 404 that says so, not a 500
+            raise exceptions.NotFound(missing_file_message()) from None
         audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
-        response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,
+        response = FileResponse(handle, content_type=document.content_type, as_attachment=True,
                                 filename=f"document-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}")
         response["X-Content-Type-Options"] = "nosniff"
         return response
