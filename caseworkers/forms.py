@@ -21,6 +21,7 @@ from caseworkers.models import (
 from households.dossier.pickers import HouseholdField, HouseholdsField, matching
 from households.models import Household, Member
 from households.rules import mask_name
+from jiuzhu.fields import NOTE_MAX_LENGTH
 from jiuzhu.models import Area, AreaLevel, Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -160,7 +161,7 @@ class ReasonForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    response = forms.CharField(label=_("Response"), widget=forms.Textarea(attrs={"rows": 3}))
+    response = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Response"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class HoursForm(forms.Form):

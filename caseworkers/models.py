@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Member
-from jiuzhu.fields import PhoneField
+from jiuzhu.fields import LONG_TEXT_MAX_LENGTH, BoundedTextField, NameField, PhoneField
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Area, AreaLevel, Role
 from jiuzhu.scope import NOTHING, area_q, scoped
 
@@ -80,14 +80,14 @@ class ResourceQuerySet(models.QuerySet):
 
 
 class Resource(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=ResourceKind.choices)
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
     provider = models.CharField(_("provider"), max_length=200)
     area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area covered"))
     contact = models.CharField(_("contact"), max_length=200, blank=True)
-    conditions = models.TextField(_("conditions"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    conditions = BoundedTextField(_("conditions"), blank=True)
+    description = BoundedTextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,7 +148,7 @@ class PublicityForm(models.TextChoices):
 
 
 class VolunteerOrganization(AreaOwned):
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
 
     class Meta:
@@ -166,7 +166,7 @@ class VolunteerStatus(models.TextChoices):
 
 
 class Volunteer(AreaOwned):
-    name = models.CharField(_("name"), max_length=50)
+    name = NameField(_("name"), max_length=50)
     organization = models.ForeignKey(VolunteerOrganization, models.PROTECT, null=True, blank=True, related_name="volunteers", verbose_name=_("organization"))
     phone = PhoneField(_("phone"))
     skills = models.CharField(_("skills"), max_length=300, blank=True)
@@ -192,7 +192,7 @@ class PublicityActivity(AreaOwned):
     households = models.ManyToManyField(Household, blank=True, related_name="+", verbose_name=_("households reached"))
     head_count = models.PositiveIntegerField(_("people reached"), default=0)
     volunteers = models.ManyToManyField(Volunteer, blank=True, related_name="publicity", verbose_name=_("volunteers"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]  # noqa: RUF012
@@ -223,8 +223,8 @@ class ServiceRecord(AreaOwned):
     held_on = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(_("minutes"), validators=[MinValueValidator(1)])
     households = models.ManyToManyField(Household, related_name="+", verbose_name=_("households"))
-    content = models.TextField(_("content"))
-    outcome = models.TextField(_("outcome"), blank=True)
+    content = BoundedTextField(_("content"))
+    outcome = BoundedTextField(_("outcome"), blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
     followed_up = models.BooleanField(_("followed up"), default=False, editable=False)
 
@@ -257,7 +257,7 @@ class PolicyFeedback(AreaOwned):
     kind = models.CharField(_("kind"), max_length=16, choices=FeedbackKind.choices)
     sent_to = models.CharField(_("sent to"), max_length=8, choices=FeedbackLevel.choices, default=FeedbackLevel.COUNTY)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("description"))
+    body = BoundedTextField(_("description"))
     status = models.CharField(_("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.SENT, editable=False)
     response = models.TextField(_("response"), blank=True, editable=False)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", editable=False)
@@ -343,7 +343,7 @@ class TypicalCaseQuerySet(models.QuerySet):
 class TypicalCase(AreaOwned):
     title = models.CharField(_("title"), max_length=200)
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
-    body = models.TextField(_("case write-up (anonymised)"))
+    body = BoundedTextField(_("case write-up (anonymised)"), max_length=LONG_TEXT_MAX_LENGTH)
     status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT, editable=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", editable=False)
     approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)

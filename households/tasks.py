@@ -29,7 +29,12 @@ def run_review(run_on: str | None = None) -> dict:
     return {"run": run.pk, "status": run.status, "counts": run.counts}
 
 
-@shared_task(name="households.run_import")
+@shared_task(
+    name="households.run_import",
+    # Reading and checking stop at JIUZHU_IMPORT_MAX_SECONDS themselves; this bounds the write.
+    soft_time_limit=30 * 60,
+    time_limit=35 * 60,
+)  # No autoretry: a failed import is shown failed, with its reason, and the user starts another.
 def run_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by__area").get(pk=job_id)
     jobs.run_import_job(job)

@@ -31,7 +31,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         # Django's message names the model in English; say only "not found", in Chinese.
         exc = exceptions.NotFound()
-    elif isinstance(exc, exceptions.ParseError):
+    elif isinstance(exc, exceptions.ParseError) and exc.get_codes() != "json_too_deep":  # jiuzhu.parsers: Chinese
         # DRF's message quotes the parser's English: say it in Chinese.
         exc = exceptions.ParseError(_("The request body is not well-formed JSON.")
                                     if str(exc.detail).startswith("JSON parse error")

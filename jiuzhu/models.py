@@ -311,7 +311,9 @@ class AuditEvent(models.Model):
     """One row per event; never changed by the application (save/delete refuse it)."""
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who"))
+    # PROTECT: deleting a user who acted would rewrite their events (the trail refuses it);
+    # such a user is deactivated instead.
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("who"))
     actor_name = models.CharField(_("who (name)"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices, db_index=True)
     target_type = models.CharField(_("record type"), max_length=64, blank=True)

@@ -213,6 +213,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 JIUZHU_UPLOAD_MAX_BYTES = int(os.environ.get("JIUZHU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # A legacy spreadsheet import (households/forms.ImportForm): a 20,000-member roster is ~2 MB.
 JIUZHU_IMPORT_MAX_BYTES = int(os.environ.get("JIUZHU_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# What the import reads of that file (jiuzhu/xlsx.ReadLimits), past which it stops and says
+# which limit: a hostile file (a cell reference far to the right, a zip bomb) costs a worker
+# no more than these. A 50,000-member roster is ~28 MB of sheet XML and reads in ~7 s.
+JIUZHU_IMPORT_MAX_ROWS = int(os.environ.get("JIUZHU_IMPORT_MAX_ROWS", "50000"))  # below the heading
+JIUZHU_IMPORT_MAX_COLUMNS = int(os.environ.get("JIUZHU_IMPORT_MAX_COLUMNS", "50"))  # the template has 10
+JIUZHU_IMPORT_MAX_XML_BYTES = int(os.environ.get("JIUZHU_IMPORT_MAX_XML_BYTES", str(64 * 1024 * 1024)))
+# Reading and checking the rows (the write is one transaction under the task's time limit).
+JIUZHU_IMPORT_MAX_SECONDS = int(os.environ.get("JIUZHU_IMPORT_MAX_SECONDS", "300"))
+# An import's report keeps the first this many bad rows, and counts them all.
+JIUZHU_IMPORT_MAX_ERRORS = int(os.environ.get("JIUZHU_IMPORT_MAX_ERRORS", "200"))
 # Roster exports are files under MEDIA_ROOT/exports/ (they hold ID numbers): deleted by the
 # nightly purge this many days after they were written.
 JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
@@ -220,6 +230,11 @@ JIUZHU_EXPORT_KEEP_DAYS = int(os.environ.get("JIUZHU_EXPORT_KEEP_DAYS", "7"))
 # (its worker killed) and marked failed by households.fail_stale_jobs, every 15 minutes.
 # Longer than the longest task's time limit (35 minutes).
 JIUZHU_JOB_STALE_MINUTES = int(os.environ.get("JIUZHU_JOB_STALE_MINUTES", "60"))
+
+# The audit trail is append-only (a database trigger, jiuzhu/audit_lock.py); events older than
+# this many years may be deleted by the database owner with `manage.py purge_audit`. Set it
+# to the retention period the office's archive rules require.
+JIUZHU_AUDIT_KEEP_YEARS = int(os.environ.get("JIUZHU_AUDIT_KEEP_YEARS", "10"))
 
 # The "My tasks" badge counts what is overdue or due within this many days (the day itself
 # included); the task list shows everything, however far off.
@@ -305,6 +320,12 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: DRF's own default is AllowAny.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested past a limit is a 400 (jiuzhu/parsers.py); forms and uploads as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "jiuzhu.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "jiuzhu.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

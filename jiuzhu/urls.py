@@ -80,7 +80,8 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
 ]
 
-# Error pages in Chinese; under /api/ a JSON answer. 500 is Django's own view with
+# Error pages in Chinese; under /api/ a JSON answer. The 500 page is Django's own view with
 # templates/500.html (standalone: it needs no request).
 handler404 = "jiuzhu.views.page_not_found"
 handler403 = "jiuzhu.views.permission_denied"
+handler500 = "jiuzhu.views.server_error"

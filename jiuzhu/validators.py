@@ -3,6 +3,7 @@ from __future__ import annotations
 import string
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -40,3 +41,17 @@ def validate_phone(value: str) -> None:
     result = check_phone(value)
     if not result.valid:
         raise ValidationError(render_reason(result.reason), code=result.reason.code)
+
+
+def validate_name(value: str) -> None:
+    """Refuse a name holding invisible or direction-control characters (``jiuzhu.text``)."""
+    from jiuzhu.text import refused_characters
+
+    found = refused_characters(value or "")
+    if found:
+        raise ValidationError(name_refused_message(found), code="name_characters")
+
+
+def name_refused_message(found: list[str]) -> str:
+    return _("The name contains an invisible or text-direction control character (%(codes)s): delete it and type "
+             "the name again.") % {"codes": "、".join(found)}

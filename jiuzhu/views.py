@@ -54,6 +54,18 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+def server_error(request):
+    """500: Django's page for people (templates/500.html, which needs nothing that may be
+    broken); under /api/ JSON with a Chinese ``detail``, which a machine client can read."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("The server hit an error. Try again; if it fails again, tell the system "
+                                         "administrator.")},
+                            status=500, json_dumps_params=UNICODE_JSON)
+    from django.views.defaults import server_error as page
+
+    return page(request)
+
+
 @login_not_required
 @require_GET
 def healthz(request):

@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -255,69 +257,150 @@ def _column_index(ref: str) -> int:
     for char in ref:
         if "A" <= char <= "Z":
             index = index * 26 + ord(char) - 64
+            if index > 1 << 40:  # past any sheet (Excel stops at XFD, 16,384): no bigger number
+                break
         else:
             break
     return index - 1
 
 
-def read_sheet(file) -> Iterator[tuple[int, list]]:
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of an upload ``read_sheet`` reads before it gives up. The file is hostile until
+    read: a cell reference far to the right would pad a row to its column, a zip bomb unpacks
+    a few hundred kilobytes into gigabytes of XML, and either keeps a worker busy."""
+
+    columns: int = 16_384  # Excel's last column, XFD
+    rows: int = 1_048_576  # Excel's last row
+    xml_bytes: int = 256 * 1024 * 1024  # the parts read, unpacked
+    deadline: float | None = None  # a time.monotonic() value
+
+
+class SheetTooLarge(ValueError):
+    """A limit of ``ReadLimits`` was passed. ``kind`` is ``columns``, ``rows``, ``xml_bytes`` or
+    ``time``; ``limit`` the limit passed; ``where`` the cell reference (columns) or row number."""
+
+    def __init__(self, kind: str, limit: float, where: str = ""):
+        super().__init__(f"the sheet passes its {kind} limit ({limit}) at {where or '-'}")
+        self.kind, self.limit, self.where = kind, limit, where
+
+
+def _parse(stream, unit: str, also: tuple[str, ...] = ()):
+    """Yield each ``unit`` element (with its subtree) and each ``also`` element outside one as
+    it ends, then drop it from the tree, as every other element ending outside a unit: the
+    tree holds one open path and one unit at most, so memory does not grow with the file."""
+    from xml.etree.ElementTree import iterparse  # noqa: S405 - see read_sheet
+
+    path: list = []
+    inside = 0
+    for event, element in iterparse(stream, events=("start", "end")):  # noqa: S314
+        if event == "start":
+            path.append(element)
+            inside += element.tag == unit
+            continue
+        path.pop()
+        if element.tag == unit:
+            inside -= 1
+        if inside:
+            continue
+        if element.tag == unit or element.tag in also:
+            yield element
+        if path:
+            path[-1].remove(element)
+
+
+def read_sheet(file, limits: ReadLimits | None = None) -> Iterator[tuple[int, list]]:
     """The first sheet's rows as (row number, values): text as ``str``, numbers as ``int`` or
     ``float``, booleans as ``bool``, formulas as their cached values, empty cells as ``None``.
-    Streamed with the C XML parser (a row at a time, then cleared): the legacy import read
+    Streamed with the C XML parser (a cell at a time, then dropped): the legacy import read
     ~1,500 rows/s through openpyxl on a loaded machine. Date-formatted numbers stay serial
-    numbers (the import has no date column).
+    numbers (the import has no date column). Past one of ``limits`` it raises ``SheetTooLarge``.
 
     The file is an upload: ElementTree never fetches external entities, and the expat it
     runs on (2.4.1 and later; Python 3.11 ships 2.5) refuses entity-expansion bombs, which
     is what defusedxml would add here (it is not a dependency; openpyxl uses the same parser).
     """
-    from xml.etree.ElementTree import fromstring, iterparse  # noqa: S405 - see above
+    from xml.etree.ElementTree import fromstring  # noqa: S405 - see above
+
+    limits = limits or ReadLimits()
+    deadline = limits.deadline
+    left = limits.xml_bytes
+
+    def read_part(name: str) -> bytes:
+        # What a part unpacks to is refused on its zip header's word before it is unpacked:
+        # zipfile stops at that size, so a header that lies makes a CRC error, not a bomb.
+        nonlocal left
+        left -= package.getinfo(name).file_size
+        if left < 0:
+            raise SheetTooLarge("xml_bytes", limits.xml_bytes)
+        return package.read(name)
 
     with zipfile.ZipFile(file) as package:
-        workbook = fromstring(package.read("xl/workbook.xml"))  # noqa: S314
+        workbook = fromstring(read_part("xl/workbook.xml"))  # noqa: S314
         first = workbook.find(f"{MAIN_NS}sheets/{MAIN_NS}sheet")
         if first is None:
             raise ValueError("the workbook has no sheet")
-        rels = fromstring(package.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+        rels = fromstring(read_part("xl/_rels/workbook.xml.rels"))  # noqa: S314
         relations = {r.get("Id"): r for r in rels.iter(f"{RELS_NS}Relationship")}
         sheet_path = _part_path(relations[first.get(f"{DOC_RELS_NS}id")].get("Target"))
         shared_path = next((_part_path(r.get("Target")) for r in relations.values()
                             if r.get("Type", "").endswith("/sharedStrings")), None)
+        if shared_path not in package.namelist():
+            shared_path = None
+        # The two big parts are streamed, not read whole: both are charged before either is.
+        left -= package.getinfo(sheet_path).file_size + (package.getinfo(shared_path).file_size if shared_path else 0)
+        if left < 0:
+            raise SheetTooLarge("xml_bytes", limits.xml_bytes)
         shared: list[str] = []
-        if shared_path and shared_path in package.namelist():
+        if shared_path:
             with package.open(shared_path) as stream:
-                for _event, element in iterparse(stream):  # noqa: S314
-                    if element.tag == f"{MAIN_NS}si":
-                        shared.append(_run_text(element))
-                        element.clear()
+                for element in _parse(stream, f"{MAIN_NS}si"):
+                    shared.append(_run_text(element))
+                    if deadline is not None and len(shared) % 1024 == 0 and time.monotonic() > deadline:
+                        raise SheetTooLarge("time", limits.deadline)
         row_tag, cell_tag, value_tag, inline_tag = (f"{MAIN_NS}row", f"{MAIN_NS}c", f"{MAIN_NS}v", f"{MAIN_NS}is")
         with package.open(sheet_path) as stream:
-            number = 0
-            for _event, element in iterparse(stream):  # noqa: S314
-                if element.tag != row_tag:
-                    continue
-                number = int(element.get("r") or number + 1)
-                values: list = []
-                for cell in element.iterfind(cell_tag):
-                    ref = cell.get("r")
-                    column = _column_index(ref) if ref else len(values)
-                    if column > len(values):
-                        values.extend([None] * (column - len(values)))
-                    kind = cell.get("t", "n")
-                    if kind == "inlineStr":
-                        inline = cell.find(inline_tag)
-                        values.append(_run_text(inline) if inline is not None else None)
-                        continue
-                    raw = cell.findtext(value_tag)
-                    if raw is None or raw == "":
-                        values.append(None)
-                    elif kind == "s":
-                        values.append(shared[int(raw)])
-                    elif kind == "n":
-                        values.append(float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw))
-                    elif kind == "b":
-                        values.append(raw == "1")
-                    else:  # str (a formula's text), e (an error such as #N/A), d (ISO date)
-                        values.append(raw)
-                element.clear()
-                yield number, values
+            yield from _rows(_parse(stream, cell_tag, (row_tag,)), row_tag, cell_tag, value_tag, inline_tag,
+                             shared=shared, limits=limits)
+
+
+def _rows(elements, row_tag, cell_tag, value_tag, inline_tag, *, shared: list[str], limits: ReadLimits):
+    """Rows from the stream of cells, each row when its end tag arrives."""
+    number = count = 0
+    values: list = []
+    # A cell's row is its parent: _parse yields cells, and the row as it ends (it holds no
+    # cell by then, each was dropped once read).
+    for element in elements:
+        if element.tag == row_tag:
+            count += 1
+            if count > limits.rows:
+                raise SheetTooLarge("rows", limits.rows, str(number))
+            if limits.deadline is not None and time.monotonic() > limits.deadline:
+                raise SheetTooLarge("time", limits.deadline, str(number))
+            r = element.get("r") or ""
+            number = int(r) if r.isdigit() else number + 1
+            yield number, values
+            values = []
+            continue
+        ref = element.get("r")
+        column = _column_index(ref) if ref else len(values)
+        if column > len(values) and column < limits.columns:
+            values.extend([None] * (column - len(values)))
+        if max(column, len(values)) >= limits.columns:  # far to the right, or one cell too many
+            raise SheetTooLarge("columns", limits.columns, ref or f"{column_letter(limits.columns)}{number + 1}")
+        kind = element.get("t", "n")
+        if kind == "inlineStr":
+            inline = element.find(inline_tag)
+            values.append(_run_text(inline) if inline is not None else None)
+            continue
+        raw = element.findtext(value_tag)
+        if raw is None or raw == "":
+            values.append(None)
+        elif kind == "s":
+            values.append(shared[int(raw)])
+        elif kind == "n":
+            values.append(float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw))
+        elif kind == "b":
+            values.append(raw == "1")
+        else:  # str (a formula's text), e (an error such as #N/A), d (ISO date)
+            values.append(raw)

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu import crypto
-from jiuzhu.fields import PhoneField
+from jiuzhu.fields import NameField, PhoneField
 from jiuzhu.models import Area, Role
 from jiuzhu.scope import scoped
 
@@ -86,7 +86,7 @@ class OrganizationQuerySet(models.QuerySet):
 class SocialOrganization(Versioned):
     """An employer of caseworkers: a social organization bought services from (S-2.1.2)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = NameField(_("name"), max_length=100)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     registration_authority = models.CharField(_("registration authority"), max_length=100, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
@@ -167,7 +167,7 @@ class Caseworker(crypto.EncryptedIdNumberMixin, Versioned):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.PROTECT, related_name="caseworker_profile",
                                 verbose_name=_("user"))
-    name = models.CharField(_("name"), max_length=50)
+    name = NameField(_("name"), max_length=50)
     id_number_cipher = models.TextField(editable=False)
     id_number_digest = models.CharField(max_length=64, editable=False, unique=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)

@@ -720,6 +720,12 @@ def check_funding(*, required: Decimal, transferred: Decimal, covered_days: int 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 CREDIT_CODE_LENGTH = 18
+# Character 1: the registration authority (1 编制, 2 外交, 3 司法行政, 4 文化, 5 民政, 6 旅游,
+# 7 宗教, 8 工会, 9 市场监管, A 中央军委编制, N 农业农村, Y 其他); character 2: the organisation
+# type within it (a digit, 1–9); characters 3–8: the registering office's region code (six
+# digits, GB/T 2260). Characters 9–17 are the organisation code (GB 11714) and 18 the check.
+CREDIT_CODE_AUTHORITIES = "123456789ANY"
+CREDIT_CODE_TYPES = "123456789"
 
 
 @dataclass(frozen=True)
@@ -746,7 +752,8 @@ def credit_code_check_character(first17: str) -> str:
 
 
 def check_credit_code(code: str) -> CreditCodeCheck:
-    """Validate a unified social credit code: length, alphabet, check character.
+    """Validate a unified social credit code: length, alphabet, the structure of characters
+    1–8 (registration authority, organisation type, six-digit region), check character.
 
     ``normal`` is the normalised code (see ``normalise_credit_code``). Illegal
     characters are all reported, each with its 1-based position; the check
@@ -777,6 +784,24 @@ def check_credit_code(code: str) -> CreditCodeCheck:
                     character=ch,
                 )
             )
+    authority, kind, region = normal[:1], normal[1:2], normal[2:8]
+    if authority in CREDIT_CODE_ALPHABET and authority not in CREDIT_CODE_AUTHORITIES:
+        reasons.append(Reason.of(
+            "credit_code_authority",
+            N_('Character 1 of the credit code, "%(character)s", is not a registration authority code '
+               "(1 to 9, A, N or Y)."),
+            character=authority))
+    if kind in CREDIT_CODE_ALPHABET and kind not in CREDIT_CODE_TYPES:
+        reasons.append(Reason.of(
+            "credit_code_type",
+            N_('Character 2 of the credit code, "%(character)s", is not an organisation type code: it must be a '
+               "digit from 1 to 9."),
+            character=kind))
+    if region and all(ch in CREDIT_CODE_ALPHABET for ch in region) and not (region.isdigit() and region.isascii()):
+        reasons.append(Reason.of(
+            "credit_code_region",
+            N_('Characters 3 to 8 of the credit code, "%(region)s", are not a region code: they must be six digits.'),
+            region=region))
     if not reasons:
         expected = credit_code_check_character(normal[:17])
         if normal[17] != expected:

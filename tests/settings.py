@@ -1,11 +1,13 @@
 """Test settings: the real settings, with a fast password hasher and a private media folder."""
 
+import os
 import tempfile
 
 from jiuzhu.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="jiuzhu-test-media-")
+# A subprocess of a test (the restore drill's consistency_check) is given its parent's folder.
+MEDIA_ROOT = os.environ.get("JIUZHU_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="jiuzhu-test-media-")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
@@ -18,7 +20,6 @@ if not REDIS_URL:  # noqa: F405
 # Under pytest-xdist the workers share one Redis: each gets its own database so that one
 # worker's cache.clear() (FLUSHDB) or cached dashboard never reaches another's test.
 if REDIS_URL:  # noqa: F405
-    import os
     from urllib.parse import urlsplit, urlunsplit
 
     _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from households import access, rules
 from households.dossier import selectors, services
-from households.dossier.documents import EXTENSIONS
+from households.dossier.documents import EXTENSIONS, missing_file_message
 from households.models import (
     Assessment,
     AssessmentNeed,
@@ -433,8 +433,12 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
+        try:
+            handle = document.file.open("rb")
+        except OSError:  # the row without its file: a 404 that says so, not a 500
+            raise exceptions.NotFound(missing_file_message()) from None
         audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
-        response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,
+        response = FileResponse(handle, content_type=document.content_type, as_attachment=True,
                                 filename=f"document-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}")
         response["X-Content-Type-Options"] = "nosniff"
         return response

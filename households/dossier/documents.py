@@ -60,3 +60,9 @@ def inspect_upload(upload) -> tuple[str, int, str]:
         digest.update(chunk)
     upload.seek(0)
     return content_type, size, digest.hexdigest()
+
+
+def missing_file_message() -> str:
+    """What a download says of a document whose row is there and whose file is not."""
+    return _("The file of this document is missing from the server's storage. Tell the system administrator, "
+             "who can restore it from the backup.")

@@ -24,6 +24,7 @@ from households.models import (
     SurveyMemberCheck,
     Verification,
 )
+from jiuzhu.fields import NOTE_MAX_LENGTH
 from jiuzhu.models import Area, AreaLevel, Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -198,7 +199,7 @@ class VerificationForm(forms.ModelForm):
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import access, rules
+from households.dossier import duplicates
 from households.dossier.documents import inspect_upload
 from households.models import (
     Assessment,
@@ -211,14 +212,7 @@ def household_status_set(*, actor, household: Household, to: str, reason: str,
 
 # --- members ---------------------------------------------------------------------------
 
-def holder_of(id_number: str) -> Member | None:
-    return (Member.objects.filter(id_number_digest=crypto.blind_index(id_number), active=True)
-            .select_related("household").first())
-
-
-def _held_elsewhere(holder: Member) -> RuleViolation:
-    return RuleViolation(_("This person is already an active member of household %(dossier)s.")
-                         % {"dossier": holder.household.dossier_no}, field="id_number")
+holder_of = duplicates.holder_of
 
 
 def checked_id_number(id_number: str, *, today: date) -> rules.IdCheck:
@@ -251,6 +245,7 @@ def _set_head(household: Household, member: Member) -> None:
     household.head = member
 
 
+@duplicates.audits_out_of_scope
 @transaction.atomic
 def member_add(*, actor, household: Household, name: str, id_number: str, relation_to_head: str,
                today: date | None = None, **fields) -> Member:
@@ -258,7 +253,7 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     check = checked_id_number(id_number, today=today)
     holder = holder_of(check.normal)
     if holder is not None:
-        raise _held_elsewhere(holder)
+        raise duplicates.refusal(holder, actor=actor)
     _refuse_second_head(relation_to_head, household)
     member = Member(household=household, name=name, relation_to_head=relation_to_head,
                     birth_date=check.birth_date, sex=check.sex, joined_on=today, **fields)
@@ -285,6 +280,7 @@ def _refuse_second_head(relation: str, household: Household, member: Member | No
         raise RuleViolation(render_reason(reason), field="relation_to_head")
 
 
+@duplicates.audits_out_of_scope
 @transaction.atomic
 def member_update(*, actor, member: Member, expected_version: int | None, id_number: str | None = None,
                   today: date | None = None, **fields) -> Member:
@@ -303,7 +299,7 @@ def member_update(*, actor, member: Member, expected_version: int | None, id_num
         if crypto.blind_index(check.normal) != member.id_number_digest:
             holder = holder_of(check.normal)
             if holder is not None and holder.pk != member.pk:
-                raise _held_elsewhere(holder)
+                raise duplicates.refusal(holder, actor=actor)
             member.set_id_number(check.normal)
             member.sex, member.birth_date = check.sex, check.birth_date
             changed += ["id_number_cipher", "id_number_digest", "id_number_masked", "sex", "birth_date"]

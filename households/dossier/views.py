@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from households import access
 from households.dossier import forms, selectors, services
-from households.dossier.documents import EXTENSIONS
+from households.dossier.documents import EXTENSIONS, missing_file_message
 from households.models import Document, Household, Member, NeedDomain
 from jiuzhu import audit
 from jiuzhu.errors import RuleViolation
@@ -295,8 +295,12 @@ def document_download(request, pk: int, document_id: int):
     """Documents are served only here, after the household scope check; never inline."""
     household = _household(request, pk)
     document = get_object_or_404(Document.objects.filter(household=household), pk=document_id)
+    try:
+        handle = document.file.open("rb")
+    except OSError:  # the row without its file (a restore without MEDIA_ROOT): say so, not a 500
+        return render(request, "404.html", {"message": missing_file_message()}, status=404)
     audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,
+    response = FileResponse(handle, content_type=document.content_type, as_attachment=True,
                             filename=f"{household.dossier_no}-{document.kind}-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -13,7 +13,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from households.rules import codes
 from jiuzhu import crypto
-from jiuzhu.fields import PhoneField
+from jiuzhu.fields import BoundedTextField, NameField, PhoneField
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Area
 from jiuzhu.scope import scoped
 
@@ -126,7 +126,7 @@ class Household(models.Model):
     latest_assessment = models.ForeignKey("households.Assessment", models.SET_NULL, null=True, blank=True,
                                           related_name="+", editable=False, verbose_name=_("latest needs assessment"))
     member_count = models.PositiveSmallIntegerField(_("members"), default=0, editable=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), blank=True)
     # The household key of a legacy spreadsheet (户编号), so re-importing a file finds the
     # households it created instead of making duplicates; unique within a township.
     legacy_key = models.CharField(_("legacy household key"), max_length=50, blank=True, editable=False)
@@ -265,7 +265,7 @@ class Member(crypto.EncryptedIdNumberMixin, models.Model):
     AUDIT_MASKED = ("id_number_cipher", "id_number_digest")
 
     household = models.ForeignKey(Household, models.PROTECT, related_name="members", verbose_name=_("household"))
-    name = models.CharField(_("name"), max_length=50)
+    name = NameField(_("name"), max_length=50)
     id_number_cipher = models.TextField(editable=False)
     id_number_digest = models.CharField(max_length=64, editable=False, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
@@ -455,10 +455,10 @@ class Survey(models.Model):
     housing_condition = models.CharField(_("housing condition"), max_length=12, choices=HousingCondition.choices)
     appliances = models.CharField(_("appliances"), max_length=300, blank=True)
     vehicles = models.CharField(_("vehicles"), max_length=300, blank=True)
-    needs_observed = models.TextField(_("needs observed"), blank=True)
+    needs_observed = BoundedTextField(_("needs observed"), blank=True)
     household_confirmed = models.BooleanField(_("household confirmed the record"), default=False)
-    confirmed_by_name = models.CharField(_("confirmed by"), max_length=50, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    confirmed_by_name = NameField(_("confirmed by"), max_length=50, blank=True)
+    notes = BoundedTextField(_("notes"), blank=True)
     # The next visit the caseworker promised; on their task list until a later visit is recorded.
     follow_up_on = models.DateField(_("follow-up visit on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -516,7 +516,7 @@ class Assessment(models.Model):
     household = models.ForeignKey(Household, models.PROTECT, related_name="assessments", verbose_name=_("household"))
     assessed_on = models.DateField(_("assessed on"))
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, editable=False)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = BoundedTextField(_("summary"), blank=True)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

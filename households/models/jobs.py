@@ -70,7 +70,13 @@ class ImportJob(Job):
     township = models.ForeignKey("jiuzhu.Area", models.PROTECT, null=True, blank=True, related_name="+")
     households_created = models.PositiveIntegerField(default=0)
     members_created = models.PositiveIntegerField(default=0)
+    # A dry run checks every row and writes nothing: households_created and members_created
+    # are then what the import would create.
+    dry_run = models.BooleanField(default=False)
+    skipped_members = models.PositiveIntegerField(default=0)
+    # The first JIUZHU_IMPORT_MAX_ERRORS bad rows as [row, reason]; error_count counts them all.
     errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
 
     class Meta(Job.Meta):
         verbose_name = _("import job")

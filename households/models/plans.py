@@ -14,6 +14,7 @@ from households.models.dossier import (
     HouseholdChildQuerySet,
     Member,
 )
+from jiuzhu.fields import BoundedTextField, NameField
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES
 from jiuzhu.scope import scoped
 
@@ -35,9 +36,9 @@ class Plan(models.Model):
     number = models.PositiveSmallIntegerField(_("plan version"), editable=False)
     assessment = models.ForeignKey(Assessment, models.PROTECT, related_name="plans", verbose_name=_("needs assessment"))
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT, editable=False)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = BoundedTextField(_("summary"), blank=True)
     agreed_on = models.DateField(_("household agreed on"), null=True, blank=True)
-    agreed_by_name = models.CharField(_("agreed by"), max_length=50, blank=True)
+    agreed_by_name = NameField(_("agreed by"), max_length=50, blank=True)
     activated_on = models.DateField(_("activated on"), null=True, blank=True, editable=False)
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
@@ -139,7 +140,7 @@ class PlanReview(models.Model):
     reviewed_on = models.DateField(_("reviewed on"))
     # {goal id (string): progress note}: progress per goal, as the review recorded it.
     progress = models.JSONField(_("progress per goal"), default=dict, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = BoundedTextField(_("summary"), blank=True)
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

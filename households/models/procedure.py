@@ -23,6 +23,7 @@ from households.models.dossier import (
     Survey,
     Verification,
 )
+from jiuzhu.fields import BoundedTextField
 from jiuzhu.models import Area
 
 __all__ = [
@@ -68,7 +69,7 @@ class Application(models.Model):
     category = models.CharField(_("category applied for"), max_length=16, choices=Category.choices)
     status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True)
     helped_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("helped by"))
-    note = models.TextField(_("situation stated by the household"), blank=True)
+    note = BoundedTextField(_("situation stated by the household"), blank=True)
     # Submission
     received_on = models.DateField(_("received on"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("submitted by"))
@@ -99,7 +100,7 @@ class Application(models.Model):
     monthly_amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     start_on = models.DateField(_("assistance starts"), null=True, blank=True)
     decision_no = models.CharField(_("decision number"), max_length=50, blank=True)
-    reason = models.TextField(_("reasons for refusal"), blank=True)
+    reason = BoundedTextField(_("reasons for refusal"), blank=True)
     # One application creates at most one enrolment (unique), even on a double submit.
     enrolment = models.OneToOneField(Enrolment, models.PROTECT, null=True, blank=True, related_name="application", verbose_name=_("enrolment"))
     # Delivery of the written decision
@@ -153,8 +154,8 @@ class Objection(models.Model):
     application = models.ForeignKey(Application, models.CASCADE, related_name="objections")
     received_on = models.DateField(_("received on"))
     raised_by = models.CharField(_("raised by"), max_length=50, blank=True, help_text=_("May stay anonymous."))
-    content = models.TextField(_("objection"))
-    resolution = models.TextField(_("how it was resolved"), blank=True)
+    content = BoundedTextField(_("objection"))
+    resolution = BoundedTextField(_("how it was resolved"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,6 +18,7 @@ from households.models.dossier import (
     Verification,
 )
 from households.rules import add_months
+from jiuzhu.fields import BoundedTextField
 
 __all__ = [
     "OPEN_REVIEW_STATUSES",
@@ -54,7 +55,7 @@ class ChangeReport(models.Model):
     kind = models.CharField(_("kind of change"), max_length=12, choices=ChangeKind.choices)
     date = models.DateField(_("date of the change"))
     source = models.CharField(_("source"), max_length=100, help_text=_("Who or what told us (the household, a neighbour, a data comparison)."))
-    description = models.TextField(_("description"))
+    description = BoundedTextField(_("description"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("reported by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -183,7 +184,7 @@ class ReviewRecord(models.Model):
     proposed_amount = models.DecimalField(_("proposed monthly amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
                                           validators=[MinValueValidator(Decimal(0))])
     gradual_exit_until = models.DateField(_("gradual exit until"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(auto_now_add=True)
     decision = models.CharField(_("decision"), max_length=12, choices=RecordDecision.choices, default=RecordDecision.NOT_NEEDED)

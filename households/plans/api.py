@@ -21,6 +21,7 @@ from households.models import (
 from households.plans import selectors as plan_selectors
 from households.plans import services as plan_services
 from jiuzhu.api import ScopedViewSetMixin
+from jiuzhu.fields import NOTE_MAX_LENGTH
 from jiuzhu.models import Role
 
 WRITE = (Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN)
@@ -73,7 +74,7 @@ class PlanDetailSerializer(PlanSerializer):
 
 class PlanCreateSerializer(serializers.Serializer):
     assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.none())
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +84,7 @@ class PlanCreateSerializer(serializers.Serializer):
 
 
 class PlanUpdateSerializer(serializers.Serializer):
-    summary = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
     agreed_on = serializers.DateField(required=False, allow_null=True)
     agreed_by_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
     next_review_on = serializers.DateField(required=False, allow_null=True)
@@ -109,12 +110,12 @@ class ActionStepSerializer(serializers.Serializer):
 class ReviewCreateSerializer(serializers.Serializer):
     reviewed_on = serializers.DateField()
     progress = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 
 class CloseSerializer(serializers.Serializer):
-    outcome = serializers.CharField()
+    outcome = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 class PlanViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import ActionKind, Plan, PlanAction
+from jiuzhu.fields import NOTE_MAX_LENGTH
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -13,7 +14,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class PlanNewForm(forms.Form):
     assessment = forms.ModelChoiceField(label=_("Needs assessment"), queryset=None)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     # Without a chosen assessment the list offers only the newest ones (a county has
     # thousands); the main path is the dossier's "New plan" link, which chooses it.
@@ -55,7 +56,7 @@ class ActionForm(forms.ModelForm):
 
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DATE)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_review_on = forms.DateField(label=_("Next review"), required=False, widget=DATE)
 
     def __init__(self, *args, goals=(), **kwargs):
@@ -68,4 +69,4 @@ class ReviewForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from households.dossier.pickers import HouseholdField
 from households.models import Category, Household, Objection, Survey, Verification
 from households.procedure import services
+from jiuzhu.fields import NOTE_MAX_LENGTH
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -36,7 +37,7 @@ class StepForm(forms.Form):
 class ApplicationCreateForm(forms.Form):
     household = HouseholdField(label=_("household"), queryset=Household.objects.none())
     category = forms.ChoiceField(label=_("category applied for"), choices=Category.choices)
-    note = forms.CharField(label=_("situation stated by the household"), required=False,
+    note = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("situation stated by the household"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user=None, **kwargs):
@@ -119,8 +120,8 @@ class ObjectionForm(StepForm):
                                        required=False)
     received_on = forms.DateField(label=_("received on"), initial=_today, **DATE)
     raised_by = forms.CharField(label=_("raised by"), max_length=50, required=False)
-    content = forms.CharField(label=_("objection"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    resolution = forms.CharField(label=_("how it was resolved"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("objection"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("how it was resolved"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     resolved_on = forms.DateField(label=_("resolved on"), required=False, **DATE)
 
     def __init__(self, *args, **kwargs):
@@ -156,7 +157,7 @@ class DecideForm(StepForm):
                                                     "the latest verification."))
     severe = forms.BooleanField(label=_("severe hardship (temporary aid: the higher cap applies)"), required=False)
     decision_no = forms.CharField(label=_("decision number"), max_length=50, required=False)
-    reason = forms.CharField(label=_("reasons for refusal"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("reasons for refusal"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

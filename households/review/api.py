@@ -24,6 +24,7 @@ from households.models import (
 )
 from households.review import selectors, services
 from jiuzhu.api import ScopedViewSetMixin
+from jiuzhu.fields import NOTE_MAX_LENGTH
 
 
 class ReviewRecordSerializer(serializers.ModelSerializer):
@@ -59,7 +60,7 @@ class RecordInputSerializer(serializers.Serializer):
     proposed_category = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     proposed_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True,
                                                min_value=0)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
 

@@ -14,6 +14,7 @@ from households.models import (
     ReviewOutcome,
     Verification,
 )
+from jiuzhu.fields import NOTE_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -26,7 +27,7 @@ class ChangeReportForm(forms.Form):
     date = forms.DateField(label=_("date of the change"), widget=DATE)
     source = forms.CharField(max_length=100, label=_("source"),
                              help_text=_("Who or what told us (the household, a neighbour, a data comparison)."))
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, households, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -52,7 +53,7 @@ class ReviewRecordForm(forms.Form):
                                           label=_("proposed category"))
     proposed_amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
                                          label=_("proposed monthly amount (yuan)"))
-    note = forms.CharField(required=False, label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(max_length=NOTE_MAX_LENGTH, required=False, label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, household, **kwargs) -> None:

@@ -16,19 +16,21 @@ they are Chinese literals, not translatable interface text.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rules
-from households.dossier import selectors
+from households.dossier import duplicates, selectors
 from households.dossier.services import completeness_refresh, dossier_facts_from, policy_for
 from households.models import (
     DossierSequence,
@@ -44,6 +46,9 @@ from jiuzhu.i18n import render_reason, render_reasons
 from jiuzhu.models import Area, AreaLevel, AuditAction
 from jiuzhu.phones import check_phone
 from jiuzhu.policy import Policy
+from jiuzhu.text import normalise_name, refused_characters
+from jiuzhu.validators import name_refused_message
+from jiuzhu.xlsx import ReadLimits, SheetTooLarge, read_sheet
 
 BATCH = 500
 COLUMNS = ["户编号", "乡镇街道代码", "地址", "联系电话", "姓名", "身份证号码", "与户主关系", "劳动能力", "健康状况", "月收入（元）"]
@@ -118,11 +123,43 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def read_rows(file) -> list[Row]:
-    """Rows of the first sheet below the heading row; blank rows are ignored."""
-    from jiuzhu.xlsx import read_sheet
+def read_limits(*, deadline: float | None = None) -> ReadLimits:
+    """The settings' bounds on what an import reads (the heading row is one more row)."""
+    return ReadLimits(columns=settings.JIUZHU_IMPORT_MAX_COLUMNS, rows=settings.JIUZHU_IMPORT_MAX_ROWS + 1,
+                      xml_bytes=settings.JIUZHU_IMPORT_MAX_XML_BYTES,
+                      deadline=deadline if deadline is not None else time.monotonic() + settings.JIUZHU_IMPORT_MAX_SECONDS)
 
-    sheet = read_sheet(file)
+
+def too_large_message(error: SheetTooLarge) -> str:
+    """What the user is told of a file past one of the read limits."""
+    if error.kind == "columns":
+        return _("Cell %(cell)s is beyond column %(limit)s: the import reads at most %(limit)s columns. Delete the "
+                 "cells to the right of the list and import again.") % {"cell": error.where, "limit": error.limit}
+    if error.kind == "rows":
+        return _("The sheet has more than %(limit)s rows: split it into files of at most %(limit)s rows and import "
+                 "each.") % {"limit": settings.JIUZHU_IMPORT_MAX_ROWS}
+    if error.kind == "xml_bytes":
+        return _("The spreadsheet unpacks to more than %(mb)s MB, which no household list needs: keep only the "
+                 "list's sheet, without formatting, and import again.") % {"mb": error.limit // (1024 * 1024)}
+    return _("Reading and checking the spreadsheet took longer than %(seconds)s seconds and was stopped: split it "
+             "into smaller files and import each.") % {"seconds": settings.JIUZHU_IMPORT_MAX_SECONDS}
+
+
+class ImportTooLarge(ValueError):
+    """The file passes a read limit; its message is the user's, translated."""
+
+
+def read_rows(file, *, limits: ReadLimits | None = None) -> list[Row]:
+    """Rows of the first sheet below the heading row; blank rows are ignored. Past one of
+    ``limits`` (default: the settings') ``ImportTooLarge`` says which, in the user's language."""
+    try:
+        return _read_rows(file, limits or read_limits())
+    except SheetTooLarge as error:
+        raise ImportTooLarge(too_large_message(error)) from error
+
+
+def _read_rows(file, limits: ReadLimits) -> list[Row]:
+    sheet = read_sheet(file, limits)
     first = next(sheet, None)
     header = [_text(h) for h in (first[1] if first and first[0] == 1 else [])]
     missing = [c for c in REQUIRED if c not in header]
@@ -146,9 +183,10 @@ def _batches(items: list, size: int = BATCH) -> Iterable[list]:
 
 
 def validate(rows: list[Row], *, user, today: date | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Plan:
+             progress: Callable[[int, int], None] | None = None, deadline: float | None = None) -> Plan:
     """Check every row; one query per batch for townships, for people already registered and
-    for households already imported. Nothing is written."""
+    for households already imported. Nothing is written. Past ``deadline`` (a monotonic time)
+    ``ImportTooLarge`` says the check took too long."""
     today = today or timezone.localdate()
     errors: list[tuple[int, str]] = []
     own_township = user.area if user.area and user.area.level == AreaLevel.TOWNSHIP else None
@@ -162,6 +200,8 @@ def validate(rows: list[Row], *, user, today: date | None = None,
     # Scope is a property of the township, not of the row: decided once per township.
     writable = {t.pk: _may_write(user, t) for t in [*townships.values(), own_township] if t is not None}
     for batch_no, batch in enumerate(_batches(rows)):
+        if deadline is not None and time.monotonic() > deadline:
+            raise ImportTooLarge(too_large_message(SheetTooLarge("time", deadline)))
         batch_checked: list[tuple[Row, PlannedHousehold, PlannedMember]] = []
         for row in batch:
             v = row.values
@@ -169,6 +209,13 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             missing = [c for c in REQUIRED if not v.get(c)]
             if missing:
                 reasons.append(_("missing %(cols)s") % {"cols": "、".join(missing)})
+            for column, limit in _lengths().items():
+                if len(v.get(column, "")) > limit:
+                    reasons.append(_("%(column)s has %(length)s characters: at most %(max)s are allowed")
+                                   % {"column": column, "length": len(v[column]), "max": limit})
+            refused = refused_characters(v.get("姓名", ""))
+            if refused:
+                reasons.append(name_refused_message(refused))
             code = v.get("乡镇街道代码", "")
             township = townships.get(code) if code else own_township
             if township is None:
@@ -210,7 +257,7 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             plan = plans.setdefault((township.pk, v["户编号"]), PlannedHousehold(key=v["户编号"], township=township))
             plan.address = plan.address or v.get("地址", "")
             plan.phone = plan.phone or phone.normal
-            member = PlannedMember(row.number, v["姓名"], check.normal, check.birth_date, check.sex, relation,
+            member = PlannedMember(row.number, normalise_name(v["姓名"]), check.normal, check.birth_date, check.sex, relation,
                                    labour, health, income)
             batch_checked.append((row, plan, member))
         # One query per batch: households already imported under these keys.
@@ -223,13 +270,20 @@ def validate(rows: list[Row], *, user, today: date | None = None,
         # One query per batch: people already active in a household.
         digests = {crypto.blind_index(m.normal_id): (row, plan, m) for row, plan, m in batch_checked}
         holders = {m.id_number_digest: m for m in Member.objects.filter(id_number_digest__in=digests, active=True)
-                   .select_related("household")}
+                   .select_related("household__county")}
+        # A holder outside the user's scope is not named, and the look-up is audited.
+        visible = duplicates.visible_household_ids(user, (m.household_id for m in holders.values())) if holders else set()
+        hidden = [m for m in holders.values() if m.household_id not in visible]
+        if hidden:
+            duplicates.record_attempts(user, hidden)
         for digest, (row, plan, member) in digests.items():
             holder = holders.get(digest)
             if holder is None:
                 checked.append((row, plan, member))
             elif plan.existing is not None and holder.household_id == plan.existing.pk:
                 skipped += 1  # imported before: nothing to do
+            elif holder.household_id not in visible:
+                errors.append((row.number, duplicates.elsewhere_message(holder)))
             else:
                 errors.append((row.number, _("this person is already an active member of household %(dossier)s")
                                % {"dossier": holder.household.dossier_no}))
@@ -249,6 +303,13 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             errors.extend((m.row, render_reason(reason) % {"key": plan.key}) for m in rows)
     errors.sort()
     return Plan(households=[p for p in plans.values() if p.members], errors=errors, rows=len(rows), skipped_members=skipped)
+
+
+def _lengths() -> dict[str, int]:
+    """The longest text each column may hold: the model fields' (so the database's) limits."""
+    return {"户编号": Household._meta.get_field("legacy_key").max_length,
+            "地址": Household._meta.get_field("address").max_length,
+            "姓名": Member._meta.get_field("name").max_length}
 
 
 def _may_write(user, township: Area) -> bool:

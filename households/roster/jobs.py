@@ -6,6 +6,7 @@ The Celery wrappers are in ``households/tasks.py``."""
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from celery import current_app
@@ -30,7 +31,10 @@ def _enqueue(task_name: str, job_id: int) -> None:
 
 
 def run_import_job(job: ImportJob) -> ImportJob:
-    """Validate (progress written per batch, visible to the page) then write all or nothing.
+    """Read and validate (progress written per batch, visible to the page), then, unless the
+    job is a dry run, write all or nothing. Reading and checking stop at the settings' limits
+    (rows, columns, unpacked size, JIUZHU_IMPORT_MAX_SECONDS); the report keeps the first
+    JIUZHU_IMPORT_MAX_ERRORS bad rows and counts them all.
 
     The job is claimed first (queued → running, one conditional UPDATE): a message given back
     after a lost worker (acks_late), or sent twice, finds it claimed and does nothing. The
@@ -44,24 +48,31 @@ def run_import_job(job: ImportJob) -> ImportJob:
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(done_rows=done, total_rows=total, step=ImportStep.CHECKING)
 
+    deadline = time.monotonic() + settings.JIUZHU_IMPORT_MAX_SECONDS
     try:
-        rows = read_import_rows(job)
-        plan = imports.validate(rows, user=job.created_by, progress=progress)
+        rows = read_import_rows(job, deadline=deadline)
+        plan = imports.validate(rows, user=job.created_by, progress=progress, deadline=deadline)
+        job.total_rows, job.done_rows = len(rows), len(rows)
+        job.skipped_members = plan.skipped_members
         if plan.errors:
-            job.status, job.errors = ImportJobStatus.FAILED, [[n, reason] for n, reason in plan.errors]
+            job.status = ImportJobStatus.DONE if job.dry_run else ImportJobStatus.FAILED
+            job.errors = [[n, reason] for n, reason in plan.errors[:settings.JIUZHU_IMPORT_MAX_ERRORS]]
+            job.error_count = len(plan.errors)
+        elif job.dry_run:
+            job.households_created, job.members_created = plan.new_households, plan.new_members
+            job.status = ImportJobStatus.DONE
         else:
             # Said before the one transaction starts: the page shows the write, not a stuck bar.
             ImportJob.objects.filter(pk=job.pk).update(done_rows=len(rows), total_rows=len(rows), step=ImportStep.WRITING)
             job.households_created, job.members_created = imports.apply(plan, actor=job.created_by)
             job.status = ImportJobStatus.DONE
-        job.total_rows, job.done_rows = len(rows), len(rows)
     except Exception as error:  # noqa: BLE001 - the page must show a failure, not spin forever
-        job.status, job.errors = ImportJobStatus.FAILED, [[0, import_error_message(error)]]
+        job.status, job.errors, job.error_count = ImportJobStatus.FAILED, [[0, import_error_message(error)]], 1
     job.finished_at = timezone.now()
     # The spreadsheet holds ID numbers in clear: it is not kept once the import has run.
     job.file.delete(save=False)
-    job.save(update_fields=["file", "status", "errors", "households_created", "members_created", "total_rows", "done_rows",
-                            "finished_at"])
+    job.save(update_fields=["file", "status", "errors", "error_count", "households_created", "members_created",
+                            "skipped_members", "total_rows", "done_rows", "finished_at"])
     return job
 
 
@@ -69,7 +80,7 @@ class UnreadableImport(Exception):
     """The uploaded file is not an XLSX workbook we can read (not a zip, no worksheet…)."""
 
 
-def read_import_rows(job: ImportJob) -> list:
+def read_import_rows(job: ImportJob, *, deadline: float | None = None) -> list:
     """The rows of the job's spreadsheet; ``UnreadableImport`` when it is no XLSX workbook
     (Python's own messages, such as "File is not a zip file", are English and technical)."""
     import zipfile
@@ -77,7 +88,7 @@ def read_import_rows(job: ImportJob) -> list:
 
     try:
         with job.file.open("rb") as handle:
-            return imports.read_rows(handle)
+            return imports.read_rows(handle, limits=imports.read_limits(deadline=deadline))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ParseError, EOFError, IndexError) as error:
         raise UnreadableImport from error
 
@@ -88,7 +99,9 @@ def import_error_message(error: Exception) -> str:
         return _("The file could not be read as an XLSX spreadsheet. Save it as .xlsx (Excel 2007 or later) "
                  "and import it again.")
     if isinstance(error, ValueError):
-        return str(error)[:300]  # the heading row's missing columns (imports.read_rows), already translated
+        return str(error)[:300]  # a read limit, the heading row's missing columns (imports), already translated
+    if isinstance(error, SoftTimeLimitExceeded):
+        return _("The import took too long and was stopped. Split the file into smaller ones and import each.")
     logger.exception("import failed")
     return _("The import failed. Try again; if it fails again, tell the system administrator.")
 

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from households import access
@@ -87,24 +86,19 @@ def import_template(request):
 
 
 def import_page(request):
+    """Upload a spreadsheet: every run, a dry run too, is a background job (reading a hostile
+    file must not hold a web worker), and the page then shows its progress and result."""
     if not _may_import(request.user):
         raise PermissionDenied
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if form.cleaned_data["dry_run"]:
-            try:
-                plan = imports.validate(imports.read_rows(upload), user=request.user)
-            except Exception as error:  # noqa: BLE001 - not a readable XLSX: say so next to the field
-                form.add_error("file", _("The file could not be read as an XLSX spreadsheet: %(error)s") % {"error": error})
-            else:
-                context["plan"] = plan
-        else:
-            job = ImportJob.objects.create(file=upload, original_name=upload.name[-200:], created_by=request.user,
-                                           township=request.user.area if request.user.area else None)
-            enqueue_import(job)
-            return redirect(f"{request.path}?job={job.pk}")
+        job = ImportJob.objects.create(file=upload, original_name=upload.name[-200:], created_by=request.user,
+                                       township=request.user.area if request.user.area else None,
+                                       dry_run=form.cleaned_data["dry_run"])
+        enqueue_import(job)
+        return redirect(f"{request.path}?job={job.pk}")
     job_id = request.GET.get("job")
     if job_id and job_id.isdigit():
         context["job"] = ImportJob.objects.filter(pk=job_id, created_by=request.user).first()
@@ -112,7 +106,8 @@ def import_page(request):
 
 
 def import_status(request, job_id: int):
-    """The progress of one import, polled by static/js/import.js (only its own creator sees it)."""
+    """The progress of one import, polled by static/js/jobs.js (only its own creator sees it)."""
     job = get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
-    return JsonResponse({**job.progress(), "households_created": job.households_created,
-                         "members_created": job.members_created, "errors": job.errors[:200]})
+    return JsonResponse({**job.progress(), "dry_run": job.dry_run, "households_created": job.households_created,
+                         "members_created": job.members_created, "skipped_members": job.skipped_members,
+                         "errors": job.errors, "error_count": job.error_count})

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = """
 from jiuzhu.areas import SHIPPED_TOWNSHIPS, load_townships, read_rows
 from jiuzhu.models import Area, User
-from households import services
+from households.dossier import services
 from rest_framework.authtoken.models import Token
 load_townships(list(read_rows(SHIPPED_TOWNSHIPS)))
 User.objects.create(username="shared-admin", role="admin", is_superuser=True)
@@ -35,7 +35,7 @@ print(Token.objects.create(user=city).key)
 """
 ADD_HOUSEHOLD = """
 from jiuzhu.models import Area, User
-from households import services
+from households.dossier import services
 services.household_create(actor=User.objects.get(username="shared-admin"),
                           township=Area.objects.get(code="330402007"), status="active")
 """

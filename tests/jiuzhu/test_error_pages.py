@@ -91,3 +91,29 @@ def test_an_empty_or_wrongly_typed_household_gets_chinese_messages_per_field(mak
         message = errors[field][0]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in message), (field, message)
         assert not any(word in message for word in ("Incorrect", "valid", "must", "Date has")), (field, message)
+
+
+@override_settings(DEBUG=False)
+def test_a_server_error_under_the_api_answers_json_in_chinese(make, login, monkeypatch):
+    from households.dossier import api
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("the database said something technical")
+
+    monkeypatch.setattr(api.HouseholdViewSet, "list", broken)
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+    client.raise_request_exception = False
+
+    response = client.get("/api/households/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "服务器出错。请重试；如再次出错，请告知系统管理员。"}
+
+
+
+def test_a_server_error_on_a_page_still_answers_the_chinese_page():
+    response = views.server_error(RequestFactory().get("/households/"))
+
+    assert response.status_code == 500 and "服务器出错" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")

@@ -17,12 +17,15 @@ from jiuzhu.consistency import report
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def consistency_in_subprocess(database_url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url}
+def consistency_in_subprocess(database_url: str, *, check: bool = True) -> dict:
+    from django.conf import settings
+
+    env = {**os.environ, "DATABASE_URL": database_url, "JIUZHU_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run([sys.executable, "manage.py", "consistency_check", "--json"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+                            capture_output=True, text=True, check=check)
+    return {**json.loads(result.stdout.strip().splitlines()[-1]), "returncode": result.returncode,
+            "stderr": result.stderr}
 
 
 def restore_copy(tmp_path) -> str:
@@ -58,7 +61,16 @@ def test_a_restored_backup_reports_the_same_counts_and_no_orphans(tmp_path, sett
     restored = consistency_in_subprocess(restore_copy(tmp_path))
 
     assert restored["counts"] == original["counts"]
-    assert restored["orphans"] == {}
+    assert restored["orphans"] == {} and restored["id_numbers"] == {} and restored["missing_documents"] == []
+
+    # A restore without the document files, or with another field key, fails saying so.
+    from households.models import Document
+
+    for document in Document.objects.all():
+        document.file.storage.delete(document.file.name)
+    broken = consistency_in_subprocess(restore_copy(tmp_path), check=False)
+    assert broken["returncode"] != 0 and broken["missing_documents"]
+    assert "have no file in MEDIA_ROOT" in broken["stderr"]
 
 
 @pytest.mark.django_db
@@ -74,3 +86,14 @@ def test_the_check_finds_an_orphaned_reference(make):
                            [household.pk, household.pk + 10_000])
 
     assert found == {"households_member.household_id": 1}
+
+
+@pytest.mark.django_db
+def test_the_check_finds_an_id_number_that_no_longer_decrypts_or_matches(make):
+    from households.models import Member
+
+    first, second = make.household("330402007", members=2).members.order_by("pk")
+    Member.objects.filter(pk=first.pk).update(id_number_cipher="not-a-token")
+    Member.objects.filter(pk=second.pk).update(id_number_digest="0" * 64)
+
+    assert report()["id_numbers"] == {"households_member": [first.pk, second.pk]}

@@ -94,9 +94,25 @@ def test_the_caseworker_id_number_view_is_audited_in_the_users_language(make):
     from tests.staffing import builders
 
     caseworker = builders.caseworker()
-    AuditEvent.objects.all().delete()
+    before = AuditEvent.objects.filter(action=AuditAction.VIEW).count()
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
     with translation.override("zh-hans"):
         staffing_services.caseworker_reveal_id_number(actor=officer, caseworker=caseworker)
-    summary = AuditEvent.objects.get(action=AuditAction.VIEW).summary
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == before + 1
+    summary = AuditEvent.objects.filter(action=AuditAction.VIEW).order_by("-pk").first().summary
     assert summary != "caseworker ID number" and "身份证" in summary
+
+
+def test_a_document_whose_file_is_missing_answers_a_chinese_404_and_is_not_audited(make, document):
+    document.file.storage.delete(document.file.name)
+    worker = make.user(Role.CASEWORKER, "330402007")
+    client = client_for(worker)
+    message = "此文件已不在服务器存储中，请告知系统管理员从备份中恢复。"
+
+    page = client.get(reverse("households:document", args=[document.household_id, document.pk]),
+                      HTTP_ACCEPT_LANGUAGE="zh-hans")
+    api = client.get(f"/api/documents/{document.pk}/download/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert page.status_code == 404 and message in page.content.decode()
+    assert api.status_code == 404 and api.json() == {"detail": message}
+    assert not views_of(worker, document.household).exists()

@@ -17,6 +17,8 @@ from jiuzhu.policy import Policy
 from jiuzhu.reasons import Reason
 from staffing.rules import (
     CREDIT_CODE_ALPHABET,
+    CREDIT_CODE_AUTHORITIES,
+    CREDIT_CODE_TYPES,
     Candidate,
     Gap,
     Post,
@@ -845,22 +847,43 @@ def test_illegal_letters_are_reported_with_position():
 
 
 def test_check_character_31_becomes_0():
-    # find a body whose weighted sum is a multiple of 31: then the check character is "0"
-    body = "00000000000000000"
-    assert credit_code_check_character(body) == "0"
+    # a body whose weighted sum is a multiple of 31: then the check character is "0"
+    body = next(f"51330402{n:09d}" for n in range(10**6) if credit_code_check_character(f"51330402{n:09d}") == "0")
     assert check_credit_code(body + "0").valid
 
 
+def test_letters_where_the_authority_type_and_region_codes_go_are_reported():
+    # Its check character is right: only the structure of characters 1-8 is wrong.
+    result = check_credit_code("91ABCDEF600037341K")
+    assert codes(result.reasons) == ["credit_code_region"]
+    assert dict(result.reasons[0].params) == {"region": "ABCDEF"}
+    body = "9A330402MJA000001"
+    assert codes(check_credit_code(body + credit_code_check_character(body)).reasons) == ["credit_code_type"]
+    assert codes(check_credit_code("B1350100M000100Y43").reasons) == ["credit_code_authority"]
+    assert codes(check_credit_code("90350100M000100Y43").reasons) == ["credit_code_type"]
+    for authority in CREDIT_CODE_AUTHORITIES:
+        body = f"{authority}1330402MJA000001"
+        assert check_credit_code(body + credit_code_check_character(body)).valid
+
+
 alphabet = st.sampled_from(CREDIT_CODE_ALPHABET)
+# A well-formed body: authority, type, six-digit region, then any nine characters.
+bodies = st.builds(
+    lambda a, t, r, rest: a + t + r + rest,
+    st.sampled_from(CREDIT_CODE_AUTHORITIES),
+    st.sampled_from(CREDIT_CODE_TYPES),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=9, max_size=9),
+)
 
 
-@given(body=st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=17, max_size=17))
+@given(body=bodies)
 def test_generated_code_round_trips(body):
     assert check_credit_code(body + credit_code_check_character(body)).valid
 
 
 @given(
-    body=st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=17, max_size=17),
+    body=bodies,
     position=st.integers(0, 17),
     replacement=alphabet,
 )

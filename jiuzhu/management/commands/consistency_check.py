@@ -4,17 +4,19 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiuzhu.consistency import report
+from jiuzhu.consistency import SAMPLE, problems, report
 
 
 class Command(BaseCommand):
-    help = "Count rows per table and orphaned references; exit non-zero if any orphan is found."
+    help = ("Count rows per table and orphaned references, decrypt a sample of ID numbers, open a sample of "
+            "documents; exit non-zero saying what is wrong.")
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument("--sample", type=int, default=SAMPLE, help="rows sampled per check (default %(default)s)")
 
     def handle(self, *args, **options):
-        result = report()
+        result = report(sample=options["sample"])
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, sort_keys=True))
         else:
@@ -22,5 +24,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{table:<55} {count:>10}")
             for ref, count in result["orphans"].items():
                 self.stdout.write(self.style.ERROR(f"orphans {ref}: {count}"))
-        if result["orphans"]:
-            raise CommandError(f"{len(result['orphans'])} references point to missing rows.")
+        found = problems(result)
+        if found:
+            for line in found:
+                self.stderr.write(line)
+            raise CommandError("; ".join(found))

@@ -117,13 +117,30 @@ def test_validation_queries_do_not_grow_with_rows(make, officer, tmp_path):
     assert len(first) == len(second)
 
 
-def test_upload_page_dry_run_shows_bad_rows(make, officer, login):
+def test_upload_page_dry_run_is_a_job_that_shows_bad_rows(make, officer, login, django_capture_on_commit_callbacks):
     rows = good_rows(make)
     rows[2][5] = "x"
-    response = login(officer).post(reverse("households:import"), {
-        "file": SimpleUploadedFile("a.xlsx", workbook_bytes(rows)), "dry_run": "on"})
-    assert response.status_code == 200
-    assert [n for n, _r in response.context["plan"].errors] == [4]
+    client = login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("households:import"), {
+            "file": SimpleUploadedFile("a.xlsx", workbook_bytes(rows)), "dry_run": "on"})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert (job.dry_run, job.status, job.error_count, [n for n, _r in job.errors]) == (True, "done", 1, [4])
+    page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "第 4 行" in page and not job.file
+    assert not Household.objects.exists()
+
+
+def test_upload_page_dry_run_of_good_rows_says_what_would_be_created(make, officer, login,
+                                                                      django_capture_on_commit_callbacks):
+    client = login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("households:import"), {
+            "file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make))), "dry_run": "on"})
+    status = client.get(reverse("households:import_status", args=[ImportJob.objects.get().pk])).json()
+    assert (status["dry_run"], status["status"], status["households_created"], status["members_created"]) == (
+        True, "done", 2, 4)
     assert not Household.objects.exists()
 
 
