@@ -9,8 +9,10 @@ Conventions (documented once, used throughout):
 
 * Chinese legal wording 以上/以下/不低于/以内 includes the number itself:
   "35周岁以下" means "not yet 36", "3年以上" means "3 years or more".
-* Anniversaries of 29 February fall on 1 March in common years, both for
-  ages (``age_on``) and for terms counted in years (``add_years``).
+* Terms counted in years follow the Civil Code (``jiuzhu.periods``, arts. 201-203):
+  the event day is not counted and a period from 29 February ends on 28 February
+  of a common final year. Ages are not periods: a person born on 29 February
+  turns a year older on 1 March in common years (``age_on``).
 * Date ranges given as ``start``/``end`` include both end days; ``end=None``
   means "open-ended / still running".
 """
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from jiuzhu import periods
 from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
 
@@ -32,19 +35,16 @@ CENT = Decimal("0.01")
 # --------------------------------------------------------------------------- dates
 
 
-def add_years(day: date, years: int) -> date:
-    """Return the same calendar day ``years`` later; 29 February becomes 1 March in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February -> common year
-        return date(day.year + years, 3, 1)
+add_years = periods.add_years
+"""The corresponding day ``years`` later; 29 February → 28 February (民法典 art. 202)."""
 
 
 def age_on(birth_date: date, on: date) -> int:
     """Return the age in full years on ``on``.
 
     A person born on 29 February turns a year older on 1 March in common years
-    (on 28 February they are still the younger age), matching ``add_years``.
+    (on 28 February they are still the younger age). An age is not a period of the
+    Civil Code, so it does not follow ``add_years``.
     """
     if on < birth_date:
         raise ValueError(f"{on} is before the birth date {birth_date}")
@@ -234,8 +234,12 @@ def check_contract(
     """Check one employment contract against S-2.1.2.
 
     ``end`` is the last day of the contract (inclusive): 2026-01-01..2028-12-31 is
-    exactly 3 years. ``end=None`` is an open-ended contract (无固定期限), which meets
-    any minimum term. Pay equal to the township reference is enough (不低于).
+    exactly 3 years. The start day is the contract's first day, so the term is
+    ``periods.last_day_from(start, years=...)``: from 29 February 2024, 3 years end on
+    28 February 2027; from 1 March 2024, on 28 February 2027 too (art. 202). No roll to a
+    working day: the term is a length, not a time limit for an act. ``end=None`` is an
+    open-ended contract (无固定期限), which meets any minimum term. Pay equal to the
+    township reference is enough (不低于).
     """
     reasons: list[Reason] = []
     years = policy.min_contract_years
@@ -249,7 +253,7 @@ def check_contract(
             )
         )
     elif end is not None:
-        last_day_needed = add_years(start, years) - timedelta(days=1)
+        last_day_needed = periods.last_day_from(start, years=years)
         if end < last_day_needed:
             reasons.append(
                 Reason.of(
@@ -380,8 +384,11 @@ def qualification_deadline(
 ) -> QualificationStatus:
     """Apply R-6: a hire must hold 社会工作师 (``required_level``) or higher within N years.
 
-    1. ``deadline`` = ``hire_date`` + ``policy.qualification_deadline_years`` years
-       (29 February → 1 March); the deadline day itself is still in time (以内).
+    1. ``deadline`` = the last day of ``policy.qualification_deadline_years`` years after
+       ``hire_date`` (``periods.end_of_period``: the hire day is not counted, 29 February
+       → 28 February); the deadline day itself is still in time (以内). It does not move
+       to a working day: it is compared with the certificate's date, which the issuing
+       body sets, not with an act done at an office.
     2. ``met``: the held ``level`` ranks at or above ``required_level`` and was
        obtained on or before the deadline and on or before ``today`` (a certificate
        dated in the future is not held yet). One obtained before hiring counts.
@@ -395,7 +402,7 @@ def qualification_deadline(
     if (level is None) != (obtained_on is None):
         raise ValueError("level and obtained_on must be given together")
     required = qualification_rank(required_level)
-    deadline = add_years(hire_date, policy.qualification_deadline_years)
+    deadline = periods.end_of_period(hire_date, years=policy.qualification_deadline_years)
     met = (
         level is not None
         and obtained_on is not None

@@ -80,8 +80,9 @@ def test_feb_29_birthday_counts_on_march_1_in_common_years():
     assert age_on(born, date(2028, 2, 28)) == 27
 
 
-def test_add_years_moves_feb_29_to_march_1():
-    assert add_years(date(2024, 2, 29), 1) == date(2025, 3, 1)
+def test_add_years_ends_feb_29_on_feb_28_in_a_common_year():
+    # 民法典 art. 202: no corresponding day → the month's last day (was 1 March).
+    assert add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
     assert add_years(date(2024, 2, 29), 4) == date(2028, 2, 29)
 
 
@@ -539,7 +540,17 @@ def test_qualification_deadline_years_come_from_policy_with_feb_29_hire():
         today=date(2027, 1, 1),
         policy=POLICY.but(qualification_deadline_years=3),
     )
-    assert s.deadline == date(2027, 3, 1)
+    assert s.deadline == date(2027, 2, 28)  # art. 202 (was 1 March: a day late counted as in time)
+
+
+def test_title_obtained_on_1_march_after_a_feb_29_hire_is_late():
+    late = qualification_deadline(hire_date=date(2024, 2, 29), level="intermediate", obtained_on=date(2029, 3, 1),
+                                  today=date(2029, 3, 2), policy=POLICY)
+    assert late.deadline == date(2029, 2, 28)
+    assert not late.met and late.overdue
+    in_time = qualification_deadline(hire_date=date(2024, 2, 29), level="intermediate",
+                                     obtained_on=date(2029, 2, 28), today=date(2029, 3, 2), policy=POLICY)
+    assert in_time.met
 
 
 def test_level_none_spelled_as_in_candidate_means_no_certificate():
