@@ -25,8 +25,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from jiuzhu import periods
+from jiuzhu.money import exact, round_money
 from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
 
@@ -505,8 +507,8 @@ FUNDING_BASES = ("days", "months")
 COMMON_YEAR_DAYS = 365
 LEAP_YEAR_DAYS = 366
 YEARS_PLACES = 6
-"""Caseworker-years are rounded to this many decimals, printed so, and the requirement is
-floor × the rounded figure: whoever multiplies the printed numbers gets the printed amount."""
+"""Caseworker-years are shown to this many decimals; the requirement is computed from the
+exact fraction (days in post / days in the year) and rounded once, to the cent."""
 
 
 def days_in_year(year: int) -> int:
@@ -529,9 +531,12 @@ def post_days_in_year(post: Post, year: int) -> int:
 @dataclass(frozen=True)
 class FundingLine:
     caseworker_years: Decimal
+    """Shown: ``exact_years`` rounded half up to ``YEARS_PLACES`` decimals."""
     days_in_post: int
     months_in_post: Decimal
     required: Decimal
+    exact_years: Fraction | None = None
+    """Days (or months) in post over days in the year (or 12), unrounded."""
 
 
 @dataclass(frozen=True)
@@ -581,10 +586,15 @@ def required_transfer(
       15th (so a half month or more counts, less does not, and a month is never
       counted twice for one post); caseworker-years = months / 12.
 
-    ``days_in_post`` and ``months_in_post`` are always both reported.
-    ``caseworker_years`` is rounded to ``YEARS_PLACES`` (6) decimals (ROUND_HALF_UP) and
-    ``required`` = floor × that figure, rounded to the cent (ROUND_HALF_UP), so the
-    printed sheet multiplies out (50000 × 184/366: 0.502732 → 25136.60).
+    ``days_in_post`` and ``months_in_post`` are always both reported. The days of all
+    the township's posts are summed first, then:
+
+    1. ``exact_years`` = days / days in the year (or months / 12), a fraction;
+    2. ``required`` = floor × ``exact_years``, rounded once, half up to the cent
+       (50000 × 184/366 = 25136.612 → 25136.61; rounding the years to 0.502732 first
+       would give 25136.60);
+    3. ``caseworker_years`` = ``exact_years`` half up to ``YEARS_PLACES`` decimals, for
+       the sheet only.
     """
     if basis not in FUNDING_BASES:
         raise ValueError(f"unknown basis {basis!r}; expected one of {FUNDING_BASES}")
@@ -600,19 +610,24 @@ def required_transfer(
         days += (held[1] - held[0]).days + 1
         months += _months_held_on_15th(*held)
     if basis == "days":
-        numerator, denominator = Decimal(days), Decimal(days_in_year(year))
+        exact_years = Fraction(days, days_in_year(year))
     else:
-        numerator, denominator = Decimal(months), Decimal(12)
-    caseworker_years = (numerator / denominator).quantize(
-        Decimal(1).scaleb(-YEARS_PLACES), rounding=ROUND_HALF_UP
-    )
-    required = (floor * caseworker_years).quantize(CENT, rounding=ROUND_HALF_UP)
+        exact_years = Fraction(months, 12)
     return FundingLine(
-        caseworker_years=caseworker_years,
+        caseworker_years=round_years(exact_years),
         days_in_post=days,
         months_in_post=Decimal(months),
-        required=required,
+        required=round_money(exact(floor) * exact_years),
+        exact_years=exact_years,
     )
+
+
+def round_years(years: Fraction) -> Decimal:
+    """Show caseworker-years: half up to ``YEARS_PLACES`` decimals."""
+    scaled = years * 10**YEARS_PLACES
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    whole += 1 if 2 * rest >= scaled.denominator else 0  # years are never negative
+    return (Decimal(whole) / 10**YEARS_PLACES).quantize(Decimal(1).scaleb(-YEARS_PLACES))
 
 
 def check_funding(*, required: Decimal, transferred: Decimal) -> FundingCheck:

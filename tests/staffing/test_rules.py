@@ -9,6 +9,7 @@ import sys
 from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -695,6 +696,7 @@ def test_full_year_is_one_caseworker_year_at_the_floor():
         days_in_post=365,
         months_in_post=Decimal(12),
         required=Decimal("50000.00"),
+        exact_years=Fraction(1),
     )
 
 
@@ -704,17 +706,20 @@ def test_leap_year_pro_rata_divides_by_366():
         posts_in_year=[Post("T", date(2024, 7, 1), None, True)], year=2024, floor=FLOOR
     )
     assert line.days_in_post == 184
-    # 184 / 366 = 0.50273224... → 0.502732 (6 decimals, as printed); 50000 × 0.502732 = 25136.60.
+    # 184 / 366 = 0.50273224... → 0.502732 shown; the requirement is 50000 × 184 / 366 =
+    # 25136.612 → 25136.61, rounded once (it was 50000 × 0.502732 = 25136.60).
     assert line.caseworker_years == Decimal("0.502732")
-    assert line.required == Decimal("25136.60")
+    assert line.required == Decimal("25136.61")
 
 
-def test_required_is_the_floor_times_the_rounded_caseworker_years():
-    # 549 / 365 = 1.50410958... → 1.504110; a reader multiplying the printed figures gets the required amount.
+def test_required_is_the_floor_times_the_exact_days_rounded_once():
+    # 549 / 365 = 1.50410958... is shown as 1.504110, but the requirement is computed from the
+    # days: 50000 × 549 / 365 = 75205.479 → 75205.48 (it was 50000 × 1.504110 = 75205.50).
     posts = [Post("T", date(2024, 1, 1), None, True), Post("T", date(2025, 7, 1), None, True)]
     line = required_transfer(posts_in_year=posts, year=2025, floor=FLOOR)
     assert (line.days_in_post, line.caseworker_years) == (549, Decimal("1.504110"))
-    assert line.required == (FLOOR * line.caseworker_years).quantize(Decimal("0.01")) == Decimal("75205.50")
+    assert line.exact_years == Fraction(549, 365)
+    assert line.required == Decimal("75205.48")
 
 
 def test_full_leap_year_is_exactly_the_floor():
