@@ -10,7 +10,7 @@ from decimal import Decimal
 from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
 
-from .common import ABOVE, DIBAO, LOW_INCOME, ZERO, add_months, money
+from .common import ABOVE, DIBAO, LOW_INCOME, ZERO, end_of_period, money
 
 INCOME_KINDS = ("wages", "business", "property", "transfer", "support", "other")
 """Wages, net business, net property, net transfer, support from relatives (赡养), other."""
@@ -241,8 +241,9 @@ def disregarded_work_income(
 ) -> Decimal:
     """Return how much of a 低保 member's new monthly work income is not counted.
 
-    Income from new work is disregarded for ``work_income_disregard_months`` months from
-    the day the work started (work_started_on ≤ today < work_started_on + months), up to
+    Income from new work is disregarded for ``work_income_disregard_months`` months after
+    the day the work started, and on that day itself (work_started_on ≤ today ≤ the
+    period's last day, ``end_of_period``: the start day is not counted, art. 201), up to
     ``work_income_disregard_multiple`` × standard per month. Callers pass only the new
     work income of a member already enrolled in 低保; subtract the result before
     filling ``IncomeFacts``.
@@ -250,6 +251,6 @@ def disregarded_work_income(
     income = money(monthly_work_income)
     if income <= ZERO or today < work_started_on:
         return ZERO
-    if today >= add_months(work_started_on, policy.work_income_disregard_months):
+    if today > end_of_period(work_started_on, months=policy.work_income_disregard_months):
         return ZERO
     return min(income, money(policy.work_income_disregard_multiple * policy.dibao_standard))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
 
-from .common import DIBAO, LOW_INCOME, TEKUN, add_months, money
+from .common import DIBAO, LOW_INCOME, TEKUN, add_months, end_of_period, money
 
 __all__ = [
     "CandidateDecision",
@@ -22,6 +22,7 @@ __all__ = [
     "category_change_candidate",
     "change_report_suggestion",
     "exit_candidate",
+    "gradual_exit_until",
     "inclusion_candidate",
     "next_review_date",
     "verification_expired",
@@ -53,7 +54,9 @@ def next_review_date(
     2. A member able to work and income unstable: review_months_unstable.
     3. Income stable: review_months_stable.
     4. Otherwise (no labour ability, income unstable): review_months_other.
-    Months are added with month-end clamping (``add_months``).
+    The date is the last day of that many months after ``last_review`` (``end_of_period``:
+    the corresponding day, a missing one becoming the month's last). It is a schedule, not a
+    time limit for an act, so it does not move off a rest day.
     """
     if category == TEKUN:
         months = policy.review_months_tekun
@@ -63,7 +66,7 @@ def next_review_date(
         months = policy.review_months_stable
     else:
         months = policy.review_months_other
-    return add_months(last_review, months)
+    return end_of_period(last_review, months=months)
 
 
 def _upper_line(category: str, policy: Policy) -> Decimal:
@@ -93,7 +96,8 @@ def exit_candidate(
     2. A 低保 household leaving with income at or below low_income_line gets
        suggested_category 低边.
     3. When income rose from work, a gradual-exit period of gradual_exit_months applies,
-       counted from ``rose_on`` (or ``today`` if unknown); gradual_exit_until is its last day.
+       counted from ``rose_on`` (or ``today`` if unknown); gradual_exit_until is its last day
+       (``gradual_exit_until``: the day the income rose is not counted, art. 201).
     """
     line = _upper_line(enrolled_category, policy)
     income = money(per_capita_income)
@@ -136,7 +140,7 @@ def exit_candidate(
     until = None
     if income_rose_from_work:
         start = rose_on or today
-        until = add_months(start, policy.gradual_exit_months) - timedelta(days=1)
+        until = gradual_exit_until(rose_on=start, months=policy.gradual_exit_months)
         reasons.append(
             Reason.of(
                 "gradual_exit",
@@ -148,6 +152,17 @@ def exit_candidate(
     return CandidateDecision(
         candidate=True, reasons=tuple(reasons), suggested_category=suggested, gradual_exit_until=until
     )
+
+
+def gradual_exit_until(*, rose_on: date, months: int) -> date:
+    """Return the last day of a gradual exit of ``months`` months after income rose on ``rose_on``.
+
+    民法典 arts. 201-202: the day the income rose is not counted; the period ends on the
+    corresponding day ``months`` later (the month's last day when there is none). Rose on
+    10 March, 6 months: until 10 September. Not moved off a rest day: assistance is paid by
+    the month, nobody has to act on the last day.
+    """
+    return end_of_period(rose_on, months=months)
 
 
 def category_change_candidate(
@@ -247,12 +262,13 @@ def inclusion_candidate(
 def verification_expired(*, verified_on: date | None, today: date, policy: Policy) -> bool:
     """Tell whether an economic-status verification (or survey) is too old to rely on.
 
-    Valid through verified_on + verification_valid_months inclusive (以内); expired from the
-    next day. No verification at all counts as expired.
+    Valid through the last day of verification_valid_months after verified_on (以内,
+    ``end_of_period``); expired from the next day. A validity window, not a time limit for an
+    act: it does not move off a rest day. No verification at all counts as expired.
     """
     if verified_on is None:
         return True
-    return today > add_months(verified_on, policy.verification_valid_months)
+    return today > end_of_period(verified_on, months=policy.verification_valid_months)
 
 
 def verification_valid_from(*, today: date, policy: Policy) -> date:
