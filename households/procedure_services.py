@@ -365,8 +365,11 @@ def approved_amount(*, app: Application, category: str, entered, policy_year: in
             raise RuleViolation(_("The household has no economic verification: the amount cannot be computed."),
                                 field="monthly_amount")
         policy = policy_for(app.household.county, policy_year, required=True)
+        # From the exact total ÷ members, not the per-capita figure rounded for display.
         amount = rules.dibao_monthly_amount(
-            per_capita_income=verification.per_capita_income, members=verification.members_counted, policy=policy,
+            per_capita_income=rules.per_capita_exact(total=verification.total_income,
+                                                     members=verification.members_counted),
+            members=verification.members_counted, policy=policy,
             assets_within_limits=verification.classification != rules.ABOVE)
         if amount <= 0:
             raise RuleViolation(_("By the latest verification the household is not eligible for the minimum living "

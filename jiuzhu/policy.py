@@ -89,8 +89,13 @@ class Policy:
 
     @property
     def low_income_line(self) -> Decimal:
-        """Per-capita income at or below which a household is 低边 (multiple × standard)."""
-        return (self.dibao_standard * self.low_income_multiple).quantize(Decimal("0.01"))
+        """Per-capita income at or below which a household is 低边: multiple × standard, exact.
+
+        Never rounded: "at or below 1.5 ×" compares with the exact product (1.5 × 1233.33 =
+        1849.995, so 1849.99 is under it and 1850.00 over). Show it with
+        ``jiuzhu.money.round_money`` (half up: 1850.00).
+        """
+        return Decimal(self.dibao_standard) * Decimal(self.low_income_multiple)
 
 
 POLICY_FIELDS = tuple(f.name for f in fields(Policy))

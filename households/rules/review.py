@@ -2,6 +2,8 @@
 
 The nightly review mirrors these functions in SQL; keep the comparisons identical:
 低保 needs income strictly below the standard; 低边 allows income equal to its line.
+Comparisons are exact (``jiuzhu.money``): pass the unrounded per-capita income (total ÷
+members, ``per_capita_exact``); the figures in reasons are rounded half up to the cent.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
+from jiuzhu.money import exact
 from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
 
@@ -71,7 +75,7 @@ def next_review_date(
 
 def _upper_line(category: str, policy: Policy) -> Decimal:
     if category == DIBAO:
-        return money(policy.dibao_standard)
+        return Decimal(policy.dibao_standard)
     if category == LOW_INCOME:
         return policy.low_income_line
     raise ValueError(f"{category!r} is not an income-tested category (expected {DIBAO!r} or {LOW_INCOME!r})")
@@ -80,7 +84,7 @@ def _upper_line(category: str, policy: Policy) -> Decimal:
 def exit_candidate(
     *,
     enrolled_category: str,
-    per_capita_income: Decimal,
+    per_capita_income: Decimal | Fraction,
     policy: Policy,
     income_rose_from_work: bool,
     today: date,
@@ -99,9 +103,10 @@ def exit_candidate(
        counted from ``rose_on`` (or ``today`` if unknown); gradual_exit_until is its last day
        (``gradual_exit_until``: the day the income rose is not counted, art. 201).
     """
-    line = _upper_line(enrolled_category, policy)
-    income = money(per_capita_income)
-    if income <= line:
+    exact_line = exact(_upper_line(enrolled_category, policy))
+    exact_income = exact(per_capita_income)
+    line, income = money(exact_line), money(exact_income)  # shown
+    if exact_income <= exact_line:
         return CandidateDecision(
             candidate=False,
             reasons=(
@@ -126,7 +131,7 @@ def exit_candidate(
         )
     ]
     suggested = None
-    if enrolled_category == DIBAO and income <= policy.low_income_line:
+    if enrolled_category == DIBAO and exact_income <= exact(policy.low_income_line):
         suggested = LOW_INCOME
         reasons.append(
             Reason.of(
@@ -134,7 +139,7 @@ def exit_candidate(
                 N_(
                     "Income does not exceed the low-income line of %(line)s yuan; the household may move to the low-income category."
                 ),
-                line=str(policy.low_income_line),
+                line=str(money(policy.low_income_line)),
             )
         )
     until = None
@@ -166,7 +171,7 @@ def gradual_exit_until(*, rose_on: date, months: int) -> date:
 
 
 def category_change_candidate(
-    *, enrolled_category: str, per_capita_income: Decimal, policy: Policy
+    *, enrolled_category: str, per_capita_income: Decimal | Fraction, policy: Policy
 ) -> CandidateDecision:
     """Flag a 低保 household whose per-capita income now exactly equals the standard.
 
@@ -176,8 +181,7 @@ def category_change_candidate(
     the standard; ``inclusion_candidate`` covers a 低边 household that fell below it).
     """
     income = money(per_capita_income)
-    standard = money(policy.dibao_standard)
-    if enrolled_category == DIBAO and income == standard:
+    if enrolled_category == DIBAO and exact(per_capita_income) == exact(policy.dibao_standard):
         return CandidateDecision(
             candidate=True,
             reasons=(
@@ -213,7 +217,7 @@ def change_report_suggestion(*, kind: str, members: int) -> str:
 
 
 def inclusion_candidate(
-    *, per_capita_income: Decimal, enrolled_categories: Collection[str], policy: Policy
+    *, per_capita_income: Decimal | Fraction, enrolled_categories: Collection[str], policy: Policy
 ) -> CandidateDecision:
     """Decide whether a household's income makes it a candidate to enrol (应保尽保).
 
@@ -222,11 +226,11 @@ def inclusion_candidate(
     2. Income strictly below the standard and not in 低保: 低保 candidate (also from 低边).
     3. Income at or below low_income_line and in neither 低保 nor 低边: 低边 candidate.
     """
-    income = money(per_capita_income)
-    standard = money(policy.dibao_standard)
+    income, standard = money(per_capita_income), money(policy.dibao_standard)  # shown
+    exact_income, exact_standard = exact(per_capita_income), exact(policy.dibao_standard)
     if TEKUN in enrolled_categories:
         return CandidateDecision(candidate=False)
-    if income < standard and DIBAO not in enrolled_categories:
+    if exact_income < exact_standard and DIBAO not in enrolled_categories:
         return CandidateDecision(
             candidate=True,
             reasons=(
@@ -241,7 +245,9 @@ def inclusion_candidate(
             ),
             suggested_category=DIBAO,
         )
-    if standard <= income <= policy.low_income_line and not ({DIBAO, LOW_INCOME} & set(enrolled_categories)):
+    if exact_standard <= exact_income <= exact(policy.low_income_line) and not (
+        {DIBAO, LOW_INCOME} & set(enrolled_categories)
+    ):
         return CandidateDecision(
             candidate=True,
             reasons=(
@@ -251,7 +257,7 @@ def inclusion_candidate(
                         "Per-capita monthly income of %(income)s yuan does not exceed the low-income line of %(line)s yuan; the household may qualify for the low-income category."
                     ),
                     income=str(income),
-                    line=str(policy.low_income_line),
+                    line=str(money(policy.low_income_line)),
                 ),
             ),
             suggested_category=LOW_INCOME,
