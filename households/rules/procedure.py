@@ -1,10 +1,11 @@
 """Working days and the application procedure's deadlines (Zhejiang regulation art. 11).
 
-The rules do not know the holiday calendar: callers build a ``WorkCalendar`` from
-whatever source they trust (``households.workdays.chinese_calendar_adapter`` in the app).
 Periods are ``jiuzhu.periods``: working-day time limits count the days after the start,
 and the public notice, a calendar-day period objections are lodged in, ends on the next
 working day when its seventh day is off (民法典 art. 203).
+
+The rules do not know the holiday calendar: callers build a ``WorkCalendar`` from
+whatever source they trust (``households.workdays.chinese_calendar_adapter`` in the app).
 """
 
 from __future__ import annotations
