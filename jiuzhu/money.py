@@ -13,7 +13,7 @@ Standard library only, shared by every app's rules. The rule, once:
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 CENT = Decimal("0.01")
@@ -39,7 +39,10 @@ def round_money(value: Number, *, rounding: str = ROUND_HALF_UP) -> Decimal:
         cents = value * 100
         whole, rest = divmod(cents.numerator, cents.denominator)
         if rounding != ROUND_HALF_UP:
-            return (Decimal(cents.numerator) / Decimal(cents.denominator) / 100).quantize(CENT, rounding=rounding)
+            # Another rule named by the policy data: enough digits that only an exact tie is a tie.
+            with localcontext() as context:
+                context.prec = 80
+                return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, rounding=rounding)
         # Half up means half away from zero, as Decimal's ROUND_HALF_UP.
         if value >= 0:
             whole += 1 if 2 * rest >= cents.denominator else 0
