@@ -28,8 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from jiuzhu import periods
-from jiuzhu.money import exact, round_money
-from jiuzhu.policy import Policy
+from jiuzhu.policy import Policy, exact, round_money
 from jiuzhu.reasons import N_, Reason
 
 CENT = Decimal("0.01")

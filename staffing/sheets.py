@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jiuzhu.money import exact, round_money
+from jiuzhu.policy import exact, round_money
 from jiuzhu.spreadsheets import safe_cell
 from staffing import rules
 

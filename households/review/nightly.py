@@ -45,8 +45,7 @@ from households.models import (
 from households.signals import review_pass_finished
 from jiuzhu import audit
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters
-from jiuzhu.money import exact, round_money
-from jiuzhu.policy import Policy
+from jiuzhu.policy import Policy, exact, round_money
 
 logger = logging.getLogger(__name__)
 

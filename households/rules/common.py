@@ -1,15 +1,16 @@
 """Shared pieces of the household rules: category codes, money rounding, month arithmetic.
 
-Periods follow ``jiuzhu.periods`` (民法典 arts. 201-203); money follows ``jiuzhu.money``
-(compare exact values, round half up to the cent only what is shown or paid).
+Periods follow ``jiuzhu.periods`` (民法典 arts. 201-203); money follows ``jiuzhu.policy``'s
+``round_money`` and ``exact`` (compare exact values, round half up to the cent only what is
+shown or paid).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from jiuzhu.money import CENT, round_money
 from jiuzhu.periods import add_months, end_of_period
+from jiuzhu.policy import CENT, round_money
 
 __all__ = ["ABOVE", "CENT", "DIBAO", "LOW_INCOME", "TEKUN", "ZERO", "add_months", "end_of_period", "money"]
 

@@ -1,6 +1,6 @@
 """Income and assets: per-capita income, the 低保/低边 test, benefit and aid amounts.
 
-Tests against a line compare exact values (``jiuzhu.money``): a per-capita figure is the
+Tests against a line compare exact values (``jiuzhu.policy.exact``): a per-capita figure is the
 fraction total ÷ members (``per_capita_exact``), a line is standard × multiple. Only
 what is shown (a reason's figures, the stored per-capita income) and what is paid (the
 benefit) is rounded, half up to the cent, once.
@@ -14,8 +14,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from jiuzhu.money import exact
-from jiuzhu.policy import Policy
+from jiuzhu.policy import Policy, exact
 from jiuzhu.reasons import N_, Reason
 
 from .common import ABOVE, DIBAO, LOW_INCOME, ZERO, end_of_period, money

@@ -2,7 +2,7 @@
 
 The nightly review mirrors these functions in SQL; keep the comparisons identical:
 低保 needs income strictly below the standard; 低边 allows income equal to its line.
-Comparisons are exact (``jiuzhu.money``): pass the unrounded per-capita income (total ÷
+Comparisons are exact (``jiuzhu.policy.exact``): pass the unrounded per-capita income (total ÷
 members, ``per_capita_exact``); the figures in reasons are rounded half up to the cent.
 """
 
@@ -14,8 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from jiuzhu.money import exact
-from jiuzhu.policy import Policy
+from jiuzhu.policy import Policy, exact
 from jiuzhu.reasons import N_, Reason
 
 from .common import DIBAO, LOW_INCOME, TEKUN, add_months, end_of_period, money

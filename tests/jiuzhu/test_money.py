@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jiuzhu.money import exact, round_money
+from jiuzhu.policy import exact, round_money
 
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
 
