@@ -304,11 +304,12 @@ def review_pass(ctx: Context) -> dict:
 
 @measure("roster export (county officer, full IDs)")
 def roster_export(ctx: Context) -> dict:
-    """``households.exports.write_roster`` over the first N households of the county officer's
+    """``households.roster.exports.write_roster`` over the first N households of the county officer's
     scope (default 100,000). Reference: raw openpyxl write-only writing the same cells."""
     from openpyxl import Workbook
 
-    from households import exports, selectors
+    from households.dossier import selectors
+    from households.roster import exports
 
     base = selectors.household_list(user=ctx.roster_user)
     ids = list(base.order_by("pk").values_list("pk", flat=True)[:ctx.roster_households])
@@ -381,7 +382,7 @@ def import_workbook(rows: int, township_code: str) -> bytes:
 
     from openpyxl import Workbook
 
-    from households.imports import COLUMNS
+    from households.roster.imports import COLUMNS
     from households.rules import id_check_character
 
     workbook = Workbook(write_only=True)
@@ -409,11 +410,11 @@ def import_workbook(rows: int, township_code: str) -> bytes:
 
 @measure("legacy import (read + full validation + write)")
 def legacy_import(ctx: Context) -> dict:
-    """``households.imports``: read the XLSX, validate every row (ID check digits, duplicates,
+    """``households.roster.imports``: read the XLSX, validate every row (ID check digits, duplicates,
     people already registered, scope), then apply in one transaction, rolled back afterwards."""
     import io
 
-    from households import imports
+    from households.roster import imports
 
     content = import_workbook(ctx.import_rows, ctx.township.code)
     with transaction.atomic():

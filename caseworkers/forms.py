@@ -18,8 +18,8 @@ from caseworkers.models import (
     VolunteerAssignment,
     VolunteerOrganization,
 )
+from households.dossier.pickers import HouseholdField, HouseholdsField, matching
 from households.models import Household, Member
-from households.pickers import HouseholdField, HouseholdsField, matching
 from households.rules import mask_name
 from jiuzhu.models import Area, AreaLevel, Role, User
 

@@ -46,7 +46,7 @@ from households.models import (
     ReviewTask,
     Survey,
 )
-from households.procedure_selectors import STEP_LABELS, overdue_application_steps
+from households.procedure.selectors import STEP_LABELS, overdue_application_steps
 from households.review.selectors import open_review_tasks
 from households.rules import procedure as proc
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Role

@@ -25,7 +25,7 @@ class DashboardsConfig(AppConfig):
             review_panels,
             staffing_panels,
         )
-        from households.signals import review_pass_finished
+        from households.review.signals import review_pass_finished
 
         # The nightly review changes the figures: forget the cached city views once it
         # has committed and compute them afresh (households does not import dashboards; it sends a signal).

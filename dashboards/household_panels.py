@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from dashboards.links import households_link
 from dashboards.panels import Column, Table, register_panel
 from households import rules
+from households.dossier.selectors import missing_item_q
 from households.models import (
     Application,
     ApplicationStatus,
@@ -28,7 +29,6 @@ from households.models import (
     NeedDomain,
     NeedLevel,
 )
-from households.selectors import missing_item_q
 
 IN_FORCE = tuple(sorted(rules.IN_FORCE))
 CENT = Decimal("0.01")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from dashboards.panels import Cell, Column, PanelData, Row, Table, register_panel
 from dashboards.plan_panels import total_only
+from households import access
 from households.models import (
     OPEN_APPLICATION_STATUSES,
     OPEN_REVIEW_STATUSES,
@@ -33,10 +34,9 @@ from households.models import (
     ReviewRun,
     ReviewTask,
 )
-from households.procedure_selectors import policies_for
-from households.review.selectors import RUN_LOG_ROLES
+from households.procedure.selectors import policies_for
+from households.procedure.workdays import calendars_for
 from households.rules import procedure as proc
-from households.workdays import calendars_for
 
 CANDIDATE_REASONS = (ReviewReason.INCLUSION_CANDIDATE, ReviewReason.EXIT_CANDIDATE, ReviewReason.CATEGORY_CHANGE,
                      ReviewReason.CHANGE_REPORT, ReviewReason.VERIFICATION_EXPIRED, ReviewReason.DUE, ReviewReason.OVERDUE)
@@ -78,7 +78,7 @@ RUN_STEPS = ("gradual_exit_ended", "due", ReviewReason.EXIT_CANDIDATE, ReviewRea
 
 
 @register_panel(key="review_run", title=gettext_lazy("Last nightly review"), kind="number", order=53,
-                roles=RUN_LOG_ROLES)
+                roles=access.ROLES[access.Action.SEE_REVIEW_RUNS])
 def last_review_run(*, scope, period):
     run = ReviewRun.objects.order_by("-started_at", "-id").first()
     if run is None:

@@ -92,5 +92,4 @@ class ExportJobAdmin(AuditedAdminMixin, admin.ModelAdmin):
     exclude = ["file"]  # served only by the download view
 
 
-from households import procedure_admin  # noqa: E402,F401 - their models' admin
 from households.review import admin as review_admin  # noqa: E402,F401

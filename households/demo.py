@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
-from households import rules, services
+from households import rules
+from households.dossier import services
 from households.models import (
     Enrolment,
     EnrolmentStatus,
@@ -18,6 +19,9 @@ from households.models import (
     Relation,
     SurveyMemberCheck,
 )
+from households.plans import demo as plan_demo
+from households.procedure import demo as procedure_demo
+from households.review import demo as review_demo
 from jiuzhu.models import Area, AreaLevel, Role
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -78,10 +82,6 @@ def seed(*, rng, users: dict, stdout) -> None:
     stdout.write(f"households: {created} demo households created")
     seed_records(rng=rng, users=users, today=today, stdout=stdout)
     # The other parts of the dossier build on these households, in this order.
-    from households import procedure_demo
-    from households.plans import demo as plan_demo
-    from households.review import demo as review_demo
-
     procedure_demo.seed(rng=rng, users=users, stdout=stdout)
     review_demo.seed(rng=rng, users=users, stdout=stdout)
     plan_demo.seed(rng=rng, users=users, stdout=stdout)

@@ -11,5 +11,6 @@ class JiuzhuConfig(AppConfig):
         # plain-Python rules modules import without loading Django or Celery.
         from jiuzhu import (
             celery,  # noqa: F401
+            checks,  # noqa: F401  (the composition's start-up checks)
             signals,  # noqa: F401  (login, failure and lockout audit)
         )

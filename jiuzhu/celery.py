@@ -1,4 +1,5 @@
-"""The Celery app. Tasks live in each app's ``tasks.py``; the beat schedule is in settings."""
+"""The Celery app. Tasks live in each app's ``tasks.py``; the beat schedule is
+``CELERY_BEAT_SCHEDULE`` in settings, listed there in full."""
 
 from __future__ import annotations
 
@@ -13,30 +14,11 @@ app = Celery("jiuzhu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-
-def _collect_beat_schedule() -> dict:
-    """Each app lists its periodic tasks in ``<app>/beat.py`` as ``SCHEDULE`` (reviewed like code)."""
-    from importlib import import_module
-
-    from django.conf import settings
-
-    schedule = dict(settings.CELERY_BEAT_SCHEDULE)
-    for name in settings.JIUZHU_APP_MODULES:
-        try:
-            module = import_module(f"{name}.beat")
-        except ModuleNotFoundError:
-            continue
-        schedule.update(module.SCHEDULE)
-    return schedule
-
-
 @app.on_after_configure.connect
-def _install_beat_schedule(sender, **kwargs) -> None:
-    sender.conf.beat_schedule = _collect_beat_schedule()
+def _make_broker_folders(sender, **kwargs) -> None:
     # Any process may send a task (a command running the nightly review queues the
     # dashboards' warm-up), not only the worker: the embedded broker's folders must exist.
     ensure_broker_folders()
-
 
 def ensure_broker_folders() -> None:
     """The embedded (filesystem) broker needs its folders before a task is sent or received."""
@@ -46,7 +28,6 @@ def ensure_broker_folders() -> None:
             Path(options[key]).mkdir(parents=True, exist_ok=True)
     if app.conf.beat_schedule_filename:
         Path(app.conf.beat_schedule_filename).parent.mkdir(parents=True, exist_ok=True)
-
 
 @app.task(name="jiuzhu.ping")
 def ping() -> str:

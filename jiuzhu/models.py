@@ -165,6 +165,28 @@ class User(AbstractUser):
 
 
 class PolicyParametersQuerySet(models.QuerySet):
+    """The one place a policy is looked up. A county (or the city) with no row of that year
+    or an earlier one has no policy: ``None``, or absent from the dict. The caller says
+    what that means (refuse, skip, or ``Policy.unset`` where no standard is read)."""
+
+    def policies_for(self, areas, year: int) -> dict[int, Policy]:
+        """Each area's policy for ``year``, in one query: the latest year not after ``year``,
+        the area's own row before the city's of the same year."""
+        areas = {a.pk: a for a in areas}
+        area_ids = set(areas) | {a.city_id for a in areas.values() if a.city_id}
+        rows = list(self.filter(area_id__in=area_ids, year__lte=year))
+        found: dict[int, Policy] = {}
+        for pk, area in areas.items():
+            candidates = [r for r in rows if r.area_id in (pk, area.city_id)]
+            if candidates:
+                best = max(candidates, key=lambda r: (r.year, r.area_id == pk))
+                found[pk] = best.as_policy(year)
+        return found
+
+    def policy_for(self, area: Area, year: int) -> Policy | None:
+        """One area's policy for ``year`` (one query), or ``None``."""
+        return self.policies_for([area], year).get(area.pk)
+
     def for_county(self, county: Area, year: int) -> PolicyParameters | None:
         """The row in force for a county and year: the county's own, else the city's,
         of that year or else of the latest earlier year."""

@@ -1,13 +1,15 @@
 """Navigation by role. Each app lists its own entries in ``<app>/nav.py`` as
-``items(user) -> list[NavItem]``, so no app edits another's menu."""
+``items(user) -> list[NavItem]``, so no app edits another's menu; ``settings.JIUZHU_MENUS``
+lists those functions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
+from functools import cache
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -22,16 +24,17 @@ class NavItem:
         return reverse(self.url_name)
 
 
+@cache
+def _menus(paths: tuple[str, ...]) -> list:
+    return [import_string(path) for path in paths]
+
+
 def items_for(user) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     found: list[NavItem] = []
-    for app in settings.JIUZHU_APP_MODULES:
-        try:
-            module = import_module(f"{app}.nav")
-        except ModuleNotFoundError:
-            continue
-        found.extend(module.items(user))
+    for items in _menus(tuple(settings.JIUZHU_MENUS)):
+        found.extend(items(user))
     return sorted(found, key=lambda item: item.order)
 
 

@@ -87,6 +87,12 @@ class Policy:
         values = {**DEFAULTS, **overrides, "year": year, "dibao_standard": Decimal(dibao_standard)}
         return cls(**values)  # type: ignore[arg-type]
 
+    @classmethod
+    def unset(cls, year: int) -> Policy:
+        """The statutory defaults with no standard (0): for a county with no policy row yet,
+        where only the intervals, deadlines and staffing figures are read, never the line."""
+        return cls.with_defaults(year=year, dibao_standard=Decimal(0))
+
     def but(self, **changes: object) -> Policy:
         return replace(self, **changes)  # type: ignore[arg-type]
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -252,8 +253,34 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-# The beat schedule is code: reviewed like code. Apps add their entries here.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# The beat schedule is code, reviewed like code: every periodic task of every app is here.
+# A name that no task has fails ``manage.py check`` (jiuzhu.checks), not a night's run.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "households-nightly-review": {
+        "task": "households.run_review",
+        # After midnight, when the day's verifications and change reports are in.
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "households-purge-exports": {
+        "task": "households.purge_exports",
+        # Roster files hold ID numbers: kept JIUZHU_EXPORT_KEEP_DAYS days, then deleted.
+        "schedule": crontab(hour=3, minute=10),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "households-fail-stale-jobs": {
+        "task": "households.fail_stale_jobs",
+        # Jobs of a killed worker stay "running": marked failed after JIUZHU_JOB_STALE_MINUTES.
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 10 * 60},
+    },
+    "staffing-alerts-nightly": {
+        "task": "staffing.alerts",
+        # After the review, on its own: the staffing findings do not wait on the households.
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -293,7 +320,7 @@ SPECTACULAR_SETTINGS = {
         "NeedLevelEnum": "households.models.dossier.NeedLevel",
         "DocumentKindEnum": "households.models.dossier.DocumentKind",
         "LeaveReasonEnum": "households.models.dossier.LeaveReason",
-        "ImportJobStatusEnum": "households.models.imports.ImportJobStatus",
+        "ImportJobStatusEnum": "households.models.jobs.ImportJobStatus",
         "PlanStatusEnum": "households.models.plans.PlanStatus",
         "ActionKindEnum": "households.models.plans.ActionKind",
         "ActionStatusEnum": "households.models.plans.ActionStatus",
@@ -316,9 +343,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Each app contributes navigation entries, API routes and demo data through its own
-# module, so that no app edits another's files.
-JIUZHU_APP_MODULES = ["households", "caseworkers", "staffing", "dashboards"]
+# The menu entries and the demo data of each app, in order (settings are the composition
+# root: the core names no app in its code). An entry that fails to import fails loudly.
+JIUZHU_MENUS = ["households.nav.items", "caseworkers.nav.items", "staffing.nav.items", "dashboards.nav.items"]
+JIUZHU_DEMO_SEEDERS = ["households.demo.seed", "caseworkers.demo.seed", "staffing.demo.seed"]
 
 # Production hardening: on whenever DEBUG is off (see README "Production settings").
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

@@ -45,21 +45,14 @@ def policies_for(counties: list[Area], year: int) -> dict[int, Policy]:
     ``year``, the county's own row before the city's. Without any row the defaults
     apply (``dibao_standard`` 0: staffing reads only the staffing fields).
     """
-    area_ids = {c.pk for c in counties} | {c.city_id for c in counties if c.city_id}
-    rows = list(PolicyParameters.objects.filter(area_id__in=area_ids, year__lte=year).order_by("-year"))
-    result = {}
-    for county in counties:
-        mine = [r for r in rows if r.area_id in (county.pk, county.city_id)]
-        mine.sort(key=lambda r: (r.year, r.area_id == county.pk), reverse=True)
-        result[county.pk] = (mine[0].as_policy(year) if mine
-                             else Policy.with_defaults(year=year, dibao_standard=Decimal(0)))
-    return result
+    found = PolicyParameters.objects.policies_for(counties, year)
+    return {c.pk: found.get(c.pk) or Policy.unset(year) for c in counties}
 
 
 def policy_for(county: Area | None, year: int) -> Policy:
     if county is None:
-        return Policy.with_defaults(year=year, dibao_standard=Decimal(0))
-    return policies_for([county], year)[county.pk]
+        return Policy.unset(year)
+    return PolicyParameters.objects.policy_for(county, year) or Policy.unset(year)
 
 
 def user_policy(user, year: int) -> Policy:
@@ -72,9 +65,7 @@ def user_policy(user, year: int) -> Policy:
     if area.level == AreaLevel.TOWNSHIP and area.county_id:
         return policy_for(area.county, year)
     if area.level == AreaLevel.CITY:
-        row = PolicyParameters.objects.filter(area=area, year__lte=year).order_by("-year").first()
-        if row is not None:
-            return row.as_policy(year)
+        return policy_for(area, year)
     return policy_for(None, year)
 
 

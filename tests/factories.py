@@ -6,7 +6,8 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from households import rules, services
+from households import rules
+from households.dossier import services
 from households.models import Household, Member, Relation
 from jiuzhu.models import Area, PolicyParameters, Role, User
 
@@ -63,7 +64,7 @@ def import_workbook(rows: list[list] = ()) -> bytes:
 
     from openpyxl import Workbook
 
-    from households.imports import COLUMNS
+    from households.roster.imports import COLUMNS
 
     book = Workbook()
     book.active.append(COLUMNS)

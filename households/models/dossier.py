@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from households.rules import codes
 from jiuzhu import crypto
 from jiuzhu.fields import PhoneField
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Area
@@ -60,9 +61,9 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0.00"),
 
 
 class HouseholdStatus(models.TextChoices):
-    PENDING = "pending", _("To be verified")
-    ACTIVE = "active", _("On register")
-    EXITED = "exited", _("Exited")
+    PENDING = codes.HouseholdStatus.PENDING.value, _("To be verified")
+    ACTIVE = codes.HouseholdStatus.ACTIVE.value, _("On register")
+    EXITED = codes.HouseholdStatus.EXITED.value, _("Exited")
 
 
 class RiskLevel(models.TextChoices):
@@ -316,22 +317,22 @@ class MemberMove(models.Model):
 
 
 class Category(models.TextChoices):
-    DIBAO = "dibao", _("Minimum living allowance (低保)")
-    LOW_INCOME = "low_income", _("Low-income / marginal (低边)")
-    TEKUN = "tekun", _("Extreme poverty support (特困)")
-    TEMPORARY = "temporary", _("Temporary assistance (临时救助)")
-    EXPENDITURE = "expenditure", _("Expenditure-type poverty (支出型贫困)")
-    MEDICAL = "medical", _("Medical assistance")
-    EDUCATION = "education", _("Education assistance")
-    HOUSING = "housing", _("Housing assistance")
-    EMPLOYMENT = "employment", _("Employment assistance")
+    DIBAO = codes.Category.DIBAO.value, _("Minimum living allowance (低保)")
+    LOW_INCOME = codes.Category.LOW_INCOME.value, _("Low-income / marginal (低边)")
+    TEKUN = codes.Category.TEKUN.value, _("Extreme poverty support (特困)")
+    TEMPORARY = codes.Category.TEMPORARY.value, _("Temporary assistance (临时救助)")
+    EXPENDITURE = codes.Category.EXPENDITURE.value, _("Expenditure-type poverty (支出型贫困)")
+    MEDICAL = codes.Category.MEDICAL.value, _("Medical assistance")
+    EDUCATION = codes.Category.EDUCATION.value, _("Education assistance")
+    HOUSING = codes.Category.HOUSING.value, _("Housing assistance")
+    EMPLOYMENT = codes.Category.EMPLOYMENT.value, _("Employment assistance")
 
 
 class EnrolmentStatus(models.TextChoices):
-    ACTIVE = "active", _("In force")
-    GRADUAL_EXIT = "gradual_exit", _("Gradual exit")
-    SUSPENDED = "suspended", _("Suspended")
-    ENDED = "ended", _("Ended")
+    ACTIVE = codes.EnrolmentStatus.ACTIVE.value, _("In force")
+    GRADUAL_EXIT = codes.EnrolmentStatus.GRADUAL_EXIT.value, _("Gradual exit")
+    SUSPENDED = codes.EnrolmentStatus.SUSPENDED.value, _("Suspended")
+    ENDED = codes.EnrolmentStatus.ENDED.value, _("Ended")
 
 
 class Enrolment(models.Model):

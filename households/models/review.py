@@ -17,6 +17,7 @@ from households.models.dossier import (
     HouseholdChildQuerySet,
     Verification,
 )
+from households.rules import gradual_exit_until
 
 __all__ = [
     "OPEN_REVIEW_STATUSES",
@@ -152,8 +153,6 @@ class ReviewTask(models.Model):
         """Last day of the gradual-exit period, counted from the verification (the rule's ``rose_on``)."""
         if not (self.income_rose_from_work and self.gradual_exit_months and self.verification_id):
             return None
-        from households.rules.review import gradual_exit_until
-
         return gradual_exit_until(rose_on=self.verification.verified_on, months=self.gradual_exit_months)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from households import access
 from households.models import (
     ActionStatus,
     Assessment,
@@ -15,10 +16,8 @@ from households.models import (
     PlanGoal,
     PlanStatus,
 )
-from jiuzhu.models import Role
 
 CLOSED_ACTIONS = [ActionStatus.DONE, ActionStatus.CANCELLED]
-PLAN_WRITE_ROLES = {Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN}
 
 
 def plan_list(*, user, status: str | None = None, household_id: int | None = None) -> QuerySet[Plan]:
@@ -75,7 +74,7 @@ def plan_section(*, household, user) -> list[tuple[int, str, str, dict]]:
     if active is not None:
         goals = list(PlanGoal.objects.filter(plan=active).select_related("need").prefetch_related(
             Prefetch("actions", queryset=PlanAction.objects.select_related("responsible").order_by("due_on", "id"))))
-    can_plan = bool(household.latest_assessment_id) and (user.is_superuser or user.role in PLAN_WRITE_ROLES)
+    can_plan = bool(household.latest_assessment_id) and access.may_write_plan(user)
     context = {"household": household, "plans": plans, "active_plan": active, "goals": goals,
                "today": timezone.localdate(), "can_plan": can_plan}
-    return [(40, _("Assistance plan"), "households/plans/_section.html", context)]
+    return [(40, _("Assistance plan"), "households/plans/_dossier_plan.html", context)]

@@ -10,22 +10,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from households import access
 from households.models import ActionStatus, Plan, PlanAction, PlanStatus
 from households.plans import forms as plan_forms
 from households.plans import selectors as plan_selectors
 from households.plans import services as plan_services
 from jiuzhu.errors import RuleViolation
 
-PLAN_WRITE_ROLES = plan_selectors.PLAN_WRITE_ROLES
-
 
 def _require_write(request) -> None:
-    if not (request.user.is_superuser or request.user.role in PLAN_WRITE_ROLES):
+    if not (access.may_write_plan(request.user)):
         raise PermissionDenied
 
 
@@ -46,7 +44,7 @@ def plan_list(request):
     page = Paginator(plan_selectors.plan_list(user=request.user, status=status), 25).get_page(request.GET.get("page"))
     return render(request, "households/plans/plan_list.html", {
         "page_obj": page, "plans": page.object_list, "status": status, "statuses": PlanStatus.choices,
-        "can_write": request.user.is_superuser or request.user.role in PLAN_WRITE_ROLES})
+        "can_write": access.may_write_plan(request.user)})
 
 
 def plan_new(request):
@@ -69,7 +67,7 @@ def plan_new(request):
 def plan_detail(request, pk):
     plan = _plan(request, pk)
     goals = list(plan.goals.all())
-    writable = plan.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE) and (request.user.is_superuser or request.user.role in PLAN_WRITE_ROLES)
+    writable = plan.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE) and (access.may_write_plan(request.user))
     return render(request, "households/plans/plan_detail.html", {
         "plan": plan, "goals": goals, "writable": writable,
         # Each review with the progress noted against each goal (goal text, note), in goal order.
@@ -176,16 +174,3 @@ def plan_close(request, pk):
     except RuleViolation as error:
         _errors(request, error)
     return redirect("households:plan_detail", pk=pk)
-
-
-urlpatterns = [
-    path("plans/", plan_list, name="plan_list"),
-    path("plans/new/", plan_new, name="plan_new"),
-    path("plans/<int:pk>/", plan_detail, name="plan_detail"),
-    path("plans/<int:pk>/edit/", plan_edit, name="plan_edit"),
-    path("plans/<int:pk>/actions/", plan_action_add, name="plan_action_add"),
-    path("plans/actions/<int:pk>/step/", plan_action_step, name="plan_action_step"),
-    path("plans/<int:pk>/activate/", plan_activate, name="plan_activate"),
-    path("plans/<int:pk>/reviews/", plan_review_add, name="plan_review_add"),
-    path("plans/<int:pk>/close/", plan_close, name="plan_close"),
-]

@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from households import access
 from households.models import (
     ChangeKind,
     ChangeReport,
@@ -23,9 +24,6 @@ from households.models import (
 )
 from households.review import selectors, services
 from jiuzhu.api import ScopedViewSetMixin
-from jiuzhu.models import CIVIL_AFFAIRS_ROLES
-
-READ_ROLES = tuple(CIVIL_AFFAIRS_ROLES)
 
 
 class ReviewRecordSerializer(serializers.ModelSerializer):
@@ -74,9 +72,9 @@ class ReviewTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     serializer_class = ReviewTaskSerializer
     filterset_fields = ("reason", "status", "assigned_to", "household")
     ordering_fields = ("due_on", "created_on")
-    read_roles = READ_ROLES
-    record_roles = tuple(services.RECORD_ROLES)
-    decide_roles = tuple(services.CONFIRM_ROLES)
+    read_roles = access.roles(access.Action.READ_HOUSEHOLDS)
+    record_roles = access.roles(access.Action.RECORD_REVIEW)
+    decide_roles = access.roles(access.Action.CONFIRM_REVIEW)
 
     def scoped_queryset(self, user):
         return selectors.review_tasks(user=user).order_by("due_on", "id")
@@ -143,8 +141,8 @@ class ChangeReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retr
                           viewsets.GenericViewSet):
     serializer_class = ChangeReportSerializer
     filterset_fields = ("household", "kind")
-    read_roles = READ_ROLES
-    write_roles = tuple(services.REPORT_ROLES)
+    read_roles = access.roles(access.Action.READ_HOUSEHOLDS)
+    write_roles = access.roles(access.Action.REPORT_CHANGE)
 
     def scoped_queryset(self, user):
         return selectors.change_reports(user=user)
@@ -154,9 +152,3 @@ class ChangeReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retr
         serializer.instance = services.change_report_create(
             actor=self.request.user, household=data["household"], kind=data["kind"], date=data["date"],
             source=data["source"], description=data["description"], today=timezone.localdate())
-
-
-def register(router) -> None:
-    router.register("reviews", ReviewTaskViewSet, basename="review")
-    router.register("review-runs", ReviewRunViewSet, basename="review-run")
-    router.register("change-reports", ChangeReportViewSet, basename="change-report")

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rules
+from households.dossier.services import refresh_household_status
 from households.models import (
     Enrolment,
     EnrolmentStatusChange,
@@ -42,7 +43,7 @@ from households.models import (
     ReviewTask,
     RunStatus,
 )
-from households.signals import review_pass_finished
+from households.review.signals import review_pass_finished
 from jiuzhu import audit
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters
 from jiuzhu.policy import Policy, exact, round_money
@@ -58,12 +59,8 @@ TASK_COLUMNS = ("household_id", "reason", "created_on", "due_on", "assigned_to_i
 
 def county_policies(run_on: date) -> dict[int, Policy]:
     """The policy in force for every county-level unit in the run year (no row: no policy)."""
-    policies = {}
-    for county in Area.objects.filter(level=AreaLevel.COUNTY).only("pk", "city_id"):
-        row = PolicyParameters.objects.for_county(county, run_on.year)
-        if row is not None:
-            policies[county.pk] = row.as_policy(run_on.year)
-    return policies
+    counties = Area.objects.filter(level=AreaLevel.COUNTY).only("pk", "city_id")
+    return PolicyParameters.objects.policies_for(counties, run_on.year)
 
 
 def _policy_table(policies: dict[int, Policy], run_on: date) -> tuple[str, list]:
@@ -330,8 +327,6 @@ def end_gradual_exits(run: ReviewRun, run_on: date, policies) -> int:
         cursor.execute(f"UPDATE {names['e']} SET status = 'ended', version = version + 1 "
                        "WHERE status = 'gradual_exit' AND end_on < %s", [run_on])
         ended = max(cursor.rowcount, 0)
-    from households.services import refresh_household_status  # services import this module's callers
-
     refresh_household_status(households)
     return ended
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 
+from households import access
 from households.models import (
     ChangeReport,
     RecordDecision,
@@ -66,12 +67,11 @@ def change_reports(*, user, household_id: int | None = None) -> QuerySet[ChangeR
 
 
 # Who reads the run log (city-wide: one pass for all areas).
-RUN_LOG_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.CITY_CIVIL, Role.ADMIN})
 
 
 def review_runs(*, user) -> QuerySet[ReviewRun]:
     """The run log is city-wide (one pass for all areas): civil-affairs users read it."""
-    if not (user.is_authenticated and (user.is_superuser or user.role in RUN_LOG_ROLES)):
+    if not (user.is_authenticated and access.may_see_review_runs(user)):
         return ReviewRun.objects.none()
     return ReviewRun.objects.order_by("-started_at", "-id")
 
@@ -81,15 +81,14 @@ def nav_items(user) -> list:
     pages' fixed query counts must not grow (the caseworker's task list shows the counts)."""
     from django.utils.translation import gettext as _
 
-    from households.review.services import CONFIRM_ROLES
     from jiuzhu.models import CIVIL_AFFAIRS_ROLES
     from jiuzhu.navigation import NavItem
 
     if not (user.is_superuser or user.role in CIVIL_AFFAIRS_ROLES):
         return []
     items = [NavItem(_("Reviews"), "households:review_task_list", order=20)]
-    if user.is_superuser or user.role in CONFIRM_ROLES:
+    if access.may_confirm_review(user):
         items.append(NavItem(_("Reviews to confirm"), "households:review_confirm_queue", order=21))
-    if user.is_superuser or user.role in RUN_LOG_ROLES:
+    if access.may_see_review_runs(user):
         items.append(NavItem(_("Review runs"), "households:review_run_list", order=22))
     return items

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import rules
+from households import access, rules
+from households.dossier.services import refresh_household_status
 from households.models import (
     OUTCOMES_NEEDING_CONFIRMATION,
     ChangeReport,
@@ -29,20 +30,16 @@ from households.models import (
     ReviewTask,
     Verification,
 )
-from households.services import refresh_household_status
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import AuditAction, PolicyParameters, Role
+from jiuzhu.models import AuditAction, PolicyParameters
 
-REPORT_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN})
-RECORD_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN})
-CONFIRM_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.ADMIN})
 LIVE_ENROLMENT = tuple(sorted(rules.LIVE))
 
 
-def _require(actor, roles) -> None:
-    if not (actor.is_superuser or actor.role in roles):
+def _require(actor, action: access.Action) -> None:
+    if not access.may(actor, action):
         raise PermissionDenied(_("Your role may not do this."))
 
 
@@ -67,7 +64,7 @@ def open_review_task(*, household: Household, reason: str, today: date, change_r
 def change_report_create(*, actor, household: Household, kind: str, date: date, source: str, description: str,
                          today: date | None = None) -> ChangeReport:
     """Record a change and put the household on the review list at once (one open entry)."""
-    _require(actor, REPORT_ROLES)
+    _require(actor, access.Action.REPORT_CHANGE)
     today = today or timezone.localdate()
     if date > today:
         raise RuleViolation(_("The date of the change cannot be in the future."), field="date")
@@ -122,7 +119,7 @@ def review_record(*, actor, task: ReviewTask, visited_on: date, outcome: str, ve
                   today: date | None = None) -> ReviewRecord:
     """The caseworker's review. Keep and refer finish the task; decisions that change an
     enrolment (adjust, exit, enrol) wait for the township officer."""
-    _require(actor, RECORD_ROLES)
+    _require(actor, access.Action.RECORD_REVIEW)
     today = today or timezone.localdate()
     if task.status != ReviewStatus.OPEN:
         raise RuleViolation(_("This review has already been recorded."), field="non_field_errors")
@@ -195,7 +192,7 @@ def _apply(record: ReviewRecord, *, actor, today: date) -> None:
 @transaction.atomic
 def review_decide(*, actor, record: ReviewRecord, confirm: bool, note: str = "", today: date | None = None) -> ReviewRecord:
     """The township officer confirms (the enrolment changes) or sends the review back."""
-    _require(actor, CONFIRM_ROLES)
+    _require(actor, access.Action.CONFIRM_REVIEW)
     today = today or timezone.localdate()
     record = ReviewRecord.objects.select_for_update().select_related("task", "household").get(pk=record.pk)
     if record.decision != RecordDecision.PENDING:

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from households import access
 from households.models import Household, RecordDecision, ReviewRecord, ReviewStatus, ReviewTask
 from households.review import selectors, services
 from households.review.forms import ChangeReportForm, DecisionForm, ReviewRecordForm
@@ -23,10 +23,6 @@ PAGE = 25
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE).get_page(request.GET.get("page"))
-
-
-def _allowed(user, roles) -> bool:
-    return user.is_superuser or user.role in roles
 
 
 def _apply_violation(form, error: RuleViolation) -> None:
@@ -46,10 +42,10 @@ def review_task_detail(request, pk: int):
         task = selectors.review_task(user=request.user, pk=pk)
     except ReviewTask.DoesNotExist as error:
         raise Http404 from error
-    can_record = task.status == ReviewStatus.OPEN and _allowed(request.user, services.RECORD_ROLES)
+    can_record = task.status == ReviewStatus.OPEN and access.may_record_review(request.user)
     form = None
     if request.method == "POST":
-        if not _allowed(request.user, services.RECORD_ROLES):
+        if not access.may_record_review(request.user):
             raise PermissionDenied
         form = ReviewRecordForm(request.POST, household=task.household)
         if form.is_valid():
@@ -73,14 +69,14 @@ def review_task_detail(request, pk: int):
     records = list(task.records.all())
     # The officer decides here too (the queue is the other way in): the record awaiting a decision.
     pending = None
-    if task.status == ReviewStatus.RECORDED and _allowed(request.user, services.CONFIRM_ROLES):
+    if task.status == ReviewStatus.RECORDED and access.may_confirm_review(request.user):
         pending = next((r for r in records if r.decision == RecordDecision.PENDING), None)
     return render(request, "households/review/task_detail.html",
                   {"task": task, "records": records, "pending": pending, "form": form if can_record or form else None})
 
 
 def review_confirm_queue(request):
-    if not _allowed(request.user, services.CONFIRM_ROLES):
+    if not access.may_confirm_review(request.user):
         raise PermissionDenied
     page = _page(request, selectors.confirmation_queue(user=request.user))
     escalated = selectors.escalated_tasks(user=request.user)[:50]
@@ -94,7 +90,7 @@ def review_decide(request, pk: int):
         record = selectors.review_records(user=request.user).get(pk=pk)
     except ReviewRecord.DoesNotExist as error:
         raise Http404 from error
-    if not _allowed(request.user, services.CONFIRM_ROLES):
+    if not access.may_confirm_review(request.user):
         raise PermissionDenied
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -116,7 +112,7 @@ def change_report_list(request):
 
 
 def change_report_create(request):
-    if not _allowed(request.user, services.REPORT_ROLES):
+    if not access.may_report_change(request.user):
         raise PermissionDenied
     households = Household.objects.in_scope(request.user)
     if request.method == "POST":
@@ -141,18 +137,7 @@ def change_report_create(request):
 
 
 def review_run_list(request):
-    if not _allowed(request.user, selectors.RUN_LOG_ROLES):
+    if not access.may_see_review_runs(request.user):
         raise PermissionDenied
     page = _page(request, selectors.review_runs(user=request.user))
     return render(request, "households/review/run_list.html", {"page_obj": page, "runs": page.object_list})
-
-
-urlpatterns = [
-    path("reviews/", review_task_list, name="review_task_list"),
-    path("reviews/<int:pk>/", review_task_detail, name="review_task_detail"),
-    path("reviews/confirm/", review_confirm_queue, name="review_confirm_queue"),
-    path("reviews/records/<int:pk>/decide/", review_decide, name="review_decide"),
-    path("reviews/runs/", review_run_list, name="review_run_list"),
-    path("change-reports/", change_report_list, name="change_report_list"),
-    path("change-reports/new/", change_report_create, name="change_report_create"),
-]

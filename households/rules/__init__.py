@@ -50,7 +50,7 @@ from .income import (
     temporary_aid_cap,
     temporary_aid_reasons,
 )
-from .members import disability_errors
+from .members import disability_errors, imported_heads, second_head
 from .needs import ESSENTIAL_DOMAINS, NEED_DOMAINS, NEED_LEVELS, PRIORITY_LEVELS, Priority, needs_priority
 from .plans import *
 from .procedure import (
@@ -120,6 +120,8 @@ __all__ = [
     "days_left",
     "dibao_monthly_amount",
     "disability_errors",
+    "imported_heads",
+    "second_head",
     "disregarded_work_income",
     "dossier_requirements",
     "exit_candidate",

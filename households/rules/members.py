@@ -1,10 +1,12 @@
-"""What a member's record must say: disability details exactly when the health is a disability."""
+"""What a member's record must say: disability details exactly when the health is a disability;
+and one head (户主) per household, wherever members are added, changed, moved or imported."""
 
 from __future__ import annotations
 
 from jiuzhu.reasons import N_, Reason
 
 DISABILITY = "disability"
+HEAD = "head"
 DISABILITY_CLASSES = (1, 2, 3, 4)
 
 
@@ -27,3 +29,22 @@ def disability_errors(*, health: str, disability_class: int | None, disability_k
             errors["disability_kind"] = (Reason.of("kind_without_disability", N_(
                 "Leave the disability kind empty unless the health is disability.")),)
     return errors
+
+
+def second_head(*, relation: str, current_head_id: int | None, member_id: int | None = None) -> Reason | None:
+    """Refuse making ``member_id`` (None: a new member) the head of a household whose head
+    is someone else: the current head's relation is changed first."""
+    if relation == HEAD and current_head_id not in (None, member_id):
+        return Reason.of("member.second_head", N_(
+            "The household already has a head; change the current head's relation first."))
+    return None
+
+
+def imported_heads(*, heads_in_file: int, has_recorded_head: bool) -> Reason | None:
+    """An imported household has exactly one head: in the file or already recorded."""
+    heads = heads_in_file + (1 if has_recorded_head else 0)
+    if heads > 1:
+        return Reason.of("import.heads", N_("household %(key)s has more than one head"))
+    if heads == 0:
+        return Reason.of("import.no_head", N_("household %(key)s has no head (户主): mark one member as 户主"))
+    return None

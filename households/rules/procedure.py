@@ -5,7 +5,7 @@ and the public notice, a calendar-day period objections are lodged in, ends on t
 working day when its seventh day is off (民法典 art. 203).
 
 The rules do not know the holiday calendar: callers build a ``WorkCalendar`` from
-whatever source they trust (``households.workdays.chinese_calendar_adapter`` in the app).
+whatever source they trust (``households.procedure.workdays.chinese_calendar_adapter`` in the app).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from jiuzhu.periods import last_day_from, working_day_deadline
 from jiuzhu.periods import next_working_day as next_working_day  # re-exported for callers of the rules
 from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
+
+from .codes import Category
 
 DayTest = Callable[[date], bool]
 ONE_DAY = timedelta(days=1)
@@ -167,7 +169,7 @@ OPEN_STATUSES = (DRAFT, SUBMITTED, INVESTIGATING, NOTICE, UNDER_REVIEW)
 DECIDED_STATUSES = (APPROVED, REJECTED)
 
 CASEWORKER, TOWNSHIP_OFFICER, COUNTY_CIVIL, ADMIN = "caseworker", "township_officer", "county_civil", "admin"
-TEMPORARY = "temporary"
+TEMPORARY = Category.TEMPORARY
 
 SUBMIT, START_INVESTIGATION, RECORD_INVESTIGATION, MARK_URGENT = (
     "submit", "start_investigation", "record_investigation", "mark_urgent")

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 
 from jiuzhu.reasons import N_, Reason
 
-PENDING = "pending"
-ON_REGISTER = "active"
-EXITED = "exited"
+from .codes import EnrolmentStatus, HouseholdStatus
+
+PENDING, ON_REGISTER, EXITED = HouseholdStatus.PENDING, HouseholdStatus.ACTIVE, HouseholdStatus.EXITED
 HOUSEHOLD_STATUSES = (PENDING, ON_REGISTER, EXITED)
 
-IN_FORCE = frozenset({"active", "gradual_exit"})
+IN_FORCE = frozenset({EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT})
 """Enrolment statuses in which assistance is in force (a gradual exit still pays)."""
-LIVE = IN_FORCE | {"suspended"}
+LIVE = IN_FORCE | {EnrolmentStatus.SUSPENDED}
 """Enrolment statuses not yet ended: in force, or suspended (paused, to be resumed or ended by
 a decision). A live enrolment blocks a second one in its category and a hand-set exit."""
-ENDED = "ended"
+ENDED = EnrolmentStatus.ENDED
 
 
 def household_status(*, current: str, enrolment_statuses: Iterable[str]) -> str:

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from households import imports, services
+from households.dossier import services
 from households.models import Household, Relation
+from households.roster import imports
 from jiuzhu.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import datetime
 
 from caseworkers import services
 from caseworkers.models import Resource
+from households.dossier.services import latest_assessment_refresh
 from households.models import Assessment, AssessmentNeed, Household, Plan
 from households.plans import services as plan_services
-from households.services import latest_assessment_refresh
 from jiuzhu.models import Area
 from tests.clock import TODAY
 

@@ -1,7 +1,7 @@
 import pytest
 from django.template.loader import render_to_string
 
-from caseworkers.dossier_sections_extra import sections
+from caseworkers.dossier_sections import sections
 from jiuzhu.models import Role
 from tests.caseworkers.helpers import referral, service
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from households.dossier.services import latest_assessment_refresh
 from households.models import (
     Application,
     ApplicationStatus,
@@ -20,7 +21,6 @@ from households.models import (
     HouseholdStatus,
 )
 from households.rules import missing_mask
-from households.services import latest_assessment_refresh
 from jiuzhu.models import Role
 from tests import factories
 

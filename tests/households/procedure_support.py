@@ -7,8 +7,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from households import procedure_services as services
 from households.models import Application, Survey, Verification
+from households.procedure import services
 from jiuzhu.models import Role, User
 from tests import factories
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from guardian.shortcuts import assign_perm
 from rest_framework.test import APIClient
 
-from households import services
+from households.dossier import services
 from households.models import (
     Document,
     Enrolment,

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from households import documents, services
+from households.dossier import documents, services
 from households.models import Document
 
 pytestmark = pytest.mark.django_db

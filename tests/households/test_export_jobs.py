@@ -19,8 +19,10 @@ from django.utils import timezone
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
-from households import exports, tasks
+from households import tasks
 from households.models import ExportJob, JobStatus
+from households.roster import exports
+from households.roster import jobs as roster_jobs
 from jiuzhu import xlsx
 from jiuzhu.models import AuditAction, AuditEvent, Role
 
@@ -84,7 +86,7 @@ def test_progress_moves_in_steps_of_n_rows_against_the_total(make, officer, logi
     for _n in range(7):
         make.household(members=1)
     monkeypatch.setattr(xlsx, "ROWS_PER_WRITE", 1)  # the writer reports every row
-    monkeypatch.setattr(tasks, "EXPORT_PROGRESS_ROWS", 3)  # the job writes every third
+    monkeypatch.setattr(roster_jobs, "EXPORT_PROGRESS_ROWS", 3)  # the job writes every third
     seen = []
     write_roster = exports.write_roster
 
@@ -245,7 +247,7 @@ def test_files_older_than_the_kept_days_are_deleted_and_the_job_stays(make, offi
         jobs.append(job)
     old, recent = jobs
     old_name = old.file.name
-    assert tasks.purge_export_files(now=now) == 1
+    assert roster_jobs.purge_export_files(now=now) == 1
     old.refresh_from_db()
     recent.refresh_from_db()
     assert not old.file and not default_storage.exists(old_name)
@@ -253,11 +255,11 @@ def test_files_older_than_the_kept_days_are_deleted_and_the_job_stays(make, offi
     client = login(officer)
     assert client.get(reverse("households:export_download", args=[old.pk])).status_code == 404
     assert "已删除" in client.get(reverse("households:export_job", args=[old.pk])).content.decode()
-    assert tasks.purge_export_files(now=now) == 0
+    assert roster_jobs.purge_export_files(now=now) == 0
 
 
 def test_the_purge_is_on_the_beat_schedule():
-    from jiuzhu.celery import _collect_beat_schedule
+    from jiuzhu.celery import app as celery_app
 
-    entry = _collect_beat_schedule()["households-purge-exports"]
+    entry = celery_app.conf.beat_schedule["households-purge-exports"]
     assert entry["task"] == tasks.purge_exports.name

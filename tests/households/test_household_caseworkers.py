@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from households import services
+from households.dossier import services
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import AuditAction, AuditEvent, Role
 

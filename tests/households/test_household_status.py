@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from households import rules, services
+from households import rules
+from households.dossier import services
 from households.models import Enrolment, Household, ReviewTask
 from households.review import nightly as review_pass
 from households.review import services as review_services

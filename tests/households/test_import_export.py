@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from households import exports, imports
 from households.models import Household, ImportJob, Member, Relation
+from households.roster import exports, imports
 from jiuzhu.models import AuditAction, AuditEvent, Role
 from tests import factories
 
@@ -262,3 +262,11 @@ def test_the_import_page_shows_the_check_row_by_row_then_the_write_as_one_step(m
         "writing", "正在一次性写入全部行：要么全部保存，要么全部不保存", 50)
     done = client.get(reverse("households:import_status", args=[ImportJob.objects.get().pk])).json()
     assert (done["status"], done["step"], done["percent"]) == ("done", "", 100)
+
+
+def test_a_household_without_a_head_is_refused_and_nothing_is_imported(make, officer, tmp_path):
+    rows = good_rows(make)
+    rows[2][6] = "配偶"  # K1's head becomes a spouse: K1 has no 户主
+    plan = imports.validate(imports.read_rows(_file(tmp_path, rows)), user=officer)
+    assert [(n, reason) for n, reason in plan.errors] == [(4, "户 K1 没有户主：请把其中一名成员标为户主")]
+    assert not Household.objects.exists()

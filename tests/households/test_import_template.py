@@ -7,7 +7,8 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from households import imports, rules
+from households import rules
+from households.roster import imports
 from jiuzhu.models import Role
 from tests.clock import TODAY
 

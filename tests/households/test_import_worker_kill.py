@@ -27,7 +27,7 @@ ROWS = 30_000
 MAKE_JOB = """
 import io
 from django.core.files.base import ContentFile
-from households.imports import COLUMNS
+from households.roster.imports import COLUMNS
 from households.models import ImportJob
 from jiuzhu import xlsx
 from jiuzhu.areas import SHIPPED_TOWNSHIPS, load_townships, read_rows
@@ -135,7 +135,7 @@ def test_an_import_worker_killed_mid_run_leaves_nothing_written_and_the_job_is_t
         assert _query(database_url, "SELECT COUNT(*) FROM households_household")[0][0] == 0
 
         _run(["manage.py", "shell", "-c", "import datetime; from django.utils import timezone; "
-              "from households.tasks import fail_stale_jobs; "
+              "from households.roster.jobs import fail_stale_jobs; "
               "print(fail_stale_jobs(now=timezone.now() + datetime.timedelta(hours=2)))"], env)
         (state, file), = _query(database_url, status)
         assert (state, file) == ("failed", "")

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from households import services
+from households.dossier import services
 from households.models import (
     Application,
     Document,
@@ -212,7 +212,7 @@ def test_dossier_query_count_does_not_grow_with_rows(make, login, worker, django
 
 
 def test_dossier_completeness_from_prefetched_rows_matches_the_stored_computation(make, worker):
-    from households import selectors
+    from households.dossier import selectors
 
     make.policy_row("330402", 2026, "1200.00")
     colleague = make.user(Role.CASEWORKER, "330402007")

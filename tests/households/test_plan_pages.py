@@ -104,7 +104,7 @@ def test_dossier_plan_section_uses_fixed_queries(make, cw, django_assert_num_que
     # the user's guardian grants; plans, goals, actions (with responsible)
     with django_assert_num_queries(4):
         [(_order, _title, template, context)] = plan_section(household=h, user=cw)
-    assert template == "households/plans/_section.html" and context["active_plan"] is not None
+    assert template == "households/plans/_dossier_plan.html" and context["active_plan"] is not None
     other = make.user(Role.CASEWORKER, "330402008")
     assert plan_section(household=h, user=other)[0][3]["plans"] == []
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from households import procedure_services as services
 from households.models import Application, Enrolment
+from households.procedure import services
 from jiuzhu.errors import RuleViolation
 from tests import factories
 from tests.clock import NOW

@@ -8,9 +8,9 @@ import random
 import pytest
 from django.utils import timezone
 
-from households import procedure_demo
 from households.models import Application, Enrolment
-from households.procedure_selectors import overdue_application_steps
+from households.procedure import demo as procedure_demo
+from households.procedure.selectors import overdue_application_steps
 from jiuzhu.models import Role
 from tests import factories
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from households.procedure.workdays import chinese_calendar_adapter
 from households.rules import procedure as proc
-from households.workdays import chinese_calendar_adapter
 from jiuzhu.policy import Policy
 
 POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))

@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from households import procedure_services as services
 from households.models import (
     Application,
     ApplicationEvent,
     Enrolment,
     EnrolmentStatusChange,
 )
+from households.procedure import services
 from jiuzhu.errors import RuleViolation
 from tests import factories
 from tests.clock import NOW

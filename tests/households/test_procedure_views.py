@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from households.models import Application, Enrolment, granted_household_ids
-from households.procedure_selectors import overdue_application_steps
+from households.procedure.selectors import overdue_application_steps
 from tests import factories
 from tests.clock import NOW
 from tests.households.procedure_support import D, advance, draft, people
@@ -140,7 +140,7 @@ def test_overdue_steps_list_only_past_deadlines_in_scope(p):
 
 
 def test_a_deadline_after_the_last_published_holidays_is_shown_as_provisional(p, login):
-    from households.workdays import LIBRARY_KNOWN_UNTIL
+    from households.procedure.workdays import LIBRARY_KNOWN_UNTIL
 
     app = advance(p, draft(p), "submitted")
     received = D(LIBRARY_KNOWN_UNTIL.year, 12, 20)
@@ -186,7 +186,7 @@ def test_overdue_selector_queries_are_constant(p, django_assert_num_queries):
 def test_the_dossier_links_each_application_and_shows_the_refusal_reason_or_the_deadline(p, login):
     household = factories.household(members=2)
     refused = advance(p, draft(p, household=household, category="low_income"), "under_review")
-    from households import procedure_services as services
+    from households.procedure import services
 
     services.application_decide(actor=p.county, application=refused, approve=False, on=D(2026, 11, 24),
                                 reason="家庭金融资产超过规定标准")

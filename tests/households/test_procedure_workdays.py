@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from households.models import WorkdayOverride
+from households.procedure.workdays import calendars_for, county_calendar
 from households.rules import add_working_days
-from households.workdays import calendars_for, county_calendar
 from tests.factories import area
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from households import rules, services
+from households import rules
+from households.dossier import services
 from households.models import Household
 
 

@@ -31,7 +31,7 @@ import datetime
 from decimal import Decimal
 from jiuzhu.areas import SHIPPED_TOWNSHIPS, load_townships, read_rows
 from jiuzhu.models import Area, PolicyParameters, User
-from households import services
+from households.dossier import services
 load_townships(list(read_rows(SHIPPED_TOWNSHIPS)))
 admin = User.objects.create(username="worker-admin", role="admin", is_superuser=True)
 PolicyParameters.objects.create(area=Area.objects.get(code="330400"), year=2026, dibao_standard=Decimal("1200.00"))

@@ -313,8 +313,8 @@ def test_a_reported_death_suggests_an_exit_on_the_task_it_opens(world, login, ma
 def test_the_nightly_review_is_in_the_beat_schedule():
     from celery.schedules import crontab
 
-    from jiuzhu.celery import _collect_beat_schedule
+    from jiuzhu.celery import app as celery_app
 
-    entry = _collect_beat_schedule()["households-nightly-review"]
+    entry = celery_app.conf.beat_schedule["households-nightly-review"]
     assert entry["task"] == "households.run_review"
     assert entry["schedule"] == crontab(hour=1, minute=30)

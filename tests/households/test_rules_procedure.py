@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from households.procedure.workdays import LIBRARY_KNOWN_UNTIL, chinese_calendar_adapter
 from households.rules import WorkCalendar, add_working_days, days_left, procedure_deadlines, working_days_between
-from households.workdays import LIBRARY_KNOWN_UNTIL, chinese_calendar_adapter
 from jiuzhu.policy import Policy
 
 POLICY = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200))

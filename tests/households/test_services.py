@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from households import rules, services
+from households import rules
+from households.dossier import services
 from households.models import (
     Document,
     Household,

@@ -19,8 +19,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from households import imports, tasks
+from households import tasks
 from households.models import ExportJob, Household, ImportJob, JobStatus, Member, ReviewRun, RunStatus
+from households.roster import imports
+from households.roster import jobs as roster_jobs
 from jiuzhu.models import Role
 from tests import factories
 
@@ -63,7 +65,7 @@ def test_jobs_running_longer_than_the_setting_are_marked_failed_with_a_chinese_r
     aged(ImportJob, stale_import.pk, 61)
     path = stale_import.file.name
 
-    assert tasks.fail_stale_jobs(now=NOW) == {"exports": 2, "imports": 1, "reviews": 1}
+    assert roster_jobs.fail_stale_jobs(now=NOW) == {"exports": 2, "imports": 1, "reviews": 1}
 
     for job in (stale_export, queued_export):
         job.refresh_from_db()
@@ -78,13 +80,13 @@ def test_jobs_running_longer_than_the_setting_are_marked_failed_with_a_chinese_r
     assert ExportJob.objects.get(pk=recent_export.pk).status == JobStatus.RUNNING
     assert ExportJob.objects.get(pk=done_export.pk).status == JobStatus.DONE
     assert ReviewRun.objects.get(pk=recent_run.pk).status == RunStatus.RUNNING
-    assert tasks.fail_stale_jobs(now=NOW) == {"exports": 0, "imports": 0, "reviews": 0}
+    assert roster_jobs.fail_stale_jobs(now=NOW) == {"exports": 0, "imports": 0, "reviews": 0}
 
 
 def test_the_stale_job_check_is_in_the_beat_schedule():
-    from jiuzhu.celery import _collect_beat_schedule
+    from jiuzhu.celery import app as celery_app
 
-    entries = [e for e in _collect_beat_schedule().values() if e["task"] == "households.fail_stale_jobs"]
+    entries = [e for e in celery_app.conf.beat_schedule.values() if e["task"] == "households.fail_stale_jobs"]
     assert len(entries) == 1
     assert "households.fail_stale_jobs" in __import__("celery").current_app.tasks
 
@@ -119,7 +121,7 @@ def test_a_worker_killed_mid_import_leaves_no_half_state_and_the_job_is_failed_t
     tasks.run_import.apply(args=[job.pk])  # redelivered: already claimed, nothing done
     assert not Household.objects.filter(address="解放路3号").exists()
     aged(ImportJob, job.pk, 61)
-    tasks.fail_stale_jobs(now=NOW)
+    roster_jobs.fail_stale_jobs(now=NOW)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and not job.file
 
@@ -128,7 +130,7 @@ def test_a_worker_killed_mid_import_leaves_no_half_state_and_the_job_is_failed_t
                                      b"%PDF-1.4\n1 0 obj<<>>endobj\n"])
 def test_an_import_of_a_file_that_is_no_xlsx_fails_with_a_chinese_message(officer, content):
     job = import_job(officer, content)
-    tasks.run_import_job(job)
+    roster_jobs.run_import_job(job)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     message = job.errors[0][1]
@@ -144,7 +146,7 @@ def test_a_zip_that_is_no_workbook_fails_with_the_same_message(officer):
     with zipfile.ZipFile(buffer, "w") as package:
         package.writestr("readme.txt", "hello")
     job = import_job(officer, buffer.getvalue())
-    tasks.run_import_job(job)
+    roster_jobs.run_import_job(job)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "XLSX" in job.errors[0][1] and "无法" in job.errors[0][1]
 
@@ -153,5 +155,5 @@ def test_the_stale_check_keeps_an_import_that_finished_meanwhile(officer, settin
     settings.JIUZHU_JOB_STALE_MINUTES = 60
     job = import_job(officer, workbook([]), status=JobStatus.DONE)
     aged(ImportJob, job.pk, 120)
-    assert tasks.fail_stale_jobs(now=timezone.now())["imports"] == 0
+    assert roster_jobs.fail_stale_jobs(now=timezone.now())["imports"] == 0
     assert ImportJob.objects.get(pk=job.pk).status == JobStatus.DONE

@@ -31,7 +31,7 @@ def test_a_county_centre_verification_without_report_number_is_refused_next_to_t
 
 
 def test_the_dossier_shows_income_by_kind_assets_and_expenses_of_the_latest_verification(make, login):
-    from households import services
+    from households.dossier import services
 
     make.policy_row("330402", 2026, "1200.00")
     worker = make.user(Role.CASEWORKER, "330402007")

@@ -94,8 +94,8 @@ def test_dossier_query_count_with_plan_and_review_sections_does_not_grow(make, l
     # rows. (Without an active plan, goals and actions are not asked: 31.)
     assert count(small.pk) == 33
     assert count(big.pk) == 33
-    from households.dossier_sections import sections_for
     from households.models import granted_household_ids
+    from households.sections import sections_for
 
     granted_household_ids(worker)  # once per request user: the page has fetched them already
     # referrals, services, plans (a household not loaded by the dossier selector), goals,

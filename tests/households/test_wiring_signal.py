@@ -1,11 +1,9 @@
-"""The nightly review announces itself (households.signals.review_pass_finished) once
+"""The nightly review announces itself (households.review.signals.review_pass_finished) once
 committed; the dashboards drop their cache and the staffing alerts of the same night run."""
 
 from __future__ import annotations
 
 import datetime
-import re
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +11,7 @@ from django.core.cache import cache
 from dashboards.selectors import VERSION_KEY
 from households.models import ReviewRun, RunStatus
 from households.review import nightly as review_pass
-from households.signals import review_pass_finished
+from households.review.signals import review_pass_finished
 from staffing.models import AlertKind, StaffingAlert, StaffingAlertRun
 from tests.clock import TODAY
 from tests.staffing import builders
@@ -74,26 +72,20 @@ def test_the_review_drops_the_cached_dashboards(django_capture_on_commit_callbac
     assert cache.get(VERSION_KEY) == 8
 
 
-def test_staffing_alerts_run_for_the_same_night_and_a_second_run_adds_nothing(django_capture_on_commit_callbacks):
+def test_staffing_alerts_have_one_trigger_their_beat_entry(django_capture_on_commit_callbacks):
+    """The review no longer runs the staffing alerts too: the 02:30 beat entry does, once."""
+    from jiuzhu.celery import app as celery_app
+
     cw = builders.caseworker("330402007", hire=datetime.date(2024, 1, 1))
     builders.contract(cw, start=datetime.date(2024, 1, 1), end=datetime.date(2026, 12, 31))
     with django_capture_on_commit_callbacks(execute=True):
         review_pass.run_review(run_on=TODAY)
-    first = StaffingAlertRun.objects.get()
-    assert (first.today, first.ok) == (TODAY, True)
-    alerts = set(StaffingAlert.objects.values_list("kind", "caseworker_id", "key"))
-    assert (AlertKind.CONTRACT_ENDING, cw.pk, "2026-12-31") in alerts
-    assert first.created == len(alerts)
-    # The nightly task retried (or the 02:30 staffing beat): its own run row, nothing new.
-    with django_capture_on_commit_callbacks(execute=True):
-        review_pass.run_review(run_on=TODAY)
-    second = StaffingAlertRun.objects.order_by("-id").first()
-    assert second.pk != first.pk and second.ok and second.created == 0
-    assert set(StaffingAlert.objects.values_list("kind", "caseworker_id", "key")) == alerts
+    assert not StaffingAlertRun.objects.exists()
+    entries = [e for e in celery_app.conf.beat_schedule.values() if e["task"] == "staffing.alerts"]
+    assert len(entries) == 1
+    from staffing.tasks import staffing_alerts
 
-
-def test_households_imports_neither_dashboards_nor_staffing():
-    root = Path(__file__).resolve().parents[2] / "households"
-    pattern = re.compile(r"^\s*(from|import)\s+(dashboards|staffing)\b", re.M)
-    offenders = [str(p) for p in root.rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
-    assert offenders == []
+    assert entries[0]["task"] == staffing_alerts.name
+    staffing_alerts.apply(args=[TODAY.isoformat()]).get()
+    assert (AlertKind.CONTRACT_ENDING, cw.pk, "2026-12-31") in set(
+        StaffingAlert.objects.values_list("kind", "caseworker_id", "key"))

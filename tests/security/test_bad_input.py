@@ -430,7 +430,7 @@ def _model_form_good(model: str, form_class, lookup="township__code", extra=None
 
 def _step(step: str, user: str, good: Callable[[], dict], baseline: bool = True, **where):
     """A step of the procedure, on the demo application of 建设街道 that is at that step."""
-    from households.procedure_forms import STEP_FORMS
+    from households.procedure.forms import STEP_FORMS
 
     def app():
         return _own("households.Application", **where)
@@ -442,10 +442,10 @@ def _step(step: str, user: str, good: Callable[[], dict], baseline: bool = True,
 
 def form_cases() -> dict[str, FormCase]:
     from caseworkers import forms as cw
-    from households import forms as hh
-    from households import procedure_forms
+    from households.dossier import forms as hh
     from households.models import NeedDomain
     from households.plans import forms as plan_forms
+    from households.procedure import forms as procedure_forms
     from households.review import forms as review_forms
     from jiuzhu.models import User
     from staffing import forms as sf

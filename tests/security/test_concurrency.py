@@ -103,7 +103,7 @@ def test_second_member_edit_page_and_api_are_refused(make, officers):
 
 @pytest.fixture
 def plan(make, officers):
-    from households import services
+    from households.dossier import services
     from households.plans import services as plan_services
 
     household = make.household("330402007", members=1)

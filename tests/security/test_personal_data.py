@@ -149,7 +149,7 @@ def test_error_pages_do_not_echo_an_id_number(make, officer, caplog):
     client = client_for(officer, raise_request_exception=False)
     not_found = client.get(f"/households/999999/?q={id_number}")
     assert not_found.status_code == 404 and id_number not in not_found.content.decode()
-    with caplog.at_level(logging.DEBUG), mock.patch("households.services.member_add", side_effect=RuntimeError("boom")):
+    with caplog.at_level(logging.DEBUG), mock.patch("households.dossier.services.member_add", side_effect=RuntimeError("boom")):
         crashed = client.post(reverse("households:member_add", args=[household.pk]), member_form("赵五", id_number))
     assert crashed.status_code == 500
     assert id_number not in crashed.content.decode()

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from households import services
+from households.dossier import services
 from households.models import Document
 from jiuzhu.models import AuditAction, AuditEvent, Role
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from jiuzhu.celery import _collect_beat_schedule
+from jiuzhu.celery import app as celery_app
 from jiuzhu.models import AuditEvent, Role
 from staffing import tasks
 from staffing.models import StaffingAlert, StaffingAlertRun
@@ -68,7 +68,7 @@ def test_the_next_day_keeps_the_same_alerts(due):
 
 def test_task_runs_the_service_and_is_in_the_beat_schedule(due):
     assert tasks.staffing_alerts.apply(args=["2026-11-29"]).get() == 4
-    schedule = _collect_beat_schedule()
+    schedule = celery_app.conf.beat_schedule
     assert schedule["staffing-alerts-nightly"]["task"] == "staffing.alerts"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households import imports
+from households.roster import imports
 from jiuzhu.models import User
 
 

@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households import services
+from households.dossier import services
 from households.models import Household
 from jiuzhu.models import Area, AreaLevel
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
-from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from jiuzhu.areas import SHIPPED_TOWNSHIPS, load_townships, read_rows
 from jiuzhu.models import Area, PolicyParameters, Role, User
@@ -69,12 +69,8 @@ class Command(BaseCommand):
                     user.set_password(DEMO_PASSWORD)
                     user.save(update_fields=["password"])
                 users[username] = user
-            for app in settings.JIUZHU_APP_MODULES:
-                try:
-                    demo = import_module(f"{app}.demo")
-                except ModuleNotFoundError:
-                    continue
-                demo.seed(rng=rng, users=users, stdout=self.stdout)
+            for seeder in settings.JIUZHU_DEMO_SEEDERS:
+                import_string(seeder)(rng=rng, users=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Users (password %s):" % DEMO_PASSWORD))
         for username, role, code, _name in DEMO_USERS:
             area = Area.objects.filter(code=code).first() if code else None

@@ -1,0 +1,1 @@
+"""The roster: household imports and exports, run as jobs with a progress page."""
