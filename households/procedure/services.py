@@ -36,6 +36,7 @@ from households.rules import procedure as proc
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation, StaleEdit
+from jiuzhu.i18n import render_reasons
 from jiuzhu.models import AuditAction, PolicyParameters
 from jiuzhu.policy import Policy
 
@@ -333,50 +334,30 @@ def _money(value) -> Decimal | None:
     return amount
 
 
-def _members_counted(app: Application) -> int:
-    """Members for the temporary-aid cap: the verification the investigation recorded, else
-    the household's latest; an urgent case decided before any verification: the members
-    on record."""
-    verification = app.verification or (Verification.objects.filter(household_id=app.household_id)
-                                         .order_by("-verified_on", "-id").first())
-    members = verification.members_counted if verification is not None else app.household.member_count
-    if members < 1:
-        raise RuleViolation(_("The household has no members on record: the temporary aid cap cannot be computed."),
-                            field="monthly_amount")
-    return members
-
-
-def check_temporary_aid_cap(*, app: Application, amount: Decimal, severe: bool, policy_year: int) -> None:
-    policy = policy_for(app.household.county, policy_year, required=True)
-    reasons = rules.temporary_aid_reasons(amount=amount, members=_members_counted(app), severe=severe, policy=policy)
-    if reasons:
-        raise RuleViolation(reasons, field="monthly_amount")
-
-
-def approved_amount(*, app: Application, category: str, entered, policy_year: int) -> Decimal:
-    """低保: the rules' amount from the household's latest verification and the county's
-    policy; other categories: the amount the decider entered (not negative)."""
-    if category == Category.DIBAO:
-        verification = (Verification.objects.filter(household_id=app.household_id)
-                        .order_by("-verified_on", "-id").first())
-        if verification is None:
-            raise RuleViolation(_("The household has no economic verification: the amount cannot be computed."),
-                                field="monthly_amount")
-        policy = policy_for(app.household.county, policy_year, required=True)
-        # From the exact total ÷ members, not the per-capita figure rounded for display.
-        amount = rules.dibao_monthly_amount(
-            per_capita_income=rules.per_capita_exact(total=verification.total_income,
-                                                     members=verification.members_counted),
-            members=verification.members_counted, policy=policy,
-            assets_within_limits=verification.classification != rules.ABOVE)
-        if amount <= 0:
-            raise RuleViolation(_("By the latest verification the household is not eligible for the minimum living "
-                                  "allowance (amount 0.00)."), field="monthly_amount")
-        return amount
-    amount = _money(entered)
-    if amount is None:
-        raise RuleViolation(_("Enter the amount approved."), field="monthly_amount")
-    return amount
+def decision_facts(app: Application, *, actor, approve: bool, category: str, entered, severe: bool,
+                   reason: str) -> proc.DecisionFacts:
+    """Load what ``rules.procedure.decide`` needs: only what the category asks for (the
+    latest verification for 低保, the members counted for temporary aid)."""
+    verification = None
+    if approve and category == Category.DIBAO:
+        latest = Verification.objects.filter(household_id=app.household_id).order_by("-verified_on", "-id").first()
+        if latest is not None:
+            # The exact total ÷ members, not the per-capita figure rounded for display.
+            verification = proc.VerifiedIncome(per_capita_income=rules.per_capita_exact(
+                                                   total=latest.total_income, members=latest.members_counted),
+                                               members=latest.members_counted,
+                                               assets_within_limits=latest.classification != rules.ABOVE)
+    members = 0
+    if approve and category == Category.TEMPORARY:
+        counted = app.verification or (Verification.objects.filter(household_id=app.household_id)
+                                       .order_by("-verified_on", "-id").first())
+        members = counted.members_counted if counted is not None else app.household.member_count
+    live = approve and category in Category.values and not proc.is_one_off(category) and Enrolment.objects.filter(
+        household_id=app.household_id, category=category, status__in=rules.LIVE).exists()
+    return proc.DecisionFacts(
+        role=role_of(actor), approve=approve, category=category, categories=Category.values,
+        entered_amount=_money(entered) if approve and category != Category.DIBAO else None, severe=severe,
+        reason=reason or "", verification=verification, members_counted=members, live_enrolment=live)
 
 
 @transaction.atomic
@@ -396,34 +377,25 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
     app = _lock(application, expected_version)
     _check_step(proc.DECIDE, app)
     on = _today(on)
-    role = role_of(actor)
-    category = category or app.category
-    if category not in Category.values:
-        raise RuleViolation(_("Choose a category."), field="category")
+    facts = decision_facts(app, actor=actor, approve=approve, category=category or app.category,
+                           entered=monthly_amount, severe=severe, reason=reason)
+    decision = proc.decide(facts, policy=policy_for(app.household.county, on.year) if facts.category else None, on=on)
+    if decision.forbidden:
+        raise PermissionDenied(render_reasons(decision.reasons)[0])
+    if not decision.ok:
+        raise RuleViolation(decision.reasons, field=decision.field)
     before, old = audit.snapshot(app), app.status
     app.decided_on, app.decided_by = on, actor
-    if approve:
-        amount = approved_amount(app=app, category=category, entered=monthly_amount, policy_year=on.year)
-        if category == Category.TEMPORARY:
-            check_temporary_aid_cap(app=app, amount=amount, severe=severe, policy_year=on.year)
-        _check_not_duplicate(household_id=app.household_id, category=category, field="category")
-        if role == proc.TOWNSHIP_OFFICER:
-            policy = policy_for(app.household.county, on.year)
-            if category != Category.TEMPORARY:
-                raise PermissionDenied(_("Only the county decides this category."))
-            if not proc.township_may_decide(category=category, amount=amount, policy=policy):
-                raise RuleViolation(
-                    _("The township may approve temporary aid of at most %(limit)s yuan; the county decides this one.")
-                    % {"limit": policy.temp_aid_township_limit}, field="monthly_amount")
-            app.decided_by_township = True
-        app.status, app.approved_category, app.monthly_amount = ApplicationStatus.APPROVED, category, amount
-        app.start_on, end_on = proc.assistance_period(category=category, decided_on=on)
-        app.decision_no = (decision_no or "").strip()[:50] or f"{app.household.county.code}-{on.year}-{app.pk:06d}"
+    app.decision_no = (decision_no or "").strip()[:50] or f"{app.household.county.code}-{on.year}-{app.pk:06d}"
+    if decision.approved:
+        app.status, app.approved_category, app.monthly_amount = ApplicationStatus.APPROVED, decision.category, decision.amount
+        app.start_on, app.decided_by_township = decision.start_on, decision.by_township
+        end_on = decision.end_on
         # A one-off grant is recorded as paid and ended the same day: never assistance in force.
-        enrolment = Enrolment.objects.create(household_id=app.household_id, category=category,
+        enrolment = Enrolment.objects.create(household_id=app.household_id, category=decision.category,
                                              status=EnrolmentStatus.ENDED if end_on else EnrolmentStatus.ACTIVE,
                                              start_on=app.start_on, end_on=end_on,
-                                             monthly_amount=amount, decision_no=app.decision_no)
+                                             monthly_amount=decision.amount, decision_no=app.decision_no)
         EnrolmentStatusChange.objects.create(enrolment=enrolment, to_status=EnrolmentStatus.ACTIVE, on=app.start_on,
                                              reason=_("Application approved"), decision_no=app.decision_no, by=actor)
         if end_on:
@@ -435,12 +407,7 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
         refresh_household_status([app.household_id], actor=actor)
         app.enrolment = enrolment
     else:
-        if role == proc.TOWNSHIP_OFFICER:
-            raise PermissionDenied(_("Only the county may refuse an application."))
-        if not (reason or "").strip():
-            raise RuleViolation(_("A refusal must give its reasons in writing."), field="reason")
         app.status, app.reason = ApplicationStatus.REJECTED, reason.strip()
-        app.decision_no = (decision_no or "").strip()[:50] or f"{app.household.county.code}-{on.year}-{app.pk:06d}"
     try:
         with transaction.atomic():
             return _finish(actor=actor, app=app, before=before, action=proc.DECIDE, on=on, from_status=old,

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Container
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 from jiuzhu.periods import last_day_from, working_day_deadline
 from jiuzhu.periods import next_working_day as next_working_day  # re-exported for callers of the rules
@@ -20,6 +22,7 @@ from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
 
 from .codes import Category
+from .income import dibao_monthly_amount, temporary_aid_reasons
 
 DayTest = Callable[[date], bool]
 ONE_DAY = timedelta(days=1)
@@ -435,3 +438,126 @@ def due_step(*, status: str, received_on: date | None, notice_end: date | None, 
 def first_of_next_month(d: date) -> date:
     """Benefits start on the first day of the month after approval."""
     return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+# --------------------------------------------------------------------------- the decision
+
+
+@dataclass(frozen=True)
+class VerifiedIncome:
+    """What the latest economic verification says, for the 低保 amount.
+
+    ``per_capita_income`` is exact (total ÷ members, ``per_capita_exact``): the amount is
+    computed from it and rounded once.
+    """
+
+    per_capita_income: Decimal | Fraction
+    members: int
+    assets_within_limits: bool
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """What the decision needs to know, loaded by the service before it asks ``decide``."""
+
+    role: str
+    approve: bool
+    category: str
+    categories: Collection[str]
+    entered_amount: Decimal | None = None
+    severe: bool = False
+    reason: str = ""
+    verification: VerifiedIncome | None = None
+    members_counted: int = 0
+    live_enrolment: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The whole decision: what to record, or why not (``reasons``, the ``field`` they
+    belong to; ``forbidden`` when the role may not decide this at all)."""
+
+    approved: bool = False
+    category: str = ""
+    amount: Decimal | None = None
+    start_on: date | None = None
+    end_on: date | None = None
+    by_township: bool = False
+    reasons: tuple[Reason, ...] = ()
+    field: str | None = None
+    forbidden: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def _refused(reason: Reason, field: str | None = None, *, forbidden: bool = False) -> Decision:
+    return Decision(reasons=(reason,), field=field, forbidden=forbidden)
+
+
+def decide(facts: DecisionFacts, *, policy: Policy | None, on: date) -> Decision:
+    """The county's decision on an application (S-1 procedure), or the township's on small
+    temporary aid (``township_may_decide``): an approval's category, amount and period, or
+    a refusal; with the reasons when it cannot be recorded as asked.
+
+    低保: the amount is the rules' (``dibao_monthly_amount``) from the latest verification;
+    other categories: the amount entered. Temporary aid is capped (``severe``: the higher
+    multiple). A refusal gives its reasons in writing and is the county's alone.
+    """
+    category = facts.category
+    if category not in facts.categories:
+        return _refused(Reason.of("decide.category", N_("Choose a category.")), "category")
+    township = facts.role == TOWNSHIP_OFFICER
+    if not facts.approve:
+        if township:
+            return _refused(Reason.of("decide.county_refuses", N_("Only the county may refuse an application.")),
+                            forbidden=True)
+        if not facts.reason.strip():
+            return _refused(Reason.of("decide.refusal_reason", N_("A refusal must give its reasons in writing.")),
+                            "reason")
+        return Decision(approved=False, category=category)
+    no_policy = Reason.of("decide.no_policy", N_("No policy parameters are recorded for this county and year."))
+    if category == Category.DIBAO:
+        if facts.verification is None:
+            return _refused(Reason.of("decide.no_verification", N_(
+                "The household has no economic verification: the amount cannot be computed.")), "monthly_amount")
+        if policy is None:
+            return _refused(no_policy, "monthly_amount")
+        amount = dibao_monthly_amount(per_capita_income=facts.verification.per_capita_income,
+                                      members=facts.verification.members, policy=policy,
+                                      assets_within_limits=facts.verification.assets_within_limits)
+        if amount <= 0:
+            return _refused(Reason.of("decide.not_eligible", N_(
+                "By the latest verification the household is not eligible for the minimum living "
+                "allowance (amount 0.00).")), "monthly_amount")
+    else:
+        if facts.entered_amount is None:
+            return _refused(Reason.of("decide.no_amount", N_("Enter the amount approved.")), "monthly_amount")
+        amount = facts.entered_amount
+    if category == TEMPORARY:
+        if policy is None:
+            return _refused(no_policy, "monthly_amount")
+        if facts.members_counted < 1:
+            return _refused(Reason.of("decide.no_members", N_(
+                "The household has no members on record: the temporary aid cap cannot be computed.")),
+                "monthly_amount")
+        cap = temporary_aid_reasons(amount=amount, members=facts.members_counted, severe=facts.severe, policy=policy)
+        if cap:
+            return Decision(reasons=cap, field="monthly_amount")
+    duplicate = duplicate_reasons(category=category,
+                                  live_enrolment_categories={category} if facts.live_enrolment else ())
+    if duplicate:
+        return Decision(reasons=duplicate, field="category")
+    if township:
+        if category != TEMPORARY:
+            return _refused(Reason.of("decide.county_category", N_("Only the county decides this category.")),
+                            forbidden=True)
+        if policy is None or not township_may_decide(category=category, amount=amount, policy=policy):
+            limit = policy.temp_aid_township_limit if policy is not None else 0
+            return _refused(Reason.of("decide.township_limit", N_(
+                "The township may approve temporary aid of at most %(limit)s yuan; the county decides this one."),
+                limit=str(limit)), "monthly_amount")
+    start_on, end_on = assistance_period(category=category, decided_on=on)
+    return Decision(approved=True, category=category, amount=amount, start_on=start_on, end_on=end_on,
+                    by_township=township)
