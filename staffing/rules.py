@@ -27,7 +27,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from jiuzhu import periods
+from jiuzhu.periods import add_years as _periods_add_years
+from jiuzhu.periods import end_of_period, last_day_from
 from jiuzhu.policy import Policy, exact, round_money
 from jiuzhu.reasons import N_, Reason
 
@@ -36,7 +37,7 @@ CENT = Decimal("0.01")
 # --------------------------------------------------------------------------- dates
 
 
-add_years = periods.add_years
+add_years = _periods_add_years
 """The corresponding day ``years`` later; 29 February → 28 February (民法典 art. 202)."""
 
 
@@ -236,7 +237,7 @@ def check_contract(
 
     ``end`` is the last day of the contract (inclusive): 2026-01-01..2028-12-31 is
     exactly 3 years. The start day is the contract's first day, so the term is
-    ``periods.last_day_from(start, years=...)``: from 29 February 2024, 3 years end on
+    ``jiuzhu.periods.last_day_from(start, years=...)``: from 29 February 2024, 3 years end on
     28 February 2027; from 1 March 2024, on 28 February 2027 too (art. 202). No roll to a
     working day: the term is a length, not a time limit for an act. ``end=None`` is an
     open-ended contract (无固定期限), which meets any minimum term. Pay equal to the
@@ -254,7 +255,7 @@ def check_contract(
             )
         )
     elif end is not None:
-        last_day_needed = periods.last_day_from(start, years=years)
+        last_day_needed = last_day_from(start, years=years)
         if end < last_day_needed:
             reasons.append(
                 Reason.of(
@@ -386,7 +387,7 @@ def qualification_deadline(
     """Apply R-6: a hire must hold 社会工作师 (``required_level``) or higher within N years.
 
     1. ``deadline`` = the last day of ``policy.qualification_deadline_years`` years after
-       ``hire_date`` (``periods.end_of_period``: the hire day is not counted, 29 February
+       ``hire_date`` (``jiuzhu.periods.end_of_period``: the hire day is not counted, 29 February
        → 28 February); the deadline day itself is still in time (以内). It does not move
        to a working day: it is compared with the certificate's date, which the issuing
        body sets, not with an act done at an office.
@@ -403,7 +404,7 @@ def qualification_deadline(
     if (level is None) != (obtained_on is None):
         raise ValueError("level and obtained_on must be given together")
     required = qualification_rank(required_level)
-    deadline = periods.end_of_period(hire_date, years=policy.qualification_deadline_years)
+    deadline = end_of_period(hire_date, years=policy.qualification_deadline_years)
     met = (
         level is not None
         and obtained_on is not None
