@@ -64,7 +64,7 @@ def case_transition(current: str, target: str, *, anonymised: bool = True) -> Tr
 
 def personal_numbers_in_text(*texts: str) -> Transition:
     """Whether a write-up is free of ID numbers and mobile numbers (an anonymised case holds neither)."""
-    reasons = []
+    reasons: list[Reason] = []
     for text in texts:
         normal = normalize_id_number(text)
         if _ID_NUMBER.search(normal) and not any(r.code == "case_id_number" for r in reasons):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -101,3 +102,31 @@ class VersionedSerializerMixin(serializers.Serializer):
                 {"version": [_("Someone else saved this record after you opened it. Reload it and make your change again.")]}
             )
         return attrs
+
+
+def serializer_for_form(form_class, name: str) -> type[serializers.Serializer]:
+    """The request body of an API step whose input a Django form validates, for the schema.
+
+    The form stays the one validation (pages and API share it); this serializer only
+    documents its fields, built from them so the two cannot drift apart. A model choice
+    is its id.
+    """
+    fields: dict[str, serializers.Field] = {}
+    for field_name, field in form_class.base_fields.items():
+        common = {"required": field.required, "help_text": str(field.label or "")}
+        if isinstance(field, forms.ModelChoiceField):
+            fields[field_name] = serializers.IntegerField(**common)
+        elif isinstance(field, forms.BooleanField):
+            fields[field_name] = serializers.BooleanField(required=False, help_text=common["help_text"])
+        elif isinstance(field, forms.DateField):
+            fields[field_name] = serializers.DateField(**common)
+        elif isinstance(field, forms.DecimalField):
+            fields[field_name] = serializers.DecimalField(max_digits=12, decimal_places=2, **common)
+        elif isinstance(field, forms.IntegerField):
+            fields[field_name] = serializers.IntegerField(**common)
+        elif isinstance(field, forms.ChoiceField):
+            fields[field_name] = serializers.ChoiceField(choices=[c for c in field.choices if c[0] != ""], **common)
+        else:
+            fields[field_name] = serializers.CharField(max_length=getattr(field, "max_length", None),
+                                                       allow_blank=not field.required, **common)
+    return type(name, (serializers.Serializer,), fields)

@@ -21,17 +21,17 @@ from households.models import (
     PlanReview,
     PlanStatus,
 )
+from households.rules import plans as plan_rules
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
 from jiuzhu.i18n import render_reasons
 
-OPEN_STATUSES = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
-
 
 def _require_open(plan: Plan) -> None:
-    if plan.status not in OPEN_STATUSES:
-        raise RuleViolation(_("This plan is closed or superseded and can no longer change."))
+    reason = plan_rules.plan_change_reason(plan.status)
+    if reason is not None:
+        raise RuleViolation([reason])
 
 
 @transaction.atomic
@@ -98,18 +98,13 @@ def plan_action_add(*, actor, plan: Plan, goal: PlanGoal, kind: str, description
     return action
 
 
-ACTION_STEPS = {
-    ActionStatus.PLANNED: {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED},
-    ActionStatus.IN_PROGRESS: {ActionStatus.DONE, ActionStatus.CANCELLED},
-}
-
-
 @transaction.atomic
 def plan_action_set_status(*, actor, action: PlanAction, status: str, today: date | None = None,
                            expected_version: int | None = None) -> PlanAction:
     _require_open(action.plan)
-    if status not in ACTION_STEPS.get(action.status, set()):
-        raise RuleViolation(_("This action cannot take that step now."), field="status")
+    reason = plan_rules.action_step_reason(current=action.status, to=status)
+    if reason is not None:
+        raise RuleViolation([reason], field="status")
     before = audit.snapshot(action)
     action.status = status
     action.done_on = (today or timezone.localdate()) if status == ActionStatus.DONE else None

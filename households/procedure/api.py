@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -21,7 +22,7 @@ from households.procedure import selectors
 from households.procedure.forms import STEP_FORMS, ApplicationCreateForm
 from households.procedure.services import role_of
 from households.rules import procedure as proc
-from jiuzhu.api import ScopedViewSetMixin
+from jiuzhu.api import ScopedViewSetMixin, serializer_for_form
 from jiuzhu.models import Role
 
 
@@ -96,6 +97,11 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         read_only_fields = (*ApplicationSerializer.Meta.read_only_fields, "events", "objections")
 
 
+# The request body of each step, as its form reads it (the schema documents the real fields).
+STEP_BODIES = {slug: serializer_for_form(form_class, "".join(w.title() for w in slug.split("-")) + "StepBody")
+               for slug, (_action, form_class) in STEP_FORMS.items()}
+
+
 class ApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ApplicationSerializer
@@ -151,38 +157,47 @@ class ApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
         form.perform(request.user)
         return Response(self.get_serializer(self._fresh(app)).data)
 
+    @extend_schema(request=STEP_BODIES["submit"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._step(request, "submit")
 
+    @extend_schema(request=STEP_BODIES["start-investigation"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="start-investigation")
     def start_investigation(self, request, pk=None):
         return self._step(request, "start-investigation")
 
+    @extend_schema(request=STEP_BODIES["record-investigation"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="record-investigation")
     def record_investigation(self, request, pk=None):
         return self._step(request, "record-investigation")
 
+    @extend_schema(request=STEP_BODIES["mark-urgent"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="mark-urgent")
     def mark_urgent(self, request, pk=None):
         return self._step(request, "mark-urgent")
 
+    @extend_schema(request=STEP_BODIES["start-notice"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="start-notice")
     def start_notice(self, request, pk=None):
         return self._step(request, "start-notice")
 
+    @extend_schema(request=STEP_BODIES["record-objection"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="record-objection")
     def record_objection(self, request, pk=None):
         return self._step(request, "record-objection")
 
+    @extend_schema(request=STEP_BODIES["close-notice"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="close-notice")
     def close_notice(self, request, pk=None):
         return self._step(request, "close-notice")
 
+    @extend_schema(request=STEP_BODIES["decide"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         return self._step(request, "decide")
 
+    @extend_schema(request=STEP_BODIES["deliver"], responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
         return self._step(request, "deliver")

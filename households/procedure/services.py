@@ -109,7 +109,9 @@ def _check_not_duplicate(*, household_id: int, category: str, field: str | None,
     if proc.is_one_off(category):
         return
     applications = Application.objects.filter(household_id=household_id, category=category,
-                                              status__in=open_statuses).exclude(pk=exclude_application)
+                                              status__in=open_statuses)
+    if exclude_application is not None:
+        applications = applications.exclude(pk=exclude_application)
     enrolled = Enrolment.objects.filter(household_id=household_id, category=category, status__in=rules.LIVE)
     reasons = proc.duplicate_reasons(category=category,
                                      open_application_categories={category} if applications.exists() else (),
@@ -388,15 +390,16 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
     app.decided_on, app.decided_by = on, actor
     app.decision_no = (decision_no or "").strip()[:50] or f"{app.household.county.code}-{on.year}-{app.pk:06d}"
     if decision.approved:
+        assert decision.start_on is not None and decision.amount is not None  # an approval has both (rules.decide)
         app.status, app.approved_category, app.monthly_amount = ApplicationStatus.APPROVED, decision.category, decision.amount
         app.start_on, app.decided_by_township = decision.start_on, decision.by_township
         end_on = decision.end_on
         # A one-off grant is recorded as paid and ended the same day: never assistance in force.
         enrolment = Enrolment.objects.create(household_id=app.household_id, category=decision.category,
                                              status=EnrolmentStatus.ENDED if end_on else EnrolmentStatus.ACTIVE,
-                                             start_on=app.start_on, end_on=end_on,
+                                             start_on=decision.start_on, end_on=end_on,
                                              monthly_amount=decision.amount, decision_no=app.decision_no)
-        EnrolmentStatusChange.objects.create(enrolment=enrolment, to_status=EnrolmentStatus.ACTIVE, on=app.start_on,
+        EnrolmentStatusChange.objects.create(enrolment=enrolment, to_status=EnrolmentStatus.ACTIVE, on=decision.start_on,
                                              reason=_("Application approved"), decision_no=app.decision_no, by=actor)
         if end_on:
             EnrolmentStatusChange.objects.create(enrolment=enrolment, from_status=EnrolmentStatus.ACTIVE,
@@ -425,7 +428,7 @@ def notice_deliver(*, actor, application: Application, delivered_on: date, note:
     _check_step(proc.DELIVER, app)
     if delivered_on > _today(today):
         raise RuleViolation(_("The date cannot be in the future."), field="delivered_on")
-    if delivered_on < app.decided_on:
+    if app.decided_on is not None and delivered_on < app.decided_on:
         raise RuleViolation(_("The notice cannot be delivered before the decision."), field="delivered_on")
     before, old = audit.snapshot(app), app.status
     app.delivered_on, app.delivered_by, app.delivery_note = delivered_on, actor, note[:200]

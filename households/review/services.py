@@ -156,8 +156,9 @@ def _change(enrolment: Enrolment, *, to_status: str, on: date, reason: str, acto
 def _apply(record: ReviewRecord, *, actor, today: date) -> None:
     """Carry a confirmed decision into the enrolments, writing each step of the chain."""
     reference = _("Review %(id)s") % {"id": record.pk}
+    enrolment_id = record.enrolment_id or 0  # review_record stores it with an exit or a new amount
     if record.outcome == ReviewOutcome.EXIT:
-        enrolment = Enrolment.objects.select_for_update().get(pk=record.enrolment_id)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
         before = audit.snapshot(enrolment)
         to = EnrolmentStatus.GRADUAL_EXIT if record.gradual_exit_until else EnrolmentStatus.ENDED
         _change(enrolment, to_status=to, on=today, reason=f"{reference}: {record.exit_reason}", actor=actor)
@@ -165,17 +166,18 @@ def _apply(record: ReviewRecord, *, actor, today: date) -> None:
         save_versioned(enrolment, expected_version=enrolment.version, fields=["status", "end_on"])
         audit.record_change(actor=actor, instance=enrolment, before=before, action=AuditAction.TRANSITION)
     elif record.outcome == ReviewOutcome.ADJUST_AMOUNT:
-        enrolment = Enrolment.objects.select_for_update().get(pk=record.enrolment_id)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
         before = audit.snapshot(enrolment)
         _change(enrolment, to_status=enrolment.status, on=today, actor=actor,
                 reason=_("%(ref)s: monthly amount %(old)s → %(new)s yuan") % {
                     "ref": reference, "old": enrolment.monthly_amount, "new": record.proposed_amount})
+        assert record.proposed_amount is not None
         enrolment.monthly_amount = record.proposed_amount
         save_versioned(enrolment, expected_version=enrolment.version, fields=["monthly_amount"])
         audit.record_change(actor=actor, instance=enrolment, before=before)
     elif record.outcome == ReviewOutcome.ENROL_OTHER:
         if record.enrolment_id:  # moving from one category to another ends the old one
-            old = Enrolment.objects.select_for_update().get(pk=record.enrolment_id)
+            old = Enrolment.objects.select_for_update().get(pk=enrolment_id)
             before = audit.snapshot(old)
             _change(old, to_status=EnrolmentStatus.ENDED, on=today, actor=actor,
                     reason=_("%(ref)s: moved to another category") % {"ref": reference})
@@ -197,12 +199,11 @@ def review_decide(*, actor, record: ReviewRecord, confirm: bool, note: str = "",
     record = ReviewRecord.objects.select_for_update().select_related("task", "household").get(pk=record.pk)
     if record.decision != RecordDecision.PENDING:
         raise RuleViolation(_("This review has already been decided."), field="non_field_errors")
-    if confirm and record.recorded_by_id == actor.pk and not actor.is_superuser:
-        # Four eyes: whoever proposed the change does not also approve it.
-        raise RuleViolation(_("You recorded this review yourself: another officer must confirm it."),
-                            field="non_field_errors")
-    if not confirm and not note.strip():
-        raise RuleViolation(_("Say why the review is sent back."), field="decision_note")
+    refused = rules.review_decision_reason(
+        confirm=confirm, decided_by_recorder=record.recorded_by_id == actor.pk and not actor.is_superuser, note=note)
+    if refused is not None:
+        field, reason = refused
+        raise RuleViolation([reason], field=field)
     before = audit.snapshot(record)
     record.decision = RecordDecision.CONFIRMED if confirm else RecordDecision.REJECTED
     record.decided_by, record.decided_on, record.decision_note = actor, today, note.strip()

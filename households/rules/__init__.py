@@ -71,6 +71,7 @@ from .review import (
     gradual_exit_until,
     inclusion_candidate,
     next_review_date,
+    review_decision_reason,
     verification_expired,
     verification_valid_from,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "monthly_from_annual",
     "needs_priority",
     "next_review_date",
+    "review_decision_reason",
     "normalize_id_number",
     "per_capita_monthly_income",
     "per_capita_exact",

@@ -63,3 +63,26 @@ def plan_activation_check(*, goal_domains: Iterable[str], ratings: Mapping[str, 
 def action_overdue(*, due_on: date | None, status: str, today: date) -> bool:
     """Overdue: the due date is before today and the action is neither done nor cancelled."""
     return due_on is not None and due_on < today and status not in ACTION_CLOSED_STATUSES
+
+
+# The plan's and its actions' state machines: which step each status may take.
+PLAN_OPEN_STATUSES = frozenset({"draft", "active"})
+ACTION_STEPS: dict[str, frozenset[str]] = {
+    "planned": frozenset({"in_progress", "done", "cancelled"}),
+    "in_progress": frozenset({"done", "cancelled"}),
+}
+
+
+def action_step_reason(*, current: str, to: str) -> Reason | None:
+    """Why an action may not move from ``current`` to ``to`` (None: it may). A done or
+    cancelled action is closed."""
+    if to in ACTION_STEPS.get(current, frozenset()):
+        return None
+    return Reason.of("plan.action_step", N_("This action cannot take that step now."))
+
+
+def plan_change_reason(status: str) -> Reason | None:
+    """A closed or superseded plan no longer changes."""
+    if status in PLAN_OPEN_STATUSES:
+        return None
+    return Reason.of("plan.closed", N_("This plan is closed or superseded and can no longer change."))

@@ -12,7 +12,7 @@ from households.models import Application, Enrolment
 from jiuzhu.models import Role
 from tests import factories
 from tests.e2e.conftest import log_in
-from tests.households.procedure_support import verification
+from tests.households.procedure.procedure_support import verification
 
 
 def _iso(d: datetime.date) -> str:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from households import access
 from jiuzhu.models import Area, Role, User
 
 OWN_TOWNSHIP, OTHER_TOWNSHIP = "330402007", "330411002"
@@ -125,9 +126,20 @@ SIGNED_IN = set(CASES) - {"anonymous"}
 EVERYONE = set(CASES)
 FINANCE = {"finance_own", "finance_other", "city_finance"}
 NOT_FINANCE = SIGNED_IN - FINANCE
-FIELD = {"caseworker_own", "township_own", "admin"}  # the own township's field roles
-FIELD_ALL = FIELD | {"caseworker_other", "township_other"}
-WRITE_ALL = FIELD_ALL | {"county_own", "county_other"}  # field roles and county civil affairs
+
+
+def may(action: access.Action, *, anywhere: bool = False) -> set[str]:
+    """The cases whose role households.access lets take ``action``: the table the views,
+    API and services ask is the table this matrix checks. Not ``anywhere``: only those of
+    the record's own area (the scope refuses the others)."""
+    cases = {case for case, spec in CASES.items() if spec is not None and spec[0] in access.ROLES[action]}
+    return cases if anywhere else cases - OTHER_AREA - {"finance_other"}
+
+
+FIELD = may(access.Action.EDIT_DOSSIER)  # the own township's field roles
+FIELD_ALL = may(access.Action.EDIT_DOSSIER, anywhere=True)
+WRITE_ALL = may(access.Action.SEARCH_HOUSEHOLDS, anywhere=True)  # field roles and county civil affairs
+OFFICERS = may(access.Action.CONFIRM_REVIEW)
 READERS = {"caseworker_own", "township_own", "county_own", "city", "admin"}  # civil affairs above the record
 STAFF_READ = {"county_own", "county_other", "city", "finance_own", "finance_other", "city_finance", "admin"}
 COUNTY = {"county_own", "admin"}
@@ -164,7 +176,7 @@ MATRIX: dict[str, Entry] = {
     "households:import_status": Entry(obj="households.ImportJob", own_lookup="township__code", hidden_from=HOUSEHOLD_FILE,
                                       route=lambda job: {"job_id": job.pk}, allowed={"township_own"}),
     "households:edit": household_page(allowed=FIELD, methods=FORM),
-    "households:status": household_page(allowed={"township_own", "admin"}, methods=FORM),
+    "households:status": household_page(allowed=may(access.Action.SET_STATUS), methods=FORM),
     "households:member_add": household_page(allowed=FIELD, methods=FORM),
     "households:member_edit": member_page(allowed=FIELD, methods=FORM),
     "households:member_move": member_page(allowed=FIELD, methods=FORM),
@@ -188,13 +200,13 @@ MATRIX: dict[str, Entry] = {
     "households:review_task_list": open_page(allowed=SIGNED_IN),
     "households:review_task_detail": file_page("households.ReviewTask", allowed=READERS, methods=FORM,
                                                post_allowed=FIELD),
-    "households:review_confirm_queue": open_page(allowed={"township_own", "township_other", "admin"}),
-    "households:review_decide": file_page("households.ReviewRecord", method="post", allowed={"township_own", "admin"}),
-    "households:review_run_list": open_page(allowed=SIGNED_IN - FINANCE - {"caseworker_own", "caseworker_other"}),
+    "households:review_confirm_queue": open_page(allowed=may(access.Action.CONFIRM_REVIEW, anywhere=True)),
+    "households:review_decide": file_page("households.ReviewRecord", method="post", allowed=OFFICERS),
+    "households:review_run_list": open_page(allowed=may(access.Action.SEE_REVIEW_RUNS, anywhere=True)),
     "households:change_report_list": open_page(allowed=SIGNED_IN),
-    "households:change_report_create": open_page(allowed=FIELD_ALL, methods=FORM),
+    "households:change_report_create": open_page(allowed=may(access.Action.REPORT_CHANGE, anywhere=True), methods=FORM),
     "households:plan_list": open_page(allowed=SIGNED_IN),
-    "households:plan_new": open_page(allowed=FIELD_ALL, methods=FORM),
+    "households:plan_new": open_page(allowed=may(access.Action.WRITE_PLAN, anywhere=True), methods=FORM),
     "households:plan_detail": file_page("households.Plan", allowed=READERS),
     "households:plan_edit": file_page("households.Plan", method="post", allowed=FIELD),
     "households:plan_action_add": file_page("households.Plan", method="post", allowed=FIELD),

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from households.models import Application, Enrolment, Household, Member, NeedDomain, Plan
 from jiuzhu.concurrency import STALE_MESSAGE
 from jiuzhu.models import Role
-from tests.households import procedure_support as ps
+from tests.households.procedure import procedure_support as ps
 from tests.staffing import builders
 
 with translation.override("zh-hans"):

@@ -23,7 +23,7 @@ from households.review import nightly as review_pass
 from households.review import services as review_services
 from jiuzhu.errors import RuleViolation
 from tests.clock import TODAY
-from tests.households.review_support import enrol, verification
+from tests.households.review.review_support import enrol, verification
 
 pytestmark = pytest.mark.django_db
 

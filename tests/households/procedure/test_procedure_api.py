@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from households.models import Application, Enrolment
 from tests import factories
 from tests.clock import NOW
-from tests.households.procedure_support import (
+from tests.households.procedure.procedure_support import (
     advance,
     draft,
     people,
@@ -160,3 +160,17 @@ def test_list_endpoint_queries_do_not_grow(p, django_assert_num_queries, django_
     # count, applications with household/township/county/head/helper, overrides, policy rows
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(url()).json()["count"] == 20
+
+
+def test_the_schema_documents_each_steps_real_body():
+    """Clients saw the household/category/note body of a new application on every step."""
+    import yaml
+
+    schema = yaml.safe_load(api(factories.user("county_civil", "330402")).get("/api/schema/").content)
+    body = schema["paths"]["/api/applications/{id}/decide/"]["post"]["requestBody"]["content"]["application/json"]
+    fields = schema["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert {"decision", "category", "monthly_amount", "severe", "decision_no", "reason", "version"} <= set(fields)
+    assert "household" not in fields
+    notice = schema["paths"]["/api/applications/{id}/start-notice/"]["post"]["requestBody"]["content"]
+    ref = notice["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][ref]["required"]) == {"notice_start", "notice_end"}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.households.test_review_worker import ROOT, _database, _run
+from tests.households.review.test_review_worker import ROOT, _database, _run
 
 ROWS = 30_000
 MAKE_JOB = """

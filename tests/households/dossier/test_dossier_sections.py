@@ -13,7 +13,7 @@ from jiuzhu.models import Role
 from tests.households.sectionapp.sections import sections as stand_in
 
 pytestmark = pytest.mark.django_db
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).parents[1] / "templates"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from households.review import nightly as review_pass
 from households.review import selectors as review_selectors
 from households.review import services as review_services
 from tests.clock import TODAY
-from tests.households.review_support import enrol, verification
+from tests.households.review.review_support import enrol, verification
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from households.review import nightly as review_pass
 from jiuzhu.models import Area, AuditEvent, PolicyParameters
 from jiuzhu.policy import Policy
 from tests.clock import TODAY
-from tests.households.review_support import enrol, verification
+from tests.households.review.review_support import enrol, verification
 
 pytestmark = pytest.mark.django_db
 

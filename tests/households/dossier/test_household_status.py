@@ -17,8 +17,8 @@ from households.rules.status import EXITED, ON_REGISTER, PENDING
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import AuditAction, AuditEvent, Role
 from tests.clock import TODAY
-from tests.households import procedure_support as proc
-from tests.households.review_support import enrol, verification
+from tests.households.procedure import procedure_support as proc
+from tests.households.review.review_support import enrol, verification
 
 # --- the rule ---------------------------------------------------------------------------
 

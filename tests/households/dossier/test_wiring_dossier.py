@@ -12,7 +12,7 @@ from households.models import ChangeReport, ReviewTask
 from jiuzhu.models import Role
 from tests.caseworkers.helpers import active_plan
 from tests.clock import TODAY
-from tests.households.test_pages import _records
+from tests.households.dossier.test_pages import _records
 
 pytestmark = pytest.mark.django_db
 

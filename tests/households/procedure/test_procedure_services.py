@@ -18,7 +18,7 @@ from households.procedure import services
 from jiuzhu.errors import RuleViolation
 from tests import factories
 from tests.clock import NOW
-from tests.households.procedure_support import (
+from tests.households.procedure.procedure_support import (
     CLOSED,
     DECIDED,
     D,

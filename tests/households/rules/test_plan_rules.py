@@ -41,3 +41,19 @@ def test_overdue_is_a_due_date_before_today_on_an_open_action():
     assert not action_overdue(due_on=yesterday, status="done", today=D)
     assert not action_overdue(due_on=yesterday, status="cancelled", today=D)
     assert not action_overdue(due_on=None, status="planned", today=D)
+
+
+def test_an_action_moves_forward_only_and_a_closed_one_stays_closed():
+    from households.rules.plans import action_step_reason
+
+    assert action_step_reason(current="planned", to="in_progress") is None
+    assert action_step_reason(current="in_progress", to="done") is None
+    assert action_step_reason(current="in_progress", to="planned").code == "plan.action_step"
+    assert action_step_reason(current="done", to="cancelled").code == "plan.action_step"
+
+
+def test_only_a_draft_or_active_plan_changes():
+    from households.rules.plans import plan_change_reason
+
+    assert plan_change_reason("draft") is None and plan_change_reason("active") is None
+    assert plan_change_reason("superseded").code == "plan.closed" and plan_change_reason("closed") is not None

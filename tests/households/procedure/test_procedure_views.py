@@ -12,7 +12,7 @@ from households.models import Application, Enrolment, granted_household_ids
 from households.procedure.selectors import overdue_application_steps
 from tests import factories
 from tests.clock import NOW
-from tests.households.procedure_support import D, advance, draft, people
+from tests.households.procedure.procedure_support import D, advance, draft, people
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PO = ROOT / "locale-fragments" / "household-rules.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

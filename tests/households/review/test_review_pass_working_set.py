@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from households.models import ReviewTask, RunStatus
 from households.review import nightly as review_pass
 from tests.clock import TODAY
-from tests.households.review_support import enrol, verification
+from tests.households.review.review_support import enrol, verification
 
 pytestmark = pytest.mark.django_db
 

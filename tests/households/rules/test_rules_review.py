@@ -176,3 +176,14 @@ def test_missing_verification_is_expired():
 ])
 def test_a_reported_change_suggests_an_outcome(kind, members, suggested):
     assert change_report_suggestion(kind=kind, members=members) == suggested
+
+
+def test_four_eyes_the_recorder_does_not_confirm_and_a_send_back_says_why():
+    from households.rules import review_decision_reason
+
+    field, reason = review_decision_reason(confirm=True, decided_by_recorder=True, note="")
+    assert (field, reason.code) == ("non_field_errors", "review.four_eyes")
+    assert review_decision_reason(confirm=True, decided_by_recorder=False, note="") is None
+    field, reason = review_decision_reason(confirm=False, decided_by_recorder=False, note=" ")
+    assert (field, reason.code) == ("decision_note", "review.send_back_reason")
+    assert review_decision_reason(confirm=False, decided_by_recorder=True, note="收入未核实") is None
