@@ -123,7 +123,7 @@ def asset_limit_per_person(*, policy: Policy) -> Decimal:
     return money(policy.dibao_standard * policy.asset_limit_months)
 
 
-def asset_reasons(*, financial_assets_per_person: Decimal, flags: AssetFlags, policy: Policy) -> tuple[Reason, ...]:
+def asset_reasons(*, financial_assets_per_person: Decimal | Fraction, flags: AssetFlags, policy: Policy) -> tuple[Reason, ...]:
     """Return one reason per way the household fails the asset test (none when within limits).
 
     Financial assets at exactly the limit are within it (不超过); the comparison is exact.
