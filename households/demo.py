@@ -147,8 +147,10 @@ def _enrol(rng, household, verification, today: datetime.date) -> None:
     category = verification.classification
     amount = Decimal("0.00")
     if category == rules.DIBAO and policy is not None:
-        amount = rules.dibao_monthly_amount(per_capita_income=verification.per_capita_income,
-                                            members=verification.members_counted, policy=policy)
+        amount = rules.dibao_monthly_amount(
+            per_capita_income=rules.per_capita_exact(total=verification.total_income,
+                                                     members=verification.members_counted),
+            members=verification.members_counted, policy=policy)
     start = verification.verified_on + datetime.timedelta(days=rng.randrange(10, 40))
     start = min(start, today)
     enrolment = Enrolment.objects.create(household=household, category=category, start_on=start, monthly_amount=amount,

@@ -4,14 +4,17 @@ The database keeps one row of these per county-level unit and year
 (``jiuzhu.models.PolicyParameters``); rules receive a frozen ``Policy`` and never
 read the database or the clock. ``DEFAULTS`` is the single place where the
 default figures live: the seed (嘉政民救〔2018〕45号), the Zhejiang regulation, and
-the configurable defaults of ../shared/design/DOMAIN.md.
+the configurable defaults of ../shared/design/DOMAIN.md. The money rule the parameters are
+applied with (compare exact, round half up once what is shown or paid) is at the end:
+``exact`` and ``round_money``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 from jiuzhu.reasons import N_, Reason
 
@@ -98,8 +101,13 @@ class Policy:
 
     @property
     def low_income_line(self) -> Decimal:
-        """Per-capita income at or below which a household is 低边 (multiple × standard)."""
-        return (self.dibao_standard * self.low_income_multiple).quantize(Decimal("0.01"))
+        """Per-capita income at or below which a household is 低边: multiple × standard, exact.
+
+        Never rounded: "at or below 1.5 ×" compares with the exact product (1.5 × 1233.33 =
+        1849.995, so 1849.99 is under it and 1850.00 over). Show it with
+        ``round_money`` (half up: 1850.00).
+        """
+        return Decimal(self.dibao_standard) * Decimal(self.low_income_multiple)
 
 
 POLICY_FIELDS = tuple(f.name for f in fields(Policy))
@@ -154,3 +162,55 @@ def weaker_figures(values: Mapping[str, object], *, city: Mapping[str, object] |
             found[name] = Reason.of(f"{name}_below_city", _MESSAGES[(direction, "city")], limit=str(city[name]),
                                     year=city_year)
     return found
+
+
+# --------------------------------------------------------------------------- money
+#
+# Compare exact values, round once where an amount is shown or paid. The rule, once:
+#
+# 1. A test against a line ("below the standard", "at or below 1.5 × the standard",
+#    "not above the limit") compares exact values: a per-capita income is the fraction
+#    total ÷ members, a line is standard × multiple, never rounded first. ``exact`` turns
+#    a Decimal, int, str or Fraction into a ``Fraction`` for that.
+# 2. Only what is shown or paid is rounded (benefit amounts, transfers, a figure in a
+#    reason or on a sheet), once, at the end: ``round_money``, half up to the cent
+#    (四舍五入), unless the policy data name another rule.
+#
+# They live here, beside the parameters they are applied to, so every app's rules can use
+# them (a rules module may import jiuzhu.policy).
+
+CENT = Decimal("0.01")
+
+Number = Decimal | Fraction | int | str
+
+
+def exact(value: Number) -> Fraction:
+    """Return ``value`` as an exact fraction (a str is read as a decimal number)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        raise TypeError("money is never a float")
+    return Fraction(Decimal(value))
+
+
+def round_money(value: Number, *, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """Round to the cent, half up (四舍五入) unless ``rounding`` says otherwise."""
+    if isinstance(value, Fraction):
+        # Exactly: to a multiple of 1/100 by integer arithmetic, no intermediate Decimal.
+        cents = value * 100
+        whole, rest = divmod(cents.numerator, cents.denominator)
+        if rounding != ROUND_HALF_UP:
+            # Another rule named by the policy data: enough digits that only an exact tie is a tie.
+            with localcontext() as context:
+                context.prec = 80
+                return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, rounding=rounding)
+        # Half up means half away from zero, as Decimal's ROUND_HALF_UP.
+        if value >= 0:
+            whole += 1 if 2 * rest >= cents.denominator else 0
+        else:
+            # divmod floors: -1.5 → (-2, 0.5·den); away from zero is -2, toward is -1.
+            whole += 1 if 2 * rest > cents.denominator else 0
+        return (Decimal(whole) / 100).quantize(CENT)
+    if isinstance(value, float):
+        raise TypeError("money is never a float")
+    return Decimal(value).quantize(CENT, rounding=rounding)

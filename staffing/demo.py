@@ -13,6 +13,7 @@ import datetime
 from decimal import Decimal
 
 from jiuzhu.models import Area, Role, User
+from jiuzhu.periods import last_day_from
 from staffing import rules, selectors, services
 from staffing.models import Caseworker
 
@@ -85,14 +86,14 @@ def seed(*, rng, users: dict, stdout) -> None:
             organization=organizations[township.county.code], full_time=True)
         # One 3-year contract; one ends soon, one runs only 2 years.
         start = hire
-        end = rules.add_years(start, 3) - datetime.timedelta(days=1)
+        end = last_day_from(start, years=3)
         while end < TODAY:
-            start, end = end + datetime.timedelta(days=1), rules.add_years(end + datetime.timedelta(days=1), 3) - \
-                datetime.timedelta(days=1)
+            start = end + datetime.timedelta(days=1)
+            end = last_day_from(start, years=3)
         if index == 1:
             end = datetime.date(2027, 1, 31)
         if index == 2:
-            end = rules.add_years(start, 2) - datetime.timedelta(days=1)
+            end = last_day_from(start, years=2)
         services.employment_contract_create(
             actor=admin, caseworker=cw, organization=organizations[township.county.code], start=start, end=end,
             monthly_pay=Decimal("5800.00"), township_reference_pay=Decimal("5600.00"), social_insurance=True,

@@ -9,8 +9,10 @@ Conventions (documented once, used throughout):
 
 * Chinese legal wording 以上/以下/不低于/以内 includes the number itself:
   "35周岁以下" means "not yet 36", "3年以上" means "3 years or more".
-* Anniversaries of 29 February fall on 1 March in common years, both for
-  ages (``age_on``) and for terms counted in years (``add_years``).
+* Terms counted in years follow the Civil Code (``jiuzhu.periods``, arts. 201-203):
+  the event day is not counted and a period from 29 February ends on 28 February
+  of a common final year. Ages are not periods: a person born on 29 February
+  turns a year older on 1 March in common years (``age_on``).
 * Date ranges given as ``start``/``end`` include both end days; ``end=None``
   means "open-ended / still running".
 """
@@ -23,8 +25,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from jiuzhu.policy import Policy
+from jiuzhu.periods import add_years as _periods_add_years
+from jiuzhu.periods import end_of_period, last_day_from
+from jiuzhu.policy import Policy, exact, round_money
 from jiuzhu.reasons import N_, Reason
 
 CENT = Decimal("0.01")
@@ -32,19 +37,16 @@ CENT = Decimal("0.01")
 # --------------------------------------------------------------------------- dates
 
 
-def add_years(day: date, years: int) -> date:
-    """Return the same calendar day ``years`` later; 29 February becomes 1 March in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February -> common year
-        return date(day.year + years, 3, 1)
+add_years = _periods_add_years
+"""The corresponding day ``years`` later; 29 February → 28 February (民法典 art. 202)."""
 
 
 def age_on(birth_date: date, on: date) -> int:
     """Return the age in full years on ``on``.
 
     A person born on 29 February turns a year older on 1 March in common years
-    (on 28 February they are still the younger age), matching ``add_years``.
+    (on 28 February they are still the younger age). An age is not a period of the
+    Civil Code, so it does not follow ``add_years``.
     """
     if on < birth_date:
         raise ValueError(f"{on} is before the birth date {birth_date}")
@@ -234,8 +236,12 @@ def check_contract(
     """Check one employment contract against S-2.1.2.
 
     ``end`` is the last day of the contract (inclusive): 2026-01-01..2028-12-31 is
-    exactly 3 years. ``end=None`` is an open-ended contract (无固定期限), which meets
-    any minimum term. Pay equal to the township reference is enough (不低于).
+    exactly 3 years. The start day is the contract's first day, so the term is
+    ``jiuzhu.periods.last_day_from(start, years=...)``: from 29 February 2024, 3 years end on
+    28 February 2027; from 1 March 2024, on 28 February 2027 too (art. 202). No roll to a
+    working day: the term is a length, not a time limit for an act. ``end=None`` is an
+    open-ended contract (无固定期限), which meets any minimum term. Pay equal to the
+    township reference is enough (不低于).
     """
     reasons: list[Reason] = []
     years = policy.min_contract_years
@@ -249,7 +255,7 @@ def check_contract(
             )
         )
     elif end is not None:
-        last_day_needed = add_years(start, years) - timedelta(days=1)
+        last_day_needed = last_day_from(start, years=years)
         if end < last_day_needed:
             reasons.append(
                 Reason.of(
@@ -411,8 +417,11 @@ def qualification_deadline(
 ) -> QualificationStatus:
     """Apply R-6: a hire must hold 社会工作师 (``required_level``) or higher within N years.
 
-    1. ``deadline`` = ``hire_date`` + ``policy.qualification_deadline_years`` years
-       (29 February → 1 March); the deadline day itself is still in time (以内).
+    1. ``deadline`` = the last day of ``policy.qualification_deadline_years`` years after
+       ``hire_date`` (``jiuzhu.periods.end_of_period``: the hire day is not counted, 29 February
+       → 28 February); the deadline day itself is still in time (以内). It does not move
+       to a working day: it is compared with the certificate's date, which the issuing
+       body sets, not with an act done at an office.
     2. ``met``: the held ``level`` ranks at or above ``required_level`` and was
        obtained on or before the deadline and on or before ``today`` (a certificate
        dated in the future is not held yet). One obtained before hiring counts.
@@ -426,7 +435,7 @@ def qualification_deadline(
     if (level is None) != (obtained_on is None):
         raise ValueError("level and obtained_on must be given together")
     required = qualification_rank(required_level)
-    deadline = add_years(hire_date, policy.qualification_deadline_years)
+    deadline = end_of_period(hire_date, years=policy.qualification_deadline_years)
     met = (
         level is not None
         and obtained_on is not None
@@ -586,8 +595,8 @@ FUNDING_BASES = ("days", "months")
 COMMON_YEAR_DAYS = 365
 LEAP_YEAR_DAYS = 366
 YEARS_PLACES = 6
-"""Caseworker-years are rounded to this many decimals, printed so, and the requirement is
-floor × the rounded figure: whoever multiplies the printed numbers gets the printed amount."""
+"""Caseworker-years are shown to this many decimals; the requirement is computed from the
+exact fraction (days in post / days in the year) and rounded once, to the cent."""
 
 
 def days_in_year(year: int) -> int:
@@ -610,9 +619,12 @@ def post_days_in_year(post: Post, year: int) -> int:
 @dataclass(frozen=True)
 class FundingLine:
     caseworker_years: Decimal
+    """Shown: ``exact_years`` rounded half up to ``YEARS_PLACES`` decimals."""
     days_in_post: int
     months_in_post: Decimal
     required: Decimal
+    exact_years: Fraction | None = None
+    """Days (or months) in post over days in the year (or 12), unrounded."""
 
 
 @dataclass(frozen=True)
@@ -665,10 +677,15 @@ def required_transfer(
       15th (so a half month or more counts, less does not, and a month is never
       counted twice for one post); caseworker-years = months / 12.
 
-    ``days_in_post`` and ``months_in_post`` are always both reported.
-    ``caseworker_years`` is rounded to ``YEARS_PLACES`` (6) decimals (ROUND_HALF_UP) and
-    ``required`` = floor × that figure, rounded to the cent (ROUND_HALF_UP), so the
-    printed sheet multiplies out (50000 × 184/366: 0.502732 → 25136.60).
+    ``days_in_post`` and ``months_in_post`` are always both reported. The days of all
+    the township's posts are summed first, then:
+
+    1. ``exact_years`` = days / days in the year (or months / 12), a fraction;
+    2. ``required`` = floor × ``exact_years``, rounded once, half up to the cent
+       (50000 × 184/366 = 25136.612 → 25136.61; rounding the years to 0.502732 first
+       would give 25136.60);
+    3. ``caseworker_years`` = ``exact_years`` half up to ``YEARS_PLACES`` decimals, for
+       the sheet only.
     """
     if basis not in FUNDING_BASES:
         raise ValueError(f"unknown basis {basis!r}; expected one of {FUNDING_BASES}")
@@ -684,19 +701,24 @@ def required_transfer(
         days += (held[1] - held[0]).days + 1
         months += _months_held_on_15th(*held)
     if basis == "days":
-        numerator, denominator = Decimal(days), Decimal(days_in_year(year))
+        exact_years = Fraction(days, days_in_year(year))
     else:
-        numerator, denominator = Decimal(months), Decimal(12)
-    caseworker_years = (numerator / denominator).quantize(
-        Decimal(1).scaleb(-YEARS_PLACES), rounding=ROUND_HALF_UP
-    )
-    required = (floor * caseworker_years).quantize(CENT, rounding=ROUND_HALF_UP)
+        exact_years = Fraction(months, 12)
     return FundingLine(
-        caseworker_years=caseworker_years,
+        caseworker_years=round_years(exact_years),
         days_in_post=days,
         months_in_post=Decimal(months),
-        required=required,
+        required=round_money(exact(floor) * exact_years),
+        exact_years=exact_years,
     )
+
+
+def round_years(years: Fraction) -> Decimal:
+    """Show caseworker-years: half up to ``YEARS_PLACES`` decimals."""
+    scaled = years * 10**YEARS_PLACES
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    whole += 1 if 2 * rest >= scaled.denominator else 0  # years are never negative
+    return (Decimal(whole) / 10**YEARS_PLACES).quantize(Decimal(1).scaleb(-YEARS_PLACES))
 
 
 def check_funding(*, required: Decimal, transferred: Decimal, covered_days: int | None = None) -> FundingCheck:

@@ -373,7 +373,8 @@ class FundingRow:
         return SheetLine(township_code=self.township.code, township_name=self.township.name,
                          caseworkers=self.caseworkers, days_in_post=self.line.days_in_post,
                          caseworker_years=self.line.caseworker_years, required=self.line.required,
-                         transferred=self.transferred, caseworker_days=list(self.caseworker_days))
+                         transferred=self.transferred, caseworker_days=list(self.caseworker_days),
+                         exact_years=self.line.exact_years)
 
 
 @dataclass

@@ -26,6 +26,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from os import PathLike
 from posixpath import join, normpath
 from typing import BinaryIO
@@ -38,6 +39,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jiuzhu.policy import exact, round_money
 from jiuzhu.spreadsheets import safe_cell
 from staffing import rules
 
@@ -68,10 +70,10 @@ LABELS: dict[str, str] = {
     "uncovered_townships": "无专职社工的镇（街道）数",
     "names_separator": "、",
     "caseworker_days": "{name}({days}天)",
-    "basis_days": "说明：折合人年＝在岗天数÷{common}（闰年{leap}，按日计算），保留{places}位小数；"
-                  "应转移支付＝保障标准×折合人年，四舍五入到分。",
-    "basis_months": "说明：折合人年＝在岗月数÷12（当月15日在岗计1个月），保留{places}位小数；"
-                    "应转移支付＝保障标准×折合人年，四舍五入到分。",
+    "basis_days": "说明：折合人年＝在岗天数÷{common}（闰年{leap}，按日计算），显示保留{places}位小数；"
+                  "应转移支付＝保障标准×在岗天数÷{common}（闰年{leap}），只在最后四舍五入到分一次。",
+    "basis_months": "说明：折合人年＝在岗月数÷12（当月15日在岗计1个月），显示保留{places}位小数；"
+                    "应转移支付＝保障标准×在岗月数÷12，只在最后四舍五入到分一次。",
     "unit": "制表单位（盖章）：{unit}",
     "estimate": "（预计）",
     "estimate_note": "注：{year}年度尚未结束，在岗天数按截至{date}的在岗情况预计至年底，以年终核定数为准。",
@@ -109,6 +111,17 @@ class SheetLine:
     transferred: Decimal
     caseworker_days: list[int] | None = None
     """Each caseworker's days in post at this township, in the order of ``caseworkers``."""
+    exact_years: Fraction | None = None
+    """The unrounded caseworker-years (``rules.FundingLine.exact_years``); None: on the days
+    basis, days in post / days in the sheet's year; else ``caseworker_years`` as given."""
+
+    def years_fraction(self, *, year: int, basis: str = "days") -> Fraction:
+        """The caseworker-years the requirement is computed from (never the printed figure)."""
+        if self.exact_years is not None:
+            return self.exact_years
+        if basis == "days":
+            return Fraction(int(self.days_in_post), rules.days_in_year(year))
+        return exact(self.caseworker_years)
 
     @property
     def caseworker_text(self) -> str:
@@ -341,13 +354,22 @@ def basis_note(basis: str = "days") -> str:
     )
 
 
-def check_line(line: SheetLine, floor: Decimal) -> None:
-    """Refuse a line whose required amount is not floor × its printed caseworker-years (to the cent)."""
-    expected = (Decimal(floor) * line.printed_years).quantize(CENT, ROUND_HALF_UP)
+def check_line(line: SheetLine, floor: Decimal, *, year: int, basis: str = "days") -> None:
+    """Refuse a line whose required amount is not floor × its exact caseworker-years, rounded once."""
+    years = line.years_fraction(year=year, basis=basis)
+    expected = round_money(exact(floor) * years)
     if Decimal(line.required).quantize(CENT, ROUND_HALF_UP) != expected:
         raise ValueError(
-            f"{line.township_code}: required {line.required} is not {floor} × {line.printed_years} = {expected}"
+            f"{line.township_code}: required {line.required} is not {floor} × {years} = {expected}"
         )
+
+
+def _required_formula(row: int, line: SheetLine, *, year: int, basis: str) -> str:
+    """H: the requirement from the days (E) or months, not from the printed years (F)."""
+    years = line.years_fraction(year=year, basis=basis)
+    if basis == "days" and years == Fraction(int(line.days_in_post), rules.days_in_year(year)):
+        return f"=ROUND(G{row}*E{row}/{rules.days_in_year(year)},2)"
+    return f"=ROUND(G{row}*{years.numerator}/{years.denominator},2)"
 
 
 def write_transfer_sheet(
@@ -366,14 +388,15 @@ def write_transfer_sheet(
 
     Columns A-K: 序号, code, township, caseworkers with their days ("王丽(100天)"),
     days (E), caseworker-years (F, ``rules.YEARS_PLACES`` decimals), floor (G),
-    required (H = ROUND(G×F, 2), which must equal the amount passed in: see
+    required (H = ROUND(G×E/days in the year, 2) on the days basis: computed from the
+    exact days, not from the printed F, and it must equal the amount passed in: see
     ``check_line``), transferred (I), shortfall (J = MAX(0, H-I)), 是否达标
     (K = 无专职社工 when E is 0, else IF(I>=H, 是, 否)). A totals row sums E, F, H, I and J with ``=SUM()``; under
     it a note states the basis (``basis_note``). Formulas carry cached values once
     saved with ``workbook_bytes``/``save_workbook``.
     """
     for line in lines:
-        check_line(line, floor)
+        check_line(line, floor, year=year, basis=basis)
     ws = _new_sheet(workbook, f"{county_name}{year}")
     title = _title("transfer_title", year=year, generated_on=generated_on, county=county_name, suffix=title_suffix)
     _layout(
@@ -396,7 +419,8 @@ def write_transfer_sheet(
         ws[f"F{r}"] = float(line.printed_years)
         ws[f"F{r}"].number_format = YEARS_FORMAT
         _put_money(ws, f"G{r}", floor)
-        _put_formula(ws, f"H{r}", f"=ROUND(G{r}*F{r},2)", Decimal(line.required), YUAN_FORMAT)
+        _put_formula(ws, f"H{r}", _required_formula(r, line, year=year, basis=basis), Decimal(line.required),
+                     YUAN_FORMAT)
         _put_money(ws, f"I{r}", line.transferred)
         _put_formula(ws, f"J{r}", f"=MAX(0,H{r}-I{r})", line.shortfall, YUAN_FORMAT)
         _put_formula(

@@ -428,13 +428,13 @@ def verification_record(*, actor, household: Household, verified_on: date, sourc
     verification = Verification(household=household, verified_on=verified_on, source=source,
                                 members_counted=members_counted, recorded_by=actor, **fields)
     incomes = {name: Decimal(getattr(verification, name) or 0) for name in Verification.INCOME_FIELDS}
-    total = rules.money(sum(incomes.values(), Decimal(0)))
-    per_capita = rules.per_capita_monthly_income(total_monthly_income=total, members=members_counted)
+    total = rules.money(sum(incomes.values(), Decimal(0)))  # a sum of cents: exact
+    per_capita = rules.per_capita_monthly_income(total_monthly_income=total, members=members_counted)  # shown
+    # Classified on the exact figures (total ÷ members), never on the rounded per-capita.
     classification = rules.classify(
-        per_capita_income=per_capita,
-        financial_assets_per_person=rules.financial_assets_per_person(
-            financial_assets=rules.money(Decimal(verification.deposits) + Decimal(verification.securities)),
-            members=members_counted),
+        per_capita_income=rules.per_capita_exact(total=total, members=members_counted),
+        financial_assets_per_person=rules.per_capita_exact(
+            total=Decimal(verification.deposits) + Decimal(verification.securities), members=members_counted),
         flags=rules.AssetFlags(vehicle=verification.vehicles > 0, vehicle_exempt=verification.vehicle_exempt,
                                second_home=verification.real_estate_count >= 2,
                                registered_business=verification.registered_businesses > 0),

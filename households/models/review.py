@@ -17,7 +17,7 @@ from households.models.dossier import (
     HouseholdChildQuerySet,
     Verification,
 )
-from households.rules import add_months
+from households.rules import gradual_exit_until
 from jiuzhu.fields import BoundedTextField
 
 __all__ = [
@@ -154,9 +154,7 @@ class ReviewTask(models.Model):
         """Last day of the gradual-exit period, counted from the verification (the rule's ``rose_on``)."""
         if not (self.income_rose_from_work and self.gradual_exit_months and self.verification_id):
             return None
-        from datetime import timedelta
-
-        return add_months(self.verification.verified_on, self.gradual_exit_months) - timedelta(days=1)
+        return gradual_exit_until(rose_on=self.verification.verified_on, months=self.gradual_exit_months)
 
 
 # Decisions that change an enrolment go to the township officer.

@@ -344,7 +344,9 @@ def decision_facts(app: Application, *, actor, approve: bool, category: str, ent
     if approve and category == Category.DIBAO:
         latest = Verification.objects.filter(household_id=app.household_id).order_by("-verified_on", "-id").first()
         if latest is not None:
-            verification = proc.VerifiedIncome(per_capita_income=latest.per_capita_income,
+            # The exact total ÷ members, not the per-capita figure rounded for display.
+            verification = proc.VerifiedIncome(per_capita_income=rules.per_capita_exact(
+                                                   total=latest.total_income, members=latest.members_counted),
                                                members=latest.members_counted,
                                                assets_within_limits=latest.classification != rules.ABOVE)
     members = 0

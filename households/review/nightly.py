@@ -13,9 +13,14 @@ The comparisons mirror ``households.rules.review`` exactly (低保: income stric
 standard; 低边: income equal to the line still counts). The county's policy is resolved
 with ``PolicyParameters.objects.for_county`` (the county's row, else the city's, latest year
 not after the run year) — one small query per county-level unit, not per household — and
-joined into the SQL as a ``VALUES`` table. The 低边 line is taken from ``Policy`` rather than
-computed in SQL: SQLite has no decimal arithmetic, and rounding ``standard × multiple`` in
-SQL would disagree with the rules at half-cent ties.
+joined into the SQL as a ``VALUES`` table.
+
+The comparisons are exact and in integers, as the rules compare exact fractions: SQLite has
+no decimal arithmetic, and the stored per-capita income is rounded for display. A household
+with total income T yuan (a whole number of cents) and m members is below a line L when
+T × 100 × den < num × m, where L × 100 = num / den is computed in Python from ``Policy``
+(the 低边 line is standard × multiple, unrounded). The task rows keep the shown figures:
+the per-capita income as stored and the line rounded half up to the cent.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from households.models import (
 from households.review.signals import review_pass_finished
 from jiuzhu import audit
 from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters
-from jiuzhu.policy import Policy
+from jiuzhu.policy import Policy, exact, round_money
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +69,14 @@ def _policy_table(policies: dict[int, Policy], run_on: date) -> tuple[str, list]
     rows, params = [], []
     for county_id, policy in sorted(policies.items()):
         rows.append("SELECT CAST(%s AS INTEGER) AS county_id, CAST(%s AS NUMERIC) AS standard, "
-                    "CAST(%s AS NUMERIC) AS low_line, CAST(%s AS INTEGER) AS gradual_months, %s AS valid_from, "
-                    "%s AS escalate_due_by")
-        params += [county_id, str(rules.money(policy.dibao_standard)), str(policy.low_income_line),
+                    "CAST(%s AS NUMERIC) AS low_line, CAST(%s AS BIGINT) AS std_num, CAST(%s AS BIGINT) AS std_den, "
+                    "CAST(%s AS BIGINT) AS low_num, CAST(%s AS BIGINT) AS low_den, "
+                    "CAST(%s AS INTEGER) AS gradual_months, %s AS valid_from, %s AS escalate_due_by")
+        standard_cents = exact(policy.dibao_standard) * 100
+        low_line_cents = exact(policy.low_income_line) * 100
+        params += [county_id, str(round_money(policy.dibao_standard)), str(round_money(policy.low_income_line)),
+                   standard_cents.numerator, standard_cents.denominator,
+                   low_line_cents.numerator, low_line_cents.denominator,
                    policy.gradual_exit_months, rules.verification_valid_from(today=run_on, policy=policy),
                    _escalation_cutoff(policy, run_on)]
     return "(" + " UNION ALL ".join(rows) + ")", params
@@ -93,10 +103,13 @@ LATEST_VERIFICATION = {
     # DISTINCT ON keeps the first row of each household; verif_hh_latest_idx gives the rows
     # in that order, so there is no sort.
     "postgresql": ("SELECT DISTINCT ON (v.household_id) v.household_id, v.id, v.verified_on, v.per_capita_income, "
+                   "v.total_income, v.members_counted, "
                    "v.income_from_new_work FROM {v} v ORDER BY v.household_id, v.verified_on DESC, v.id DESC"),
     # Portable (SQLite has no DISTINCT ON): the first row of each household's window.
-    None: ("SELECT household_id, id, verified_on, per_capita_income, income_from_new_work FROM "
-           "(SELECT v.household_id, v.id, v.verified_on, v.per_capita_income, v.income_from_new_work, ROW_NUMBER() "
+    None: ("SELECT household_id, id, verified_on, per_capita_income, total_income, members_counted, "
+           "income_from_new_work FROM "
+           "(SELECT v.household_id, v.id, v.verified_on, v.per_capita_income, v.total_income, v.members_counted, "
+           "v.income_from_new_work, ROW_NUMBER() "
            "OVER (PARTITION BY v.household_id ORDER BY v.verified_on DESC, v.id DESC) AS place FROM {v} v) ranked "
            "WHERE place = 1"),
 }
@@ -111,7 +124,9 @@ def build_facts() -> None:
     latest = LATEST_VERIFICATION.get(connection.vendor, LATEST_VERIFICATION[None]).format(**names)
     sql = (
         f"CREATE TEMPORARY TABLE {FACTS} AS SELECT h.id AS household_id, h.county_id, h.status, h.next_review_on, "
-        "a.assignee_id, lv.id AS verification_id, lv.verified_on, lv.per_capita_income, lv.income_from_new_work "
+        "a.assignee_id, lv.id AS verification_id, lv.verified_on, lv.per_capita_income, lv.income_from_new_work, "
+        # Whole cents: exact in SQLite's floating point (12 digits at most) and in PostgreSQL.
+        "CAST(ROUND(lv.total_income * 100) AS BIGINT) AS income_cents, lv.members_counted "
         f"FROM {names['h']} h LEFT JOIN ({latest}) lv ON lv.household_id = h.id "
         f"LEFT JOIN (SELECT hc.household_id, MIN(hc.user_id) AS assignee_id FROM {names['hc']} hc "
         "GROUP BY hc.household_id) a ON a.household_id = h.id "
@@ -176,6 +191,14 @@ def insert_due(run: ReviewRun, run_on: date, policies) -> int:
     return _insert(select, [run_on, run_on, False, run.pk, run_on])
 
 
+def _cmp(op: str, line: str) -> str:
+    """SQL for "per-capita income <op> the line" in integers: income_cents × den <op> num × members.
+
+    ``line`` is ``std`` (the standard) or ``low`` (the 低边 line); see the module docstring.
+    """
+    return f"(f.income_cents * p.{line}_den {op} p.{line}_num * f.members_counted)"
+
+
 def insert_exit_candidates(run: ReviewRun, run_on: date, policies) -> int:
     """Enrolled 低保/低边 households whose latest per-capita income is above the category's line."""
     if not policies:
@@ -183,12 +206,13 @@ def insert_exit_candidates(run: ReviewRun, run_on: date, policies) -> int:
     select = (
         "SELECT f.household_id, 'exit_candidate', %s, %s, f.assignee_id, 'open', f.verification_id, f.per_capita_income, "
         "CASE WHEN e.category = 'dibao' THEN p.standard ELSE p.low_line END, "
-        "CASE WHEN e.category = 'dibao' AND f.per_capita_income <= p.low_line THEN 'low_income' ELSE '' END, "
+        f"CASE WHEN e.category = 'dibao' AND {_cmp('<=', 'low')} THEN 'low_income' ELSE '' END, "
         "f.income_from_new_work, CASE WHEN f.income_from_new_work THEN p.gradual_months ELSE NULL END, %s, 1 "
         "FROM {f} f JOIN {pol} p ON p.county_id = f.county_id "
         "JOIN {e} e ON e.household_id = f.household_id AND e.status = 'active' AND e.category IN ('dibao', 'low_income') "
-        "WHERE f.verification_id IS NOT NULL AND ((e.category = 'dibao' AND f.per_capita_income > p.standard) "
-        "OR (e.category = 'low_income' AND f.per_capita_income > p.low_line)) AND " + _no_open_task(("exit_candidate",), same_verification=True)
+        f"WHERE f.verification_id IS NOT NULL AND ((e.category = 'dibao' AND {_cmp('>', 'std')}) "
+        f"OR (e.category = 'low_income' AND {_cmp('>', 'low')})) AND "
+        + _no_open_task(("exit_candidate",), same_verification=True)
     )
     return _insert(select, [run_on, run_on, run.pk], policies=_policy_table(policies, run_on))
 
@@ -201,7 +225,7 @@ def insert_category_changes(run: ReviewRun, run_on: date, policies) -> int:
         "SELECT f.household_id, 'category_change', %s, %s, f.assignee_id, 'open', f.verification_id, "
         "f.per_capita_income, p.standard, 'low_income', f.income_from_new_work, NULL, %s, 1 "
         "FROM {f} f JOIN {pol} p ON p.county_id = f.county_id "
-        "WHERE f.verification_id IS NOT NULL AND f.per_capita_income = p.standard "
+        f"WHERE f.verification_id IS NOT NULL AND {_cmp('=', 'std')} "
         "AND EXISTS (SELECT 1 FROM {e} e2 WHERE e2.household_id = f.household_id AND e2.category = 'dibao' "
         "AND e2.status = 'active') AND " + _no_open_task(("category_change",), same_verification=True)
     )
@@ -216,13 +240,13 @@ def insert_inclusion_candidates(run: ReviewRun, run_on: date, policies) -> int:
     select = (
         "SELECT f.household_id, 'inclusion_candidate', %s, %s, f.assignee_id, 'open', f.verification_id, "
         "f.per_capita_income, "
-        "CASE WHEN f.per_capita_income < p.standard THEN p.standard ELSE p.low_line END, "
-        "CASE WHEN f.per_capita_income < p.standard THEN 'dibao' ELSE 'low_income' END, "
+        f"CASE WHEN {_cmp('<', 'std')} THEN p.standard ELSE p.low_line END, "
+        f"CASE WHEN {_cmp('<', 'std')} THEN 'dibao' ELSE 'low_income' END, "
         "f.income_from_new_work, NULL, %s, 1 "
         "FROM {f} f JOIN {pol} p ON p.county_id = f.county_id "
         f"WHERE f.verification_id IS NOT NULL AND NOT {tekun} "
-        f"AND ((f.per_capita_income < p.standard AND NOT {dibao}) "
-        f"OR (f.per_capita_income >= p.standard AND f.per_capita_income <= p.low_line AND NOT {either})) "
+        f"AND (({_cmp('<', 'std')} AND NOT {dibao}) "
+        f"OR ({_cmp('>=', 'std')} AND {_cmp('<=', 'low')} AND NOT {either})) "
         "AND " + _no_open_task(("inclusion_candidate",), same_verification=True)
     )
     return _insert(select, [run_on, run_on, run.pk], policies=_policy_table(policies, run_on))

@@ -1,30 +1,25 @@
-"""Shared pieces of the household rules: category codes (from ``codes``), money rounding, month arithmetic."""
+"""Shared pieces of the household rules: category codes (from ``codes``), money rounding, month arithmetic.
+
+Periods follow ``jiuzhu.periods`` (民法典 arts. 201-203); money follows ``jiuzhu.policy``'s
+``round_money`` and ``exact`` (compare exact values, round half up to the cent only what is
+shown or paid).
+"""
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from jiuzhu.periods import add_months, end_of_period
+from jiuzhu.policy import CENT, round_money
 
 from .codes import Category
 
-CENT = Decimal("0.01")
+__all__ = ["ABOVE", "CENT", "DIBAO", "LOW_INCOME", "TEKUN", "ZERO", "add_months", "end_of_period", "money"]
+
 ZERO = Decimal("0.00")
 
 DIBAO, LOW_INCOME, TEKUN, ABOVE = Category.DIBAO, Category.LOW_INCOME, Category.TEKUN, Category.ABOVE
 
 
-def money(value: Decimal | int | str) -> Decimal:
-    """Round to the cent, half up."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def add_months(d: date, n: int) -> date:
-    """Add n calendar months (n may be negative), clamping to the month's last day.
-
-    2026-01-31 + 1 → 2026-02-28; 2028-01-31 + 1 → 2028-02-29; 2026-03-31 − 1 → 2026-02-28.
-    """
-    index = d.year * 12 + (d.month - 1) + n
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+money = round_money
+"""Round to the cent, half up: only for what is shown or paid, never before a comparison."""

@@ -1,4 +1,10 @@
-"""Income and assets: per-capita income, the 低保/低边 test, benefit and aid amounts."""
+"""Income and assets: per-capita income, the 低保/低边 test, benefit and aid amounts.
+
+Tests against a line compare exact values (``jiuzhu.policy.exact``): a per-capita figure is the
+fraction total ÷ members (``per_capita_exact``), a line is standard × multiple. Only
+what is shown (a reason's figures, the stored per-capita income) and what is paid (the
+benefit) is rounded, half up to the cent, once.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
-from jiuzhu.policy import Policy
+from jiuzhu.policy import Policy, exact
 from jiuzhu.reasons import N_, Reason
 
-from .common import ABOVE, DIBAO, LOW_INCOME, ZERO, add_months, money
+from .common import ABOVE, DIBAO, LOW_INCOME, ZERO, end_of_period, money
 
 INCOME_KINDS = ("wages", "business", "property", "transfer", "support", "other")
 """Wages, net business, net property, net transfer, support from relatives (赡养), other."""
@@ -60,11 +67,13 @@ class IncomeFacts:
 
     @property
     def total_monthly_income(self) -> Decimal:
-        return money(sum((Decimal(v) for v in self.monthly_income_by_kind.values()), ZERO))
+        """The sum, exact (a sum of decimals needs no rounding)."""
+        return sum((Decimal(v) for v in self.monthly_income_by_kind.values()), ZERO)
 
     @property
     def financial_assets(self) -> Decimal:
-        return money(self.deposits + self.securities + self.commercial_insurance + self.other_financial_assets)
+        return sum((Decimal(v) for v in (self.deposits, self.securities, self.commercial_insurance,
+                                          self.other_financial_assets)), ZERO)
 
     @property
     def flags(self) -> AssetFlags:
@@ -90,16 +99,23 @@ def monthly_from_annual(annual: Decimal) -> Decimal:
     return money(Decimal(annual) / 12)
 
 
-def per_capita_monthly_income(*, total_monthly_income: Decimal, members: int) -> Decimal:
-    """Divide the household's monthly income by its members, to the cent, half up."""
+def per_capita_exact(*, total: Decimal | Fraction, members: int) -> Fraction:
+    """Divide a household amount by its members exactly: the figure every line is compared with."""
     _check_members(members)
-    return money(Decimal(total_monthly_income) / members)
+    return exact(total) / members
+
+
+def per_capita_monthly_income(*, total_monthly_income: Decimal, members: int) -> Decimal:
+    """Return the per-capita income as shown and stored: total ÷ members, half up to the cent.
+
+    Not for comparisons: pass ``per_capita_exact`` to ``classify``.
+    """
+    return money(per_capita_exact(total=total_monthly_income, members=members))
 
 
 def financial_assets_per_person(*, financial_assets: Decimal, members: int) -> Decimal:
-    """Divide the household's financial assets by its members, to the cent, half up."""
-    _check_members(members)
-    return money(Decimal(financial_assets) / members)
+    """Return the financial assets per person as shown: ÷ members, half up to the cent."""
+    return money(per_capita_exact(total=financial_assets, members=members))
 
 
 def asset_limit_per_person(*, policy: Policy) -> Decimal:
@@ -107,14 +123,14 @@ def asset_limit_per_person(*, policy: Policy) -> Decimal:
     return money(policy.dibao_standard * policy.asset_limit_months)
 
 
-def asset_reasons(*, financial_assets_per_person: Decimal, flags: AssetFlags, policy: Policy) -> tuple[Reason, ...]:
+def asset_reasons(*, financial_assets_per_person: Decimal | Fraction, flags: AssetFlags, policy: Policy) -> tuple[Reason, ...]:
     """Return one reason per way the household fails the asset test (none when within limits).
 
-    Financial assets at exactly the limit are within it (不超过).
+    Financial assets at exactly the limit are within it (不超过); the comparison is exact.
     """
     reasons: list[Reason] = []
     limit = asset_limit_per_person(policy=policy)
-    if financial_assets_per_person > limit:
+    if exact(financial_assets_per_person) > exact(policy.dibao_standard) * policy.asset_limit_months:
         reasons.append(
             Reason.of(
                 "assets_above_limit",
@@ -136,21 +152,25 @@ def asset_reasons(*, financial_assets_per_person: Decimal, flags: AssetFlags, po
 
 
 def classify(
-    *, per_capita_income: Decimal, financial_assets_per_person: Decimal, flags: AssetFlags, policy: Policy
+    *,
+    per_capita_income: Decimal | Fraction,
+    financial_assets_per_person: Decimal | Fraction,
+    flags: AssetFlags,
+    policy: Policy,
 ) -> Classification:
     """Place a household in 低保, 低边 or above, by income and assets.
 
     1. 低保: per-capita income strictly below the standard (低于), assets within limits.
     2. 低边: not 低保, per-capita income at or below low_income_line (不超过), assets within limits.
     3. Otherwise above. Failing the asset test puts the household above whatever its income.
-    Inputs are rounded to the cent (half up) before comparing. Reason parameters are
-    strings ("1200.00") so reasons can be stored as JSON.
+    The comparisons are exact: pass the unrounded per-capita figures (``per_capita_exact``);
+    a Decimal is taken as it is, never rounded first. Reason parameters are the figures
+    rounded half up to the cent, as strings ("1200.00"), so reasons can be stored as JSON.
     """
-    standard = money(policy.dibao_standard)
-    line = policy.low_income_line
+    standard, line, income = _shown(policy.dibao_standard), _shown(policy.low_income_line), _shown(per_capita_income)
     failed = asset_reasons(financial_assets_per_person=financial_assets_per_person, flags=flags, policy=policy)
-    income = money(per_capita_income)
-    if income < standard:
+    exact_income = exact(per_capita_income)
+    if exact_income < exact(policy.dibao_standard):
         income_reason = Reason.of(
             "income_below_standard",
             N_("Per-capita monthly income of %(income)s yuan is below the standard of %(standard)s yuan."),
@@ -158,7 +178,7 @@ def classify(
             standard=str(standard),
         )
         category = DIBAO
-    elif income <= line:
+    elif exact_income <= exact(policy.low_income_line):
         income_reason = Reason.of(
             "income_within_low_income_line",
             N_(
@@ -182,38 +202,40 @@ def classify(
     return Classification(category=category, reasons=(income_reason, *failed), assets_within_limits=not failed)
 
 
+def _shown(value: Decimal | Fraction) -> str:
+    return str(money(value))
+
+
 def classify_household(*, facts: IncomeFacts, policy: Policy) -> Classification:
-    """Classify from IncomeFacts: compute per-capita income and assets, then ``classify``."""
+    """Classify from IncomeFacts: exact per-capita income and assets, then ``classify``."""
     return classify(
-        per_capita_income=per_capita_monthly_income(
-            total_monthly_income=facts.total_monthly_income, members=facts.members
-        ),
-        financial_assets_per_person=financial_assets_per_person(
-            financial_assets=facts.financial_assets, members=facts.members
-        ),
+        per_capita_income=per_capita_exact(total=facts.total_monthly_income, members=facts.members),
+        financial_assets_per_person=per_capita_exact(total=facts.financial_assets, members=facts.members),
         flags=facts.flags,
         policy=policy,
     )
 
 
 def dibao_monthly_amount(
-    *, per_capita_income: Decimal, members: int, policy: Policy, assets_within_limits: bool = True
+    *, per_capita_income: Decimal | Fraction, members: int, policy: Policy, assets_within_limits: bool = True
 ) -> Decimal:
     """Return the monthly 低保 benefit: (standard − per-capita income) × members.
 
-    1. 0.00 when not eligible: income not below the standard, or assets over the limits.
+    1. 0.00 when not eligible: income not below the standard (exact comparison), or assets
+       over the limits.
     2. A negative per-capita income (business loss) counts as 0, so the benefit never
        exceeds standard × members.
     3. Each member's share is at least ``policy.dibao_min_amount``.
-    4. Rounded to the cent, half up.
+    4. Computed exactly, then rounded once, half up to the cent (it is paid). Pass the exact
+       per-capita income (``per_capita_exact``): a household of 3 with 2000.00 gets
+       3 × 1200 − 2000 = 1600.00, not 3 × (1200 − 666.67) = 1599.99.
     """
     _check_members(members)
-    standard = money(policy.dibao_standard)
-    income = money(per_capita_income)
+    standard, income = exact(policy.dibao_standard), exact(per_capita_income)
     if not assets_within_limits or income >= standard:
         return ZERO
-    gap = standard - max(income, ZERO)
-    return money(max(gap, money(policy.dibao_min_amount)) * members)
+    gap = standard - max(income, Fraction(0))
+    return money(max(gap, exact(policy.dibao_min_amount)) * members)
 
 
 def temporary_aid_cap(*, members: int, severe: bool, policy: Policy) -> Decimal:
@@ -225,9 +247,10 @@ def temporary_aid_cap(*, members: int, severe: bool, policy: Policy) -> Decimal:
 
 def temporary_aid_reasons(*, amount: Decimal, members: int, severe: bool, policy: Policy) -> tuple[Reason, ...]:
     """Why ``amount`` of temporary aid cannot be granted: above ``temporary_aid_cap``
-    (the cap itself is allowed: 以内 includes it)."""
+    (the cap itself is allowed: 以内 includes it; compared exactly, shown to the cent)."""
     cap = temporary_aid_cap(members=members, severe=severe, policy=policy)
-    if money(amount) > cap:
+    multiple = policy.temp_aid_severe_multiple if severe else policy.temp_aid_multiple
+    if exact(amount) > exact(multiple) * exact(policy.dibao_standard) * members:
         return (Reason.of("above_temporary_aid_cap", N_(
             "Temporary aid for this household may be at most %(cap)s yuan (%(multiple)s times the standard of "
             "%(standard)s yuan for %(members)s member(s))."), cap=str(cap),
@@ -241,8 +264,9 @@ def disregarded_work_income(
 ) -> Decimal:
     """Return how much of a 低保 member's new monthly work income is not counted.
 
-    Income from new work is disregarded for ``work_income_disregard_months`` months from
-    the day the work started (work_started_on ≤ today < work_started_on + months), up to
+    Income from new work is disregarded for ``work_income_disregard_months`` months after
+    the day the work started, and on that day itself (work_started_on ≤ today ≤ the
+    period's last day, ``end_of_period``: the start day is not counted, art. 201), up to
     ``work_income_disregard_multiple`` × standard per month. Callers pass only the new
     work income of a member already enrolled in 低保; subtract the result before
     filling ``IncomeFacts``.
@@ -250,6 +274,6 @@ def disregarded_work_income(
     income = money(monthly_work_income)
     if income <= ZERO or today < work_started_on:
         return ZERO
-    if today >= add_months(work_started_on, policy.work_income_disregard_months):
+    if today > end_of_period(work_started_on, months=policy.work_income_disregard_months):
         return ZERO
     return min(income, money(policy.work_income_disregard_multiple * policy.dibao_standard))

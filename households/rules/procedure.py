@@ -1,5 +1,9 @@
 """Working days and the application procedure's deadlines (Zhejiang regulation art. 11).
 
+Periods are ``jiuzhu.periods``: working-day time limits count the days after the start,
+and the public notice, a calendar-day period objections are lodged in, ends on the next
+working day when its seventh day is off (民法典 art. 203).
+
 The rules do not know the holiday calendar: callers build a ``WorkCalendar`` from
 whatever source they trust (``households.procedure.workdays.chinese_calendar_adapter`` in the app).
 """
@@ -10,7 +14,10 @@ from collections.abc import Callable, Collection, Container
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
+from jiuzhu.periods import last_day_from, working_day_deadline
+from jiuzhu.periods import next_working_day as next_working_day  # re-exported for callers of the rules
 from jiuzhu.policy import Policy
 from jiuzhu.reasons import N_, Reason
 
@@ -67,12 +74,7 @@ class WorkCalendar:
         """The n-th working day after ``start`` (see the module function), remembered."""
         found = self._added.get((start, n))
         if found is None:
-            d, left = start, n
-            while left:
-                d += ONE_DAY
-                if self.is_workday(d):
-                    left -= 1
-            found = self._added[(start, n)] = d
+            found = self._added[(start, n)] = working_day_deadline(start, n, self)
         return found
 
 
@@ -122,14 +124,16 @@ def procedure_deadlines(
        receipt does not count).
     2. notice_start: the day the public notice actually started; if not yet known, the day
        after investigation_due.
-    3. notice_min_end: notice_start + public_notice_days − 1 calendar days. The notice runs
-       public_notice_days calendar days counting its first day (7 days: Mon 1st to Sun 7th);
-       weekends and holidays count.
+    3. notice_min_end: the notice runs public_notice_days calendar days counting its first
+       day (7 days: Mon 1st to Sun 7th; weekends and holidays count), and a last day that is
+       off moves to the next working day (民法典 art. 203: objections can be lodged until
+       then). Posted Thursday 24 September 2026, it would end on 1 October (National Day),
+       so it ends on 8 October. ``notice_period_reasons`` checks only the 7 days.
     4. decision_due: notice_min_end + decision_working_days working days.
     """
     investigation_due = add_working_days(received_on, policy.investigation_working_days, calendar)
     start = notice_start or investigation_due + ONE_DAY
-    notice_min_end = start + timedelta(days=policy.public_notice_days - 1)
+    notice_min_end = notice_end(start=start, policy=policy, calendar=calendar)
     decision_due = add_working_days(notice_min_end, policy.decision_working_days, calendar)
     return Deadlines(
         investigation_due=investigation_due,
@@ -137,6 +141,14 @@ def procedure_deadlines(
         notice_min_end=notice_min_end,
         decision_due=decision_due,
     )
+
+
+def notice_end(*, start: date, policy: Policy, calendar: WorkCalendar | None = None) -> date:
+    """Return the last day of a public notice posted on ``start`` (its first day counted).
+
+    With a ``calendar``, a last day that is off moves to the next working day (art. 203).
+    """
+    return last_day_from(start, days=policy.public_notice_days, calendar=calendar)
 
 
 def days_left(due: date, today: date, calendar: WorkCalendar) -> int:
@@ -317,7 +329,7 @@ def notice_period_reasons(*, start: date, end: date, policy: Policy) -> tuple[Re
     """The notice must run at least public_notice_days calendar days, both ends counted."""
     if end < start:
         return (Reason.of("notice_end_before_start", N_("The notice cannot end before it starts.")),)
-    if (end - start).days + 1 < policy.public_notice_days:
+    if end < notice_end(start=start, policy=policy):
         return (Reason.of("notice_too_short", N_("The public notice must run at least %(days)s days."),
                           days=str(policy.public_notice_days)),)
     return ()
@@ -433,9 +445,13 @@ def first_of_next_month(d: date) -> date:
 
 @dataclass(frozen=True)
 class VerifiedIncome:
-    """What the latest economic verification says, for the 低保 amount."""
+    """What the latest economic verification says, for the 低保 amount.
 
-    per_capita_income: Decimal
+    ``per_capita_income`` is exact (total ÷ members, ``per_capita_exact``): the amount is
+    computed from it and rounded once.
+    """
+
+    per_capita_income: Decimal | Fraction
     members: int
     assets_within_limits: bool
 

@@ -2,6 +2,8 @@
 
 The nightly review mirrors these functions in SQL; keep the comparisons identical:
 低保 needs income strictly below the standard; 低边 allows income equal to its line.
+Comparisons are exact (``jiuzhu.policy.exact``): pass the unrounded per-capita income (total ÷
+members, ``per_capita_exact``); the figures in reasons are rounded half up to the cent.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
-from jiuzhu.policy import Policy
+from jiuzhu.policy import Policy, exact
 from jiuzhu.reasons import N_, Reason
 
-from .common import DIBAO, LOW_INCOME, TEKUN, add_months, money
+from .common import DIBAO, LOW_INCOME, TEKUN, add_months, end_of_period, money
 
 __all__ = [
     "CandidateDecision",
@@ -22,6 +25,7 @@ __all__ = [
     "category_change_candidate",
     "change_report_suggestion",
     "exit_candidate",
+    "gradual_exit_until",
     "inclusion_candidate",
     "next_review_date",
     "verification_expired",
@@ -53,7 +57,9 @@ def next_review_date(
     2. A member able to work and income unstable: review_months_unstable.
     3. Income stable: review_months_stable.
     4. Otherwise (no labour ability, income unstable): review_months_other.
-    Months are added with month-end clamping (``add_months``).
+    The date is the last day of that many months after ``last_review`` (``end_of_period``:
+    the corresponding day, a missing one becoming the month's last). It is a schedule, not a
+    time limit for an act, so it does not move off a rest day.
     """
     if category == TEKUN:
         months = policy.review_months_tekun
@@ -63,12 +69,12 @@ def next_review_date(
         months = policy.review_months_stable
     else:
         months = policy.review_months_other
-    return add_months(last_review, months)
+    return end_of_period(last_review, months=months)
 
 
 def _upper_line(category: str, policy: Policy) -> Decimal:
     if category == DIBAO:
-        return money(policy.dibao_standard)
+        return Decimal(policy.dibao_standard)
     if category == LOW_INCOME:
         return policy.low_income_line
     raise ValueError(f"{category!r} is not an income-tested category (expected {DIBAO!r} or {LOW_INCOME!r})")
@@ -77,7 +83,7 @@ def _upper_line(category: str, policy: Policy) -> Decimal:
 def exit_candidate(
     *,
     enrolled_category: str,
-    per_capita_income: Decimal,
+    per_capita_income: Decimal | Fraction,
     policy: Policy,
     income_rose_from_work: bool,
     today: date,
@@ -93,11 +99,13 @@ def exit_candidate(
     2. A 低保 household leaving with income at or below low_income_line gets
        suggested_category 低边.
     3. When income rose from work, a gradual-exit period of gradual_exit_months applies,
-       counted from ``rose_on`` (or ``today`` if unknown); gradual_exit_until is its last day.
+       counted from ``rose_on`` (or ``today`` if unknown); gradual_exit_until is its last day
+       (``gradual_exit_until``: the day the income rose is not counted, art. 201).
     """
-    line = _upper_line(enrolled_category, policy)
-    income = money(per_capita_income)
-    if income <= line:
+    exact_line = exact(_upper_line(enrolled_category, policy))
+    exact_income = exact(per_capita_income)
+    line, income = money(exact_line), money(exact_income)  # shown
+    if exact_income <= exact_line:
         return CandidateDecision(
             candidate=False,
             reasons=(
@@ -122,7 +130,7 @@ def exit_candidate(
         )
     ]
     suggested = None
-    if enrolled_category == DIBAO and income <= policy.low_income_line:
+    if enrolled_category == DIBAO and exact_income <= exact(policy.low_income_line):
         suggested = LOW_INCOME
         reasons.append(
             Reason.of(
@@ -130,13 +138,13 @@ def exit_candidate(
                 N_(
                     "Income does not exceed the low-income line of %(line)s yuan; the household may move to the low-income category."
                 ),
-                line=str(policy.low_income_line),
+                line=str(money(policy.low_income_line)),
             )
         )
     until = None
     if income_rose_from_work:
         start = rose_on or today
-        until = add_months(start, policy.gradual_exit_months) - timedelta(days=1)
+        until = gradual_exit_until(rose_on=start, months=policy.gradual_exit_months)
         reasons.append(
             Reason.of(
                 "gradual_exit",
@@ -150,8 +158,19 @@ def exit_candidate(
     )
 
 
+def gradual_exit_until(*, rose_on: date, months: int) -> date:
+    """Return the last day of a gradual exit of ``months`` months after income rose on ``rose_on``.
+
+    民法典 arts. 201-202: the day the income rose is not counted; the period ends on the
+    corresponding day ``months`` later (the month's last day when there is none). Rose on
+    10 March, 6 months: until 10 September. Not moved off a rest day: assistance is paid by
+    the month, nobody has to act on the last day.
+    """
+    return end_of_period(rose_on, months=months)
+
+
 def category_change_candidate(
-    *, enrolled_category: str, per_capita_income: Decimal, policy: Policy
+    *, enrolled_category: str, per_capita_income: Decimal | Fraction, policy: Policy
 ) -> CandidateDecision:
     """Flag a 低保 household whose per-capita income now exactly equals the standard.
 
@@ -161,8 +180,7 @@ def category_change_candidate(
     the standard; ``inclusion_candidate`` covers a 低边 household that fell below it).
     """
     income = money(per_capita_income)
-    standard = money(policy.dibao_standard)
-    if enrolled_category == DIBAO and income == standard:
+    if enrolled_category == DIBAO and exact(per_capita_income) == exact(policy.dibao_standard):
         return CandidateDecision(
             candidate=True,
             reasons=(
@@ -198,7 +216,7 @@ def change_report_suggestion(*, kind: str, members: int) -> str:
 
 
 def inclusion_candidate(
-    *, per_capita_income: Decimal, enrolled_categories: Collection[str], policy: Policy
+    *, per_capita_income: Decimal | Fraction, enrolled_categories: Collection[str], policy: Policy
 ) -> CandidateDecision:
     """Decide whether a household's income makes it a candidate to enrol (应保尽保).
 
@@ -207,11 +225,11 @@ def inclusion_candidate(
     2. Income strictly below the standard and not in 低保: 低保 candidate (also from 低边).
     3. Income at or below low_income_line and in neither 低保 nor 低边: 低边 candidate.
     """
-    income = money(per_capita_income)
-    standard = money(policy.dibao_standard)
+    income, standard = money(per_capita_income), money(policy.dibao_standard)  # shown
+    exact_income, exact_standard = exact(per_capita_income), exact(policy.dibao_standard)
     if TEKUN in enrolled_categories:
         return CandidateDecision(candidate=False)
-    if income < standard and DIBAO not in enrolled_categories:
+    if exact_income < exact_standard and DIBAO not in enrolled_categories:
         return CandidateDecision(
             candidate=True,
             reasons=(
@@ -226,7 +244,9 @@ def inclusion_candidate(
             ),
             suggested_category=DIBAO,
         )
-    if standard <= income <= policy.low_income_line and not ({DIBAO, LOW_INCOME} & set(enrolled_categories)):
+    if exact_standard <= exact_income <= exact(policy.low_income_line) and not (
+        {DIBAO, LOW_INCOME} & set(enrolled_categories)
+    ):
         return CandidateDecision(
             candidate=True,
             reasons=(
@@ -236,7 +256,7 @@ def inclusion_candidate(
                         "Per-capita monthly income of %(income)s yuan does not exceed the low-income line of %(line)s yuan; the household may qualify for the low-income category."
                     ),
                     income=str(income),
-                    line=str(policy.low_income_line),
+                    line=str(money(policy.low_income_line)),
                 ),
             ),
             suggested_category=LOW_INCOME,
@@ -247,12 +267,13 @@ def inclusion_candidate(
 def verification_expired(*, verified_on: date | None, today: date, policy: Policy) -> bool:
     """Tell whether an economic-status verification (or survey) is too old to rely on.
 
-    Valid through verified_on + verification_valid_months inclusive (以内); expired from the
-    next day. No verification at all counts as expired.
+    Valid through the last day of verification_valid_months after verified_on (以内,
+    ``end_of_period``); expired from the next day. A validity window, not a time limit for an
+    act: it does not move off a rest day. No verification at all counts as expired.
     """
     if verified_on is None:
         return True
-    return today > add_months(verified_on, policy.verification_valid_months)
+    return today > end_of_period(verified_on, months=policy.verification_valid_months)
 
 
 def verification_valid_from(*, today: date, policy: Policy) -> date:

@@ -48,13 +48,13 @@ def test_shortfall_per_township_to_the_cent(funded_2025):
     assert len(rows) == 11
     jianshe = rows["330402007"]
     assert (jianshe.line.days_in_post, jianshe.line.required, jianshe.transferred) == (
-        549, Decimal("75205.50"), Decimal("75000.00"))
-    assert jianshe.check.shortfall == Decimal("205.50")
+        549, Decimal("75205.48"), Decimal("75000.00"))  # 50000 × 549/365, rounded once
+    assert jianshe.check.shortfall == Decimal("205.48")
     assert jianshe.caseworkers == ["甲", "乙"]
     jiefang = rows["330402008"]
-    assert (jiefang.line.days_in_post, jiefang.line.required, jiefang.check.ok) == (90, Decimal("12328.75"), True)
+    assert (jiefang.line.days_in_post, jiefang.line.required, jiefang.check.ok) == (90, Decimal("12328.77"), True)
     assert jiefang.caseworkers == ["丙"]
-    assert figures.shortfall == Decimal("205.50")
+    assert figures.shortfall == Decimal("205.48")
     assert figures.required == Decimal("87534.25")
 
 
@@ -92,11 +92,11 @@ def test_county_sheet_reads_back_with_numbers_formulas_and_cached_totals(funded_
     assert ws["F3"].value == 1.50411 and ws["F3"].number_format == "0.000000"
     assert ws["E3"].value == 549
     assert ws["G3"].value == 50000.0 and ws["G3"].number_format == "#,##0.00"
-    assert ws["H3"].value == "=ROUND(G3*F3,2)" and ws["H3"].number_format == "#,##0.00"
-    assert wv["H3"].value == pytest.approx(75205.50)
+    assert ws["H3"].value == "=ROUND(G3*E3/365,2)" and ws["H3"].number_format == "#,##0.00"
+    assert wv["H3"].value == pytest.approx(75205.48)
     assert ws["I3"].value == pytest.approx(75000.00)
     assert ws["J3"].value == "=MAX(0,H3-I3)"
-    assert wv["J3"].value == pytest.approx(205.50)
+    assert wv["J3"].value == pytest.approx(205.48)
     assert wv["K3"].value == "否"
     assert wv["K4"].value == "是"  # 解放街道 paid exactly the requirement
     total = 3 + 11
@@ -104,7 +104,7 @@ def test_county_sheet_reads_back_with_numbers_formulas_and_cached_totals(funded_
     assert ws[f"H{total}"].value == "=SUM(H3:H13)"
     assert wv[f"H{total}"].value == pytest.approx(87534.25)
     assert wv[f"I{total}"].value == pytest.approx(87328.77)
-    assert wv[f"J{total}"].value == pytest.approx(205.50)
+    assert wv[f"J{total}"].value == pytest.approx(205.48)
     assert "折合人年＝在岗天数÷365（闰年366，按日计算）" in ws[f"A{total + 1}"].value
     assert ws[f"J{total}"].number_format == "#,##0.00"
 
@@ -119,7 +119,7 @@ def test_city_workbook_has_a_summary_then_a_sheet_per_county(funded_2025):
     assert book.sheetnames[1:] == [f"{c.name}2025" for c in counties]
     summary = values["嘉兴市2025"]
     nanhu_row = next(r for r in range(3, 3 + len(counties)) if summary[f"B{r}"].value == "330402")
-    assert summary[f"I{nanhu_row}"].value == pytest.approx(205.50)
+    assert summary[f"I{nanhu_row}"].value == pytest.approx(205.48)
     total = 3 + len(counties)
     assert summary[f"D{total}"].value == 72
     assert summary[f"E{total}"].value == 4  # 甲, 乙, 丙 (left in March) and 戊: full-time, in post in 2025
@@ -130,7 +130,7 @@ def test_export_command_writes_the_county_sheet(funded_2025, tmp_path):
     target = tmp_path / "nanhu.xlsx"
     call_command("export_transfers", "--county", "330402", "--year", "2025", "-o", str(target))
     values = openpyxl.load_workbook(target, data_only=True)["南湖区2025"]
-    assert values["J14"].value == pytest.approx(205.50)
+    assert values["J14"].value == pytest.approx(205.48)
 
 
 def test_export_command_all_writes_the_city_workbook(funded_2025, tmp_path):

@@ -7,6 +7,7 @@ import re
 from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -68,8 +69,9 @@ def test_feb_29_birthday_counts_on_march_1_in_common_years():
     assert age_on(born, date(2028, 2, 28)) == 27
 
 
-def test_add_years_moves_feb_29_to_march_1():
-    assert add_years(date(2024, 2, 29), 1) == date(2025, 3, 1)
+def test_add_years_ends_feb_29_on_feb_28_in_a_common_year():
+    # 民法典 art. 202: no corresponding day → the month's last day (was 1 March).
+    assert add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
     assert add_years(date(2024, 2, 29), 4) == date(2028, 2, 29)
 
 
@@ -527,7 +529,17 @@ def test_qualification_deadline_years_come_from_policy_with_feb_29_hire():
         today=date(2027, 1, 1),
         policy=POLICY.but(qualification_deadline_years=3),
     )
-    assert s.deadline == date(2027, 3, 1)
+    assert s.deadline == date(2027, 2, 28)  # art. 202 (was 1 March: a day late counted as in time)
+
+
+def test_title_obtained_on_1_march_after_a_feb_29_hire_is_late():
+    late = qualification_deadline(hire_date=date(2024, 2, 29), level="intermediate", obtained_on=date(2029, 3, 1),
+                                  today=date(2029, 3, 2), policy=POLICY)
+    assert late.deadline == date(2029, 2, 28)
+    assert not late.met and late.overdue
+    in_time = qualification_deadline(hire_date=date(2024, 2, 29), level="intermediate",
+                                     obtained_on=date(2029, 2, 28), today=date(2029, 3, 2), policy=POLICY)
+    assert in_time.met
 
 
 def test_level_none_spelled_as_in_candidate_means_no_certificate():
@@ -672,6 +684,7 @@ def test_full_year_is_one_caseworker_year_at_the_floor():
         days_in_post=365,
         months_in_post=Decimal(12),
         required=Decimal("50000.00"),
+        exact_years=Fraction(1),
     )
 
 
@@ -681,17 +694,20 @@ def test_leap_year_pro_rata_divides_by_366():
         posts_in_year=[Post("T", date(2024, 7, 1), None, True)], year=2024, floor=FLOOR
     )
     assert line.days_in_post == 184
-    # 184 / 366 = 0.50273224... → 0.502732 (6 decimals, as printed); 50000 × 0.502732 = 25136.60.
+    # 184 / 366 = 0.50273224... → 0.502732 shown; the requirement is 50000 × 184 / 366 =
+    # 25136.612 → 25136.61, rounded once (it was 50000 × 0.502732 = 25136.60).
     assert line.caseworker_years == Decimal("0.502732")
-    assert line.required == Decimal("25136.60")
+    assert line.required == Decimal("25136.61")
 
 
-def test_required_is_the_floor_times_the_rounded_caseworker_years():
-    # 549 / 365 = 1.50410958... → 1.504110; a reader multiplying the printed figures gets the required amount.
+def test_required_is_the_floor_times_the_exact_days_rounded_once():
+    # 549 / 365 = 1.50410958... is shown as 1.504110, but the requirement is computed from the
+    # days: 50000 × 549 / 365 = 75205.479 → 75205.48 (it was 50000 × 1.504110 = 75205.50).
     posts = [Post("T", date(2024, 1, 1), None, True), Post("T", date(2025, 7, 1), None, True)]
     line = required_transfer(posts_in_year=posts, year=2025, floor=FLOOR)
     assert (line.days_in_post, line.caseworker_years) == (549, Decimal("1.504110"))
-    assert line.required == (FLOOR * line.caseworker_years).quantize(Decimal("0.01")) == Decimal("75205.50")
+    assert line.exact_years == Fraction(549, 365)
+    assert line.required == Decimal("75205.48")
 
 
 def test_full_leap_year_is_exactly_the_floor():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
@@ -47,8 +47,8 @@ LINES = [
         ["李四"],
         184,
         Decimal("0.504110"),
-        Decimal("25205.50"),
-        Decimal("25205.49"),
+        Decimal("25205.48"),
+        Decimal("25205.47"),
     ),
     SheetLine(
         "330402009",
@@ -127,8 +127,8 @@ def test_one_row_per_township_with_numeric_money_cells():
         184,
         0.50411,
         50000,
-        "=ROUND(G4*F4,2)",
-        25205.49,
+        "=ROUND(G4*E4/365,2)",
+        25205.47,
     ]
     assert ws["C5"].value == "新嘉街道" and ws["A6"].value == "合计"
     for col in "GHIJ":
@@ -139,26 +139,28 @@ def test_one_row_per_township_with_numeric_money_cells():
     assert ws["D3"].value == "张三、王五"
 
 
-def test_required_is_the_printed_floor_times_the_printed_caseworker_years():
+def test_required_is_the_floor_times_the_days_over_the_year_rounded_once():
     formulas = reload(county_book(), data_only=False).worksheets[0]
     values = reload(county_book(), data_only=True).worksheets[0]
     assert formulas["F4"].number_format == "0.000000"  # 0.504110 printed in full
     for r in (3, 4, 5):
-        assert formulas[f"H{r}"].value == f"=ROUND(G{r}*F{r},2)"
-        printed = Decimal(str(values[f"G{r}"].value)) * Decimal(str(values[f"F{r}"].value))
-        assert money(values[f"H{r}"].value) == printed.quantize(Decimal("0.01"))
-    assert money(values["H4"].value) == Decimal("25205.50")  # 50000 × 0.504110
+        assert formulas[f"H{r}"].value == f"=ROUND(G{r}*E{r}/365,2)"
+        days = Decimal(values[f"E{r}"].value)
+        exact = Decimal(str(values[f"G{r}"].value)) * days / 365
+        assert money(values[f"H{r}"].value) == exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    # 50000 × 184 / 365 = 25205.479 → 25205.48, not 50000 × 0.504110 = 25205.50 (two roundings).
+    assert money(values["H4"].value) == Decimal("25205.48")
 
 
 def test_a_line_whose_required_does_not_multiply_out_is_refused():
-    wrong = SheetLine("330402008", "解放街道", ["李四"], 184, Decimal("0.504110"), Decimal("25205.48"),
+    wrong = SheetLine("330402008", "解放街道", ["李四"], 184, Decimal("0.504110"), Decimal("25205.50"),
                       Decimal("0"))
-    with pytest.raises(ValueError, match="25205.50"):
+    with pytest.raises(ValueError, match="25205.48"):
         county_book(lines=[wrong])
 
 
 def test_caseworkers_are_shown_with_their_days_in_post():
-    line = SheetLine("330402007", "建设街道", ["王丽", "张三"], 465, Decimal("1.273973"), Decimal("63698.65"),
+    line = SheetLine("330402007", "建设街道", ["王丽", "张三"], 465, Decimal("1.273973"), Decimal("63698.63"),
                      Decimal("0"), caseworker_days=[100, 365])
     ws = reload(county_book(lines=[line]), data_only=False).worksheets[0]
     assert ws["D3"].value == "王丽(100天)、张三(365天)"
@@ -168,7 +170,7 @@ def test_basis_note_under_the_totals_states_how_caseworker_years_are_counted():
     ws = reload(county_book(), data_only=False).worksheets[0]
     note = ws["A7"].value
     assert "折合人年＝在岗天数÷365（闰年366，按日计算）" in note
-    assert "保留6位小数" in note and "应转移支付＝保障标准×折合人年" in note
+    assert "显示保留6位小数" in note and "应转移支付＝保障标准×在岗天数÷365（闰年366），只在最后四舍五入到分一次" in note
     assert note == basis_note("days")
     assert "A7:K7" in {str(r) for r in ws.merged_cells.ranges}
     assert "在岗月数÷12" in basis_note("months")
@@ -189,8 +191,8 @@ def test_totals_are_sum_formulas():
 def test_formula_cached_values_are_correct():
     ws = reload(county_book(), data_only=True).worksheets[0]
     assert ws["E6"].value == 730 + 184 + 365
-    assert money(ws["H6"].value) == Decimal("175205.50")
-    assert money(ws["I6"].value) == Decimal("185205.49")
+    assert money(ws["H6"].value) == Decimal("175205.48")
+    assert money(ws["I6"].value) == Decimal("185205.47")
     # Shortfalls: 0, 0.01 (one cent short), 0 (overpaid township does not offset).
     assert [money(ws[f"J{r}"].value) for r in (3, 4, 5)] == [
         Decimal("0.00"),
@@ -222,7 +224,7 @@ def test_cell_edited_after_writing_gets_no_stale_cached_value():
     wb.worksheets[0]["H6"] = "=SUM(H3:H4)"
     ws = reload(wb, data_only=True).worksheets[0]
     assert ws["H6"].value is None
-    assert money(ws["I6"].value) == Decimal("185205.49")
+    assert money(ws["I6"].value) == Decimal("185205.47")
 
 
 @pytest.mark.parametrize(
@@ -237,7 +239,7 @@ def test_user_text_starting_like_a_formula_is_stored_as_escaped_text(evil):
             [evil, "张三"],
             1,
             Decimal("0.002740"),
-            Decimal("137.00"),
+            Decimal("136.99"),
             Decimal(0),
         )
     ]
@@ -310,7 +312,7 @@ def test_each_call_appends_a_sheet_with_a_unique_title():
     )
     assert wb.sheetnames == ["南湖区2026", "南湖区2026(2)", "秀洲区2026"]
     book = reload(wb, data_only=True)
-    assert money(book["南湖区2026(2)"]["H6"].value) == Decimal("175205.50")
+    assert money(book["南湖区2026(2)"]["H6"].value) == Decimal("175205.48")
     assert money(book["秀洲区2026"]["H4"].value) == Decimal("100000.00")
 
 
@@ -334,10 +336,11 @@ def test_required_from_rules_flows_into_the_sheet():
         line.days_in_post,
         line.caseworker_years,
         line.required,
-        Decimal("25136.60"),
+        Decimal("25136.61"),
+        exact_years=line.exact_years,
     )
-    ws = reload(county_book(lines=[sheet_line]), data_only=True).worksheets[0]
-    assert money(ws["H3"].value) == Decimal("25136.60") and ws["K3"].value == "是"
+    ws = reload(county_book(lines=[sheet_line], year=2024), data_only=True).worksheets[0]
+    assert money(ws["H3"].value) == Decimal("25136.61") and ws["K3"].value == "是"
     assert ws["F3"].value == 0.502732
 
 
@@ -351,7 +354,7 @@ def test_save_workbook_to_path_and_file(tmp_path):
         cached = (
             openpyxl.load_workbook(target, data_only=True).worksheets[0]["H6"].value
         )
-        assert money(cached) == Decimal("175205.50")
+        assert money(cached) == Decimal("175205.48")
 
 
 def test_saved_package_keeps_full_calculation_on_load():
@@ -373,8 +376,8 @@ def test_summary_line_adds_township_shortfalls_without_offsetting():
         county_code="330402", county_name="南湖区", lines=LINES
     )
     assert summary.townships == 3 and summary.caseworkers == 4
-    assert summary.required == Decimal("175205.50") and summary.transferred == Decimal(
-        "185205.49"
+    assert summary.required == Decimal("175205.48") and summary.transferred == Decimal(
+        "185205.47"
     )
     assert summary.shortfall == Decimal("0.01")
     assert summary.caseworker_years == Decimal("3.504110")
@@ -406,7 +409,7 @@ def test_summary_sheet_has_one_row_per_county_and_cached_sum_totals():
     ]
     assert [formulas[f"C{r}"].value for r in (3, 4)] == ["南湖区", "秀洲区"]
     assert formulas["G5"].value == "=SUM(G3:G4)"
-    assert money(values["G5"].value) == Decimal("275205.50")
+    assert money(values["G5"].value) == Decimal("275205.48")
     assert values["D5"].value == 4 and values["E5"].value == 6
     assert money(values["I5"].value) == Decimal("0.01")
     assert [values[f"J{r}"].value for r in (3, 4, 5)] == ["否", "是", "否"]
@@ -436,7 +439,8 @@ def test_cached_totals_equal_decimal_sums(rows):
             year=2024,
             floor=FLOOR,
         )
-        lines.append(SheetLine(f"T{i}", f"镇{i}", ["张"], days, line.caseworker_years, line.required, transferred))
+        lines.append(SheetLine(f"T{i}", f"镇{i}", ["张"], days, line.caseworker_years, line.required, transferred,
+                               exact_years=line.exact_years))
     ws = reload(county_book(lines=lines), data_only=True).worksheets[0]
     total = 3 + len(lines)
     assert money(ws[f"H{total}"].value) == sum(line.required for line in lines)

@@ -36,7 +36,8 @@ def python_flags(households) -> set[tuple[int, str]]:
             flags.add((h.pk, "verification_expired"))
         if latest is None or h.status == "exited":
             continue
-        income = latest.per_capita_income
+        # The exact per-capita income (total ÷ members), as the rules compare it.
+        income = rules.per_capita_exact(total=latest.total_income, members=latest.members_counted)
         for e in enrolments:
             if e.status == "active" and e.category in ("dibao", "low_income"):
                 if rules.exit_candidate(enrolled_category=e.category, per_capita_income=income, policy=policy,
@@ -63,8 +64,8 @@ def edges(make):
     cases = {}
 
     def case(name, income, categories=(), township="330402007", status="active", **kw):
-        h = make.household(township, members=1, status=status)
-        if income is not None:
+        h = make.household(township, members=kw.get("members", 1), status=status)
+        if income is not None or "total" in kw:
             verification(h, per_capita=income, **kw)
         for category in categories:
             enrol(h, category)
@@ -83,6 +84,11 @@ def edges(make):
     case("none_at_standard", "1200.00")
     case("none_at_line", "1800.00")
     case("none_cent_above_line", "1800.01")
+    # A fraction of a cent from a line: the stored per-capita figure (rounded) sits on the line,
+    # the exact one (total ÷ members) does not.
+    case("dibao_third_of_a_cent_above", None, ["dibao"], total="3600.01", members=3)  # 1200.0033…
+    case("none_third_of_a_cent_above_line", None, total="5400.01", members=3)  # 1800.0033…
+    case("none_third_of_a_cent_below_standard", None, total="3599.99", members=3)  # 1199.9966…
     case("tekun_poor", "500.00", ["tekun"])
     case("xiuzhou_under_county_standard", "1250.00", township="330411002")
     case("exited_poor", "100.00", status="exited")
@@ -117,6 +123,12 @@ def test_edges_of_the_standard_and_the_low_income_line(edges):
     assert reasons("none_at_standard") == {"inclusion_candidate"}
     assert reasons("none_at_line") == {"inclusion_candidate"}
     assert reasons("none_cent_above_line") == set()
+    # Exact comparison: shown as 1200.00 / 1800.00 / 1200.00, but above / above / below.
+    assert reasons("dibao_third_of_a_cent_above") == {"exit_candidate"}
+    assert reasons("none_third_of_a_cent_above_line") == set()
+    assert reasons("none_third_of_a_cent_below_standard") == {"inclusion_candidate"}
+    below = ReviewTask.objects.get(household=edges["none_third_of_a_cent_below_standard"])
+    assert below.suggested_category == "dibao" and below.per_capita_income == Decimal("1200.00")
     assert reasons("tekun_poor") == set()
     assert reasons("xiuzhou_under_county_standard") == {"inclusion_candidate"}
     assert reasons("exited_poor") == set()
@@ -205,7 +217,7 @@ def test_a_crash_in_a_step_leaves_that_step_unwritten_and_a_rerun_completes(edge
     rerun = review_pass.run_review(run_on=TODAY)
     assert rerun.status == RunStatus.SUCCEEDED
     assert sql_flags() == python_flags(edges.values())
-    assert rerun.counts["exit_candidate"] == 4
+    assert rerun.counts["exit_candidate"] == 5  # with dibao_third_of_a_cent_above
     assert rerun.counts["due"] == 0 and ReviewTask.objects.filter(household=due).count() == 1
 
 

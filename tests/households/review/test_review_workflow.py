@@ -47,7 +47,7 @@ def world(make):
 
 def test_the_pass_assigns_the_exit_task_to_the_households_caseworker(world):
     assert world["task"].assigned_to == world["caseworker"]
-    assert world["task"].gradual_exit_until == datetime.date(2027, 4, 30)
+    assert world["task"].gradual_exit_until == datetime.date(2027, 5, 1)
 
 
 def test_a_change_report_puts_the_household_on_the_review_list_exactly_once(world):
@@ -81,7 +81,7 @@ def test_an_exit_recorded_by_the_caseworker_and_confirmed_by_the_officer_changes
         "exit_reason": "收入超过标准", "version": task.version})
     assert response.status_code == 302
     record = ReviewRecord.objects.get(task=task)
-    assert record.decision == RecordDecision.PENDING and record.gradual_exit_until == datetime.date(2027, 4, 30)
+    assert record.decision == RecordDecision.PENDING and record.gradual_exit_until == datetime.date(2027, 5, 1)
     task.refresh_from_db()
     assert task.status == ReviewStatus.RECORDED
     # The caseworker cannot confirm their own proposal.
@@ -92,7 +92,7 @@ def test_an_exit_recorded_by_the_caseworker_and_confirmed_by_the_officer_changes
     response = officer.post(reverse("households:review_decide", args=[record.pk]), {"confirm": "1", "decision_note": "同意"})
     assert response.status_code == 302
     world["dibao"].refresh_from_db()
-    assert world["dibao"].status == "gradual_exit" and world["dibao"].end_on == datetime.date(2027, 4, 30)
+    assert world["dibao"].status == "gradual_exit" and world["dibao"].end_on == datetime.date(2027, 5, 1)
     change = EnrolmentStatusChange.objects.get(enrolment=world["dibao"])
     assert (change.from_status, change.to_status, change.by) == ("active", "gradual_exit", world["officer"])
     task.refresh_from_db()
@@ -219,7 +219,7 @@ def test_the_task_page_shows_the_form_to_the_caseworker_and_the_queue_shows_the_
     client = login(world["caseworker"])
     page = client.get(reverse("households:review_task_detail", args=[world["task"].pk]))
     assert page.status_code == 200 and page.context["form"] is not None
-    assert "2027-04-30" in page.content.decode()  # the gradual-exit period's last day
+    assert "2027-05-01" in page.content.decode()  # the gradual-exit period's last day (art. 201: 1 Nov not counted)
     review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY, outcome="exit",
                                   enrolment=world["dibao"], exit_reason="收入超过标准", today=TODAY)
     assert client.get(reverse("households:review_task_detail", args=[world["task"].pk])).context["form"] is None

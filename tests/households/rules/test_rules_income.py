@@ -187,10 +187,14 @@ def test_new_work_income_is_disregarded_within_the_period_up_to_the_cap():
     ) == D("3600.00")
 
 
-def test_new_work_income_counts_again_from_the_end_of_the_period():
-    # 2026-01-31 + 6 months = 2026-07-31 (no clamping needed); the period is over that day.
+def test_new_work_income_counts_again_after_the_end_of_the_period():
+    # 6 months after 2026-01-31 (not counted, 民法典 art. 201) end on 2026-07-31, its last day
+    # (the disregard used to stop on that day); the income counts again from 2026-08-01.
     assert disregarded_work_income(
         monthly_work_income=D("2000"), work_started_on=date(2026, 1, 31), today=date(2026, 7, 31), policy=POLICY
+    ) == D("2000.00")
+    assert disregarded_work_income(
+        monthly_work_income=D("2000"), work_started_on=date(2026, 1, 31), today=date(2026, 8, 1), policy=POLICY
     ) == D("0.00")
 
 

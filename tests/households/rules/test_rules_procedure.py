@@ -56,8 +56,17 @@ def test_decision_after_a_notice_ending_in_national_day():
     deadlines = procedure_deadlines(
         received_on=date(2026, 9, 1), calendar=CN, policy=POLICY, notice_start=date(2026, 9, 25)
     )
-    assert deadlines.notice_min_end == date(2026, 10, 1)
-    assert deadlines.decision_due == date(2026, 10, 13)  # 8, 9, 10 (Sat), 12, 13
+    # The seventh day, 1 October, is National Day: the notice ends on 8 October, the first
+    # working day after the holiday (民法典 art. 203; it used to end on 1 October).
+    assert deadlines.notice_min_end == date(2026, 10, 8)
+    assert deadlines.decision_due == date(2026, 10, 14)  # 9, 10 (Sat), 12, 13, 14
+
+
+def test_a_notice_ending_on_a_sunday_ends_on_monday():
+    deadlines = procedure_deadlines(received_on=date(2026, 3, 2), calendar=PLAIN, policy=POLICY,
+                                    notice_start=date(2026, 3, 2))
+    assert deadlines.notice_min_end == date(2026, 3, 9)  # Mon 2nd .. Sun 8th → Mon 9th
+    assert deadlines.decision_due == date(2026, 3, 16)
 
 
 def test_working_days_between_inverts_add_working_days():

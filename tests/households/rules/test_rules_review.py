@@ -93,13 +93,15 @@ def test_low_income_at_its_line_stays_and_one_cent_above_exits():
 
 def test_income_rise_from_work_gets_gradual_exit_until_last_day_of_period():
     decision = exit_(DIBAO, "2000", income_rose_from_work=True, rose_on=date(2026, 8, 31))
-    assert decision.gradual_exit_until == date(2027, 2, 27)  # 2027-02-28 is the first day after
+    # 民法典 arts. 201-202: 31 August not counted; 6 months end on the last day of February
+    # (it used to be 27 February, a day short).
+    assert decision.gradual_exit_until == date(2027, 2, 28)
     assert "gradual_exit" in [r.code for r in decision.reasons]
 
 
 def test_gradual_exit_counts_from_today_when_rise_date_unknown():
     decision = exit_(DIBAO, "2000", income_rose_from_work=True)
-    assert decision.gradual_exit_until == date(2027, 5, 28)
+    assert decision.gradual_exit_until == date(2027, 5, 29)  # today 2026-11-29 not counted (was 28 May)
 
 
 def test_no_gradual_exit_when_income_did_not_rise_from_work():
