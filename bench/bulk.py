@@ -53,9 +53,13 @@ def insert(model: type[models.Model], rows: Iterable[dict], *, batch: int = 2000
             with connection.cursor() as cursor:
                 placeholders = ", ".join(["%s"] * len(names))
                 cols = ", ".join(connection.ops.quote_name(n) for n in names)
-                prepared = [[json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for v in values]
-                            for values in chunk]
-                cursor.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({cols}) VALUES ({placeholders})", prepared)
+                prepared = [
+                    [json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for v in values]
+                    for values in chunk
+                ]
+                cursor.executemany(
+                    f"INSERT INTO {connection.ops.quote_name(table)} ({cols}) VALUES ({placeholders})", prepared
+                )
         chunk = []
 
     import itertools

@@ -69,8 +69,12 @@ def timed(fn: Callable, repeat: int, budget_s: float | None = None) -> dict:
         queries = len(captured.captured_queries)
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    return {"median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1), "queries": queries,
-            "runs": len(times)}
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(p95, 1),
+        "queries": queries,
+        "runs": len(times),
+    }
 
 
 def reset_peak_rss() -> None:
@@ -108,8 +112,12 @@ def once(fn: Callable) -> dict:
         start = time.perf_counter()
         value = fn()
         elapsed = (time.perf_counter() - start) * 1000
-    return {"median_ms": round(elapsed, 1), "p95_ms": round(elapsed, 1), "queries": len(captured.captured_queries),
-            "value": value}
+    return {
+        "median_ms": round(elapsed, 1),
+        "p95_ms": round(elapsed, 1),
+        "queries": len(captured.captured_queries),
+        "value": value,
+    }
 
 
 def raw_sql(sql: str, params=()) -> Callable:
@@ -122,8 +130,9 @@ def raw_sql(sql: str, params=()) -> Callable:
 
 
 def bench_user(username: str, role: str, area_code: str | None) -> User:
-    user, _ = User.objects.get_or_create(username=username, defaults={
-        "role": role, "area": Area.objects.get(code=area_code) if area_code else None})
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"role": role, "area": Area.objects.get(code=area_code) if area_code else None}
+    )
     return user
 
 
@@ -145,8 +154,9 @@ def get_ok(client: Client, url: str) -> Callable:
 
 
 class Context:
-    def __init__(self, repeat: int, roster_households: int = 100_000, import_rows: int = 20_000,
-                 roster_admin: bool = False):
+    def __init__(
+        self, repeat: int, roster_households: int = 100_000, import_rows: int = 20_000, roster_admin: bool = False
+    ):
         self.repeat = repeat
         self.roster_households = roster_households
         self.import_rows = import_rows
@@ -158,23 +168,35 @@ class Context:
         self.county_user = User.objects.get(username="bench-county")
         # The roster's exporter: the county officer, or (on a small dataset whose county holds
         # fewer than --roster-households) an administrator with every household in scope.
-        self.roster_user = (User.objects.get_or_create(username="bench-admin", defaults={
-            "role": Role.ADMIN, "is_superuser": True})[0] if roster_admin else self.county_user)
+        self.roster_user = (
+            User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN, "is_superuser": True})[0]
+            if roster_admin
+            else self.county_user
+        )
         self.officer_user = User.objects.get(username="bench-township")
         self.county_area = Area.objects.get(code="330402")
         from households.models import Household
 
         self.households_in_township = Household.objects.filter(township=self.township).count()
-        self.large_household = (Household.objects.filter(township=self.township).order_by("-member_count", "pk")
-                                .values_list("pk", flat=True).first())
+        self.large_household = (
+            Household.objects.filter(township=self.township)
+            .order_by("-member_count", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
 
 
 @measure("township household list, page 1")
 def township_list_first(ctx: Context) -> dict:
     result = timed(get_ok(ctx.officer, "/households/"), ctx.repeat)
-    result["reference"] = timed(raw_sql(
-        "SELECT h.id, h.dossier_no, m.name FROM households_household h LEFT JOIN households_member m ON m.id = h.head_id "
-        "WHERE h.township_id = %s ORDER BY h.dossier_no LIMIT 25", [ctx.township.pk]), ctx.repeat)
+    result["reference"] = timed(
+        raw_sql(
+            "SELECT h.id, h.dossier_no, m.name FROM households_household h LEFT JOIN households_member m ON m.id = h.head_id "
+            "WHERE h.township_id = %s ORDER BY h.dossier_no LIMIT 25",
+            [ctx.township.pk],
+        ),
+        ctx.repeat,
+    )
     return result
 
 
@@ -183,9 +205,14 @@ def township_list_deep(ctx: Context) -> dict:
     page = max(1, ctx.households_in_township // 25 - 1)
     result = timed(get_ok(ctx.officer, f"/households/?page={page}"), ctx.repeat)
     result["page"] = page
-    result["reference"] = timed(raw_sql(
-        "SELECT h.id, h.dossier_no FROM households_household h WHERE h.township_id = %s ORDER BY h.dossier_no "
-        "LIMIT 25 OFFSET %s", [ctx.township.pk, (page - 1) * 25]), ctx.repeat)
+    result["reference"] = timed(
+        raw_sql(
+            "SELECT h.id, h.dossier_no FROM households_household h WHERE h.township_id = %s ORDER BY h.dossier_no "
+            "LIMIT 25 OFFSET %s",
+            [ctx.township.pk, (page - 1) * 25],
+        ),
+        ctx.repeat,
+    )
     return result
 
 
@@ -197,19 +224,28 @@ def dossier_page(ctx: Context) -> dict:
 @measure("API household list (county)")
 def api_list(ctx: Context) -> dict:
     result = timed(get_ok(ctx.county, "/api/households/"), ctx.repeat)
-    result["reference"] = timed(raw_sql(
-        "SELECT * FROM households_household WHERE county_id = %s ORDER BY dossier_no LIMIT 50",
-        [Area.objects.get(code="330402").pk]), ctx.repeat)
+    result["reference"] = timed(
+        raw_sql(
+            "SELECT * FROM households_household WHERE county_id = %s ORDER BY dossier_no LIMIT 50",
+            [Area.objects.get(code="330402").pk],
+        ),
+        ctx.repeat,
+    )
     return result
 
 
 @measure("township household list, filtered page 1")
 def township_list_filtered(ctx: Context) -> dict:
     result = timed(get_ok(ctx.officer, "/households/?status=active&category=dibao"), ctx.repeat)
-    result["reference"] = timed(raw_sql(
-        "SELECT h.id, h.dossier_no FROM households_household h WHERE h.township_id = %s AND h.status = 'active' "
-        "AND EXISTS (SELECT 1 FROM households_enrolment e WHERE e.household_id = h.id AND e.category = 'dibao' "
-        "AND e.status IN ('active', 'gradual_exit')) ORDER BY h.dossier_no LIMIT 25", [ctx.township.pk]), ctx.repeat)
+    result["reference"] = timed(
+        raw_sql(
+            "SELECT h.id, h.dossier_no FROM households_household h WHERE h.township_id = %s AND h.status = 'active' "
+            "AND EXISTS (SELECT 1 FROM households_enrolment e WHERE e.household_id = h.id AND e.category = 'dibao' "
+            "AND e.status IN ('active', 'gradual_exit')) ORDER BY h.dossier_no LIMIT 25",
+            [ctx.township.pk],
+        ),
+        ctx.repeat,
+    )
     return result
 
 
@@ -231,6 +267,7 @@ def _aggregate_sql(fn: Callable) -> list[tuple[str, tuple]]:
 
 def raw_many(statements: list[tuple[str, tuple]]) -> Callable:
     """Run the captured SQL straight through the driver (psycopg2 on PostgreSQL)."""
+
     def run():
         if connection.vendor != "postgresql":  # SQLite (the smoke test): Django converts the placeholders
             with connection.cursor() as cursor:
@@ -293,13 +330,19 @@ def review_pass(ctx: Context) -> dict:
         after_second = ReviewTask.objects.count()
         transaction.set_rollback(True)
     seconds = first["median_ms"] / 1000
-    return {"median_ms": first["median_ms"], "p95_ms": first["p95_ms"], "queries": first["queries"],
-            "households_per_s": round(households / seconds) if seconds else None,
-            "first_run_created": after_first - before, "first_run_counts": first["value"].counts,
-            "second_run_ms": second["median_ms"], "second_run_created": after_second - after_first,
-            "second_run_counts": second["value"].counts,
-            "note": f"{households / seconds:,.0f} households/s; created {after_first - before:,}, "
-                    f"second run created {after_second - after_first} ({second['median_ms'] / 1000:.1f} s)"}
+    return {
+        "median_ms": first["median_ms"],
+        "p95_ms": first["p95_ms"],
+        "queries": first["queries"],
+        "households_per_s": round(households / seconds) if seconds else None,
+        "first_run_created": after_first - before,
+        "first_run_counts": first["value"].counts,
+        "second_run_ms": second["median_ms"],
+        "second_run_created": after_second - after_first,
+        "second_run_counts": second["value"].counts,
+        "note": f"{households / seconds:,.0f} households/s; created {after_first - before:,}, "
+        f"second run created {after_second - after_first} ({second['median_ms'] / 1000:.1f} s)",
+    }
 
 
 @measure("roster export (county officer, full IDs)")
@@ -312,7 +355,7 @@ def roster_export(ctx: Context) -> dict:
     from households.roster import exports
 
     base = selectors.household_list(user=ctx.roster_user)
-    ids = list(base.order_by("pk").values_list("pk", flat=True)[:ctx.roster_households])
+    ids = list(base.order_by("pk").values_list("pk", flat=True)[: ctx.roster_households])
     # The view's queryset narrowed to the first N households (by id) of the scope.
     queryset = base.filter(pk__gte=ids[0], pk__lte=ids[-1]) if ids else base.none()
     households = len(ids)
@@ -360,12 +403,20 @@ def roster_export(ctx: Context) -> dict:
     result["reference_writer"].pop("value")
     result["reference_writer"]["what"] = "jiuzhu.xlsx.write_sheet, the same cells"
     seconds = result["median_ms"] / 1000
-    result.update({"households": households, "rows": rows, "rows_per_s": round(rows / seconds) if seconds else None,
-                   "file_mb": round(size / 2**20, 1), "peak_mb": round(peak - baseline, 1), "peak_rss_mb": peak,
-                   "note": f"{households:,} households, {rows:,} member rows, {rows / seconds:,.0f} rows/s, "
-                           f"peak +{peak - baseline:.0f} MB (RSS {peak:.0f} MB); openpyxl alone "
-                           f"{result['reference']['median_ms'] / 1000:.1f} s, jiuzhu.xlsx alone "
-                           f"{result['reference_writer']['median_ms'] / 1000:.1f} s on the same cells"})
+    result.update(
+        {
+            "households": households,
+            "rows": rows,
+            "rows_per_s": round(rows / seconds) if seconds else None,
+            "file_mb": round(size / 2**20, 1),
+            "peak_mb": round(peak - baseline, 1),
+            "peak_rss_mb": peak,
+            "note": f"{households:,} households, {rows:,} member rows, {rows / seconds:,.0f} rows/s, "
+            f"peak +{peak - baseline:.0f} MB (RSS {peak:.0f} MB); openpyxl alone "
+            f"{result['reference']['median_ms'] / 1000:.1f} s, jiuzhu.xlsx alone "
+            f"{result['reference_writer']['median_ms'] / 1000:.1f} s on the same cells",
+        }
+    )
     return result
 
 
@@ -399,8 +450,20 @@ def import_workbook(rows: int, township_code: str) -> bytes:
         day = born + datetime.timedelta(days=n % 20000)
         serial = 900 + n // 20000
         first17 = f"{township_code[:6]}{day:%Y%m%d}{serial:03d}"
-        sheet.append([f"BENCH{household:07d}", township_code, f"基准路{household}号", "13900000000", f"导入{n}",
-                      first17 + id_check_character(first17), relations[position], "部分", "健康", "800"])
+        sheet.append(
+            [
+                f"BENCH{household:07d}",
+                township_code,
+                f"基准路{household}号",
+                "13900000000",
+                f"导入{n}",
+                first17 + id_check_character(first17),
+                relations[position],
+                "部分",
+                "健康",
+                "800",
+            ]
+        )
         position += 1
         left -= 1
     out = io.BytesIO()
@@ -428,16 +491,24 @@ def legacy_import(ctx: Context) -> dict:
         transaction.set_rollback(True)
     total = read["median_ms"] + checked["median_ms"] + applied["median_ms"]
     n = len(rows)
-    return {"median_ms": round(total, 1), "p95_ms": round(total, 1),
-            "queries": read["queries"] + checked["queries"] + applied["queries"],
-            "member_rows": n, "rows_per_s": round(n / total * 1000) if total else None,
-            "read_ms": read["median_ms"], "validate_ms": checked["median_ms"], "validate_queries": checked["queries"],
-            "apply_ms": applied["median_ms"], "apply_queries": applied["queries"], "created": created,
-            "validate_rows_per_s": round(n / (read["median_ms"] + checked["median_ms"]) * 1000),
-            "note": f"{n:,} member rows: {n / total * 1000:,.0f} rows/s end to end, "
-                    f"{n / (read['median_ms'] + checked['median_ms']) * 1000:,.0f} rows/s read + validation "
-                    f"(read {read['median_ms'] / 1000:.1f} s, validate {checked['median_ms'] / 1000:.1f} s, "
-                    f"write {applied['median_ms'] / 1000:.1f} s)"}
+    return {
+        "median_ms": round(total, 1),
+        "p95_ms": round(total, 1),
+        "queries": read["queries"] + checked["queries"] + applied["queries"],
+        "member_rows": n,
+        "rows_per_s": round(n / total * 1000) if total else None,
+        "read_ms": read["median_ms"],
+        "validate_ms": checked["median_ms"],
+        "validate_queries": checked["queries"],
+        "apply_ms": applied["median_ms"],
+        "apply_queries": applied["queries"],
+        "created": created,
+        "validate_rows_per_s": round(n / (read["median_ms"] + checked["median_ms"]) * 1000),
+        "note": f"{n:,} member rows: {n / total * 1000:,.0f} rows/s end to end, "
+        f"{n / (read['median_ms'] + checked['median_ms']) * 1000:,.0f} rows/s read + validation "
+        f"(read {read['median_ms'] / 1000:.1f} s, validate {checked['median_ms'] / 1000:.1f} s, "
+        f"write {applied['median_ms'] / 1000:.1f} s)",
+    }
 
 
 def main(argv=None) -> int:
@@ -446,22 +517,39 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--only", help="run only measures whose name contains this text")
     parser.add_argument("--skip", help="skip measures whose name contains this text")
-    parser.add_argument("--budget", type=float, default=BUDGET_S,
-                        help="seconds per figure after which a slow figure stops repeating (at least 3 runs)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=BUDGET_S,
+        help="seconds per figure after which a slow figure stops repeating (at least 3 runs)",
+    )
     parser.add_argument("--roster-households", type=int, default=100_000)
-    parser.add_argument("--roster-admin", action="store_true",
-                        help="export the roster as an administrator (every household in scope), for datasets whose "
-                             "county holds fewer than --roster-households")
+    parser.add_argument(
+        "--roster-admin",
+        action="store_true",
+        help="export the roster as an administrator (every household in scope), for datasets whose "
+        "county holds fewer than --roster-households",
+    )
     parser.add_argument("--import-rows", type=int, default=20_000)
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
     args = parser.parse_args(argv)
     BUDGET_S = args.budget
-    ctx = Context(args.repeat, roster_households=args.roster_households, import_rows=args.import_rows,
-                  roster_admin=args.roster_admin)
+    ctx = Context(
+        args.repeat,
+        roster_households=args.roster_households,
+        import_rows=args.import_rows,
+        roster_admin=args.roster_admin,
+    )
     from households.models import Household
 
-    results = {"households": Household.objects.count(), "database": connection.vendor, "repeat": args.repeat,
-               "cpus": os.cpu_count(), "started": timezone.now().isoformat(), "measures": {}}
+    results = {
+        "households": Household.objects.count(),
+        "database": connection.vendor,
+        "repeat": args.repeat,
+        "cpus": os.cpu_count(),
+        "started": timezone.now().isoformat(),
+        "measures": {},
+    }
     print(f"{results['households']:,} households on {connection.vendor}; {args.repeat} runs per figure\n")
     print(f"{'measure':<50} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'ref p95':>8} {'ratio':>6}")
     for name, fn in MEASURES:
@@ -473,8 +561,10 @@ def main(argv=None) -> int:
         results["measures"][name] = result
         ref = result.get("reference", {}).get("p95_ms")
         ratio = f"{result['p95_ms'] / ref:.2f}" if ref else ""
-        print(f"{name:<50} {result.get('median_ms', ''):>10} {result.get('p95_ms', ''):>8} "
-              f"{result.get('queries', ''):>8} {ref or '':>8} {ratio:>6}  {result.get('note', '')}")
+        print(
+            f"{name:<50} {result.get('median_ms', ''):>10} {result.get('p95_ms', ''):>8} "
+            f"{result.get('queries', ''):>8} {ref or '':>8} {ratio:>6}  {result.get('note', '')}"
+        )
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"\nwritten: {args.json}")

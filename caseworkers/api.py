@@ -62,8 +62,20 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Referral
-        fields = ["id", "household", "member", "resource", "status", "sent_on", "accepted_on", "closed_on",  # noqa: RUF012
-                  "failure_reason", "follow_up_on", "note", "version"]
+        fields = [
+            "id",
+            "household",
+            "member",
+            "resource",
+            "status",
+            "sent_on",
+            "accepted_on",
+            "closed_on",  # noqa: RUF012
+            "failure_reason",
+            "follow_up_on",
+            "note",
+            "version",
+        ]
         read_only_fields = ["status", "accepted_on", "closed_on", "failure_reason", "version"]  # noqa: RUF012
 
 
@@ -79,8 +91,19 @@ class ServiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceRecord
-        fields = ["id", "method", "service_area", "held_on", "minutes", "households", "content", "outcome", "follow_up_on",  # noqa: RUF012
-                  "followed_up", "township"]
+        fields = [
+            "id",
+            "method",
+            "service_area",
+            "held_on",
+            "minutes",
+            "households",
+            "content",
+            "outcome",
+            "follow_up_on",  # noqa: RUF012
+            "followed_up",
+            "township",
+        ]
         read_only_fields = ["followed_up", "township"]  # noqa: RUF012
 
 
@@ -90,7 +113,18 @@ class PublicitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PublicityActivity
-        fields = ["id", "held_on", "topics", "place", "form", "households", "head_count", "volunteers", "notes", "township"]  # noqa: RUF012
+        fields = [
+            "id",
+            "held_on",
+            "topics",
+            "place",
+            "form",
+            "households",
+            "head_count",
+            "volunteers",
+            "notes",
+            "township",
+        ]  # noqa: RUF012
         read_only_fields = ["township"]  # noqa: RUF012
 
 
@@ -108,8 +142,18 @@ class ResponseSerializer(serializers.Serializer):
 class VolunteerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Volunteer
-        fields = ["id", "name", "organization", "phone", "skills", "registered_on", "registration_no", "status",  # noqa: RUF012
-                  "training_hours", "township"]
+        fields = [
+            "id",
+            "name",
+            "organization",
+            "phone",
+            "skills",
+            "registered_on",
+            "registration_no",
+            "status",  # noqa: RUF012
+            "training_hours",
+            "township",
+        ]
         read_only_fields = ["training_hours", "township"]  # noqa: RUF012
 
     def get_fields(self):
@@ -138,13 +182,27 @@ class HoursSerializer(serializers.Serializer):
 
 
 class TrainingSerializer(serializers.ModelSerializer):
-    caseworkers_present = ScopedPK(lambda u: scoped(User.objects.filter(role=Role.CASEWORKER), u, township="area",
-                                                    county="area__county"), many=True, required=False)
+    caseworkers_present = ScopedPK(
+        lambda u: scoped(User.objects.filter(role=Role.CASEWORKER), u, township="area", county="area__county"),
+        many=True,
+        required=False,
+    )
     volunteers_present = ScopedPK(lambda u: Volunteer.objects.in_scope(u), many=True, required=False)
 
     class Meta:
         model = Training
-        fields = ["id", "title", "audience", "topic", "held_on", "hours", "caseworkers_present", "volunteers_present", "township", "county"]  # noqa: RUF012
+        fields = [
+            "id",
+            "title",
+            "audience",
+            "topic",
+            "held_on",
+            "hours",
+            "caseworkers_present",
+            "volunteers_present",
+            "township",
+            "county",
+        ]  # noqa: RUF012
         read_only_fields = ["township", "county"]  # noqa: RUF012
 
 
@@ -169,8 +227,13 @@ class TaskSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class CreateThroughService(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                           viewsets.GenericViewSet):
+class CreateThroughService(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """List, read and create; creation calls ``create_service`` (no update or delete endpoint)."""
 
     write_roles = FIELD
@@ -211,8 +274,14 @@ class ReferralViewSet(CreateThroughService):
         s = ReferralStepSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         v = s.validated_data
-        services.referral_transition(actor=request.user, referral=referral, target=v["to"], reason=v["reason"],
-                                     follow_up_on=v.get("follow_up_on"), expected_version=v.get("version"))
+        services.referral_transition(
+            actor=request.user,
+            referral=referral,
+            target=v["to"],
+            reason=v["reason"],
+            follow_up_on=v.get("follow_up_on"),
+            expected_version=v.get("version"),
+        )
         return Response(ReferralSerializer(referral, context={"request": request}).data)
 
 
@@ -290,7 +359,9 @@ class VolunteerViewSet(CreateThroughService):
         volunteer = self.get_object()
         s = HoursSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        assignment = VolunteerAssignment.objects.filter(volunteer=volunteer, pk=s.validated_data["assignment_id"]).first()
+        assignment = VolunteerAssignment.objects.filter(
+            volunteer=volunteer, pk=s.validated_data["assignment_id"]
+        ).first()
         if assignment is None:
             raise serializers.ValidationError({"assignment_id": ["?"]})
         services.assignment_complete(actor=request.user, assignment=assignment, hours=s.validated_data["hours"])
@@ -337,12 +408,20 @@ class CaseViewSet(mixins.UpdateModelMixin, CreateThroughService):
         v = s.validated_data
         deciding = v["to"] in ("approved", "returned")
         allowed = COUNTY if deciding else FIELD
-        own_area = TypicalCase.objects.filter(pk=case.pk).filter(pk__in=scoped(TypicalCase.objects.all(), request.user).values("pk"))
-        if request.user.role not in allowed or not own_area.exists() or (not deciding and case.created_by_id != request.user.pk):
+        own_area = TypicalCase.objects.filter(pk=case.pk).filter(
+            pk__in=scoped(TypicalCase.objects.all(), request.user).values("pk")
+        )
+        if (
+            request.user.role not in allowed
+            or not own_area.exists()
+            or (not deciding and case.created_by_id != request.user.pk)
+        ):
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied
-        services.case_transition(actor=request.user, case=case, target=v["to"], anonymised=v["anonymised"], note=v["note"])
+        services.case_transition(
+            actor=request.user, case=case, target=v["to"], anonymised=v["anonymised"], note=v["note"]
+        )
         return Response(CaseSerializer(case).data)
 
 

@@ -17,5 +17,10 @@ def sections(*, household, user) -> list[tuple[int, str, str, dict]]:
     services = list(selectors.service_list(user=user, household_id=household.pk)[:LIMIT])
     return [
         (50, _("Referrals"), "caseworkers/_dossier_referrals.html", {"household": household, "referrals": referrals}),
-        (51, _("Service records"), "caseworkers/_dossier_services.html", {"household": household, "services": services}),
+        (
+            51,
+            _("Service records"),
+            "caseworkers/_dossier_services.html",
+            {"household": household, "services": services},
+        ),
     ]

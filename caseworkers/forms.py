@@ -35,14 +35,21 @@ class ScopedForm(forms.ModelForm):
         households = Household.objects.in_scope(user) if {"household", "households"} & set(self.fields) else None
         if "household" in self.fields:
             old = self.fields["household"]
-            self.fields["household"] = HouseholdField(queryset=households, required=old.required, label=old.label,
-                                                      help_text=old.help_text,
-                                                      members_field="member" if "member" in self.fields else "")
+            self.fields["household"] = HouseholdField(
+                queryset=households,
+                required=old.required,
+                label=old.label,
+                help_text=old.help_text,
+                members_field="member" if "member" in self.fields else "",
+            )
         if "households" in self.fields:
             old = self.fields["households"]
             self.fields["households"] = HouseholdsField(
-                queryset=households, required=old.required, label=old.label,
-                help_text=_("Type dossier numbers separated by commas, or search by the head's name."))
+                queryset=households,
+                required=old.required,
+                label=old.label,
+                help_text=_("Type dossier numbers separated by commas, or search by the head's name."),
+            )
         if "member" in self.fields:
             self.fields["member"].queryset = Member.objects.in_scope(user).filter(active=True)
         if "volunteers" in self.fields:
@@ -61,8 +68,14 @@ class ResourceForm(ScopedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        chain = [pk for pk in (user.area_id, getattr(user.area, "county_id", None), getattr(user.area, "city_id", None)) if pk]
-        self.fields["area"].queryset = Area.objects.filter(pk__in=chain, level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP])
+        chain = [
+            pk
+            for pk in (user.area_id, getattr(user.area, "county_id", None), getattr(user.area, "city_id", None))
+            if pk
+        ]
+        self.fields["area"].queryset = Area.objects.filter(
+            pk__in=chain, level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP]
+        )
 
 
 class ReferralForm(ScopedForm):
@@ -73,12 +86,15 @@ class ReferralForm(ScopedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["resource"].queryset = Resource.objects.in_scope(user).filter(active=True).order_by("domain", "name")
+        self.fields["resource"].queryset = (
+            Resource.objects.in_scope(user).filter(active=True).order_by("domain", "name")
+        )
         # Members of the chosen household only (a township has thousands of members); the
         # picker's script refills the list when another household is chosen.
         household = str(self.data.get("household") or self.initial.get("household") or "").strip()
-        self.fields["member"].queryset = matching(Member.objects.in_scope(user).filter(active=True),
-                                                  [household] if household else [], prefix="household__")
+        self.fields["member"].queryset = matching(
+            Member.objects.in_scope(user).filter(active=True), [household] if household else [], prefix="household__"
+        )
         self.fields["member"].label_from_instance = lambda m: mask_name(m.name)
 
 
@@ -86,8 +102,12 @@ class ServiceForm(ScopedForm):
     class Meta:
         model = ServiceRecord
         fields = ["method", "service_area", "held_on", "minutes", "households", "content", "outcome", "follow_up_on"]  # noqa: RUF012
-        widgets = {"held_on": DATE, "follow_up_on": DATE, "content": forms.Textarea(attrs={"rows": 3}),  # noqa: RUF012
-                   "outcome": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "held_on": DATE,
+            "follow_up_on": DATE,
+            "content": forms.Textarea(attrs={"rows": 3}),  # noqa: RUF012
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class PublicityForm(ScopedForm):
@@ -137,8 +157,9 @@ class TrainingForm(ScopedForm):
         super().__init__(*args, user=user, **kwargs)
         from jiuzhu.scope import scoped
 
-        self.fields["caseworkers_present"].queryset = scoped(User.objects.filter(role=Role.CASEWORKER), user,
-                                                             township="area", county="area__county")
+        self.fields["caseworkers_present"].queryset = scoped(
+            User.objects.filter(role=Role.CASEWORKER), user, township="area", county="area__county"
+        )
         self.fields["volunteers_present"].queryset = Volunteer.objects.in_scope(user)
 
 
@@ -161,7 +182,9 @@ class ReasonForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    response = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Response"), widget=forms.Textarea(attrs={"rows": 3}))
+    response = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("Response"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class HoursForm(forms.Form):

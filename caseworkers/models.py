@@ -28,8 +28,12 @@ class AreaOwnedQuerySet(models.QuerySet):
 
 
 class AreaOwned(models.Model):
-    township = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("township / street"))
-    county = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("county-level unit"), editable=False)
+    township = models.ForeignKey(
+        Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("township / street")
+    )
+    county = models.ForeignKey(
+        Area, models.PROTECT, related_name="+", verbose_name=_("county-level unit"), editable=False
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,9 +121,13 @@ class HouseholdOwnedQuerySet(models.QuerySet):
 
 class Referral(models.Model):
     household = models.ForeignKey(Household, models.PROTECT, related_name="referrals", verbose_name=_("household"))
-    member = models.ForeignKey(Member, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("member"))
+    member = models.ForeignKey(
+        Member, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("member")
+    )
     resource = models.ForeignKey(Resource, models.PROTECT, related_name="referrals", verbose_name=_("resource"))
-    status = models.CharField(_("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT, editable=False
+    )
     sent_on = models.DateField(_("sent on"))
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
@@ -167,12 +175,21 @@ class VolunteerStatus(models.TextChoices):
 
 class Volunteer(AreaOwned):
     name = NameField(_("name"), max_length=50)
-    organization = models.ForeignKey(VolunteerOrganization, models.PROTECT, null=True, blank=True, related_name="volunteers", verbose_name=_("organization"))
+    organization = models.ForeignKey(
+        VolunteerOrganization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteers",
+        verbose_name=_("organization"),
+    )
     phone = PhoneField(_("phone"))
     skills = models.CharField(_("skills"), max_length=300, blank=True)
     registered_on = models.DateField(_("registered on"))
     registration_no = models.CharField(_("registration number"), max_length=50, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=VolunteerStatus.choices, default=VolunteerStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=VolunteerStatus.choices, default=VolunteerStatus.ACTIVE
+    )
     training_hours = models.DecimalField(_("training hours"), **HOURS, editable=False)
 
     class Meta:
@@ -258,9 +275,13 @@ class PolicyFeedback(AreaOwned):
     sent_to = models.CharField(_("sent to"), max_length=8, choices=FeedbackLevel.choices, default=FeedbackLevel.COUNTY)
     title = models.CharField(_("title"), max_length=200)
     body = BoundedTextField(_("description"))
-    status = models.CharField(_("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.SENT, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.SENT, editable=False
+    )
     response = models.TextField(_("response"), blank=True, editable=False)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", editable=False)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     responded_on = models.DateField(_("responded on"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -271,8 +292,12 @@ class PolicyFeedback(AreaOwned):
 
 class VolunteerAssignment(models.Model):
     volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="assignments", verbose_name=_("volunteer"))
-    household = models.ForeignKey(Household, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("household"))
-    activity = models.ForeignKey(PublicityActivity, models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("activity"))
+    household = models.ForeignKey(
+        Household, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("household")
+    )
+    activity = models.ForeignKey(
+        PublicityActivity, models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("activity")
+    )
     task = models.CharField(_("task"), max_length=200)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     hours = models.DecimalField(_("hours served"), **HOURS)
@@ -282,7 +307,9 @@ class VolunteerAssignment(models.Model):
 
     class AssignmentQuerySet(models.QuerySet):
         def in_scope(self, user):
-            return scoped(self, user, township="volunteer__township", county="volunteer__county", roles=CIVIL_AFFAIRS_ROLES)
+            return scoped(
+                self, user, township="volunteer__township", county="volunteer__county", roles=CIVIL_AFFAIRS_ROLES
+            )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -290,8 +317,12 @@ class VolunteerAssignment(models.Model):
         ordering = ["due_on", "id"]  # noqa: RUF012
         verbose_name = _("volunteer assignment")
         verbose_name_plural = _("volunteer assignments")
-        constraints = [models.CheckConstraint(condition=Q(household__isnull=False) | Q(activity__isnull=False),  # noqa: RUF012
-                                              name="assignment_household_or_activity")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | Q(activity__isnull=False),  # noqa: RUF012
+                name="assignment_household_or_activity",
+            )
+        ]
 
 
 class TrainingAudience(models.TextChoices):
@@ -309,9 +340,15 @@ class Training(AreaOwned):
     audience = models.CharField(_("audience"), max_length=12, choices=TrainingAudience.choices)
     topic = models.CharField(_("topic"), max_length=10, choices=TrainingTopic.choices)
     held_on = models.DateField(_("date"))
-    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))])
-    caseworkers_present = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trainings", verbose_name=_("caseworkers present"))
-    volunteers_present = models.ManyToManyField(Volunteer, blank=True, related_name="trainings", verbose_name=_("volunteers present"))
+    hours = models.DecimalField(
+        _("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    caseworkers_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="trainings", verbose_name=_("caseworkers present")
+    )
+    volunteers_present = models.ManyToManyField(
+        Volunteer, blank=True, related_name="trainings", verbose_name=_("volunteers present")
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]  # noqa: RUF012
@@ -344,8 +381,12 @@ class TypicalCase(AreaOwned):
     title = models.CharField(_("title"), max_length=200)
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
     body = BoundedTextField(_("case write-up (anonymised)"), max_length=LONG_TEXT_MAX_LENGTH)
-    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT, editable=False)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT, editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
     review_note = models.CharField(_("review note"), max_length=300, blank=True, editable=False)
 

@@ -80,22 +80,31 @@ class TaskSource:
 
 
 def plan_action_rows(user, today: date) -> QuerySet:
-    return (PlanAction.objects.in_scope(user).open()
-            .filter(responsible=user, plan__status=PlanStatus.ACTIVE, due_on__isnull=False)
-            .select_related("plan__household"))
+    return (
+        PlanAction.objects.in_scope(user)
+        .open()
+        .filter(responsible=user, plan__status=PlanStatus.ACTIVE, due_on__isnull=False)
+        .select_related("plan__household")
+    )
 
 
 def plan_action_item(a) -> TaskItem:
-    return TaskItem(a.due_on, "plan_action", f"{a.plan.household.dossier_no} · {a.description}", a.plan.household_id,
-                    reverse("households:plan_detail", args=[a.plan_id]))
+    return TaskItem(
+        a.due_on,
+        "plan_action",
+        f"{a.plan.household.dossier_no} · {a.description}",
+        a.plan.household_id,
+        reverse("households:plan_detail", args=[a.plan_id]),
+    )
 
 
 def in_area(model, user) -> QuerySet:
     """Rows of households in the user's area, without the guardian-grant query ``in_scope``
     adds: what the menu's badge counts on every page (a household shared with the user from
     elsewhere is listed on the task page, not counted)."""
-    return scoped(model.objects.all(), user, township="household__township", county="household__county",
-                  roles=CIVIL_AFFAIRS_ROLES)
+    return scoped(
+        model.objects.all(), user, township="household__township", county="household__county", roles=CIVIL_AFFAIRS_ROLES
+    )
 
 
 def _plan_reviews(plans: QuerySet, user) -> QuerySet:
@@ -112,19 +121,31 @@ def plan_review_count_rows(user, today: date) -> QuerySet:
 
 
 def plan_review_item(p) -> TaskItem:
-    return TaskItem(p.next_review_on, "plan_review", f"{p.household.dossier_no} · v{p.number}", p.household_id,
-                    reverse("households:plan_detail", args=[p.pk]))
+    return TaskItem(
+        p.next_review_on,
+        "plan_review",
+        f"{p.household.dossier_no} · v{p.number}",
+        p.household_id,
+        reverse("households:plan_detail", args=[p.pk]),
+    )
 
 
 def referral_rows(user, today: date) -> QuerySet:
-    return (Referral.objects.in_scope(user)
-            .filter(created_by=user, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED], follow_up_on__isnull=False)
-            .select_related("household", "resource"))
+    return (
+        Referral.objects.in_scope(user)
+        .filter(created_by=user, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED], follow_up_on__isnull=False)
+        .select_related("household", "resource")
+    )
 
 
 def referral_item(r) -> TaskItem:
-    return TaskItem(r.follow_up_on, "referral", f"{r.household.dossier_no} · {r.resource.name}", r.household_id,
-                    reverse("caseworkers:referral_detail", args=[r.pk]))
+    return TaskItem(
+        r.follow_up_on,
+        "referral",
+        f"{r.household.dossier_no} · {r.resource.name}",
+        r.household_id,
+        reverse("caseworkers:referral_detail", args=[r.pk]),
+    )
 
 
 def service_rows(user, today: date) -> QuerySet:
@@ -132,8 +153,13 @@ def service_rows(user, today: date) -> QuerySet:
 
 
 def service_item(s) -> TaskItem:
-    return TaskItem(s.follow_up_on, "service", f"{s.get_method_display()} · {s.content[:40]}", None,
-                    reverse("caseworkers:service_detail", args=[s.pk]))
+    return TaskItem(
+        s.follow_up_on,
+        "service",
+        f"{s.get_method_display()} · {s.content[:40]}",
+        None,
+        reverse("caseworkers:service_detail", args=[s.pk]),
+    )
 
 
 def _open_follow_ups(surveys: QuerySet, user) -> QuerySet:
@@ -151,18 +177,31 @@ def survey_count_rows(user, today: date) -> QuerySet:
 
 
 def survey_item(s) -> TaskItem:
-    return TaskItem(s.follow_up_on, "survey", f"{s.household.dossier_no} · {s.visited_on.isoformat()}", s.household_id,
-                    reverse("households:detail", args=[s.household_id]))
+    return TaskItem(
+        s.follow_up_on,
+        "survey",
+        f"{s.household.dossier_no} · {s.visited_on.isoformat()}",
+        s.household_id,
+        reverse("households:detail", args=[s.household_id]),
+    )
 
 
 def assignment_rows(user, today: date) -> QuerySet:
-    return (VolunteerAssignment.objects.in_scope(user).filter(assigned_by=user, done=False, due_on__isnull=False)
-            .select_related("volunteer"))
+    return (
+        VolunteerAssignment.objects.in_scope(user)
+        .filter(assigned_by=user, done=False, due_on__isnull=False)
+        .select_related("volunteer")
+    )
 
 
 def assignment_item(a) -> TaskItem:
-    return TaskItem(a.due_on, "volunteer", f"{a.volunteer.name} · {a.task}", a.household_id,
-                    reverse("caseworkers:volunteer_detail", args=[a.volunteer_id]))
+    return TaskItem(
+        a.due_on,
+        "volunteer",
+        f"{a.volunteer.name} · {a.task}",
+        a.household_id,
+        reverse("caseworkers:volunteer_detail", args=[a.volunteer_id]),
+    )
 
 
 def review_rows(user, today: date) -> QuerySet:
@@ -180,8 +219,13 @@ def review_count_rows(user, today: date) -> QuerySet:
 
 
 def review_item(t) -> TaskItem:
-    return TaskItem(t.due_on, "review", f"{t.household.dossier_no} · {t.get_reason_display()}", t.household_id,
-                    reverse("households:review_task_detail", args=[t.pk]))
+    return TaskItem(
+        t.due_on,
+        "review",
+        f"{t.household.dossier_no} · {t.get_reason_display()}",
+        t.household_id,
+        reverse("households:review_task_detail", args=[t.pk]),
+    )
 
 
 # Whose step it is: the township investigates and posts the notice (and decides small
@@ -210,8 +254,13 @@ def application_step_rows(user, today: date) -> list:
 
 def application_step_item(s) -> TaskItem:
     app = s.application
-    return TaskItem(s.due, "application", f"{app.household.dossier_no} · {app.get_category_display()} · {s.step_label}",
-                    app.household_id, reverse("households:application_detail", args=[app.pk]))
+    return TaskItem(
+        s.due,
+        "application",
+        f"{app.household.dossier_no} · {app.get_category_display()} · {s.step_label}",
+        app.household_id,
+        reverse("households:application_detail", args=[app.pk]),
+    )
 
 
 # Who completes an urgent case's outstanding investigation and notice after the decision.
@@ -222,8 +271,9 @@ def _urgent(user, qs: QuerySet) -> QuerySet:
     """Urgent applications decided before their investigation or notice was completed."""
     if (Role.ADMIN if user.is_superuser else user.role) not in URGENT_OWNERS:
         return qs.none()
-    return (qs.filter(urgent=True, status__in=proc.DECIDED_STATUSES)
-            .filter(Q(investigation_completed_on__isnull=True) | Q(notice_closed_on__isnull=True)))
+    return qs.filter(urgent=True, status__in=proc.DECIDED_STATUSES).filter(
+        Q(investigation_completed_on__isnull=True) | Q(notice_closed_on__isnull=True)
+    )
 
 
 def urgent_rows(user, today: date) -> QuerySet:
@@ -236,12 +286,20 @@ def urgent_count_rows(user, today: date) -> QuerySet:
 
 
 def urgent_item(a) -> TaskItem:
-    facts = proc.ProcedureFacts(status=a.status, urgent=a.urgent,
-                                investigation_complete=a.investigation_completed_on is not None,
-                                notice_closed=a.notice_closed_on is not None)
+    facts = proc.ProcedureFacts(
+        status=a.status,
+        urgent=a.urgent,
+        investigation_complete=a.investigation_completed_on is not None,
+        notice_closed=a.notice_closed_on is not None,
+    )
     steps = "、".join(str(URGENT_STEP_LABELS[step]) for step in proc.missing_steps(facts))
-    return TaskItem(a.decided_on, "urgent", f"{a.household.dossier_no} · {a.get_category_display()} · {steps}",
-                    a.household_id, reverse("households:application_detail", args=[a.pk]))
+    return TaskItem(
+        a.decided_on,
+        "urgent",
+        f"{a.household.dossier_no} · {a.get_category_display()} · {steps}",
+        a.household_id,
+        reverse("households:application_detail", args=[a.pk]),
+    )
 
 
 URGENT_STEP_LABELS = {proc.STEP_INVESTIGATION: STEP_LABELS["investigation"], proc.STEP_NOTICE: STEP_LABELS["notice"]}
@@ -249,19 +307,38 @@ URGENT_STEP_LABELS = {proc.STEP_INVESTIGATION: STEP_LABELS["investigation"], pro
 
 SOURCES: list[TaskSource] = [
     TaskSource("plan_action", _("Plan action"), plan_action_rows, plan_action_item),
-    TaskSource("plan_review", _("Plan review due"), plan_review_rows, plan_review_item, due_field="next_review_on",
-               count_rows=plan_review_count_rows),
+    TaskSource(
+        "plan_review",
+        _("Plan review due"),
+        plan_review_rows,
+        plan_review_item,
+        due_field="next_review_on",
+        count_rows=plan_review_count_rows,
+    ),
     TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item, due_field="follow_up_on"),
     TaskSource("service", _("Service follow-up"), service_rows, service_item, due_field="follow_up_on"),
-    TaskSource("survey", _("Follow-up home visit"), survey_rows, survey_item, due_field="follow_up_on",
-               count_rows=survey_count_rows),
+    TaskSource(
+        "survey",
+        _("Follow-up home visit"),
+        survey_rows,
+        survey_item,
+        due_field="follow_up_on",
+        count_rows=survey_count_rows,
+    ),
     TaskSource("volunteer", _("Volunteer assignment"), assignment_rows, assignment_item),
     TaskSource("review", _("Review"), review_rows, review_item, count_rows=review_count_rows),
-    TaskSource("application", _("Overdue application step"), application_step_rows, application_step_item,
-               counted=False),
+    TaskSource(
+        "application", _("Overdue application step"), application_step_rows, application_step_item, counted=False
+    ),
     # Due since the decision: the urgent path helps first and completes the steps after.
-    TaskSource("urgent", _("Urgent case: steps to complete"), urgent_rows, urgent_item,
-               count_rows=urgent_count_rows, due_field="decided_on"),
+    TaskSource(
+        "urgent",
+        _("Urgent case: steps to complete"),
+        urgent_rows,
+        urgent_item,
+        count_rows=urgent_count_rows,
+        due_field="decided_on",
+    ),
 ]
 
 
@@ -278,7 +355,9 @@ def tasks_for(user, today: date | None = None) -> list[TaskItem]:
 
 def _count(qs: QuerySet) -> Subquery:
     # COUNT(*) without GROUP BY: one row, usable as a scalar subquery.
-    return Subquery(qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1], output_field=IntegerField())
+    return Subquery(
+        qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1], output_field=IntegerField()
+    )
 
 
 def task_count(user, today: date | None = None, *, days: int | None = None) -> int:
@@ -288,8 +367,14 @@ def task_count(user, today: date | None = None, *, days: int | None = None) -> i
 
     today = today or timezone.localdate()
     until = today + timedelta(days=settings.JIUZHU_TASK_BADGE_DAYS if days is None else days)
-    counts = {f"n{i}": _count((source.count_rows or source.rows)(user, today).select_related(None)
-                              .filter(**{f"{source.due_field}__lte": until}))
-              for i, source in enumerate(SOURCES) if source.counted}
+    counts = {
+        f"n{i}": _count(
+            (source.count_rows or source.rows)(user, today)
+            .select_related(None)
+            .filter(**{f"{source.due_field}__lte": until})
+        )
+        for i, source in enumerate(SOURCES)
+        if source.counted
+    }
     row = User.objects.filter(pk=user.pk).values(**counts).first() or {}
     return sum(v or 0 for v in row.values())

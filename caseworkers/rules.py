@@ -8,8 +8,14 @@ from dataclasses import dataclass
 from households.rules.identity import normalize_id_number
 from jiuzhu.reasons import N_, Reason
 
-__all__ = ["CASE_TRANSITIONS", "REFERRAL_TRANSITIONS", "Transition", "case_transition", "personal_numbers_in_text",
-           "referral_transition"]
+__all__ = [
+    "CASE_TRANSITIONS",
+    "REFERRAL_TRANSITIONS",
+    "Transition",
+    "case_transition",
+    "personal_numbers_in_text",
+    "referral_transition",
+]
 
 # After the ID-number normal form (half-width, no spaces or dashes between digits):
 # 17 digits and a check character, or a mainland mobile number (optionally after 86),
@@ -45,7 +51,9 @@ def referral_transition(current: str, target: str, *, reason: str = "") -> Trans
     if target not in REFERRAL_TRANSITIONS.get(current, ()):
         if current in ("done", "failed"):
             return Transition(False, (Reason.of("referral_closed", N_("This referral is closed and cannot change.")),))
-        return Transition(False, (Reason.of("referral_bad_step", N_("A referral must be accepted before it is done.")),))
+        return Transition(
+            False, (Reason.of("referral_bad_step", N_("A referral must be accepted before it is done.")),)
+        )
     if target == "failed" and not reason.strip():
         return Transition(False, (Reason.of("referral_reason", N_("Give the reason the referral failed.")),))
     return Transition(True)
@@ -58,7 +66,9 @@ def case_transition(current: str, target: str, *, anonymised: bool = True) -> Tr
     if target not in CASE_TRANSITIONS.get(current, ()):
         return Transition(False, (Reason.of("case_bad_step", N_("This case cannot take that step now.")),))
     if target == "submitted" and not anonymised:
-        return Transition(False, (Reason.of("case_not_anonymised", N_("Confirm that names, ID numbers and addresses were removed.")),))
+        return Transition(
+            False, (Reason.of("case_not_anonymised", N_("Confirm that names, ID numbers and addresses were removed.")),)
+        )
     return Transition(True)
 
 
@@ -68,7 +78,11 @@ def personal_numbers_in_text(*texts: str) -> Transition:
     for text in texts:
         normal = normalize_id_number(text)
         if _ID_NUMBER.search(normal) and not any(r.code == "case_id_number" for r in reasons):
-            reasons.append(Reason.of("case_id_number", N_("Remove the ID number from the text: a typical case is anonymised.")))
+            reasons.append(
+                Reason.of("case_id_number", N_("Remove the ID number from the text: a typical case is anonymised."))
+            )
         if _MOBILE.search(normal) and not any(r.code == "case_phone" for r in reasons):
-            reasons.append(Reason.of("case_phone", N_("Remove the phone number from the text: a typical case is anonymised.")))
+            reasons.append(
+                Reason.of("case_phone", N_("Remove the phone number from the text: a typical case is anonymised."))
+            )
     return Transition(not reasons, tuple(reasons))

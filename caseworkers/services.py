@@ -80,21 +80,45 @@ def resource_create(*, actor, area, **fields) -> Resource:
 
 
 @transaction.atomic
-def referral_create(*, actor, household: Household, resource: Resource, sent_on: date, member=None,
-                    follow_up_on: date | None = None, note: str = "") -> Referral:
+def referral_create(
+    *,
+    actor,
+    household: Household,
+    resource: Resource,
+    sent_on: date,
+    member=None,
+    follow_up_on: date | None = None,
+    note: str = "",
+) -> Referral:
     if not Resource.objects.in_scope(actor).filter(pk=resource.pk, active=True).exists():
         raise RuleViolation(_("Choose an active resource of your area."), field="resource")
     if member is not None and member.household_id != household.pk:
         raise RuleViolation(_("Choose a member of this household."), field="member")
     if follow_up_on is not None and follow_up_on < sent_on:
         raise RuleViolation(_("The follow-up date cannot be before the referral was sent."), field="follow_up_on")
-    return _create(actor, Referral, household=household, member=member, resource=resource, sent_on=sent_on,
-                   follow_up_on=follow_up_on, note=note)
+    return _create(
+        actor,
+        Referral,
+        household=household,
+        member=member,
+        resource=resource,
+        sent_on=sent_on,
+        follow_up_on=follow_up_on,
+        note=note,
+    )
 
 
 @transaction.atomic
-def referral_transition(*, actor, referral: Referral, target: str, reason: str = "", today: date | None = None,
-                        follow_up_on: date | None = None, expected_version: int | None = None) -> Referral:
+def referral_transition(
+    *,
+    actor,
+    referral: Referral,
+    target: str,
+    reason: str = "",
+    today: date | None = None,
+    follow_up_on: date | None = None,
+    expected_version: int | None = None,
+) -> Referral:
     today = today or timezone.localdate()
     check = rules.referral_transition(referral.status, target, reason=reason)
     if not check.ok:
@@ -120,7 +144,9 @@ def referral_transition(*, actor, referral: Referral, target: str, reason: str =
 def publicity_create(*, actor, households=(), volunteers=(), **fields) -> PublicityActivity:
     owner = owner_areas(actor)
     households = _households_in(households, owner["township"])
-    return _create(actor, PublicityActivity, m2m={"households": households, "volunteers": list(volunteers)}, **owner, **fields)
+    return _create(
+        actor, PublicityActivity, m2m={"households": households, "volunteers": list(volunteers)}, **owner, **fields
+    )
 
 
 @transaction.atomic
@@ -130,7 +156,9 @@ def service_create(*, actor, households, method: str, **fields) -> ServiceRecord
     if not households:
         raise RuleViolation(_("Choose at least one household."), field="households")
     if method == ServiceMethod.CASE and len(households) != 1:
-        raise RuleViolation(_("Case work serves one household; record a group session for several."), field="households")
+        raise RuleViolation(
+            _("Case work serves one household; record a group session for several."), field="households"
+        )
     return _create(actor, ServiceRecord, m2m={"households": households}, method=method, **owner, **fields)
 
 
@@ -164,14 +192,16 @@ def volunteer_create(*, actor, **fields) -> Volunteer:
 
 
 @transaction.atomic
-def assignment_create(*, actor, volunteer: Volunteer, task: str, household=None, activity=None,
-                      due_on: date | None = None) -> VolunteerAssignment:
+def assignment_create(
+    *, actor, volunteer: Volunteer, task: str, household=None, activity=None, due_on: date | None = None
+) -> VolunteerAssignment:
     if household is None and activity is None:
         raise RuleViolation(_("Assign the volunteer to a household or an activity."), field="household")
     if household is not None and volunteer.township_id and household.township_id != volunteer.township_id:
         raise RuleViolation(_("Choose a household of the volunteer's township."), field="household")
-    obj = VolunteerAssignment.objects.create(volunteer=volunteer, household=household, activity=activity, task=task,
-                                             due_on=due_on, assigned_by=actor)
+    obj = VolunteerAssignment.objects.create(
+        volunteer=volunteer, household=household, activity=activity, task=task, due_on=due_on, assigned_by=actor
+    )
     audit.record_change(actor=actor, instance=obj, before={})
     return obj
 
@@ -191,12 +221,18 @@ def assignment_complete(*, actor, assignment: VolunteerAssignment, hours: Decima
 
 @transaction.atomic
 def training_create(*, actor, caseworkers_present=(), volunteers_present=(), **fields) -> Training:
-    training = _create(actor, Training, m2m={"caseworkers_present": list(caseworkers_present),
-                                             "volunteers_present": list(volunteers_present)},
-                       **owner_areas(actor), **fields)
+    training = _create(
+        actor,
+        Training,
+        m2m={"caseworkers_present": list(caseworkers_present), "volunteers_present": list(volunteers_present)},
+        **owner_areas(actor),
+        **fields,
+    )
     if training.audience == TrainingAudience.VOLUNTEERS or volunteers_present:
         # The volunteer's running total: one UPDATE for everyone present.
-        Volunteer.objects.filter(pk__in=[v.pk for v in volunteers_present]).update(training_hours=F("training_hours") + training.hours)
+        Volunteer.objects.filter(pk__in=[v.pk for v in volunteers_present]).update(
+            training_hours=F("training_hours") + training.hours
+        )
     return training
 
 
@@ -237,8 +273,9 @@ def case_update(*, actor, case: TypicalCase, **fields) -> TypicalCase:
 
 
 @transaction.atomic
-def case_transition(*, actor, case: TypicalCase, target: str, anonymised: bool = True, note: str = "",
-                    today: date | None = None) -> TypicalCase:
+def case_transition(
+    *, actor, case: TypicalCase, target: str, anonymised: bool = True, note: str = "", today: date | None = None
+) -> TypicalCase:
     check = rules.case_transition(case.status, target, anonymised=anonymised)
     if not check.ok:
         raise RuleViolation(render_reasons(check.reasons))
@@ -264,5 +301,3 @@ def service_followed_up(*, actor, service: ServiceRecord) -> ServiceRecord:
     service.save(update_fields=["followed_up", "updated_at"])
     audit.record_change(actor=actor, instance=service, before=before)
     return service
-
-

@@ -20,9 +20,13 @@ from jiuzhu.scope import scoped
 
 def _month_counts(qs: QuerySet, user_field: str, date_field: str, start: date, end: date) -> dict:
     on = f"{date_field}__date" if date_field.endswith("_at") else date_field
-    rows = (qs.filter(**{f"{on}__gte": start, f"{on}__lt": end}).order_by()
-            .annotate(month=TruncMonth(date_field, output_field=DateField())).values(user_field, "month")
-            .annotate(n=Count("pk", distinct=True)))
+    rows = (
+        qs.filter(**{f"{on}__gte": start, f"{on}__lt": end})
+        .order_by()
+        .annotate(month=TruncMonth(date_field, output_field=DateField()))
+        .values(user_field, "month")
+        .annotate(n=Count("pk", distinct=True))
+    )
     return {(r[user_field], _as_date(r["month"])): r["n"] for r in rows}
 
 
@@ -67,8 +71,12 @@ def work_summary(*, user, start: date, end: date) -> list[SummaryRow]:
     """Rows for each caseworker in the user's scope and each month in [start, end) with any work."""
     sources = _sources(user, start, end)
     keys = {key for counts in sources.values() for key in counts}
-    caseworkers = {u.pk: u for u in scoped(User.objects.filter(role=Role.CASEWORKER), user, township="area",
-                                           county="area__county").select_related("area")}
+    caseworkers = {
+        u.pk: u
+        for u in scoped(
+            User.objects.filter(role=Role.CASEWORKER), user, township="area", county="area__county"
+        ).select_related("area")
+    }
     # A township's users are those whose area is the township; county scope via the area's county.
     rows = []
     for uid, month in sorted(keys, key=lambda k: (k[1], k[0])):

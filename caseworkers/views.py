@@ -41,15 +41,29 @@ def require(request, roles) -> None:
 
 
 def d(value) -> str:
-    return value.strftime("%Y-%m-%d") if isinstance(value, datetime.date) else (value if value not in (None, "") else "—")
+    return (
+        value.strftime("%Y-%m-%d") if isinstance(value, datetime.date) else (value if value not in (None, "") else "—")
+    )
 
 
 def _list(request, *, title, columns, qs, cells, url_name, new_url=None, filters=None, note=""):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = [(reverse(url_name, args=[obj.pk]), list(zip(columns, [d(c) for c in cells(obj)]))) for obj in page.object_list]
-    return render(request, "caseworkers/list.html", {
-        "title": title, "columns": columns, "rows": rows, "page_obj": page, "new_url": new_url, "filters": filters or {},
-        "note": note})
+    rows = [
+        (reverse(url_name, args=[obj.pk]), list(zip(columns, [d(c) for c in cells(obj)]))) for obj in page.object_list
+    ]
+    return render(
+        request,
+        "caseworkers/list.html",
+        {
+            "title": title,
+            "columns": columns,
+            "rows": rows,
+            "page_obj": page,
+            "new_url": new_url,
+            "filters": filters or {},
+            "note": note,
+        },
+    )
 
 
 def _form(request, *, title, form_class, save, back, initial=None):
@@ -68,9 +82,17 @@ def _form(request, *, title, form_class, save, back, initial=None):
 
 
 def _detail(request, *, title, facts, transitions=(), extra_template=None, extra=None):
-    return render(request, "caseworkers/detail.html", {
-        "title": title, "facts": [(label, d(value)) for label, value in facts], "transitions": transitions,
-        "extra_template": extra_template, **(extra or {})})
+    return render(
+        request,
+        "caseworkers/detail.html",
+        {
+            "title": title,
+            "facts": [(label, d(value)) for label, value in facts],
+            "transitions": transitions,
+            "extra_template": extra_template,
+            **(extra or {}),
+        },
+    )
 
 
 def _transition(request, do, back):
@@ -86,42 +108,65 @@ def _transition(request, do, back):
 
 # Resources -------------------------------------------------------------------------------
 
+
 def resource_list(request):
     q, domain = request.GET.get("q", "").strip(), request.GET.get("domain", "")
-    return _list(request, title=_("Resource directory"), url_name="caseworkers:resource_detail",
-                 columns=[_("Name"), _("Domain"), _("Provider"), _("Area covered"), _("Contact")],
-                 qs=selectors.resource_list(user=request.user, q=q, domain=domain),
-                 cells=lambda r: [r.name, r.get_domain_display(), r.provider, r.area.name, r.contact],
-                 new_url=reverse("caseworkers:resource_new") if request.user.role in WRITE_ROLES else None,
-                 filters={"q": q, "domain": domain, "domains": Domain.choices})
+    return _list(
+        request,
+        title=_("Resource directory"),
+        url_name="caseworkers:resource_detail",
+        columns=[_("Name"), _("Domain"), _("Provider"), _("Area covered"), _("Contact")],
+        qs=selectors.resource_list(user=request.user, q=q, domain=domain),
+        cells=lambda r: [r.name, r.get_domain_display(), r.provider, r.area.name, r.contact],
+        new_url=reverse("caseworkers:resource_new") if request.user.role in WRITE_ROLES else None,
+        filters={"q": q, "domain": domain, "domains": Domain.choices},
+    )
 
 
 def resource_new(request):
     require(request, WRITE_ROLES)
-    return _form(request, title=_("New resource"), form_class=forms.ResourceForm,
-                 save=lambda data: services.resource_create(actor=request.user, **data),
-                 back=lambda r: reverse("caseworkers:resource_detail", args=[r.pk]))
+    return _form(
+        request,
+        title=_("New resource"),
+        form_class=forms.ResourceForm,
+        save=lambda data: services.resource_create(actor=request.user, **data),
+        back=lambda r: reverse("caseworkers:resource_detail", args=[r.pk]),
+    )
 
 
 def resource_detail(request, pk):
     r = get_object_or_404(selectors.resource_list(user=request.user, active_only=False), pk=pk)
-    return _detail(request, title=r.name, facts=[
-        (_("Kind"), r.get_kind_display()), (_("Domain"), r.get_domain_display()), (_("Provider"), r.provider),
-        (_("Area covered"), r.area.name), (_("Contact"), r.contact), (_("Conditions"), r.conditions),
-        (_("Description"), r.description)],
-        transitions=[(_("Refer a household"), reverse("caseworkers:referral_new") + f"?resource={r.pk}", "get", False)])
+    return _detail(
+        request,
+        title=r.name,
+        facts=[
+            (_("Kind"), r.get_kind_display()),
+            (_("Domain"), r.get_domain_display()),
+            (_("Provider"), r.provider),
+            (_("Area covered"), r.area.name),
+            (_("Contact"), r.contact),
+            (_("Conditions"), r.conditions),
+            (_("Description"), r.description),
+        ],
+        transitions=[(_("Refer a household"), reverse("caseworkers:referral_new") + f"?resource={r.pk}", "get", False)],
+    )
 
 
 # Referrals -------------------------------------------------------------------------------
 
+
 def referral_list(request):
     status = request.GET.get("status", "")
-    return _list(request, title=_("Referrals"), url_name="caseworkers:referral_detail",
-                 columns=[_("Household"), _("Resource"), _("Status"), _("Sent on"), _("Follow-up date")],
-                 qs=selectors.referral_list(user=request.user, status=status),
-                 cells=lambda r: [r.household.dossier_no, r.resource.name, r.get_status_display(), r.sent_on, r.follow_up_on],
-                 new_url=reverse("caseworkers:referral_new") if request.user.role in FIELD_ROLES else None,
-                 filters={"status": status, "statuses": ReferralStatus.choices})
+    return _list(
+        request,
+        title=_("Referrals"),
+        url_name="caseworkers:referral_detail",
+        columns=[_("Household"), _("Resource"), _("Status"), _("Sent on"), _("Follow-up date")],
+        qs=selectors.referral_list(user=request.user, status=status),
+        cells=lambda r: [r.household.dossier_no, r.resource.name, r.get_status_display(), r.sent_on, r.follow_up_on],
+        new_url=reverse("caseworkers:referral_new") if request.user.role in FIELD_ROLES else None,
+        filters={"status": status, "statuses": ReferralStatus.choices},
+    )
 
 
 def referral_new(request):
@@ -130,9 +175,14 @@ def referral_new(request):
     for key in ("household", "resource"):
         if request.GET.get(key, "").isdigit():
             initial[key] = int(request.GET[key])
-    return _form(request, title=_("New referral"), form_class=forms.ReferralForm, initial=initial,
-                 save=lambda data: services.referral_create(actor=request.user, **data),
-                 back=lambda r: reverse("caseworkers:referral_detail", args=[r.pk]))
+    return _form(
+        request,
+        title=_("New referral"),
+        form_class=forms.ReferralForm,
+        initial=initial,
+        save=lambda data: services.referral_create(actor=request.user, **data),
+        back=lambda r: reverse("caseworkers:referral_detail", args=[r.pk]),
+    )
 
 
 def referral_detail(request, pk):
@@ -146,32 +196,62 @@ def referral_detail(request, pk):
             steps.append((_("Done"), url + "?to=done", "post", False))
         if r.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
             steps.append((_("Failed"), url + "?to=failed", "post", True))
-    return _detail(request, title=_("Referral"), transitions=steps, facts=[
-        (_("Household"), r.household.dossier_no), (_("Member"), r.member.name if r.member else ""),
-        (_("Resource"), r.resource.name), (_("Status"), r.get_status_display()), (_("Sent on"), r.sent_on),
-        (_("Accepted on"), r.accepted_on), (_("Closed on"), r.closed_on), (_("Reason for failure"), r.failure_reason),
-        (_("Follow-up date"), r.follow_up_on), (_("Note"), r.note)])
+    return _detail(
+        request,
+        title=_("Referral"),
+        transitions=steps,
+        facts=[
+            (_("Household"), r.household.dossier_no),
+            (_("Member"), r.member.name if r.member else ""),
+            (_("Resource"), r.resource.name),
+            (_("Status"), r.get_status_display()),
+            (_("Sent on"), r.sent_on),
+            (_("Accepted on"), r.accepted_on),
+            (_("Closed on"), r.closed_on),
+            (_("Reason for failure"), r.failure_reason),
+            (_("Follow-up date"), r.follow_up_on),
+            (_("Note"), r.note),
+        ],
+    )
 
 
 @require_POST
 def referral_step(request, pk):
     require(request, FIELD_ROLES)
     r = get_object_or_404(selectors.referral_list(user=request.user), pk=pk)
-    return _transition(request, lambda: services.referral_transition(
-        actor=request.user, referral=r, target=request.GET.get("to", ""), reason=request.POST.get("reason", ""),
-        expected_version=int(request.POST.get("version") or r.version)),
-        reverse("caseworkers:referral_detail", args=[pk]))
+    return _transition(
+        request,
+        lambda: services.referral_transition(
+            actor=request.user,
+            referral=r,
+            target=request.GET.get("to", ""),
+            reason=request.POST.get("reason", ""),
+            expected_version=int(request.POST.get("version") or r.version),
+        ),
+        reverse("caseworkers:referral_detail", args=[pk]),
+    )
 
 
 # Services --------------------------------------------------------------------------------
 
+
 def service_list(request):
-    return _list(request, title=_("Service records"), url_name="caseworkers:service_detail",
-                 columns=[_("Date"), _("Method"), _("Service"), _("Households"), _("Minutes"), _("Follow-up date")],
-                 qs=selectors.service_list(user=request.user),
-                 cells=lambda s: [s.held_on, s.get_method_display(), s.get_service_area_display(), s.household_count,
-                                  s.minutes, s.follow_up_on],
-                 new_url=reverse("caseworkers:service_new") if request.user.role in FIELD_ROLES else None)
+    return _list(
+        request,
+        title=_("Service records"),
+        url_name="caseworkers:service_detail",
+        columns=[_("Date"), _("Method"), _("Service"), _("Households"), _("Minutes"), _("Follow-up date")],
+        qs=selectors.service_list(user=request.user),
+        cells=lambda s: [
+            s.held_on,
+            s.get_method_display(),
+            s.get_service_area_display(),
+            s.household_count,
+            s.minutes,
+            s.follow_up_on,
+        ],
+        new_url=reverse("caseworkers:service_new") if request.user.role in FIELD_ROLES else None,
+    )
 
 
 def service_new(request):
@@ -179,9 +259,14 @@ def service_new(request):
     initial = {"held_on": timezone.localdate()}
     if request.GET.get("household", "").isdigit():
         initial["households"] = [int(request.GET["household"])]
-    return _form(request, title=_("New service record"), form_class=forms.ServiceForm, initial=initial,
-                 save=lambda data: services.service_create(actor=request.user, **data),
-                 back=lambda s: reverse("caseworkers:service_detail", args=[s.pk]))
+    return _form(
+        request,
+        title=_("New service record"),
+        form_class=forms.ServiceForm,
+        initial=initial,
+        save=lambda data: services.service_create(actor=request.user, **data),
+        back=lambda s: reverse("caseworkers:service_detail", args=[s.pk]),
+    )
 
 
 def service_detail(request, pk):
@@ -189,108 +274,190 @@ def service_detail(request, pk):
     steps = []
     if request.user.role in FIELD_ROLES and s.follow_up_on and not s.followed_up:
         steps.append((_("Followed up"), reverse("caseworkers:service_followed_up", args=[s.pk]), "post", False))
-    return _detail(request, title=_("Service record"), transitions=steps, facts=[
-        (_("Date"), s.held_on), (_("Method"), s.get_method_display()), (_("Service"), s.get_service_area_display()),
-        (_("Minutes"), s.minutes), (_("Households"), ", ".join(h.dossier_no for h in s.households.all())),
-        (_("Content"), s.content), (_("Outcome"), s.outcome), (_("Follow-up date"), s.follow_up_on),
-        (_("Recorded by"), s.created_by.display_name)])
+    return _detail(
+        request,
+        title=_("Service record"),
+        transitions=steps,
+        facts=[
+            (_("Date"), s.held_on),
+            (_("Method"), s.get_method_display()),
+            (_("Service"), s.get_service_area_display()),
+            (_("Minutes"), s.minutes),
+            (_("Households"), ", ".join(h.dossier_no for h in s.households.all())),
+            (_("Content"), s.content),
+            (_("Outcome"), s.outcome),
+            (_("Follow-up date"), s.follow_up_on),
+            (_("Recorded by"), s.created_by.display_name),
+        ],
+    )
 
 
 @require_POST
 def service_followed_up(request, pk):
     require(request, FIELD_ROLES)
     s = get_object_or_404(selectors.service_list(user=request.user), pk=pk)
-    return _transition(request, lambda: services.service_followed_up(actor=request.user, service=s),
-                       reverse("caseworkers:service_detail", args=[pk]))
+    return _transition(
+        request,
+        lambda: services.service_followed_up(actor=request.user, service=s),
+        reverse("caseworkers:service_detail", args=[pk]),
+    )
 
 
 # Publicity -------------------------------------------------------------------------------
 
+
 def publicity_list(request):
-    return _list(request, title=_("Publicity activities"), url_name="caseworkers:publicity_detail",
-                 columns=[_("Date"), _("Form"), _("Policy topics"), _("Place"), _("Households reached"), _("People reached")],
-                 qs=selectors.publicity_list(user=request.user),
-                 cells=lambda p: [p.held_on, p.get_form_display(), p.topics, p.place, p.household_count, p.head_count],
-                 new_url=reverse("caseworkers:publicity_new") if request.user.role in FIELD_ROLES else None)
+    return _list(
+        request,
+        title=_("Publicity activities"),
+        url_name="caseworkers:publicity_detail",
+        columns=[_("Date"), _("Form"), _("Policy topics"), _("Place"), _("Households reached"), _("People reached")],
+        qs=selectors.publicity_list(user=request.user),
+        cells=lambda p: [p.held_on, p.get_form_display(), p.topics, p.place, p.household_count, p.head_count],
+        new_url=reverse("caseworkers:publicity_new") if request.user.role in FIELD_ROLES else None,
+    )
 
 
 def publicity_new(request):
     require(request, FIELD_ROLES)
-    return _form(request, title=_("New publicity activity"), form_class=forms.PublicityForm,
-                 initial={"held_on": timezone.localdate()},
-                 save=lambda data: services.publicity_create(actor=request.user, **data),
-                 back=lambda p: reverse("caseworkers:publicity_detail", args=[p.pk]))
+    return _form(
+        request,
+        title=_("New publicity activity"),
+        form_class=forms.PublicityForm,
+        initial={"held_on": timezone.localdate()},
+        save=lambda data: services.publicity_create(actor=request.user, **data),
+        back=lambda p: reverse("caseworkers:publicity_detail", args=[p.pk]),
+    )
 
 
 def publicity_detail(request, pk):
-    p = get_object_or_404(selectors.publicity_list(user=request.user).prefetch_related("households", "volunteers"), pk=pk)
-    return _detail(request, title=_("Publicity activity"), facts=[
-        (_("Date"), p.held_on), (_("Form"), p.get_form_display()), (_("Policy topics"), p.topics), (_("Place"), p.place),
-        (_("Households reached"), ", ".join(h.dossier_no for h in p.households.all())), (_("People reached"), p.head_count),
-        (_("Volunteers"), ", ".join(v.name for v in p.volunteers.all())), (_("Notes"), p.notes)])
+    p = get_object_or_404(
+        selectors.publicity_list(user=request.user).prefetch_related("households", "volunteers"), pk=pk
+    )
+    return _detail(
+        request,
+        title=_("Publicity activity"),
+        facts=[
+            (_("Date"), p.held_on),
+            (_("Form"), p.get_form_display()),
+            (_("Policy topics"), p.topics),
+            (_("Place"), p.place),
+            (_("Households reached"), ", ".join(h.dossier_no for h in p.households.all())),
+            (_("People reached"), p.head_count),
+            (_("Volunteers"), ", ".join(v.name for v in p.volunteers.all())),
+            (_("Notes"), p.notes),
+        ],
+    )
 
 
 # Policy feedback -------------------------------------------------------------------------
 
+
 def feedback_list(request):
-    return _list(request, title=_("Policy feedback"), url_name="caseworkers:feedback_detail",
-                 columns=[_("Title"), _("Kind"), _("Sent to"), _("Status"), _("Township / street")],
-                 qs=selectors.feedback_list(user=request.user),
-                 cells=lambda f: [f.title, f.get_kind_display(), f.get_sent_to_display(), f.get_status_display(),
-                                  f.township.name if f.township else f.county.name],
-                 new_url=reverse("caseworkers:feedback_new") if request.user.role in WRITE_ROLES else None)
+    return _list(
+        request,
+        title=_("Policy feedback"),
+        url_name="caseworkers:feedback_detail",
+        columns=[_("Title"), _("Kind"), _("Sent to"), _("Status"), _("Township / street")],
+        qs=selectors.feedback_list(user=request.user),
+        cells=lambda f: [
+            f.title,
+            f.get_kind_display(),
+            f.get_sent_to_display(),
+            f.get_status_display(),
+            f.township.name if f.township else f.county.name,
+        ],
+        new_url=reverse("caseworkers:feedback_new") if request.user.role in WRITE_ROLES else None,
+    )
 
 
 def feedback_new(request):
     require(request, WRITE_ROLES)
-    return _form(request, title=_("New policy feedback"), form_class=forms.FeedbackForm,
-                 save=lambda data: services.feedback_create(actor=request.user, **data),
-                 back=lambda f: reverse("caseworkers:feedback_detail", args=[f.pk]))
+    return _form(
+        request,
+        title=_("New policy feedback"),
+        form_class=forms.FeedbackForm,
+        save=lambda data: services.feedback_create(actor=request.user, **data),
+        back=lambda f: reverse("caseworkers:feedback_detail", args=[f.pk]),
+    )
 
 
 def feedback_detail(request, pk):
     f = get_object_or_404(selectors.feedback_list(user=request.user), pk=pk)
     steps = []
     if request.user.role in COUNTY_ROLES and f.status == FeedbackStatus.SENT:
-        steps.append((_("Record the response"), reverse("caseworkers:feedback_respond", args=[f.pk]), "post", "response"))
-    return _detail(request, title=f.title, transitions=steps, facts=[
-        (_("Kind"), f.get_kind_display()), (_("Sent to"), f.get_sent_to_display()), (_("Description"), f.body),
-        (_("Status"), f.get_status_display()), (_("Response"), f.response), (_("Responded on"), f.responded_on)])
+        steps.append(
+            (_("Record the response"), reverse("caseworkers:feedback_respond", args=[f.pk]), "post", "response")
+        )
+    return _detail(
+        request,
+        title=f.title,
+        transitions=steps,
+        facts=[
+            (_("Kind"), f.get_kind_display()),
+            (_("Sent to"), f.get_sent_to_display()),
+            (_("Description"), f.body),
+            (_("Status"), f.get_status_display()),
+            (_("Response"), f.response),
+            (_("Responded on"), f.responded_on),
+        ],
+    )
 
 
 @require_POST
 def feedback_respond(request, pk):
     require(request, COUNTY_ROLES)
     f = get_object_or_404(selectors.feedback_list(user=request.user), pk=pk)
-    return _transition(request, lambda: services.feedback_respond(actor=request.user, feedback=f,
-                                                                  response=request.POST.get("response", "")),
-                       reverse("caseworkers:feedback_detail", args=[pk]))
+    return _transition(
+        request,
+        lambda: services.feedback_respond(actor=request.user, feedback=f, response=request.POST.get("response", "")),
+        reverse("caseworkers:feedback_detail", args=[pk]),
+    )
 
 
 # Volunteers ------------------------------------------------------------------------------
 
+
 def volunteer_list(request):
-    return _list(request, title=_("Volunteers"), url_name="caseworkers:volunteer_detail",
-                 columns=[_("Name"), _("Organization"), _("Skills"), _("Status"), _("Training hours"), _("Assignments")],
-                 qs=selectors.volunteer_list(user=request.user),
-                 cells=lambda v: [v.name, v.organization.name if v.organization else "", v.skills, v.get_status_display(),
-                                  v.training_hours, v.assignment_count],
-                 new_url=reverse("caseworkers:volunteer_new") if request.user.role in WRITE_ROLES else None)
+    return _list(
+        request,
+        title=_("Volunteers"),
+        url_name="caseworkers:volunteer_detail",
+        columns=[_("Name"), _("Organization"), _("Skills"), _("Status"), _("Training hours"), _("Assignments")],
+        qs=selectors.volunteer_list(user=request.user),
+        cells=lambda v: [
+            v.name,
+            v.organization.name if v.organization else "",
+            v.skills,
+            v.get_status_display(),
+            v.training_hours,
+            v.assignment_count,
+        ],
+        new_url=reverse("caseworkers:volunteer_new") if request.user.role in WRITE_ROLES else None,
+    )
 
 
 def volunteer_new(request):
     require(request, WRITE_ROLES)
-    return _form(request, title=_("New volunteer"), form_class=forms.VolunteerForm,
-                 initial={"registered_on": timezone.localdate()},
-                 save=lambda data: services.volunteer_create(actor=request.user, **data),
-                 back=lambda v: reverse("caseworkers:volunteer_detail", args=[v.pk]))
+    return _form(
+        request,
+        title=_("New volunteer"),
+        form_class=forms.VolunteerForm,
+        initial={"registered_on": timezone.localdate()},
+        save=lambda data: services.volunteer_create(actor=request.user, **data),
+        back=lambda v: reverse("caseworkers:volunteer_detail", args=[v.pk]),
+    )
 
 
 def organization_new(request):
     require(request, WRITE_ROLES)
-    return _form(request, title=_("New volunteer organization"), form_class=forms.OrganizationForm,
-                 save=lambda data: services.organization_create(actor=request.user, **data),
-                 back=lambda o: reverse("caseworkers:volunteer_list"))
+    return _form(
+        request,
+        title=_("New volunteer organization"),
+        form_class=forms.OrganizationForm,
+        save=lambda data: services.organization_create(actor=request.user, **data),
+        back=lambda o: reverse("caseworkers:volunteer_list"),
+    )
 
 
 def volunteer_detail(request, pk):
@@ -307,12 +474,21 @@ def volunteer_detail(request, pk):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("caseworkers:volunteer_detail", pk=v.pk)
-    return _detail(request, title=v.name, extra_template="caseworkers/_assignments.html",
-                   extra={"assignments": assignments, "form": form, "volunteer": v}, facts=[
-                       (_("Organization"), v.organization.name if v.organization else ""), (_("Phone"), v.phone),
-                       (_("Skills"), v.skills), (_("Registered on"), v.registered_on), (_("Status"), v.get_status_display()),
-                       (_("Training hours"), v.training_hours),
-                       (_("Training sessions"), selectors.training_record(person=v)["sessions"])])
+    return _detail(
+        request,
+        title=v.name,
+        extra_template="caseworkers/_assignments.html",
+        extra={"assignments": assignments, "form": form, "volunteer": v},
+        facts=[
+            (_("Organization"), v.organization.name if v.organization else ""),
+            (_("Phone"), v.phone),
+            (_("Skills"), v.skills),
+            (_("Registered on"), v.registered_on),
+            (_("Status"), v.get_status_display()),
+            (_("Training hours"), v.training_hours),
+            (_("Training sessions"), selectors.training_record(person=v)["sessions"]),
+        ],
+    )
 
 
 @require_POST
@@ -323,20 +499,43 @@ def assignment_done(request, pk):
     if not form.is_valid():
         messages.error(request, _("Enter the hours served."))
         return redirect("caseworkers:volunteer_detail", pk=a.volunteer_id)
-    return _transition(request, lambda: services.assignment_complete(actor=request.user, assignment=a, hours=form.cleaned_data["hours"]),
-                       reverse("caseworkers:volunteer_detail", args=[a.volunteer_id]))
+    return _transition(
+        request,
+        lambda: services.assignment_complete(actor=request.user, assignment=a, hours=form.cleaned_data["hours"]),
+        reverse("caseworkers:volunteer_detail", args=[a.volunteer_id]),
+    )
 
 
 # Training --------------------------------------------------------------------------------
 
+
 def training_list(request):
-    return _list(request, title=_("Training"), url_name="caseworkers:training_detail",
-                 columns=[_("Date"), _("Title"), _("Audience"), _("Topic"), _("Hours"), _("Caseworkers present"), _("Volunteers present")],
-                 qs=selectors.training_list(user=request.user),
-                 cells=lambda t: [t.held_on, t.title, t.get_audience_display(), t.get_topic_display(), t.hours,
-                                  t.caseworker_count, t.volunteer_count],
-                 new_url=reverse("caseworkers:training_new") if request.user.role in WRITE_ROLES else None,
-                 note=_my_training(request.user))
+    return _list(
+        request,
+        title=_("Training"),
+        url_name="caseworkers:training_detail",
+        columns=[
+            _("Date"),
+            _("Title"),
+            _("Audience"),
+            _("Topic"),
+            _("Hours"),
+            _("Caseworkers present"),
+            _("Volunteers present"),
+        ],
+        qs=selectors.training_list(user=request.user),
+        cells=lambda t: [
+            t.held_on,
+            t.title,
+            t.get_audience_display(),
+            t.get_topic_display(),
+            t.hours,
+            t.caseworker_count,
+            t.volunteer_count,
+        ],
+        new_url=reverse("caseworkers:training_new") if request.user.role in WRITE_ROLES else None,
+        note=_my_training(request.user),
+    )
 
 
 def _my_training(user) -> str:
@@ -344,33 +543,60 @@ def _my_training(user) -> str:
         return ""
     record = selectors.training_record(person=user)
     return _("Your training record: %(sessions)s sessions, %(hours)s hours.") % {
-        "sessions": record["sessions"], "hours": floatformat(record["hours"] or 0, -1)}
+        "sessions": record["sessions"],
+        "hours": floatformat(record["hours"] or 0, -1),
+    }
 
 
 def training_new(request):
     require(request, WRITE_ROLES)
-    return _form(request, title=_("New training"), form_class=forms.TrainingForm, initial={"held_on": timezone.localdate()},
-                 save=lambda data: services.training_create(actor=request.user, **data),
-                 back=lambda t: reverse("caseworkers:training_detail", args=[t.pk]))
+    return _form(
+        request,
+        title=_("New training"),
+        form_class=forms.TrainingForm,
+        initial={"held_on": timezone.localdate()},
+        save=lambda data: services.training_create(actor=request.user, **data),
+        back=lambda t: reverse("caseworkers:training_detail", args=[t.pk]),
+    )
 
 
 def training_detail(request, pk):
-    t = get_object_or_404(selectors.training_list(user=request.user).prefetch_related("caseworkers_present", "volunteers_present"), pk=pk)
-    return _detail(request, title=t.title, facts=[
-        (_("Date"), t.held_on), (_("Audience"), t.get_audience_display()), (_("Topic"), t.get_topic_display()),
-        (_("Hours"), t.hours), (_("Caseworkers present"), ", ".join(u.get_full_name() or u.username for u in t.caseworkers_present.all())),
-        (_("Volunteers present"), ", ".join(v.name for v in t.volunteers_present.all()))])
+    t = get_object_or_404(
+        selectors.training_list(user=request.user).prefetch_related("caseworkers_present", "volunteers_present"), pk=pk
+    )
+    return _detail(
+        request,
+        title=t.title,
+        facts=[
+            (_("Date"), t.held_on),
+            (_("Audience"), t.get_audience_display()),
+            (_("Topic"), t.get_topic_display()),
+            (_("Hours"), t.hours),
+            (_("Caseworkers present"), ", ".join(u.get_full_name() or u.username for u in t.caseworkers_present.all())),
+            (_("Volunteers present"), ", ".join(v.name for v in t.volunteers_present.all())),
+        ],
+    )
 
 
 # Typical cases ---------------------------------------------------------------------------
 
+
 def case_list(request):
-    return _list(request, title=_("Typical cases"), url_name="caseworkers:case_detail",
-                 columns=[_("Title"), _("Domain"), _("Status"), _("Township / street"), _("Approved on")],
-                 qs=selectors.case_list(user=request.user),
-                 cells=lambda c: [c.title, c.get_domain_display(), c.get_status_display(),
-                                  c.township.name if c.township else c.county.name, c.approved_on],
-                 new_url=reverse("caseworkers:case_new") if request.user.role in FIELD_ROLES else None)
+    return _list(
+        request,
+        title=_("Typical cases"),
+        url_name="caseworkers:case_detail",
+        columns=[_("Title"), _("Domain"), _("Status"), _("Township / street"), _("Approved on")],
+        qs=selectors.case_list(user=request.user),
+        cells=lambda c: [
+            c.title,
+            c.get_domain_display(),
+            c.get_status_display(),
+            c.township.name if c.township else c.county.name,
+            c.approved_on,
+        ],
+        new_url=reverse("caseworkers:case_new") if request.user.role in FIELD_ROLES else None,
+    )
 
 
 def case_new(request):
@@ -383,8 +609,13 @@ def case_new(request):
             services.case_transition(actor=request.user, case=case, target=CaseStatus.SUBMITTED, anonymised=True)
         return case
 
-    return _form(request, title=_("New typical case"), form_class=forms.CaseForm, save=save,
-                 back=lambda c: reverse("caseworkers:case_detail", args=[c.pk]))
+    return _form(
+        request,
+        title=_("New typical case"),
+        form_class=forms.CaseForm,
+        save=save,
+        back=lambda c: reverse("caseworkers:case_detail", args=[c.pk]),
+    )
 
 
 def case_edit(request, pk):
@@ -393,8 +624,9 @@ def case_edit(request, pk):
     if c.status not in services.EDITABLE_CASE_STATUSES:
         messages.error(request, _("Only a draft or a returned case can be edited."))
         return redirect("caseworkers:case_detail", pk=c.pk)
-    form = forms.CaseEditForm(request.POST or None, instance=TypicalCase(title=c.title, domain=c.domain, body=c.body),
-                              user=request.user)
+    form = forms.CaseEditForm(
+        request.POST or None, instance=TypicalCase(title=c.title, domain=c.domain, body=c.body), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.case_update(actor=request.user, case=c, **{k: form.cleaned_data[k] for k in form.Meta.fields})
@@ -411,14 +643,30 @@ def case_detail(request, pk):
     c = get_object_or_404(selectors.case_list(user=request.user), pk=pk)
     url = reverse("caseworkers:case_step", args=[c.pk])
     steps = []
-    if request.user.role in FIELD_ROLES and c.status in (CaseStatus.DRAFT, CaseStatus.RETURNED) and c.created_by_id == request.user.pk:
+    if (
+        request.user.role in FIELD_ROLES
+        and c.status in (CaseStatus.DRAFT, CaseStatus.RETURNED)
+        and c.created_by_id == request.user.pk
+    ):
         steps.append((_("Edit"), reverse("caseworkers:case_edit", args=[c.pk]), "get", False))
         steps.append((_("Submit (anonymised)"), url + "?to=submitted", "post", False))
     if request.user.role in COUNTY_ROLES and c.status == CaseStatus.SUBMITTED:
-        steps += [(_("Approve"), url + "?to=approved", "post", False), (_("Return"), url + "?to=returned", "post", True)]
-    return _detail(request, title=c.title, transitions=steps, facts=[
-        (_("Domain"), c.get_domain_display()), (_("Status"), c.get_status_display()), (_("Case write-up (anonymised)"), c.body),
-        (_("Approved on"), c.approved_on), (_("Review note"), c.review_note)])
+        steps += [
+            (_("Approve"), url + "?to=approved", "post", False),
+            (_("Return"), url + "?to=returned", "post", True),
+        ]
+    return _detail(
+        request,
+        title=c.title,
+        transitions=steps,
+        facts=[
+            (_("Domain"), c.get_domain_display()),
+            (_("Status"), c.get_status_display()),
+            (_("Case write-up (anonymised)"), c.body),
+            (_("Approved on"), c.approved_on),
+            (_("Review note"), c.review_note),
+        ],
+    )
 
 
 @require_POST
@@ -432,17 +680,24 @@ def case_step(request, pk):
     if not deciding:
         qs = qs.filter(created_by=request.user)
     c = get_object_or_404(qs, pk=pk)
-    return _transition(request, lambda: services.case_transition(actor=request.user, case=c, target=target,
-                                                                 note=request.POST.get("reason", "")),
-                       reverse("caseworkers:case_detail", args=[pk]))
+    return _transition(
+        request,
+        lambda: services.case_transition(
+            actor=request.user, case=c, target=target, note=request.POST.get("reason", "")
+        ),
+        reverse("caseworkers:case_detail", args=[pk]),
+    )
 
 
 # My tasks and the work summary -----------------------------------------------------------
 
+
 def my_tasks(request):
     today = timezone.localdate()
     tasks = mytasks.tasks_for(request.user, today)
-    return render(request, "caseworkers/tasks.html", {"tasks": [(t, mytasks.kind_label(t.kind), t.overdue(today)) for t in tasks]})
+    return render(
+        request, "caseworkers/tasks.html", {"tasks": [(t, mytasks.kind_label(t.kind), t.overdue(today)) for t in tasks]}
+    )
 
 
 def work_summary(request):
@@ -457,12 +712,16 @@ def work_summary(request):
         rows = [r for r in rows if r.caseworker.pk == request.user.pk]
     # Each caseworker's training that year (sessions attended, hours), for the township and county.
     people = list({r.caseworker.pk: r.caseworker for r in rows}.values())
-    records = selectors.training_records(user_ids=[p.pk for p in people], start=datetime.date(year, 1, 1),
-                                         end=datetime.date(year + 1, 1, 1)) if people else {}
+    records = (
+        selectors.training_records(
+            user_ids=[p.pk for p in people], start=datetime.date(year, 1, 1), end=datetime.date(year + 1, 1, 1)
+        )
+        if people
+        else {}
+    )
     training = [(p, records.get(p.pk, {"sessions": 0, "hours": 0})) for p in people]
     return render(request, "caseworkers/summary.html", {"rows": rows, "year": year, "training": training})
 
 
 def home(request):
     return redirect("caseworkers:tasks")
-

@@ -36,8 +36,14 @@ def panel_xlsx(computed: ComputedPanel, *, scope: DashboardScope, period: Period
     sheet = book.create_sheet(title=computed.key[:31])
     data = computed.data
     sheet.append([_cell(sheet, computed.title)])
-    sheet.append([_cell(sheet, _("Area")), _cell(sheet, scope.area.name),
-                  _cell(sheet, _("Period")), _cell(sheet, f"{period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}")])
+    sheet.append(
+        [
+            _cell(sheet, _("Area")),
+            _cell(sheet, scope.area.name),
+            _cell(sheet, _("Period")),
+            _cell(sheet, f"{period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}"),
+        ]
+    )
     sheet.append([])
     sheet.append([_cell(sheet, _("Area"))] + [_cell(sheet, str(c.label)) for c in data.columns])
     for row in data.rows:

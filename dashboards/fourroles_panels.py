@@ -43,15 +43,25 @@ def _in_area(scope, caseworker) -> bool:
     return area.pk == scope.area.pk or area.township_id == scope.area.pk
 
 
-@register_panel(key="four_roles", title=gettext_lazy("Four roles' output per caseworker and month"), kind="bar",
-                order=90)
+@register_panel(
+    key="four_roles", title=gettext_lazy("Four roles' output per caseworker and month"), kind="bar", order=90
+)
 def four_roles_output(*, scope, period):
     """The work summary (caseworkers.summary: one GROUP BY per role and the caseworkers)
     for the period, narrowed to the caseworkers of the area shown."""
-    rows = [r for r in summary.work_summary(user=scope.user, start=period.start,
-                                            end=period.end + datetime.timedelta(days=1)) if _in_area(scope, r.caseworker)]
-    labels = {"surveys": _("Surveys"), "plans": _("Plans"), "referrals": _("Referrals"), "services": _("Services"),
-              "publicity": _("Publicity"), "change_reports": _("Change reports")}
+    rows = [
+        r
+        for r in summary.work_summary(user=scope.user, start=period.start, end=period.end + datetime.timedelta(days=1))
+        if _in_area(scope, r.caseworker)
+    ]
+    labels = {
+        "surveys": _("Surveys"),
+        "plans": _("Plans"),
+        "referrals": _("Referrals"),
+        "services": _("Services"),
+        "publicity": _("Publicity"),
+        "change_reports": _("Change reports"),
+    }
     columns = [Column(key, labels[key]) for key in summary.COLUMNS] + [Column("total", _("Total"), chart=False)]
     totals = dict.fromkeys([c.key for c in columns], 0)
     by_month: dict[datetime.date, dict[str, int]] = {}
@@ -66,13 +76,22 @@ def four_roles_output(*, scope, period):
         if len(body) < MAX_OUTPUT_ROWS:
             body.append(Row(label=f"{r.caseworker.display_name} · {r.month:%Y-%m}", cells=[Cell(v) for v in values]))
     link = total_only(reverse("caseworkers:summary") + f"?year={period.end.year}")
-    total_row = Row(label=_("Total"), is_total=True, cells=[Cell(totals[c.key], link(None, c.key) if totals[c.key] else None)
-                                                             for c in columns])
+    total_row = Row(
+        label=_("Total"),
+        is_total=True,
+        cells=[Cell(totals[c.key], link(None, c.key) if totals[c.key] else None) for c in columns],
+    )
     months = sorted(by_month)
-    chart = {"type": "bar", "stacked": True, "labels": [f"{m:%Y-%m}" for m in months],
-             "datasets": [{"label": labels[key], "data": [by_month[m][key] for m in months]} for key in summary.COLUMNS]}
-    note = _("Per caseworker of the area and month: home visits, plans, referrals, services, publicity activities "
-             "and change reports recorded in the period.")
+    chart = {
+        "type": "bar",
+        "stacked": True,
+        "labels": [f"{m:%Y-%m}" for m in months],
+        "datasets": [{"label": labels[key], "data": [by_month[m][key] for m in months]} for key in summary.COLUMNS],
+    }
+    note = _(
+        "Per caseworker of the area and month: home visits, plans, referrals, services, publicity activities "
+        "and change reports recorded in the period."
+    )
     if len(rows) > MAX_OUTPUT_ROWS:
         note += " " + _("The first %(n)s rows are shown; the total counts all.") % {"n": MAX_OUTPUT_ROWS}
     return PanelData(columns=columns, rows=[*body, total_row], chart=chart, note=note)
@@ -81,15 +100,25 @@ def four_roles_output(*, scope, period):
 @register_panel(key="volunteers", title=gettext_lazy("Volunteers and hours served"), kind="bar", order=91)
 def volunteers(*, scope, period):
     group = owned_group(scope)
-    served = (VolunteerAssignment.objects.filter(volunteer_id=OuterRef("pk"),
-                                                 created_at__date__range=(period.start, period.end))
-              .order_by().values("volunteer_id").annotate(h=Sum("hours")).values("h"))
+    served = (
+        VolunteerAssignment.objects.filter(
+            volunteer_id=OuterRef("pk"), created_at__date__range=(period.start, period.end)
+        )
+        .order_by()
+        .values("volunteer_id")
+        .annotate(h=Sum("hours"))
+        .values("h")
+    )
     rows = (
         Volunteer.objects.filter(scope.household_q(""))
         .annotate(_served=Coalesce(Subquery(served, output_field=HOURS), Value(Decimal(0)), output_field=HOURS))
         .values(group)
-        .annotate(registered=Count("pk"), active=Count("pk", filter=Q(status=VolunteerStatus.ACTIVE)),
-                  served_hours=Sum("_served"), training_hours=Sum("training_hours"))
+        .annotate(
+            registered=Count("pk"),
+            active=Count("pk", filter=Q(status=VolunteerStatus.ACTIVE)),
+            served_hours=Sum("_served"),
+            training_hours=Sum("training_hours"),
+        )
         .order_by()
     )
 
@@ -97,35 +126,52 @@ def volunteers(*, scope, period):
         for key in ("served_hours", "training_hours"):
             values[key] = Decimal(values.get(key) or 0).quantize(Decimal("0.1"))
 
-    table = Table(scope, period, [
-        Column("registered", _("Volunteers registered"), chart=False),
-        Column("active", _("Active volunteers")),
-        Column("served_hours", _("Hours served in the period")),
-        Column("training_hours", _("Training hours (all time)"), chart=False),
-    ], derive=derive, cell_link=total_only(reverse("caseworkers:volunteer_list")))
+    table = Table(
+        scope,
+        period,
+        [
+            Column("registered", _("Volunteers registered"), chart=False),
+            Column("active", _("Active volunteers")),
+            Column("served_hours", _("Hours served in the period")),
+            Column("training_hours", _("Training hours (all time)"), chart=False),
+        ],
+        derive=derive,
+        cell_link=total_only(reverse("caseworkers:volunteer_list")),
+    )
     table.fill(rows, group)
     return table.build(note=_("Volunteers registered in the area; hours recorded on assignments made in the period."))
 
 
 def _attendance(through, field: str):
-    return (through.objects.filter(training_id=OuterRef("pk")).order_by().values("training_id")
-            .annotate(n=Count(field)).values("n"))
+    return (
+        through.objects.filter(training_id=OuterRef("pk"))
+        .order_by()
+        .values("training_id")
+        .annotate(n=Count(field))
+        .values("n")
+    )
 
 
 @register_panel(key="training", title=gettext_lazy("Training hours"), kind="bar", order=92)
 def training(*, scope, period):
     group = owned_group(scope)
-    caseworkers = Coalesce(Subquery(_attendance(Training.caseworkers_present.through, "user_id"),
-                                    output_field=IntegerField()), Value(0))
-    volunteers_ = Coalesce(Subquery(_attendance(Training.volunteers_present.through, "volunteer_id"),
-                                    output_field=IntegerField()), Value(0))
+    caseworkers = Coalesce(
+        Subquery(_attendance(Training.caseworkers_present.through, "user_id"), output_field=IntegerField()), Value(0)
+    )
+    volunteers_ = Coalesce(
+        Subquery(_attendance(Training.volunteers_present.through, "volunteer_id"), output_field=IntegerField()),
+        Value(0),
+    )
     rows = (
         Training.objects.filter(scope.household_q(""), held_on__range=(period.start, period.end))
         .annotate(_cw=caseworkers, _vol=volunteers_)
         .values(group)
-        .annotate(sessions=Count("pk"), held_hours=Sum("hours"),
-                  caseworker_hours=Sum(ExpressionWrapper(F("hours") * F("_cw"), output_field=HOURS)),
-                  volunteer_hours=Sum(ExpressionWrapper(F("hours") * F("_vol"), output_field=HOURS)))
+        .annotate(
+            sessions=Count("pk"),
+            held_hours=Sum("hours"),
+            caseworker_hours=Sum(ExpressionWrapper(F("hours") * F("_cw"), output_field=HOURS)),
+            volunteer_hours=Sum(ExpressionWrapper(F("hours") * F("_vol"), output_field=HOURS)),
+        )
         .order_by()
     )
 
@@ -133,12 +179,19 @@ def training(*, scope, period):
         for key in ("held_hours", "caseworker_hours", "volunteer_hours"):
             values[key] = Decimal(values.get(key) or 0).quantize(Decimal("0.1"))
 
-    table = Table(scope, period, [
-        Column("sessions", _("Training sessions"), chart=False),
-        Column("held_hours", _("Hours of training held"), chart=False),
-        Column("caseworker_hours", _("Caseworker training hours")),
-        Column("volunteer_hours", _("Volunteer training hours")),
-    ], derive=derive, cell_link=total_only(reverse("caseworkers:training_list")))
+    table = Table(
+        scope,
+        period,
+        [
+            Column("sessions", _("Training sessions"), chart=False),
+            Column("held_hours", _("Hours of training held"), chart=False),
+            Column("caseworker_hours", _("Caseworker training hours")),
+            Column("volunteer_hours", _("Volunteer training hours")),
+        ],
+        derive=derive,
+        cell_link=total_only(reverse("caseworkers:training_list")),
+    )
     table.fill(rows, group)
-    return table.build(note=_("Sessions held in the period; attendance hours are the session's hours times the "
-                              "people present."))
+    return table.build(
+        note=_("Sessions held in the period; attendance hours are the session's hours times the people present.")
+    )

@@ -91,22 +91,34 @@ class PanelData:
         """One figure, by child area (None: the total row) and column key."""
         index = [c.key for c in self.columns].index(column_key)
         for row in self.rows:
-            if (row.is_total and area_id is None) or (not row.is_total and row.area_id == area_id and area_id is not None):
+            if (row.is_total and area_id is None) or (
+                not row.is_total and row.area_id == area_id and area_id is not None
+            ):
                 return row.cells[index].value
         raise KeyError(area_id)
 
     def cell(self, area_id: int | None, column_key: str) -> Cell:
         index = [c.key for c in self.columns].index(column_key)
         for row in self.rows:
-            if (row.is_total and area_id is None) or (not row.is_total and row.area_id == area_id and area_id is not None):
+            if (row.is_total and area_id is None) or (
+                not row.is_total and row.area_id == area_id and area_id is not None
+            ):
                 return row.cells[index]
         raise KeyError(area_id)
 
     def as_dict(self) -> dict:
         return {
             "columns": [asdict(c) for c in self.columns],
-            "rows": [{"label": r.label, "area_id": r.area_id, "link": r.link, "is_total": r.is_total,
-                      "cells": [{"value": _json_value(c.value), "link": c.link} for c in r.cells]} for r in self.rows],
+            "rows": [
+                {
+                    "label": r.label,
+                    "area_id": r.area_id,
+                    "link": r.link,
+                    "is_total": r.is_total,
+                    "cells": [{"value": _json_value(c.value), "link": c.link} for c in r.cells],
+                }
+                for r in self.rows
+            ],
             "chart": self.chart,
             "note": self.note,
             "extra": self.extra,
@@ -140,15 +152,23 @@ class Panel:
 _REGISTRY: dict[str, Panel] = {}
 
 
-def register_panel(*, key: str, title, kind: str = "bar", order: int = 50, roles: Iterable[str] = CIVIL_AFFAIRS_ROLES,
-                   description="") -> Callable:
+def register_panel(
+    *, key: str, title, kind: str = "bar", order: int = 50, roles: Iterable[str] = CIVIL_AFFAIRS_ROLES, description=""
+) -> Callable:
     """Decorator registering ``compute(*, scope, period) -> PanelData`` as a panel."""
     if kind not in KINDS:
         raise ValueError(f"panel kind must be one of {KINDS}")
 
     def decorate(compute: Callable[..., PanelData]) -> Callable[..., PanelData]:
-        _REGISTRY[key] = Panel(key=key, title=title, kind=kind, compute=compute, order=order,
-                               roles=frozenset(roles), description=description)
+        _REGISTRY[key] = Panel(
+            key=key,
+            title=title,
+            kind=kind,
+            compute=compute,
+            order=order,
+            roles=frozenset(roles),
+            description=description,
+        )
         return compute
 
     return decorate
@@ -182,9 +202,15 @@ class Table:
     every row and in the total row.
     """
 
-    def __init__(self, scope, period, columns: list[Column], *,
-                 cell_link: Callable[[Any, str], str | None] | None = None,
-                 derive: Callable[[dict], None] | None = None):
+    def __init__(
+        self,
+        scope,
+        period,
+        columns: list[Column],
+        *,
+        cell_link: Callable[[Any, str], str | None] | None = None,
+        derive: Callable[[dict], None] | None = None,
+    ):
         self.scope = scope
         self.period = period
         self.columns = columns
@@ -224,7 +250,7 @@ class Table:
         how = {c.key: (c.total or "sum") for c in self.columns}
         for area, label, area_id in ordered:
             merged: dict[str, Any] = {}
-            for key in ([area_id] if area is not None else stray):
+            for key in [area_id] if area is not None else stray:
                 for col, value in self.values.get(key, {}).items():
                     merged[col] = _combine(merged.get(col), value, how.get(col, "sum"))
             values = {**self._empty(), **merged}
@@ -259,12 +285,19 @@ class Table:
         charted = [i for i, c in enumerate(self.columns) if c.chart]
         if kind == "pie":
             total = next(r for r in rows if r.is_total)
-            return {"type": "pie", "labels": [self.columns[i].label for i in charted],
-                    "datasets": [{"label": _("Total"), "data": [_number(total.cells[i].value) for i in charted]}]}
+            return {
+                "type": "pie",
+                "labels": [self.columns[i].label for i in charted],
+                "datasets": [{"label": _("Total"), "data": [_number(total.cells[i].value) for i in charted]}],
+            }
         body = [r for r in rows if not r.is_total]
-        return {"type": "bar", "labels": [r.label for r in body],
-                "datasets": [{"label": self.columns[i].label, "data": [_number(r.cells[i].value) for r in body]}
-                             for i in charted]}
+        return {
+            "type": "bar",
+            "labels": [r.label for r in body],
+            "datasets": [
+                {"label": self.columns[i].label, "data": [_number(r.cells[i].value) for r in body]} for i in charted
+            ],
+        }
 
 
 def _number(value):

@@ -89,8 +89,11 @@ def parse_period(params, today: datetime.date | None = None) -> Period:
 def home_area(user) -> Area | None:
     """The area a user's dashboard opens on: their own, or the city for administrators."""
     if user.is_superuser or user.role == Role.ADMIN:
-        return user.area if user.area and user.area.level in DASHBOARD_LEVELS else (
-            Area.objects.filter(level=AreaLevel.CITY).order_by("code").first())
+        return (
+            user.area
+            if user.area and user.area.level in DASHBOARD_LEVELS
+            else (Area.objects.filter(level=AreaLevel.CITY).order_by("code").first())
+        )
     area = user.area
     if area is None or area.level not in DASHBOARD_LEVELS:
         return None
@@ -118,8 +121,12 @@ class DashboardScope:
             except (TypeError, ValueError) as error:
                 raise Http404 from error
             if pk != home.pk:
-                area = (Area.objects.visible_to(user).filter(pk=pk, level__in=DASHBOARD_LEVELS)
-                        .select_related("parent", "county", "city").first())
+                area = (
+                    Area.objects.visible_to(user)
+                    .filter(pk=pk, level__in=DASHBOARD_LEVELS)
+                    .select_related("parent", "county", "city")
+                    .first()
+                )
                 if area is None:
                     raise Http404(_("No such area in your scope."))
         return cls(user=user, area=area, today=today or timezone.localdate())
@@ -174,5 +181,12 @@ class DashboardScope:
         return []
 
     def cache_key(self, period: Period, panel_keys: list[str]) -> str:
-        return "|".join([self.area.code, period.start.isoformat(), period.end.isoformat(),
-                         self.today.isoformat(), ",".join(panel_keys)])
+        return "|".join(
+            [
+                self.area.code,
+                period.start.isoformat(),
+                period.end.isoformat(),
+                self.today.isoformat(),
+                ",".join(panel_keys),
+            ]
+        )

@@ -73,7 +73,12 @@ def dashboard(*, scope: DashboardScope, period: Period, only: str | None = None)
         refreshing = True
         # One refresh at a time per view: the lock expires if a worker dies mid-way.
         if cache.claim_refresh(key):
-            refresh_dashboard.delay(user_id=scope.user.pk, area_id=scope.area.pk, start=period.start.isoformat(),
-                                    end=period.end.isoformat(), today=scope.today.isoformat(),
-                                    language=get_language())
+            refresh_dashboard.delay(
+                user_id=scope.user.pk,
+                area_id=scope.area.pk,
+                start=period.start.isoformat(),
+                end=period.end.isoformat(),
+                today=scope.today.isoformat(),
+                language=get_language(),
+            )
     return Dashboard([ComputedPanel(p, entry.data[p.key]) for p in panels], entry.computed_at, refreshing)

@@ -70,12 +70,14 @@ def _townships(scope):
     return qs.filter(pk=scope.area.pk)
 
 
-@register_panel(key="staffing", title=gettext_lazy("Township caseworkers in post"), kind="bar", order=100,
-                roles=STAFFING_ROLES)
+@register_panel(
+    key="staffing", title=gettext_lazy("Township caseworkers in post"), kind="bar", order=100, roles=STAFFING_ROLES
+)
 def staffing_coverage(*, scope, period):
     group = TOWNSHIP_GROUP[scope.level]
-    in_post = Caseworker.objects.filter(township_id=OuterRef("pk"), status=CaseworkerStatus.IN_POST,
-                                        hire_date__lte=scope.today)
+    in_post = Caseworker.objects.filter(
+        township_id=OuterRef("pk"), status=CaseworkerStatus.IN_POST, hire_date__lte=scope.today
+    )
     count = in_post.order_by().values("township_id").annotate(n=Count("pk")).values("n")
     townships = _townships(scope)
     # Covered as on the board and the funding sheet (S-2.1.1): a full-time caseworker in
@@ -83,46 +85,77 @@ def staffing_coverage(*, scope, period):
     # but does not cover the township.
     covered = staffing_selectors.covered_township_ids(townships=Q(pk__in=townships.values("pk")), day=scope.today)
     rows = (
-        townships
-        .annotate(_n=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
+        townships.annotate(_n=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
         .values(group)
         .annotate(townships=Count("pk"), uncovered=Count("pk", filter=~Q(pk__in=covered)), in_post=Sum("_n"))
         .order_by()
     )
-    table = Table(scope, period, [
-        Column("townships", _("Townships"), chart=False),
-        Column("uncovered", _("Townships without a full-time caseworker")),
-        Column("in_post", _("Caseworkers in post")),
-    ], cell_link=staffing_link(scope, "staffing:board"))
+    table = Table(
+        scope,
+        period,
+        [
+            Column("townships", _("Townships"), chart=False),
+            Column("uncovered", _("Townships without a full-time caseworker")),
+            Column("in_post", _("Caseworkers in post")),
+        ],
+        cell_link=staffing_link(scope, "staffing:board"),
+    )
     table.fill(rows, group)
-    return table.build(note=_("Caseworkers in post today at each township; a township is covered by a full-time "
-                              "caseworker in post with an employment contract running (S-2.1.1: at least one "
-                              "per township)."))
+    return table.build(
+        note=_(
+            "Caseworkers in post today at each township; a township is covered by a full-time "
+            "caseworker in post with an employment contract running (S-2.1.1: at least one "
+            "per township)."
+        )
+    )
 
 
-@register_panel(key="staffing_alerts", title=gettext_lazy("Staffing alerts: contracts and qualifications"),
-                kind="bar", order=101, roles=STAFFING_ROLES)
+@register_panel(
+    key="staffing_alerts",
+    title=gettext_lazy("Staffing alerts: contracts and qualifications"),
+    kind="bar",
+    order=101,
+    roles=STAFFING_ROLES,
+)
 def staffing_alerts(*, scope, period):
     # Live, as on the staffing board (the same selector): not the nightly run's rows.
     findings = staffing_selectors.live_findings(caseworkers=scope.household_q(""), today=scope.today)
     group = OWNED_GROUP[scope.level]
-    table = Table(scope, period, [*(Column(kind.value, str(kind.label)) for kind in AlertKind),
-                                  Column("service_contract_expired", _("Service contract expired"))],
-                  cell_link=staffing_link(scope, "staffing:board"))
+    table = Table(
+        scope,
+        period,
+        [
+            *(Column(kind.value, str(kind.label)) for kind in AlertKind),
+            Column("service_contract_expired", _("Service contract expired")),
+        ],
+        cell_link=staffing_link(scope, "staffing:board"),
+    )
     for found in findings.values():
         for f in found:
             table.add(getattr(f.caseworker, f"{group}_id"), f.kind, 1)
     # Townships whose purchase-of-service contract has ended with none running (as on the board).
-    contracts = list(ServiceContract.objects.filter(scope.household_q("")).only("township_id", "county_id", "start", "end"))
+    contracts = list(
+        ServiceContract.objects.filter(scope.household_q("")).only("township_id", "county_id", "start", "end")
+    )
     for sc in staffing_selectors.expired_service_contracts(contracts, today=scope.today):
         table.add(getattr(sc, f"{group}_id"), "service_contract_expired", 1)
-    return table.build(stacked=True, note=_("Today's findings, as on the staffing board: contracts ending within "
-                                            "90 days, qualification deadlines within 180 days or passed, "
-                                            "appraisals missing, dismissals due."))
+    return table.build(
+        stacked=True,
+        note=_(
+            "Today's findings, as on the staffing board: contracts ending within "
+            "90 days, qualification deadlines within 180 days or passed, "
+            "appraisals missing, dismissals due."
+        ),
+    )
 
 
-@register_panel(key="funding", title=gettext_lazy("Caseworker funding check per county"), kind="bar", order=102,
-                roles=STAFFING_ROLES)
+@register_panel(
+    key="funding",
+    title=gettext_lazy("Caseworker funding check per county"),
+    kind="bar",
+    order=102,
+    roles=STAFFING_ROLES,
+)
 def funding_check(*, scope, period):
     year = period.end.year
     if scope.level == AreaLevel.CITY:
@@ -131,13 +164,18 @@ def funding_check(*, scope, period):
         county = scope.area if scope.level == AreaLevel.COUNTY else scope.area.county
         counties = [county] if county is not None else []
     found = staffing_selectors.funding(counties=counties, year=year) if counties else []
-    table = Table(scope, period, [
-        Column("required", _("Required (yuan)"), format="money"),
-        Column("transferred", _("Transferred (yuan)"), format="money"),
-        Column("shortfall", _("Shortfall (yuan)"), format="money", chart=False),
-        Column("short_townships", _("Townships short"), chart=False),
-        Column("no_caseworker", _("No full-time caseworker"), chart=False),
-    ], cell_link=staffing_link(scope, "staffing:funding", year=year))
+    table = Table(
+        scope,
+        period,
+        [
+            Column("required", _("Required (yuan)"), format="money"),
+            Column("transferred", _("Transferred (yuan)"), format="money"),
+            Column("shortfall", _("Shortfall (yuan)"), format="money", chart=False),
+            Column("short_townships", _("Townships short"), chart=False),
+            Column("no_caseworker", _("No full-time caseworker"), chart=False),
+        ],
+        cell_link=staffing_link(scope, "staffing:funding", year=year),
+    )
     for county_funding in found:
         for row in county_funding.rows:
             if scope.level == AreaLevel.CITY:
@@ -153,6 +191,10 @@ def funding_check(*, scope, period):
             table.add(key, "shortfall", row.check.shortfall)
             table.add(key, "short_townships", 0 if row.check.ok else 1)
             table.add(key, "no_caseworker", 1 if row.check.no_caseworker else 0)
-    return table.build(note=_("Year %(year)s: the funding floor times the caseworker-years in post, against the "
-                              "transfers recorded; a township with no full-time caseworker is short too.")
-                       % {"year": year})
+    return table.build(
+        note=_(
+            "Year %(year)s: the funding floor times the caseworker-years in post, against the "
+            "transfers recorded; a township with no full-time caseworker is short too."
+        )
+        % {"year": year}
+    )

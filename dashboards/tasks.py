@@ -43,8 +43,12 @@ def warm_dashboards() -> int:
         return 0
     today = timezone.localdate()
     period = Period.default(today)
-    users = (get_user_model().objects.filter(is_active=True, area__level__in=cache.CACHED_LEVELS)
-             .select_related("area").order_by("pk"))
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, area__level__in=cache.CACHED_LEVELS)
+        .select_related("area")
+        .order_by("pk")
+    )
     warmed = set()
     with translation.override(settings.LANGUAGE_CODE):
         for user in users:

@@ -24,14 +24,24 @@ def index(request):
     if export:
         return _export(request, scope, period, export)
     shown = selectors.dashboard(scope=scope, period=period)
-    return render(request, "dashboards/dashboard.html", {
-        "scope": scope, "period": period, "period_errors": period_errors, "panels": shown.panels,
-        "computed_at": shown.computed_at, "refreshing": shown.refreshing,
-        "breadcrumbs": scope.breadcrumbs(),
-        "form_values": {"from": request.GET.get("from") or period.start.isoformat(),
-                        "to": request.GET.get("to") or period.end.isoformat()},
-        "query": {"area": scope.area.pk, **period.as_params()},
-    })
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "scope": scope,
+            "period": period,
+            "period_errors": period_errors,
+            "panels": shown.panels,
+            "computed_at": shown.computed_at,
+            "refreshing": shown.refreshing,
+            "breadcrumbs": scope.breadcrumbs(),
+            "form_values": {
+                "from": request.GET.get("from") or period.start.isoformat(),
+                "to": request.GET.get("to") or period.end.isoformat(),
+            },
+            "query": {"area": scope.area.pk, **period.as_params()},
+        },
+    )
 
 
 def _export(request, scope, period, key):
@@ -40,9 +50,15 @@ def _export(request, scope, period, key):
         raise Http404(_("No such panel."))
     (computed,) = selectors.dashboard(scope=scope, period=period, only=key).panels
     content = panel_xlsx(computed, scope=scope, period=period)
-    audit.record(actor=request.user, action=AuditAction.EXPORT, target_type="dashboards.panel", target_id=key,
-                 area_code=scope.area.code, request=request,
-                 summary=f"{computed.title} · {scope.area.name} · {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}")
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target_type="dashboards.panel",
+        target_id=key,
+        area_code=scope.area.code,
+        request=request,
+        summary=f"{computed.title} · {scope.area.name} · {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}",
+    )
     response = HttpResponse(content, content_type=XLSX_TYPE)
     filename = f"dashboard-{key}-{scope.area.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -79,7 +79,15 @@ class DocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["original_name", "status", "total_rows", "households_created", "members_created", "created_by", "created_at"]
+    list_display = [
+        "original_name",
+        "status",
+        "total_rows",
+        "households_created",
+        "members_created",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["status"]
     raw_id_fields = ["created_by", "township"]
 

@@ -10,6 +10,8 @@ from jiuzhu.navigation import NavItem
 def items(user) -> list[NavItem]:
     if user.role not in CIVIL_AFFAIRS_ROLES and not user.is_superuser:
         return []
-    return [NavItem(_("Households"), "households:list", order=10),
-            NavItem(_("Applications"), "households:application_list", order=20),
-            *review_nav_items(user)]
+    return [
+        NavItem(_("Households"), "households:list", order=10),
+        NavItem(_("Applications"), "households:application_list", order=20),
+        *review_nav_items(user),
+    ]

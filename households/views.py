@@ -37,22 +37,24 @@ def household_detail(request, pk: int):
     except Household.DoesNotExist as error:
         raise Http404 from error
     audit_dossier_view(request, household)
-    applications = procedure_selectors.household_applications(user=request.user, household_id=household.pk,
-                                                              today=timezone.localdate())
-    return render(request, "households/household_detail.html", {
-        "household": household,
-        "members": list(household.members.all()),
-        "applications": applications,
-        "timeline": selectors.timeline(household, applications),
-        "completeness": services.completeness_of(household, prefetched=True),
-        "audit_events": AuditEvent.objects.for_household(household.pk)[:50],
-        "sections": sections_for(household=household, user=request.user),
-        "can_edit": selectors.can_edit(request.user, household),
-        "may_set_status": selectors.can_edit(request.user, household) and (
-            access.may_set_status(request.user)),
-        # Links to the review and procedure pages, for the roles those pages let in.
-        "may_report_change": access.may_report_change(request.user),
-        "may_apply": access.may_draft_application(request.user),
-    })
-
-
+    applications = procedure_selectors.household_applications(
+        user=request.user, household_id=household.pk, today=timezone.localdate()
+    )
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": list(household.members.all()),
+            "applications": applications,
+            "timeline": selectors.timeline(household, applications),
+            "completeness": services.completeness_of(household, prefetched=True),
+            "audit_events": AuditEvent.objects.for_household(household.pk)[:50],
+            "sections": sections_for(household=household, user=request.user),
+            "can_edit": selectors.can_edit(request.user, household),
+            "may_set_status": selectors.can_edit(request.user, household) and (access.may_set_status(request.user)),
+            # Links to the review and procedure pages, for the roles those pages let in.
+            "may_report_change": access.may_report_change(request.user),
+            "may_apply": access.may_draft_application(request.user),
+        },
+    )

@@ -56,8 +56,14 @@ class AuditedAdminMixin:
         changes = audit.diff(before, after, getattr(obj, "AUDIT_MASKED", ()))
         if before and not changes:
             return
-        audit.record(actor=request.user, action=AuditAction.UPDATE if before else AuditAction.CREATE,
-                     instance=obj, changes=changes, summary=ADMIN_SUMMARY, request=request)
+        audit.record(
+            actor=request.user,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            instance=obj,
+            changes=changes,
+            summary=ADMIN_SUMMARY,
+            request=request,
+        )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
@@ -78,14 +84,16 @@ class AuditedGrantsAdminMixin(AuditedAdminMixin):
     def obj_perms_manage_user_view(self, request, object_pk, user_id):
         from guardian.shortcuts import get_user_perms
 
-        return self._audit_grants(request, object_pk, get_user_model(), user_id, get_user_perms,
-                                  super().obj_perms_manage_user_view)
+        return self._audit_grants(
+            request, object_pk, get_user_model(), user_id, get_user_perms, super().obj_perms_manage_user_view
+        )
 
     def obj_perms_manage_group_view(self, request, object_pk, group_id):
         from guardian.shortcuts import get_group_perms
 
-        return self._audit_grants(request, object_pk, Group, group_id, get_group_perms,
-                                  super().obj_perms_manage_group_view)
+        return self._audit_grants(
+            request, object_pk, Group, group_id, get_group_perms, super().obj_perms_manage_group_view
+        )
 
     def _audit_grants(self, request, object_pk, holder_model, holder_id, perms_of, view):
         obj = self.model._default_manager.filter(pk=object_pk).first()
@@ -98,8 +106,14 @@ class AuditedGrantsAdminMixin(AuditedAdminMixin):
             after = sorted(perms_of(holder, obj))
             if before != after:
                 key = f"grant:{holder_model._meta.model_name}:{holder}"
-                audit.record(actor=request.user, action=AuditAction.UPDATE, instance=obj,
-                             changes={key: [before, after]}, summary=ADMIN_SUMMARY, request=request)
+                audit.record(
+                    actor=request.user,
+                    action=AuditAction.UPDATE,
+                    instance=obj,
+                    changes={key: [before, after]},
+                    summary=ADMIN_SUMMARY,
+                    request=request,
+                )
         return response
 
 
@@ -126,8 +140,14 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 # The hash never reaches the trail: the row says only that it changed.
-                audit.record(actor=request.user, action=AuditAction.UPDATE, instance=self.get_object(request, id),
-                             changes={"password": [audit.MASK, audit.MASK]}, summary=ADMIN_SUMMARY, request=request)
+                audit.record(
+                    actor=request.user,
+                    action=AuditAction.UPDATE,
+                    instance=self.get_object(request, id),
+                    changes={"password": [audit.MASK, audit.MASK]},
+                    summary=ADMIN_SUMMARY,
+                    request=request,
+                )
         return response
 
 

@@ -33,16 +33,22 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, exceptions.ParseError) and exc.get_codes() != "json_too_deep":  # jiuzhu.parsers: Chinese
         # DRF's message quotes the parser's English: say it in Chinese.
-        exc = exceptions.ParseError(_("The request body is not well-formed JSON.")
-                                    if str(exc.detail).startswith("JSON parse error")
-                                    else _("The request body could not be read."))
+        exc = exceptions.ParseError(
+            _("The request body is not well-formed JSON.")
+            if str(exc.detail).startswith("JSON parse error")
+            else _("The request body could not be read.")
+        )
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
     response = drf_exception_handler(exc, context)
     if isinstance(exc, exceptions.PermissionDenied) and context.get("request") is not None:
         request = context["request"]
-        audit.record(actor=request.user, action=AuditAction.DENIED, request=request,
-                     summary=f"{request.method} {request.path}"[:300])
+        audit.record(
+            actor=request.user,
+            action=AuditAction.DENIED,
+            request=request,
+            summary=f"{request.method} {request.path}"[:300],
+        )
     return response
 
 
@@ -96,10 +102,15 @@ class VersionedSerializerMixin(serializers.Serializer):
         sent = attrs.pop("version", None)
         if instance is not None and sent is None:
             raise exceptions.ValidationError(
-                {"version": [_("Send the version of the record you read (its \"version\" field) with your change.")]})
+                {"version": [_('Send the version of the record you read (its "version" field) with your change.')]}
+            )
         if instance is not None and sent != instance.version:
             raise exceptions.ValidationError(
-                {"version": [_("Someone else saved this record after you opened it. Reload it and make your change again.")]}
+                {
+                    "version": [
+                        _("Someone else saved this record after you opened it. Reload it and make your change again.")
+                    ]
+                }
             )
         return attrs
 
@@ -127,6 +138,7 @@ def serializer_for_form(form_class, name: str) -> type[serializers.Serializer]:
         elif isinstance(field, forms.ChoiceField):
             fields[field_name] = serializers.ChoiceField(choices=[c for c in field.choices if c[0] != ""], **common)
         else:
-            fields[field_name] = serializers.CharField(max_length=getattr(field, "max_length", None),
-                                                       allow_blank=not field.required, **common)
+            fields[field_name] = serializers.CharField(
+                max_length=getattr(field, "max_length", None), allow_blank=not field.required, **common
+            )
     return type(name, (serializers.Serializer,), fields)

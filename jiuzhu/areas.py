@@ -79,19 +79,32 @@ def _validate(rows: Iterable[dict]) -> tuple[list[dict], list[str]]:
         elif not re.fullmatch(r"\d{6}", county):
             errors.append(_("Row %(row)s: county code %(code)s must have 6 digits.") % {"row": number, "code": county})
         elif not code.startswith(county):
-            errors.append(_("Row %(row)s: township code %(code)s does not begin with its county code %(county)s.") % {"row": number, "code": code, "county": county})
+            errors.append(
+                _("Row %(row)s: township code %(code)s does not begin with its county code %(county)s.")
+                % {"row": number, "code": code, "county": county}
+            )
         elif not village and code in bare_townships:
             errors.append(_("Row %(row)s: township code %(code)s appears twice.") % {"row": number, "code": code})
         elif code in townships and townships[code] != same:
-            errors.append(_("Row %(row)s: township %(code)s has another name, county or zone than on an earlier row.") % {"row": number, "code": code})
+            errors.append(
+                _("Row %(row)s: township %(code)s has another name, county or zone than on an earlier row.")
+                % {"row": number, "code": code}
+            )
         elif row.get("functional_zone") and row["functional_zone"] not in FUNCTIONAL_ZONES:
-            errors.append(_("Row %(row)s: unknown functional zone %(zone)s.") % {"row": number, "zone": row["functional_zone"]})
+            errors.append(
+                _("Row %(row)s: unknown functional zone %(zone)s.") % {"row": number, "zone": row["functional_zone"]}
+            )
         elif bool(village) != bool(village_name):
             errors.append(_("Row %(row)s: a village needs both its code and its name.") % {"row": number})
         elif village and not re.fullmatch(r"\d{12}", village):
-            errors.append(_("Row %(row)s: village code %(code)s must have 12 digits.") % {"row": number, "code": village})
+            errors.append(
+                _("Row %(row)s: village code %(code)s must have 12 digits.") % {"row": number, "code": village}
+            )
         elif village and not village.startswith(code):
-            errors.append(_("Row %(row)s: village code %(code)s does not begin with its township code %(township)s.") % {"row": number, "code": village, "township": code})
+            errors.append(
+                _("Row %(row)s: village code %(code)s does not begin with its township code %(township)s.")
+                % {"row": number, "code": village, "township": code}
+            )
         elif village in villages:
             errors.append(_("Row %(row)s: village code %(code)s appears twice.") % {"row": number, "code": village})
         else:
@@ -140,11 +153,22 @@ def load_townships(rows: Iterable[dict]) -> LoadResult:
         code = row["county_code"]
         if code not in counties:
             kind = row["county_name"][-1:] if row["county_name"][-1:] in COUNTY_KINDS else ""
-            counties[code] = _upsert(code, {"name": row["county_name"], "kind": kind, "level": AreaLevel.COUNTY, "parent": city}, result)
+            counties[code] = _upsert(
+                code, {"name": row["county_name"], "kind": kind, "level": AreaLevel.COUNTY, "parent": city}, result
+            )
     zones: dict[str, Area] = {}
     for zone_code, zone_name in set(FUNCTIONAL_ZONES.values()):
-        zones[zone_code] = _upsert(zone_code, {"name": zone_name, "kind": "功能区", "level": AreaLevel.COUNTY,
-                                               "parent": city, "is_functional_zone": True}, result)
+        zones[zone_code] = _upsert(
+            zone_code,
+            {
+                "name": zone_name,
+                "kind": "功能区",
+                "level": AreaLevel.COUNTY,
+                "parent": city,
+                "is_functional_zone": True,
+            },
+            result,
+        )
     townships: dict[str, Area] = {}
     for row in good:
         if row["township_code"] in townships:
@@ -152,13 +176,23 @@ def load_townships(rows: Iterable[dict]) -> LoadResult:
         zone = FUNCTIONAL_ZONES.get(row.get("functional_zone") or "")
         runner = zones[zone[0]] if zone else counties[row["county_code"]]
         townships[row["township_code"]] = _upsert(
-            row["township_code"], {"name": row["township_name"], "kind": row.get("kind", ""),
-                                   "level": AreaLevel.TOWNSHIP, "parent": counties[row["county_code"]],
-                                   "county": runner}, result)
+            row["township_code"],
+            {
+                "name": row["township_name"],
+                "kind": row.get("kind", ""),
+                "level": AreaLevel.TOWNSHIP,
+                "parent": counties[row["county_code"]],
+                "county": runner,
+            },
+            result,
+        )
     for row in good:
         if row.get("village_code"):
             name = row["village_name"]
             kind = next((k for k in VILLAGE_KINDS if name.endswith(k)), "")
-            _upsert(row["village_code"], {"name": name, "kind": kind, "level": AreaLevel.VILLAGE,
-                                          "parent": townships[row["township_code"]]}, result)
+            _upsert(
+                row["village_code"],
+                {"name": name, "kind": kind, "level": AreaLevel.VILLAGE, "parent": townships[row["township_code"]]},
+                result,
+            )
     return result

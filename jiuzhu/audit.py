@@ -91,9 +91,19 @@ def _household_id(instance: models.Model | None):
     return getattr(instance, "household_id", None)
 
 
-def record(*, actor, action: str, instance: models.Model | None = None, changes: dict | None = None,
-           summary: str = "", request=None, household_id: int | None = None, area_code: str = "",
-           target_type: str = "", target_id: str = "") -> AuditEvent:
+def record(
+    *,
+    actor,
+    action: str,
+    instance: models.Model | None = None,
+    changes: dict | None = None,
+    summary: str = "",
+    request=None,
+    household_id: int | None = None,
+    area_code: str = "",
+    target_type: str = "",
+    target_id: str = "",
+) -> AuditEvent:
     return AuditEvent.objects.create(
         **_actor_fields(actor),
         action=action,
@@ -107,20 +117,32 @@ def record(*, actor, action: str, instance: models.Model | None = None, changes:
     )
 
 
-def record_change(*, actor, instance: models.Model, before: dict, action: str | None = None,
-                  summary: str = "", request=None) -> AuditEvent | None:
+def record_change(
+    *, actor, instance: models.Model, before: dict, action: str | None = None, summary: str = "", request=None
+) -> AuditEvent | None:
     """Write the change of ``instance`` since ``before`` (a ``snapshot``); nothing if unchanged."""
     changes = diff(before, snapshot(instance), getattr(instance, "AUDIT_MASKED", ()))
     if before and not changes:
         return None
-    return record(actor=actor, action=action or (AuditAction.UPDATE if before else AuditAction.CREATE),
-                  instance=instance, changes=changes, summary=summary, request=request)
+    return record(
+        actor=actor,
+        action=action or (AuditAction.UPDATE if before else AuditAction.CREATE),
+        instance=instance,
+        changes=changes,
+        summary=summary,
+        request=request,
+    )
 
 
 def record_delete(*, actor, instance: models.Model, summary: str = "", request=None) -> AuditEvent:
-    return record(actor=actor, action=AuditAction.DELETE, instance=instance,
-                  changes=diff(snapshot(instance), {}, getattr(instance, "AUDIT_MASKED", ())),
-                  summary=summary, request=request)
+    return record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=instance,
+        changes=diff(snapshot(instance), {}, getattr(instance, "AUDIT_MASKED", ())),
+        summary=summary,
+        request=request,
+    )
 
 
 def _creation_changes(model: type[models.Model]):
@@ -136,15 +158,22 @@ def _creation_changes(model: type[models.Model]):
             value = getattr(obj, name)
             if value is None:
                 continue  # diff() leaves out what is None before and after
-            out[name] = [MASK, MASK] if name in masked else [
-                None, value if type(value) in plain_types else _plain(value)]
+            out[name] = (
+                [MASK, MASK] if name in masked else [None, value if type(value) in plain_types else _plain(value)]
+            )
         return out
 
     return changes
 
 
-def record_many(*, actor, action: str, instances: Iterable[models.Model], summary: str = "",
-                changes: Callable[[models.Model], dict] | None = None) -> int:
+def record_many(
+    *,
+    actor,
+    action: str,
+    instances: Iterable[models.Model],
+    summary: str = "",
+    changes: Callable[[models.Model], dict] | None = None,
+) -> int:
     """One audit row per record for bulk writes (the full masked snapshot for a creation,
     else what ``changes(record)`` gives: ``{field: [old, new]}``), inserted by COPY on
     PostgreSQL (``jiuzhu.bulk``), else in one statement per thousand rows."""
@@ -157,24 +186,62 @@ def record_many(*, actor, action: str, instances: Iterable[models.Model], summar
     for obj in instances:
         model = type(obj)
         if model not in changes_by_model:
-            changes_by_model[model] = (changes if changes is not None else _creation_changes(model)
-                                       if action == AuditAction.CREATE else (lambda _obj: {}))
-        rows.append((at, actor_id, fields["actor_name"], action, obj._meta.label_lower, str(obj.pk),
-                     _household_id(obj), "", changes_by_model[model](obj), summary, None))
+            changes_by_model[model] = (
+                changes
+                if changes is not None
+                else _creation_changes(model)
+                if action == AuditAction.CREATE
+                else (lambda _obj: {})
+            )
+        rows.append(
+            (
+                at,
+                actor_id,
+                fields["actor_name"],
+                action,
+                obj._meta.label_lower,
+                str(obj.pk),
+                _household_id(obj),
+                "",
+                changes_by_model[model](obj),
+                summary,
+                None,
+            )
+        )
     if not rows:
         return 0
     if not bulk.copy_rows(AuditEvent._meta.db_table, EVENT_COLUMNS, rows):
-        AuditEvent.objects.bulk_create([AuditEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in rows],
-                                       batch_size=1000)
+        AuditEvent.objects.bulk_create(
+            [AuditEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in rows], batch_size=1000
+        )
     return len(rows)
 
 
-EVENT_COLUMNS = ("at", "actor_id", "actor_name", "action", "target_type", "target_id", "household_id", "area_code",
-                 "changes", "summary", "ip")
+EVENT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "target_type",
+    "target_id",
+    "household_id",
+    "area_code",
+    "changes",
+    "summary",
+    "ip",
+)
 
 
-def record_select(*, actor, action: str, model: type[models.Model], select_sql: str, params: Iterable = (),
-                  changes: dict | None = None, summary: str = "") -> int:
+def record_select(
+    *,
+    actor,
+    action: str,
+    model: type[models.Model],
+    select_sql: str,
+    params: Iterable = (),
+    changes: dict | None = None,
+    summary: str = "",
+) -> int:
     """One audit row per row of ``select_sql`` (columns: the record's id, its household id),
     written by one ``INSERT … SELECT``: what ``record_many`` writes, for a bulk change made in
     SQL (the nightly review), without loading the records. Run it in the change's transaction,
@@ -183,10 +250,19 @@ def record_select(*, actor, action: str, model: type[models.Model], select_sql: 
     actor_id = fields["actor"].pk if fields["actor"] is not None else None
     columns = ", ".join(EVENT_COLUMNS)
     # The caller's SELECT is SQL of its own (table and column names of our models); values are parameters.
-    sql = (f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) SELECT %s, %s, %s, %s, %s, "  # noqa: S608
-           f"CAST(s.id AS VARCHAR(64)), s.household_id, '', %s, %s, NULL FROM ({select_sql}) s")
-    head = [connection.ops.adapt_datetimefield_value(timezone.now()), actor_id, fields["actor_name"], action,
-            model._meta.label_lower, json.dumps(changes or {}, ensure_ascii=False), summary[:300]]
+    sql = (
+        f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) SELECT %s, %s, %s, %s, %s, "  # noqa: S608
+        f"CAST(s.id AS VARCHAR(64)), s.household_id, '', %s, %s, NULL FROM ({select_sql}) s"
+    )
+    head = [
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        actor_id,
+        fields["actor_name"],
+        action,
+        model._meta.label_lower,
+        json.dumps(changes or {}, ensure_ascii=False),
+        summary[:300],
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*head, *params])
         return max(cursor.rowcount, 0)

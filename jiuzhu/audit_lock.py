@@ -65,13 +65,16 @@ def installed(connection) -> bool:
     """Whether the trigger is on the audit table (and enabled, on PostgreSQL)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = %s AND tgrelid = %s::regclass",
-                           [TRIGGER, TABLE])
+            cursor.execute(
+                "SELECT tgenabled FROM pg_trigger WHERE tgname = %s AND tgrelid = %s::regclass", [TRIGGER, TABLE]
+            )
             row = cursor.fetchone()
             return row is not None and row[0] != "D"
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
-                           "AND name LIKE %s", [TABLE, f"{TRIGGER}_%"])
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s AND name LIKE %s",
+                [TABLE, f"{TRIGGER}_%"],
+            )
             return cursor.fetchone()[0] == len(_SQLITE_TRIGGERS)
     return False
 

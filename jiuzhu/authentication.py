@@ -30,5 +30,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         user, token = super().authenticate_credentials(key)
         if token_expired(token):
             token.delete()
-            raise exceptions.AuthenticationFailed(_("Your API token has expired. Ask for a new one at /api/auth/token/."))
+            raise exceptions.AuthenticationFailed(
+                _("Your API token has expired. Ask for a new one at /api/auth/token/.")
+            )
         return user, token

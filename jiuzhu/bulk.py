@@ -31,8 +31,14 @@ def _escape(text: str) -> str:
     return text if _SPECIAL.search(text) is None else _SPECIAL.sub(lambda m: _ESCAPES[m.group()], text)
 
 
-_BY_TYPE = {int: str, Decimal: str, float: str, bool: lambda v: "t" if v else "f", datetime.date: datetime.date.isoformat,
-            type(None): lambda _v: "\\N"}
+_BY_TYPE = {
+    int: str,
+    Decimal: str,
+    float: str,
+    bool: lambda v: "t" if v else "f",
+    datetime.date: datetime.date.isoformat,
+    type(None): lambda _v: "\\N",
+}
 
 
 def _text(value) -> str:
@@ -107,8 +113,10 @@ def insert(objs: list[models.Model], *, batch_size: int = 1000) -> None:
     now = timezone.now()
     stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, len(objs)])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
         keys = [key for (key,) in cursor.fetchall()]
     for obj, key in zip(objs, keys, strict=True):
         obj.pk = key

@@ -14,11 +14,13 @@ app = Celery("jiuzhu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
 @app.on_after_configure.connect
 def _make_broker_folders(sender, **kwargs) -> None:
     # Any process may send a task (a command running the nightly review queues the
     # dashboards' warm-up), not only the worker: the embedded broker's folders must exist.
     ensure_broker_folders()
+
 
 def ensure_broker_folders() -> None:
     """The embedded (filesystem) broker needs its folders before a task is sent or received."""
@@ -28,6 +30,7 @@ def ensure_broker_folders() -> None:
             Path(options[key]).mkdir(parents=True, exist_ok=True)
     if app.conf.beat_schedule_filename:
         Path(app.conf.beat_schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+
 
 @app.task(name="jiuzhu.ping")
 def ping() -> str:

@@ -19,9 +19,11 @@ def beat_schedule_names_real_tasks(app_configs=None, **kwargs) -> list[checks.Ch
     autodiscover_modules("tasks")  # as a worker does (Django's loader: a real import error raises)
     known = set(app.tasks)
     return [
-        checks.Error(f"CELERY_BEAT_SCHEDULE[{name!r}] names the task {entry['task']!r}, which no app defines.",
-                     id="jiuzhu.E001")
-        for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if entry["task"] not in known
+        checks.Error(
+            f"CELERY_BEAT_SCHEDULE[{name!r}] names the task {entry['task']!r}, which no app defines.", id="jiuzhu.E001"
+        )
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"] not in known
     ]
 
 
@@ -33,6 +35,7 @@ def listed_functions_import(app_configs=None, **kwargs) -> list[checks.CheckMess
             try:
                 import_string(path)
             except ImportError as error:
-                errors.append(checks.Error(f"{setting} lists {path!r}, which does not import: {error}",
-                                           id="jiuzhu.E002"))
+                errors.append(
+                    checks.Error(f"{setting} lists {path!r}, which does not import: {error}", id="jiuzhu.E002")
+                )
     return errors

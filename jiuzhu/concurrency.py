@@ -23,8 +23,10 @@ def save_versioned(instance: models.Model, *, expected_version: int | None, fiel
         from django.utils import timezone
 
         values["updated_at"] = instance.updated_at = timezone.now()
-    updated = type(instance)._base_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, **{instance._meta.get_field(k).attname: v for k, v in values.items()}
+    updated = (
+        type(instance)
+        ._base_manager.filter(pk=instance.pk, version=expected_version)
+        .update(version=F("version") + 1, **{instance._meta.get_field(k).attname: v for k, v in values.items()})
     )
     if updated != 1:
         raise StaleEdit(str(STALE_MESSAGE), field="version")

@@ -74,34 +74,46 @@ def id_number_problems(sample: int = SAMPLE) -> dict[str, list[int]]:
     return found
 
 
-def missing_documents(sample: int = SAMPLE) -> list[int]:
-    """The documents of a sample whose file cannot be opened from storage."""
-    from households.models import Document
-
+def missing_documents(sample: int = SAMPLE) -> list[str]:
+    """The files of a sample, per model with a file field, that cannot be opened from
+    storage (as ``table#id``). Every app's files are found by their fields, so the core
+    names no app."""
     missing = []
-    for pk, name in Document.objects.order_by("?").values_list("pk", "file")[:sample]:
-        field = Document._meta.get_field("file")
-        try:
-            with field.storage.open(name, "rb") as handle:
-                handle.read(1)
-        except OSError:
-            missing.append(pk)
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.FileField):
+                continue
+            rows = model._base_manager.exclude(**{field.name: ""}).order_by("?").values_list("pk", field.name)[:sample]
+            for pk, name in rows:
+                try:
+                    with field.storage.open(name, "rb") as handle:
+                        handle.read(1)
+                except OSError:
+                    missing.append(f"{model._meta.db_table}#{pk}")
     return sorted(missing)
 
 
 def report(*, sample: int = SAMPLE) -> dict:
-    return {"counts": table_counts(), "orphans": orphans(), "id_numbers": id_number_problems(sample),
-            "missing_documents": missing_documents(sample)}
+    return {
+        "counts": table_counts(),
+        "orphans": orphans(),
+        "id_numbers": id_number_problems(sample),
+        "missing_documents": missing_documents(sample),
+    }
 
 
 def problems(result: dict) -> list[str]:
     """What is wrong in a report, one line each (the command prints them and fails)."""
     lines = [f"{count} rows of {ref} point to missing rows" for ref, count in result["orphans"].items()]
-    lines += [f"{len(pks)} sampled ID numbers of {table} do not decrypt or match their index "
-              f"(check JIUZHU_FIELD_KEY and JIUZHU_HMAC_KEY): ids {', '.join(map(str, pks[:20]))}"
-              for table, pks in result["id_numbers"].items()]
+    lines += [
+        f"{len(pks)} sampled ID numbers of {table} do not decrypt or match their index "
+        f"(check JIUZHU_FIELD_KEY and JIUZHU_HMAC_KEY): ids {', '.join(map(str, pks[:20]))}"
+        for table, pks in result["id_numbers"].items()
+    ]
     if result["missing_documents"]:
         pks = result["missing_documents"]
-        lines.append(f"{len(pks)} sampled documents have no file in MEDIA_ROOT (restore the files with the "
-                     f"database): ids {', '.join(map(str, pks[:20]))}")
+        lines.append(
+            f"{len(pks)} sampled files are missing from MEDIA_ROOT (restore the files with the "
+            f"database): {', '.join(pks[:20])}"
+        )
     return lines

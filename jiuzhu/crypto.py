@@ -88,7 +88,7 @@ def decrypt_many(tokens: Sequence[str]) -> list[str]:
     if not present:
         return ["" for _d in decoded]
     ciphertext = b"".join(d[_HEAD:-_MAC] for d in present)
-    previous = b"".join(d[9:-_MAC - 16] for d in present)  # the IV, then each block before the last
+    previous = b"".join(d[9 : -_MAC - 16] for d in present)  # the IV, then each block before the last
     decryptor = Cipher(algorithms.AES(encryption_key), modes.ECB()).decryptor()  # noqa: S305 - CBC, chained below
     blocks = decryptor.update(ciphertext) + decryptor.finalize()
     plain = (int.from_bytes(blocks, "big") ^ int.from_bytes(previous, "big")).to_bytes(len(blocks), "big")
@@ -100,9 +100,9 @@ def decrypt_many(tokens: Sequence[str]) -> list[str]:
             continue
         end = position + len(data) - _HEAD - _MAC
         pad = plain[end - 1]
-        if not 1 <= pad <= 16 or plain[end - pad:end] != bytes((pad,)) * pad:
+        if not 1 <= pad <= 16 or plain[end - pad : end] != bytes((pad,)) * pad:
             raise InvalidToken
-        out.append(plain[position:end - pad].decode())
+        out.append(plain[position : end - pad].decode())
         position = end
     return out
 

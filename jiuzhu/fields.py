@@ -106,8 +106,10 @@ class BoundedTextField(models.TextField):
         super().contribute_to_class(cls, name, private_only=private_only)
         if cls._meta.abstract:
             return
-        constraint = TextLengthCheck(condition=models.Q(**{f"{self.attname}__length__lte": self.max_length}),
-                                     name=f"{cls._meta.db_table}_{self.attname}_max"[:63])
+        constraint = TextLengthCheck(
+            condition=models.Q(**{f"{self.attname}__length__lte": self.max_length}),
+            name=f"{cls._meta.db_table}_{self.attname}_max"[:63],
+        )
         cls._meta.constraints = [*cls._meta.constraints, constraint]
         # Migrations read a model's constraints only when its Meta declared some.
         cls._meta.original_attrs["constraints"] = cls._meta.constraints

@@ -43,9 +43,17 @@ class LockoutHandler(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         account = attempts.filter(username=username).aggregate(n=Sum("failures_since_start"))["n"] or 0
         address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
-        per_account = list(attempts.filter(ip_address=address).values("username")
-                           .annotate(n=Sum("failures_since_start")).values_list("n", flat=True))
-        if is_locked(account=account, per_account_at_address=per_account, account_limit=account_limit,
-                     address_limit=settings.JIUZHU_LOCKOUT_ADDRESS_FAILURES):
+        per_account = list(
+            attempts.filter(ip_address=address)
+            .values("username")
+            .annotate(n=Sum("failures_since_start"))
+            .values_list("n", flat=True)
+        )
+        if is_locked(
+            account=account,
+            per_account_at_address=per_account,
+            account_limit=account_limit,
+            address_limit=settings.JIUZHU_LOCKOUT_ADDRESS_FAILURES,
+        ):
             return max(account, account_limit)
         return account

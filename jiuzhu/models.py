@@ -87,7 +87,12 @@ class Area(models.Model):
             AreaLevel.VILLAGE: AreaLevel.TOWNSHIP,
         }[self.level]
         if expected_parent and (self.parent is None or self.parent.level != expected_parent):
-            raise ValidationError({"parent": _("The parent of this area must be a %(level)s.") % {"level": AreaLevel(expected_parent).label}})
+            raise ValidationError(
+                {
+                    "parent": _("The parent of this area must be a %(level)s.")
+                    % {"level": AreaLevel(expected_parent).label}
+                }
+            )
 
     def fill_ancestors(self) -> None:
         """Set city/county/township from the parent chain (and the managing county)."""
@@ -129,7 +134,9 @@ ROLE_LEVEL = {
     Role.CITY_CIVIL: AreaLevel.CITY,
     Role.CITY_FINANCE: AreaLevel.CITY,
 }
-CIVIL_AFFAIRS_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.CITY_CIVIL, Role.ADMIN})
+CIVIL_AFFAIRS_ROLES = frozenset(
+    {Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.CITY_CIVIL, Role.ADMIN}
+)
 FINANCE_ROLES = frozenset({Role.COUNTY_FINANCE, Role.CITY_FINANCE})
 
 
@@ -150,8 +157,12 @@ class User(AbstractUser):
         super().clean()
         level = ROLE_LEVEL.get(self.role)
         if level and (self.area is None or self.area.level != level):
-            raise ValidationError({"area": _("A %(role)s must belong to an area of level %(level)s.") % {
-                "role": Role(self.role).label, "level": AreaLevel(level).label}})
+            raise ValidationError(
+                {
+                    "area": _("A %(role)s must belong to an area of level %(level)s.")
+                    % {"role": Role(self.role).label, "level": AreaLevel(level).label}
+                }
+            )
 
     @property
     def display_name(self) -> str:
@@ -206,35 +217,106 @@ def _money(**kwargs):
 class PolicyParameters(models.Model):
     """One county-level unit's (or the whole city's) policy figures for one year."""
 
-    area = models.ForeignKey(Area, models.PROTECT, related_name="policy_parameters", verbose_name=_("area"),
-                             help_text=_("A county-level unit, or the city for a city-wide default."))
+    area = models.ForeignKey(
+        Area,
+        models.PROTECT,
+        related_name="policy_parameters",
+        verbose_name=_("area"),
+        help_text=_("A county-level unit, or the city for a city-wide default."),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     dibao_standard = _money(verbose_name=_("minimum living standard (yuan/person/month)"))
-    low_income_multiple = models.DecimalField(_("low-income multiple of the standard"), max_digits=4, decimal_places=2, default=DEFAULTS["low_income_multiple"])
-    dibao_min_amount = _money(verbose_name=_("minimum benefit per member (yuan/month)"), default=DEFAULTS["dibao_min_amount"])
-    asset_limit_months = models.PositiveSmallIntegerField(_("financial asset limit (months of standard per person)"), default=DEFAULTS["asset_limit_months"])
-    work_income_disregard_months = models.PositiveSmallIntegerField(_("months new work income is disregarded"), default=DEFAULTS["work_income_disregard_months"])
-    work_income_disregard_multiple = models.DecimalField(_("disregarded work income (multiple of standard)"), max_digits=4, decimal_places=2, default=DEFAULTS["work_income_disregard_multiple"])
-    review_months_stable = models.PositiveSmallIntegerField(_("review interval, stable households (months)"), default=DEFAULTS["review_months_stable"])
-    review_months_unstable = models.PositiveSmallIntegerField(_("review interval, unstable income with labour ability (months)"), default=DEFAULTS["review_months_unstable"])
-    review_months_other = models.PositiveSmallIntegerField(_("review interval, other households (months)"), default=DEFAULTS["review_months_other"])
-    review_months_tekun = models.PositiveSmallIntegerField(_("review interval, extreme poverty support (months)"), default=DEFAULTS["review_months_tekun"])
-    gradual_exit_months = models.PositiveSmallIntegerField(_("gradual exit period (months)"), default=DEFAULTS["gradual_exit_months"])
-    verification_valid_months = models.PositiveSmallIntegerField(_("verification valid for (months)"), default=DEFAULTS["verification_valid_months"])
-    review_escalation_days = models.PositiveSmallIntegerField(_("escalate overdue reviews after (days)"), default=DEFAULTS["review_escalation_days"])
-    temp_aid_multiple = models.DecimalField(_("temporary aid cap (multiple of standard)"), max_digits=5, decimal_places=2, default=DEFAULTS["temp_aid_multiple"])
-    temp_aid_severe_multiple = models.DecimalField(_("temporary aid cap, severe (multiple of standard)"), max_digits=5, decimal_places=2, default=DEFAULTS["temp_aid_severe_multiple"])
-    temp_aid_township_limit = _money(verbose_name=_("temporary aid the township may approve (yuan)"), default=DEFAULTS["temp_aid_township_limit"])
-    investigation_working_days = models.PositiveSmallIntegerField(_("township investigation (working days)"), default=DEFAULTS["investigation_working_days"])
-    public_notice_days = models.PositiveSmallIntegerField(_("public notice (days)"), default=DEFAULTS["public_notice_days"])
-    decision_working_days = models.PositiveSmallIntegerField(_("county decision (working days)"), default=DEFAULTS["decision_working_days"])
-    caseworker_funding_floor = _money(verbose_name=_("transfer per caseworker per year, at least (yuan)"), default=DEFAULTS["caseworker_funding_floor"])
-    min_contract_years = models.PositiveSmallIntegerField(_("minimum contract length (years)"), default=DEFAULTS["min_contract_years"])
-    qualification_deadline_years = models.PositiveSmallIntegerField(_("years to obtain the social worker title"), default=DEFAULTS["qualification_deadline_years"])
-    recruit_max_age = models.PositiveSmallIntegerField(_("recruitment: maximum age"), default=DEFAULTS["recruit_max_age"])
-    recruit_max_age_relaxed = models.PositiveSmallIntegerField(_("recruitment: maximum age when relaxed"), default=DEFAULTS["recruit_max_age_relaxed"])
-    recruit_min_work_years = models.DecimalField(_("recruitment: minimum work experience (years)"), max_digits=4, decimal_places=1, default=DEFAULTS["recruit_min_work_years"])
-    staffing_first_check_date = models.DateField(_("first staffing check date"), default=DEFAULTS["staffing_first_check_date"])
+    low_income_multiple = models.DecimalField(
+        _("low-income multiple of the standard"),
+        max_digits=4,
+        decimal_places=2,
+        default=DEFAULTS["low_income_multiple"],
+    )
+    dibao_min_amount = _money(
+        verbose_name=_("minimum benefit per member (yuan/month)"), default=DEFAULTS["dibao_min_amount"]
+    )
+    asset_limit_months = models.PositiveSmallIntegerField(
+        _("financial asset limit (months of standard per person)"), default=DEFAULTS["asset_limit_months"]
+    )
+    work_income_disregard_months = models.PositiveSmallIntegerField(
+        _("months new work income is disregarded"), default=DEFAULTS["work_income_disregard_months"]
+    )
+    work_income_disregard_multiple = models.DecimalField(
+        _("disregarded work income (multiple of standard)"),
+        max_digits=4,
+        decimal_places=2,
+        default=DEFAULTS["work_income_disregard_multiple"],
+    )
+    review_months_stable = models.PositiveSmallIntegerField(
+        _("review interval, stable households (months)"), default=DEFAULTS["review_months_stable"]
+    )
+    review_months_unstable = models.PositiveSmallIntegerField(
+        _("review interval, unstable income with labour ability (months)"), default=DEFAULTS["review_months_unstable"]
+    )
+    review_months_other = models.PositiveSmallIntegerField(
+        _("review interval, other households (months)"), default=DEFAULTS["review_months_other"]
+    )
+    review_months_tekun = models.PositiveSmallIntegerField(
+        _("review interval, extreme poverty support (months)"), default=DEFAULTS["review_months_tekun"]
+    )
+    gradual_exit_months = models.PositiveSmallIntegerField(
+        _("gradual exit period (months)"), default=DEFAULTS["gradual_exit_months"]
+    )
+    verification_valid_months = models.PositiveSmallIntegerField(
+        _("verification valid for (months)"), default=DEFAULTS["verification_valid_months"]
+    )
+    review_escalation_days = models.PositiveSmallIntegerField(
+        _("escalate overdue reviews after (days)"), default=DEFAULTS["review_escalation_days"]
+    )
+    temp_aid_multiple = models.DecimalField(
+        _("temporary aid cap (multiple of standard)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULTS["temp_aid_multiple"],
+    )
+    temp_aid_severe_multiple = models.DecimalField(
+        _("temporary aid cap, severe (multiple of standard)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULTS["temp_aid_severe_multiple"],
+    )
+    temp_aid_township_limit = _money(
+        verbose_name=_("temporary aid the township may approve (yuan)"), default=DEFAULTS["temp_aid_township_limit"]
+    )
+    investigation_working_days = models.PositiveSmallIntegerField(
+        _("township investigation (working days)"), default=DEFAULTS["investigation_working_days"]
+    )
+    public_notice_days = models.PositiveSmallIntegerField(
+        _("public notice (days)"), default=DEFAULTS["public_notice_days"]
+    )
+    decision_working_days = models.PositiveSmallIntegerField(
+        _("county decision (working days)"), default=DEFAULTS["decision_working_days"]
+    )
+    caseworker_funding_floor = _money(
+        verbose_name=_("transfer per caseworker per year, at least (yuan)"),
+        default=DEFAULTS["caseworker_funding_floor"],
+    )
+    min_contract_years = models.PositiveSmallIntegerField(
+        _("minimum contract length (years)"), default=DEFAULTS["min_contract_years"]
+    )
+    qualification_deadline_years = models.PositiveSmallIntegerField(
+        _("years to obtain the social worker title"), default=DEFAULTS["qualification_deadline_years"]
+    )
+    recruit_max_age = models.PositiveSmallIntegerField(
+        _("recruitment: maximum age"), default=DEFAULTS["recruit_max_age"]
+    )
+    recruit_max_age_relaxed = models.PositiveSmallIntegerField(
+        _("recruitment: maximum age when relaxed"), default=DEFAULTS["recruit_max_age_relaxed"]
+    )
+    recruit_min_work_years = models.DecimalField(
+        _("recruitment: minimum work experience (years)"),
+        max_digits=4,
+        decimal_places=1,
+        default=DEFAULTS["recruit_min_work_years"],
+    )
+    staffing_first_check_date = models.DateField(
+        _("first staffing check date"), default=DEFAULTS["staffing_first_check_date"]
+    )
     note = models.CharField(_("source or note"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -254,9 +336,11 @@ class PolicyParameters(models.Model):
             raise ValidationError({"area": _("Policy parameters belong to a county-level unit or the city.")})
         # A row may be stricter than the seed (and a county's than the city's), never weaker.
         city = self.city_row()
-        weaker = weaker_figures({name: getattr(self, name) for name in FLOORS},
-                                city={name: getattr(city, name) for name in FLOORS} if city else None,
-                                city_year=city.year if city else None)
+        weaker = weaker_figures(
+            {name: getattr(self, name) for name in FLOORS},
+            city={name: getattr(city, name) for name in FLOORS} if city else None,
+            city_year=city.year if city else None,
+        )
         if weaker:
             raise ValidationError({name: render_reason(reason) for name, reason in weaker.items()})
 
@@ -264,8 +348,12 @@ class PolicyParameters(models.Model):
         """For a county's row: the city's row in force for its year (None for the city's own row)."""
         if not self.area_id or self.area.level != AreaLevel.COUNTY or not self.area.city_id or not self.year:
             return None
-        return (PolicyParameters.objects.filter(area_id=self.area.city_id, year__lte=self.year)
-                .exclude(pk=self.pk).order_by("-year").first())
+        return (
+            PolicyParameters.objects.filter(area_id=self.area.city_id, year__lte=self.year)
+            .exclude(pk=self.pk)
+            .order_by("-year")
+            .first()
+        )
 
     @classmethod
     def initial_from_city(cls, year: int | None = None) -> dict[str, object]:

@@ -52,32 +52,67 @@ def check_phone(raw: str) -> PhoneCheck:
         extension, text = found.group(1), text[: found.start()]
     text = _COUNTRY.sub("", text)
     if not text.isdigit() or not text.isascii():
-        return PhoneCheck(False, "", Reason.of("phone_characters", N_(
-            "A phone number may hold only digits, spaces, dashes and an extension after 转; got “%(value)s”."),
-            value=(raw or "").strip()[:40]))
+        return PhoneCheck(
+            False,
+            "",
+            Reason.of(
+                "phone_characters",
+                N_("A phone number may hold only digits, spaces, dashes and an extension after 转; got “%(value)s”."),
+                value=(raw or "").strip()[:40],
+            ),
+        )
     if text.startswith("1"):
         if _MOBILE.match(text):
             return _done(text, extension)
         if len(text) != 11:
-            return PhoneCheck(False, "", Reason.of("phone_mobile_length", N_(
-                "A mobile number has 11 digits; this one has %(n)d."), n=len(text)))
-        return PhoneCheck(False, "", Reason.of("phone_mobile_prefix", N_(
-            "A mobile number starts with 13 to 19; this one starts with %(prefix)s."), prefix=text[:2]))
+            return PhoneCheck(
+                False,
+                "",
+                Reason.of("phone_mobile_length", N_("A mobile number has 11 digits; this one has %(n)d."), n=len(text)),
+            )
+        return PhoneCheck(
+            False,
+            "",
+            Reason.of(
+                "phone_mobile_prefix",
+                N_("A mobile number starts with 13 to 19; this one starts with %(prefix)s."),
+                prefix=text[:2],
+            ),
+        )
     if _SERVICE.match(text):
         return _done(f"{text[:3]}-{text[3:6]}-{text[6:]}", extension)
     if text.startswith("0"):
         code = _area_code_length(text)
         subscriber = text[code:]
         if len(subscriber) not in (7, 8) or subscriber[:1] in ("0", "1", ""):
-            return PhoneCheck(False, "", Reason.of("phone_landline", N_(
-                "After the area code %(area_code)s a landline number has 7 or 8 digits not starting with 0 or 1; "
-                "got “%(rest)s”."), area_code=text[:code], rest=subscriber))
+            return PhoneCheck(
+                False,
+                "",
+                Reason.of(
+                    "phone_landline",
+                    N_(
+                        "After the area code %(area_code)s a landline number has 7 or 8 digits not starting with 0 or 1; "
+                        "got “%(rest)s”."
+                    ),
+                    area_code=text[:code],
+                    rest=subscriber,
+                ),
+            )
         return _done(f"{text[:code]}-{subscriber}", extension)
     if _LOCAL.match(text):
         return _done(text, extension)
-    return PhoneCheck(False, "", Reason.of("phone_length", N_(
-        "Not a phone number: a mobile number has 11 digits, a landline 7 or 8 digits after an area code "
-        "starting with 0; got %(n)d digits."), n=len(text)))
+    return PhoneCheck(
+        False,
+        "",
+        Reason.of(
+            "phone_length",
+            N_(
+                "Not a phone number: a mobile number has 11 digits, a landline 7 or 8 digits after an area code "
+                "starting with 0; got %(n)d digits."
+            ),
+            n=len(text),
+        ),
+    )
 
 
 def _done(number: str, extension: str) -> PhoneCheck:

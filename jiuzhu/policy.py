@@ -128,23 +128,30 @@ FLOORS: dict[str, tuple[str, object]] = {
 }
 
 _MESSAGES = {
-    ("min", "seed"): N_("At least %(limit)s: the seed (嘉政民救〔2018〕45号) sets this floor; a row may be stricter, "
-                        "never weaker."),
-    ("min", "city"): N_("At least %(limit)s: the city's row for %(year)s sets this; a county may be stricter, never "
-                        "weaker."),
-    ("max", "seed"): N_("At most %(limit)s: the seed (嘉政民救〔2018〕45号) sets this limit; a row may be stricter, "
-                        "never weaker."),
-    ("max", "city"): N_("At most %(limit)s: the city's row for %(year)s sets this; a county may be stricter, never "
-                        "weaker."),
+    ("min", "seed"): N_(
+        "At least %(limit)s: the seed (嘉政民救〔2018〕45号) sets this floor; a row may be stricter, never weaker."
+    ),
+    ("min", "city"): N_(
+        "At least %(limit)s: the city's row for %(year)s sets this; a county may be stricter, never weaker."
+    ),
+    ("max", "seed"): N_(
+        "At most %(limit)s: the seed (嘉政民救〔2018〕45号) sets this limit; a row may be stricter, never weaker."
+    ),
+    ("max", "city"): N_(
+        "At most %(limit)s: the city's row for %(year)s sets this; a county may be stricter, never weaker."
+    ),
 }
 
 
 def _weaker(direction: str, value: object, limit: object) -> bool:
-    return Decimal(str(value)) < Decimal(str(limit)) if direction == "min" else Decimal(str(value)) > Decimal(str(limit))
+    return (
+        Decimal(str(value)) < Decimal(str(limit)) if direction == "min" else Decimal(str(value)) > Decimal(str(limit))
+    )
 
 
-def weaker_figures(values: Mapping[str, object], *, city: Mapping[str, object] | None = None,
-                   city_year: int | None = None) -> dict[str, Reason]:
+def weaker_figures(
+    values: Mapping[str, object], *, city: Mapping[str, object] | None = None, city_year: int | None = None
+) -> dict[str, Reason]:
     """Return, per field, why a row's figure is weaker than the seed or (for a county) the city row.
 
     1. Every row (the city's too) is held to the seed's figure (``FLOORS``).
@@ -159,8 +166,9 @@ def weaker_figures(values: Mapping[str, object], *, city: Mapping[str, object] |
         if _weaker(direction, value, seed):
             found[name] = Reason.of(f"{name}_below_seed", _MESSAGES[(direction, "seed")], limit=str(seed))
         elif city is not None and city.get(name) is not None and _weaker(direction, value, city[name]):
-            found[name] = Reason.of(f"{name}_below_city", _MESSAGES[(direction, "city")], limit=str(city[name]),
-                                    year=city_year)
+            found[name] = Reason.of(
+                f"{name}_below_city", _MESSAGES[(direction, "city")], limit=str(city[name]), year=city_year
+            )
     return found
 
 

@@ -19,8 +19,7 @@ from jiuzhu.models import AreaLevel, Role
 NOTHING = Q(pk__in=[])
 
 
-def area_q(user, *, township: str | None = "township", county: str = "county",
-           roles: Iterable[str] | None = None) -> Q:
+def area_q(user, *, township: str | None = "township", county: str = "county", roles: Iterable[str] | None = None) -> Q:
     """A filter limiting rows to the user's area.
 
     ``township`` and ``county`` name the row's township and county-level foreign keys
@@ -45,9 +44,16 @@ def area_q(user, *, township: str | None = "township", county: str = "county",
     return NOTHING
 
 
-def scoped(queryset: QuerySet, user, *, township: str | None = "township", county: str = "county",
-           roles: Iterable[str] | None = None, granted: QuerySet | None = None,
-           granted_field: str = "pk") -> QuerySet:
+def scoped(
+    queryset: QuerySet,
+    user,
+    *,
+    township: str | None = "township",
+    county: str = "county",
+    roles: Iterable[str] | None = None,
+    granted: QuerySet | None = None,
+    granted_field: str = "pk",
+) -> QuerySet:
     """Filter ``queryset`` to the user's area, plus the rows granted to them explicitly.
 
     ``granted`` is a list (or values-list queryset) of granted keys.

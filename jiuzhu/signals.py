@@ -12,7 +12,9 @@ from jiuzhu.models import AuditAction
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    audit.record(actor=user, action=AuditAction.LOGIN, request=request, target_type="jiuzhu.user", target_id=str(user.pk))
+    audit.record(
+        actor=user, action=AuditAction.LOGIN, request=request, target_type="jiuzhu.user", target_id=str(user.pk)
+    )
 
 
 @receiver(user_logged_out)
@@ -22,7 +24,9 @@ def _logged_out(sender, request, user, **kwargs):
         from rest_framework.authtoken.models import Token
 
         Token.objects.filter(user=user).delete()
-        audit.record(actor=user, action=AuditAction.LOGOUT, request=request, target_type="jiuzhu.user", target_id=str(user.pk))
+        audit.record(
+            actor=user, action=AuditAction.LOGOUT, request=request, target_type="jiuzhu.user", target_id=str(user.pk)
+        )
 
 
 @receiver(user_login_failed)

@@ -49,8 +49,9 @@ router.register("tasks", caseworkers_api.TaskViewSet, basename="task")
 router.register("staffing/organizations", staffing_api.OrganizationViewSet, basename="staffing-organization")
 router.register("staffing/caseworkers", staffing_api.CaseworkerViewSet, basename="staffing-caseworker")
 router.register("staffing/contracts", staffing_api.ServiceContractViewSet, basename="staffing-contract")
-router.register("staffing/employment-contracts", staffing_api.EmploymentContractViewSet,
-                basename="staffing-employment-contract")
+router.register(
+    "staffing/employment-contracts", staffing_api.EmploymentContractViewSet, basename="staffing-employment-contract"
+)
 router.register("staffing/appraisals", staffing_api.AppraisalViewSet, basename="staffing-appraisal")
 router.register("staffing/transfers", staffing_api.TransferViewSet, basename="staffing-transfer")
 

@@ -31,8 +31,6 @@ class CharacterClassValidator:
         ) % {"n": self.min_classes}
 
 
-
-
 def validate_phone(value: str) -> None:
     """Reject a phone number that ``jiuzhu.phones.check_phone`` cannot read, saying why."""
     from jiuzhu.i18n import render_reason
@@ -53,5 +51,7 @@ def validate_name(value: str) -> None:
 
 
 def name_refused_message(found: list[str]) -> str:
-    return _("The name contains an invisible or text-direction control character (%(codes)s): delete it and type "
-             "the name again.") % {"codes": "、".join(found)}
+    return _(
+        "The name contains an invisible or text-direction control character (%(codes)s): delete it and type "
+        "the name again."
+    ) % {"codes": "、".join(found)}

@@ -27,8 +27,10 @@ def home(request):
 
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return _("Too many failed logins. This account or address is locked for %(minutes)s minutes; ask your "
-             "administrator to unlock it sooner.") % {"minutes": minutes}
+    return _(
+        "Too many failed logins. This account or address is locked for %(minutes)s minutes; ask your "
+        "administrator to unlock it sooner."
+    ) % {"minutes": minutes}
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
@@ -49,8 +51,11 @@ def page_not_found(request, exception=None):
 def permission_denied(request, exception=None):
     """403: a page for people, JSON for the API."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403,
-                            json_dumps_params=UNICODE_JSON)
+        return JsonResponse(
+            {"detail": _("You do not have permission to perform this action.")},
+            status=403,
+            json_dumps_params=UNICODE_JSON,
+        )
     return render(request, "403.html", status=403)
 
 
@@ -58,9 +63,11 @@ def server_error(request):
     """500: Django's page for people (templates/500.html, which needs nothing that may be
     broken); under /api/ JSON with a Chinese ``detail``, which a machine client can read."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": _("The server hit an error. Try again; if it fails again, tell the system "
-                                         "administrator.")},
-                            status=500, json_dumps_params=UNICODE_JSON)
+        return JsonResponse(
+            {"detail": _("The server hit an error. Try again; if it fails again, tell the system administrator.")},
+            status=500,
+            json_dumps_params=UNICODE_JSON,
+        )
     from django.views.defaults import server_error as page
 
     return page(request)

@@ -112,8 +112,10 @@ xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
 <sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>\
 <sheetFormatPr defaultRowHeight="15"/>{cols}<sheetData>"""
 
-FROZEN_HEADER = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                 '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
+FROZEN_HEADER = (
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+)
 
 
 def column_letter(index: int) -> str:
@@ -174,9 +176,17 @@ def _cell(ref: str, value) -> str:
     return _cell(ref, str(value))  # lazy translations, labels and the like: their text
 
 
-def write_sheet(file, *, title: str, header: Sequence[str], rows: Iterable[Sequence],
-                widths: Sequence[float] = (), freeze_header: bool = True, compresslevel: int = 1,
-                progress: Callable[[int], None] | None = None) -> int:
+def write_sheet(
+    file,
+    *,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    widths: Sequence[float] = (),
+    freeze_header: bool = True,
+    compresslevel: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Write one sheet (heading row, then ``rows``) as an XLSX into the binary ``file``;
     returns the number of rows below the heading. ``progress`` is called with the rows
     written so far every ``ROWS_PER_WRITE`` rows."""
@@ -193,10 +203,15 @@ def write_sheet(file, *, title: str, header: Sequence[str], rows: Iterable[Seque
         package.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         package.writestr("xl/styles.xml", STYLES)
         with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(SHEET_START.format(pane=FROZEN_HEADER if freeze_header else "",
-                                           cols=f"<cols>{cols}</cols>" if cols else "").encode())
-            heading = "".join(f'<c r="{letter}1" t="inlineStr" s="{HEADER}"><is><t>{xml_text(str(name))}</t></is></c>'
-                              for letter, name in zip(letters, header))
+            sheet.write(
+                SHEET_START.format(
+                    pane=FROZEN_HEADER if freeze_header else "", cols=f"<cols>{cols}</cols>" if cols else ""
+                ).encode()
+            )
+            heading = "".join(
+                f'<c r="{letter}1" t="inlineStr" s="{HEADER}"><is><t>{xml_text(str(name))}</t></is></c>'
+                for letter, name in zip(letters, header)
+            )
             sheet.write(f'<row r="1">{heading}</row>'.encode())
             chunk: list[str] = []
             append = chunk.append
@@ -207,8 +222,13 @@ def write_sheet(file, *, title: str, header: Sequence[str], rows: Iterable[Seque
                 append(f'<row r="{n}">')
                 for letter, value in zip(letters, row):
                     # Plain text (most cells) inline; anything else through _cell.
-                    if (type(value) is str and value and value[0] not in _FIRST_NEEDS_WORK
-                            and not value[-1].isspace() and _NEEDS_WORK.search(value) is None):
+                    if (
+                        type(value) is str
+                        and value
+                        and value[0] not in _FIRST_NEEDS_WORK
+                        and not value[-1].isspace()
+                        and _NEEDS_WORK.search(value) is None
+                    ):
                         append(f'<c r="{letter}{n}" t="inlineStr"><is><t>{value}</t></is></c>')
                     else:
                         append(_cell(letter + n, value))
@@ -343,8 +363,10 @@ def read_sheet(file, limits: ReadLimits | None = None) -> Iterator[tuple[int, li
         rels = fromstring(read_part("xl/_rels/workbook.xml.rels"))  # noqa: S314
         relations = {r.get("Id"): r for r in rels.iter(f"{RELS_NS}Relationship")}
         sheet_path = _part_path(relations[first.get(f"{DOC_RELS_NS}id")].get("Target"))
-        shared_path = next((_part_path(r.get("Target")) for r in relations.values()
-                            if r.get("Type", "").endswith("/sharedStrings")), None)
+        shared_path = next(
+            (_part_path(r.get("Target")) for r in relations.values() if r.get("Type", "").endswith("/sharedStrings")),
+            None,
+        )
         if shared_path not in package.namelist():
             shared_path = None
         # The two big parts are streamed, not read whole: both are charged before either is.
@@ -360,8 +382,15 @@ def read_sheet(file, limits: ReadLimits | None = None) -> Iterator[tuple[int, li
                         raise SheetTooLarge("time", limits.deadline)
         row_tag, cell_tag, value_tag, inline_tag = (f"{MAIN_NS}row", f"{MAIN_NS}c", f"{MAIN_NS}v", f"{MAIN_NS}is")
         with package.open(sheet_path) as stream:
-            yield from _rows(_parse(stream, cell_tag, (row_tag,)), row_tag, cell_tag, value_tag, inline_tag,
-                             shared=shared, limits=limits)
+            yield from _rows(
+                _parse(stream, cell_tag, (row_tag,)),
+                row_tag,
+                cell_tag,
+                value_tag,
+                inline_tag,
+                shared=shared,
+                limits=limits,
+            )
 
 
 def _rows(elements, row_tag, cell_tag, value_tag, inline_tag, *, shared: list[str], limits: ReadLimits):

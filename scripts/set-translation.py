@@ -25,12 +25,15 @@ def joined(block):
 
 def main(source, translation):
     escaped = translation.replace("\\", "\\\\").replace('"', '\\"')
-    for path in [*glob.glob(str(ROOT / "locale-fragments" / "*.po")), str(ROOT / "locale/zh_Hans/LC_MESSAGES/django.po")]:
+    for path in [
+        *glob.glob(str(ROOT / "locale-fragments" / "*.po")),
+        str(ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"),
+    ]:
         text = Path(path).read_text(encoding="utf-8")
         out, last, changed = [], 0, False
         for m in entries(text):
             if joined(m.group(2)) == source:
-                out.append(text[last:m.start(3)] + f'msgstr "{escaped}"\n')
+                out.append(text[last : m.start(3)] + f'msgstr "{escaped}"\n')
                 last, changed = m.end(3), True
         if changed:
             Path(path).write_text("".join(out) + text[last:], encoding="utf-8")

@@ -33,8 +33,14 @@ from staffing.models import (
 CASEWORKER_READ_ROLES = READ_ROLES | {"caseworker"}
 
 
-class ServiceBackedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                           mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ServiceBackedViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Create and update call ``create_service``/``update_service``; there is no delete (history stays)."""
 
     read_roles = READ_ROLES
@@ -46,8 +52,12 @@ class ServiceBackedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
 
     def perform_update(self, serializer):
         instance = serializer.instance
-        serializer.instance = type(self).update_service(actor=self.request.user, expected_version=instance.version,
-                                                        **{self.instance_kwarg: instance}, **serializer.validated_data)
+        serializer.instance = type(self).update_service(
+            actor=self.request.user,
+            expected_version=instance.version,
+            **{self.instance_kwarg: instance},
+            **serializer.validated_data,
+        )
 
 
 def _scoped_area_field(level: str):
@@ -81,8 +91,19 @@ class OrganizationSerializer(VersionedSerializerMixin, serializers.ModelSerializ
 
     class Meta:
         model = SocialOrganization
-        fields = ["id", "name", "credit_code", "county", "registration_authority", "registered_on",
-                  "legal_representative", "address", "contact_person", "contact_phone", "version"]
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "county",
+            "registration_authority",
+            "registered_on",
+            "legal_representative",
+            "address",
+            "contact_person",
+            "contact_phone",
+            "version",
+        ]
         read_only_fields = ["id"]
 
 
@@ -108,8 +129,18 @@ class ServiceContractSerializer(VersionedSerializerMixin, serializers.ModelSeria
 
     class Meta:
         model = ServiceContract
-        fields = ["id", "township", "township_name", "organization", "contract_no", "start", "end", "amount", "posts",
-                  "version"]
+        fields = [
+            "id",
+            "township",
+            "township_name",
+            "organization",
+            "contract_no",
+            "start",
+            "end",
+            "amount",
+            "posts",
+            "version",
+        ]
         read_only_fields = ["id"]
 
 
@@ -131,16 +162,38 @@ class CaseworkerSerializer(VersionedSerializerMixin, serializers.ModelSerializer
     township = _scoped_area_field(AreaLevel.TOWNSHIP)
     organization = ScopedRelated(SocialOrganization, required=False, allow_null=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
-    id_number = serializers.CharField(write_only=True, required=False, max_length=30,
-                                      help_text="Write-only; lists show id_number_masked.")
+    id_number = serializers.CharField(
+        write_only=True, required=False, max_length=30, help_text="Write-only; lists show id_number_masked."
+    )
 
     class Meta:
         model = Caseworker
-        fields = ["id", "user", "name", "id_number", "id_number_masked", "birth_date", "hukou_place",
-                  "hukou_in_jiaxing", "education", "full_time_education", "work_years",
-                  "civil_affairs_or_community_experience", "qualification_level", "qualification_date",
-                  "from_household_in_difficulty", "hire_date", "township", "township_name", "organization",
-                  "full_time", "status", "left_on", "dismissed_on", "version"]
+        fields = [
+            "id",
+            "user",
+            "name",
+            "id_number",
+            "id_number_masked",
+            "birth_date",
+            "hukou_place",
+            "hukou_in_jiaxing",
+            "education",
+            "full_time_education",
+            "work_years",
+            "civil_affairs_or_community_experience",
+            "qualification_level",
+            "qualification_date",
+            "from_household_in_difficulty",
+            "hire_date",
+            "township",
+            "township_name",
+            "organization",
+            "full_time",
+            "status",
+            "left_on",
+            "dismissed_on",
+            "version",
+        ]
         read_only_fields = ["id", "id_number_masked", "birth_date", "status", "left_on", "dismissed_on"]
 
     def get_fields(self):
@@ -185,9 +238,14 @@ class CaseworkerViewSet(ServiceBackedViewSet):
         change = StatusChangeSerializer(data=request.data)
         change.is_valid(raise_exception=True)
         data = change.validated_data
-        services.caseworker_change_status(actor=request.user, caseworker=caseworker, status=data["status"],
-                                          on=data["on"], reason=data["reason"],
-                                          expected_version=data.get("version"))
+        services.caseworker_change_status(
+            actor=request.user,
+            caseworker=caseworker,
+            status=data["status"],
+            on=data["on"],
+            reason=data["reason"],
+            expected_version=data.get("version"),
+        )
         return Response(CaseworkerSerializer(caseworker, context=self.get_serializer_context()).data)
 
 
@@ -211,16 +269,31 @@ class EmploymentContractSerializer(VersionedSerializerMixin, serializers.ModelSe
 
     class Meta:
         model = EmploymentContract
-        fields = ["id", "caseworker", "organization", "start", "end", "monthly_pay", "township_reference_pay",
-                  "social_insurance", "signed_on", "contract_ok", "contract_reasons", "version"]
+        fields = [
+            "id",
+            "caseworker",
+            "organization",
+            "start",
+            "end",
+            "monthly_pay",
+            "township_reference_pay",
+            "social_insurance",
+            "signed_on",
+            "contract_ok",
+            "contract_reasons",
+            "version",
+        ]
         read_only_fields = ["id"]
         list_serializer_class = EmploymentContractListSerializer
 
     def _check(self, contract) -> rules.ContractCheck:
         checks = getattr(self, "checks", None)
         if checks is None or contract.pk not in checks:
-            self.checks = checks = {contract.pk: selectors.contract_check(
-                contract, user=self.context["request"].user, today=timezone.localdate())}
+            self.checks = checks = {
+                contract.pk: selectors.contract_check(
+                    contract, user=self.context["request"].user, today=timezone.localdate()
+                )
+            }
         return checks[contract.pk]
 
     def get_contract_ok(self, contract) -> bool:
@@ -246,8 +319,19 @@ class AppraisalSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
 
     class Meta:
         model = Appraisal
-        fields = ["id", "caseworker", "year", "score", "grade", "rank", "cohort_size", "cohort_basis",
-                  "is_last_place", "reward_given", "version"]
+        fields = [
+            "id",
+            "caseworker",
+            "year",
+            "score",
+            "grade",
+            "rank",
+            "cohort_size",
+            "cohort_basis",
+            "is_last_place",
+            "reward_given",
+            "version",
+        ]
         read_only_fields = ["id"]
         validators = []  # one per caseworker and year: the service answers in Chinese
 
@@ -274,8 +358,18 @@ class TransferSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
     class Meta:
         model = TransferPayment
-        fields = ["id", "township", "township_name", "county", "year", "amount", "paid_on", "document_no", "note",
-                  "version"]
+        fields = [
+            "id",
+            "township",
+            "township_name",
+            "county",
+            "year",
+            "amount",
+            "paid_on",
+            "document_no",
+            "note",
+            "version",
+        ]
         read_only_fields = ["id"]
 
 
@@ -320,9 +414,12 @@ class RecruitmentDecisionSerializer(serializers.Serializer):
     priority = serializers.BooleanField()
 
 
-@extend_schema(request=RecruitmentCheckSerializer, responses=RecruitmentDecisionSerializer,
-               description="Check a candidate against the annex's recruitment conditions R-1..R-5 with the policy of "
-                           "the user's county (or the city) for the check date's year; defaults when none is set.")
+@extend_schema(
+    request=RecruitmentCheckSerializer,
+    responses=RecruitmentDecisionSerializer,
+    description="Check a candidate against the annex's recruitment conditions R-1..R-5 with the policy of "
+    "the user's county (or the city) for the check date's year; defaults when none is set.",
+)
 @api_view(["POST"])
 @permission_classes([permissions.IsAuthenticated])
 def recruitment_check(request):
@@ -331,12 +428,15 @@ def recruitment_check(request):
     return Response(views.run_recruitment_check(request.user, serializer.validated_data))
 
 
-
-
-@extend_schema(parameters=[OpenApiParameter("county", str, required=False,
-                                            description="County code; omitted: the city workbook of every county"),
-                           OpenApiParameter("year", int, required=True)],
-               responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "county", str, required=False, description="County code; omitted: the city workbook of every county"
+        ),
+        OpenApiParameter("year", int, required=True),
+    ],
+    responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY},
+)
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated])
 def transfer_sheet(request):

@@ -50,21 +50,38 @@ def seed(*, rng, users: dict, stdout) -> None:
     for code, (name, prefix) in ORGANIZATIONS.items():
         county = Area.objects.get(code=code)
         organizations[code] = services.organization_create(
-            actor=admin, county=county, name=name, credit_code=credit_code(prefix, rng.randrange(100000, 999999)),
-            registration_authority=f"{county.name}民政局", registered_on=datetime.date(2016, 3, 8),
-            legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN), address=f"{county.name}中山路88号",
-            contact_person=rng.choice(SURNAMES) + rng.choice(GIVEN), contact_phone="0573-82000000")
+            actor=admin,
+            county=county,
+            name=name,
+            credit_code=credit_code(prefix, rng.randrange(100000, 999999)),
+            registration_authority=f"{county.name}民政局",
+            registered_on=datetime.date(2016, 3, 8),
+            legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            address=f"{county.name}中山路88号",
+            contact_person=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            contact_phone="0573-82000000",
+        )
 
-    townships = list(Area.objects.townships().filter(county__code__in=COUNTIES).exclude(code__in=UNSTAFFED)
-                     .select_related("county").order_by("code"))
+    townships = list(
+        Area.objects.townships()
+        .filter(county__code__in=COUNTIES)
+        .exclude(code__in=UNSTAFFED)
+        .select_related("county")
+        .order_by("code")
+    )
     by_user = {u.area.code: u for u in (users["demo-caseworker"], users["demo-caseworker2"])}
     created: list[Caseworker] = []
     for index, township in enumerate(townships):
         user = by_user.get(township.code)
         if user is None:
-            user, _new = User.objects.get_or_create(username=f"demo-sw-{township.code}", defaults={
-                "role": Role.CASEWORKER, "area": township,
-                "first_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)})
+            user, _new = User.objects.get_or_create(
+                username=f"demo-sw-{township.code}",
+                defaults={
+                    "role": Role.CASEWORKER,
+                    "area": township,
+                    "first_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                },
+            )
             user.set_unusable_password()
             user.save(update_fields=["password"])
         hire = datetime.date(2019 + index % 5, 1 + index % 12, 1 + index % 27)
@@ -76,14 +93,25 @@ def seed(*, rng, users: dict, stdout) -> None:
         if index == 6:  # deadline within 180 days
             hire, level = datetime.date(2022, 3, 1), "assistant"
         cw = services.caseworker_create(
-            actor=admin, user=user, township=township, id_number=id_number(rng, township.county.code, born),
-            today=TODAY, name=user.first_name or user.username, hukou_place=f"浙江省嘉兴市{township.name}",
-            hukou_in_jiaxing=True, education=rng.choice(["college", "bachelor", "bachelor", "master"]),
-            full_time_education=True, work_years=Decimal(rng.randrange(2, 9)),
-            civil_affairs_or_community_experience=rng.random() < 0.5, qualification_level=level,
+            actor=admin,
+            user=user,
+            township=township,
+            id_number=id_number(rng, township.county.code, born),
+            today=TODAY,
+            name=user.first_name or user.username,
+            hukou_place=f"浙江省嘉兴市{township.name}",
+            hukou_in_jiaxing=True,
+            education=rng.choice(["college", "bachelor", "bachelor", "master"]),
+            full_time_education=True,
+            work_years=Decimal(rng.randrange(2, 9)),
+            civil_affairs_or_community_experience=rng.random() < 0.5,
+            qualification_level=level,
             qualification_date=(hire + datetime.timedelta(days=400)) if level != "none" else None,
-            from_household_in_difficulty=rng.random() < 0.1, hire_date=hire,
-            organization=organizations[township.county.code], full_time=True)
+            from_household_in_difficulty=rng.random() < 0.1,
+            hire_date=hire,
+            organization=organizations[township.county.code],
+            full_time=True,
+        )
         # One 3-year contract; one ends soon, one runs only 2 years.
         start = hire
         end = last_day_from(start, years=3)
@@ -95,13 +123,26 @@ def seed(*, rng, users: dict, stdout) -> None:
         if index == 2:
             end = last_day_from(start, years=2)
         services.employment_contract_create(
-            actor=admin, caseworker=cw, organization=organizations[township.county.code], start=start, end=end,
-            monthly_pay=Decimal("5800.00"), township_reference_pay=Decimal("5600.00"), social_insurance=True,
-            signed_on=start - datetime.timedelta(days=7))
+            actor=admin,
+            caseworker=cw,
+            organization=organizations[township.county.code],
+            start=start,
+            end=end,
+            monthly_pay=Decimal("5800.00"),
+            township_reference_pay=Decimal("5600.00"),
+            social_insurance=True,
+            signed_on=start - datetime.timedelta(days=7),
+        )
         services.service_contract_create(
-            actor=admin, township=township, organization=organizations[township.county.code],
-            contract_no=f"{township.code}-{start.year}", start=start, end=end,
-            amount=Decimal("180000.00"), posts=1)
+            actor=admin,
+            township=township,
+            organization=organizations[township.county.code],
+            contract_no=f"{township.code}-{start.year}",
+            start=start,
+            end=end,
+            amount=Decimal("180000.00"),
+            posts=1,
+        )
         created.append(cw)
 
     dismissal = created[4]
@@ -117,9 +158,17 @@ def seed(*, rng, users: dict, stdout) -> None:
             for rank, cw in enumerate(ranked, start=1):
                 score = scores[cw.pk]
                 grade = "excellent" if score >= 93 else "qualified" if score >= 72 else "basically_qualified"
-                services.appraisal_create(actor=admin, caseworker=cw, year=year, score=score, grade=grade, rank=rank,
-                                          cohort_size=len(ranked), cohort_basis="county",
-                                          reward_given=grade == "excellent")
+                services.appraisal_create(
+                    actor=admin,
+                    caseworker=cw,
+                    year=year,
+                    score=score,
+                    grade=grade,
+                    rank=rank,
+                    cohort_size=len(ranked),
+                    cohort_basis="county",
+                    reward_given=grade == "excellent",
+                )
 
     # 2025 transfers: what the rule requires, except one township paid 10,000 yuan short.
     short_done = False
@@ -130,7 +179,13 @@ def seed(*, rng, users: dict, stdout) -> None:
             amount = row.line.required
             if not short_done:
                 amount, short_done = amount - Decimal("10000.00"), True
-            services.transfer_create(actor=admin, township=row.township, year=2025, amount=amount,
-                                     paid_on=datetime.date(2025, 6, 30), document_no=f"{county.name}财社〔2025〕12号")
+            services.transfer_create(
+                actor=admin,
+                township=row.township,
+                year=2025,
+                amount=amount,
+                paid_on=datetime.date(2025, 6, 30),
+                document_no=f"{county.name}财社〔2025〕12号",
+            )
     services.staffing_alerts_run(today=TODAY)
     stdout.write(f"staffing: {len(created)} caseworkers, 2 organizations, appraisals and 2025 transfers created")

@@ -28,12 +28,24 @@ def transfer_workbook(*, counties: list[Area], year: int, generated_on: date, ci
     workbook = Workbook()
     workbook.remove(workbook.active)
     if city is not None:
-        write_summary_sheet(workbook=workbook, city_name=city.name, year=year,
-                            rows=[f.summary_line() for f in figures], unit=_unit(city), generated_on=generated_on)
+        write_summary_sheet(
+            workbook=workbook,
+            city_name=city.name,
+            year=year,
+            rows=[f.summary_line() for f in figures],
+            unit=_unit(city),
+            generated_on=generated_on,
+        )
     for county_figures in figures:
-        write_transfer_sheet(workbook=workbook, county_name=county_figures.county.name, year=year,
-                             lines=county_figures.sheet_lines(), floor=county_figures.floor,
-                             unit=_unit(county_figures.county), generated_on=generated_on)
+        write_transfer_sheet(
+            workbook=workbook,
+            county_name=county_figures.county.name,
+            year=year,
+            lines=county_figures.sheet_lines(),
+            floor=county_figures.floor,
+            unit=_unit(county_figures.county),
+            generated_on=generated_on,
+        )
     return workbook_bytes(workbook)
 
 

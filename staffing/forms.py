@@ -47,8 +47,17 @@ def townships_for(user):
 class OrganizationForm(VersionedModelForm):
     class Meta:
         model = SocialOrganization
-        fields = ["name", "credit_code", "county", "registration_authority", "registered_on", "legal_representative",
-                  "address", "contact_person", "contact_phone"]
+        fields = [
+            "name",
+            "credit_code",
+            "county",
+            "registration_authority",
+            "registered_on",
+            "legal_representative",
+            "address",
+            "contact_person",
+            "contact_phone",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,15 +89,32 @@ class ServiceContractForm(VersionedModelForm):
 
 
 class CaseworkerForm(VersionedModelForm):
-    id_number = forms.CharField(label=_("ID number"), max_length=30, required=False,
-                                help_text=_("The birth date is read from the ID number; it cannot be changed later."))
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("The birth date is read from the ID number; it cannot be changed later."),
+    )
 
     class Meta:
         model = Caseworker
-        fields = ["user", "name", "township", "organization", "hire_date", "full_time", "hukou_place",
-                  "hukou_in_jiaxing", "education", "full_time_education", "work_years",
-                  "civil_affairs_or_community_experience", "qualification_level", "qualification_date",
-                  "from_household_in_difficulty"]
+        fields = [
+            "user",
+            "name",
+            "township",
+            "organization",
+            "hire_date",
+            "full_time",
+            "hukou_place",
+            "hukou_in_jiaxing",
+            "education",
+            "full_time_education",
+            "work_years",
+            "civil_affairs_or_community_experience",
+            "qualification_level",
+            "qualification_date",
+            "from_household_in_difficulty",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,8 +161,16 @@ class PostForm(forms.Form):
 class EmploymentContractForm(VersionedModelForm):
     class Meta:
         model = EmploymentContract
-        fields = ["caseworker", "organization", "start", "end", "monthly_pay", "township_reference_pay",
-                  "social_insurance", "signed_on"]
+        fields = [
+            "caseworker",
+            "organization",
+            "start",
+            "end",
+            "monthly_pay",
+            "township_reference_pay",
+            "social_insurance",
+            "signed_on",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,8 +181,17 @@ class EmploymentContractForm(VersionedModelForm):
 class AppraisalForm(VersionedModelForm):
     class Meta:
         model = Appraisal
-        fields = ["caseworker", "year", "score", "grade", "rank", "cohort_size", "cohort_basis", "is_last_place",
-                  "reward_given"]
+        fields = [
+            "caseworker",
+            "year",
+            "score",
+            "grade",
+            "rank",
+            "cohort_size",
+            "cohort_basis",
+            "is_last_place",
+            "reward_given",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,7 +221,8 @@ class RecruitmentCheckForm(forms.Form):
     full_time_education = forms.BooleanField(label=_("Full-time education"), required=False)
     work_years = forms.DecimalField(label=_("Work experience (years)"), min_value=0, max_digits=5, decimal_places=2)
     civil_affairs_or_community_experience = forms.BooleanField(
-        label=_("Civil-affairs or village/community experience"), required=False)
+        label=_("Civil-affairs or village/community experience"), required=False
+    )
     social_work_certificate = forms.ChoiceField(label=_("Social-work certificate"), choices=Certificate.choices)
     from_household_in_difficulty = forms.BooleanField(label=_("From a household in difficulty"), required=False)
 

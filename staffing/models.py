@@ -25,8 +25,9 @@ from jiuzhu.scope import scoped
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
 # Who may read staffing records at all (the area scope then decides which rows).
-READ_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.CITY_CIVIL,
-                        Role.COUNTY_FINANCE, Role.CITY_FINANCE, Role.ADMIN})
+READ_ROLES = frozenset(
+    {Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL, Role.CITY_CIVIL, Role.COUNTY_FINANCE, Role.CITY_FINANCE, Role.ADMIN}
+)
 # Who writes organizations, contracts, caseworker profiles and appraisals.
 CIVIL_WRITE_ROLES = frozenset({Role.COUNTY_CIVIL, Role.ADMIN})
 # Who records transfer payments.
@@ -123,8 +124,9 @@ class ServiceContract(Versioned):
 
     township = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("buying township"))
     county = models.ForeignKey(Area, models.PROTECT, related_name="+", editable=False)
-    organization = models.ForeignKey(SocialOrganization, models.PROTECT, related_name="service_contracts",
-                                     verbose_name=_("organization"))
+    organization = models.ForeignKey(
+        SocialOrganization, models.PROTECT, related_name="service_contracts", verbose_name=_("organization")
+    )
     contract_no = models.CharField(_("contract number"), max_length=50, blank=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
@@ -137,7 +139,9 @@ class ServiceContract(Versioned):
         ordering = ["-start", "id"]
         verbose_name = _("service contract")
         verbose_name_plural = _("service contracts")
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="service_contract_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="service_contract_end_after_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.contract_no or self.pk}"
@@ -165,8 +169,9 @@ class Caseworker(crypto.EncryptedIdNumberMixin, Versioned):
 
     AUDIT_MASKED = ("id_number_cipher", "id_number_digest")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.PROTECT, related_name="caseworker_profile",
-                                verbose_name=_("user"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="caseworker_profile", verbose_name=_("user")
+    )
     name = NameField(_("name"), max_length=50)
     id_number_cipher = models.TextField(editable=False)
     id_number_digest = models.CharField(max_length=64, editable=False, unique=True)
@@ -176,22 +181,36 @@ class Caseworker(crypto.EncryptedIdNumberMixin, Versioned):
     hukou_in_jiaxing = models.BooleanField(_("household registration in Jiaxing"), default=True)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices)
     full_time_education = models.BooleanField(_("full-time education"), default=True)
-    work_years = models.DecimalField(_("work experience (years)"), max_digits=5, decimal_places=2,
-                                     validators=[MinValueValidator(Decimal(0))], default=Decimal(0))
+    work_years = models.DecimalField(
+        _("work experience (years)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+        default=Decimal(0),
+    )
     civil_affairs_or_community_experience = models.BooleanField(
-        _("civil-affairs or village/community experience"), default=False)
-    qualification_level = models.CharField(_("social-work qualification"), max_length=16,
-                                           choices=Certificate.choices, default=Certificate.NONE)
+        _("civil-affairs or village/community experience"), default=False
+    )
+    qualification_level = models.CharField(
+        _("social-work qualification"), max_length=16, choices=Certificate.choices, default=Certificate.NONE
+    )
     qualification_date = models.DateField(_("qualification obtained on"), null=True, blank=True)
     from_household_in_difficulty = models.BooleanField(_("from a household in difficulty"), default=False)
     hire_date = models.DateField(_("hire date"))
     township = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("township post"))
     county = models.ForeignKey(Area, models.PROTECT, related_name="+", editable=False)
-    organization = models.ForeignKey(SocialOrganization, models.PROTECT, null=True, blank=True,
-                                     related_name="caseworkers", verbose_name=_("employer"))
+    organization = models.ForeignKey(
+        SocialOrganization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseworkers",
+        verbose_name=_("employer"),
+    )
     full_time = models.BooleanField(_("full-time"), default=True)
-    status = models.CharField(_("status"), max_length=12, choices=CaseworkerStatus.choices,
-                              default=CaseworkerStatus.IN_POST, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CaseworkerStatus.choices, default=CaseworkerStatus.IN_POST, editable=False
+    )
     left_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
     dismissed_on = models.DateField(_("dismissed on"), null=True, blank=True, editable=False)
 
@@ -205,7 +224,6 @@ class Caseworker(crypto.EncryptedIdNumberMixin, Versioned):
 
     def __str__(self) -> str:
         return self.name
-
 
     @property
     def post_end(self):
@@ -246,8 +264,12 @@ class CaseworkerPost(models.Model):
         verbose_name = _("caseworker post")
         verbose_name_plural = _("caseworker posts")
         indexes = [models.Index(fields=["county", "start_on"], name="caseworker_post_county_start")]
-        constraints = [models.CheckConstraint(condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
-                                              name="caseworker_post_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="caseworker_post_end_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.caseworker_id} {self.township_id} {self.start_on}"
@@ -284,8 +306,9 @@ class EmploymentContract(Versioned):
     """A caseworker's labour contract with the employing organization (S-2.1.2)."""
 
     caseworker = models.ForeignKey(Caseworker, models.PROTECT, related_name="contracts", verbose_name=_("caseworker"))
-    organization = models.ForeignKey(SocialOrganization, models.PROTECT, related_name="employment_contracts",
-                                     verbose_name=_("employer"))
+    organization = models.ForeignKey(
+        SocialOrganization, models.PROTECT, related_name="employment_contracts", verbose_name=_("employer")
+    )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True, help_text=_("Last day; empty for an open-ended contract."))
     monthly_pay = models.DecimalField(_("monthly pay (yuan)"), **MONEY)
@@ -314,18 +337,28 @@ class Appraisal(Versioned):
 
     caseworker = models.ForeignKey(Caseworker, models.PROTECT, related_name="appraisals", verbose_name=_("caseworker"))
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2018), MaxValueValidator(2100)])
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True,
-                                validators=[MinValueValidator(Decimal(0))])
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
+    )
     grade = models.CharField(_("grade"), max_length=24, choices=Grade.choices)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True, validators=[MinValueValidator(1)])
-    cohort_size = models.PositiveSmallIntegerField(_("cohort size"), null=True, blank=True,
-                                                   validators=[MinValueValidator(1)])
-    cohort_basis = models.CharField(_("ranked among"), max_length=12, choices=CohortBasis.choices, blank=True,
-                                    help_text=_("The cohort the county ranks in: the employer's caseworkers or "
-                                                "the county's."))
-    is_last_place = models.BooleanField(_("last place in the cohort"), default=False,
-                                        help_text=_("Set from the rank when the rank and the cohort size are "
-                                                    "given; tick it only when they are not known."))
+    cohort_size = models.PositiveSmallIntegerField(
+        _("cohort size"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    cohort_basis = models.CharField(
+        _("ranked among"),
+        max_length=12,
+        choices=CohortBasis.choices,
+        blank=True,
+        help_text=_("The cohort the county ranks in: the employer's caseworkers or the county's."),
+    )
+    is_last_place = models.BooleanField(
+        _("last place in the cohort"),
+        default=False,
+        help_text=_(
+            "Set from the rank when the rank and the cohort size are given; tick it only when they are not known."
+        ),
+    )
     reward_given = models.BooleanField(_("reward given"), default=False)
 
     objects = CaseworkerChildQuerySet.as_manager()
@@ -349,8 +382,9 @@ class TransferPayment(Versioned):
     township = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("township"))
     county = models.ForeignKey(Area, models.PROTECT, related_name="+", editable=False)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2018), MaxValueValidator(2100)])
-    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     paid_on = models.DateField(_("paid on"))
     document_no = models.CharField(_("document number"), max_length=60, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -26,8 +26,11 @@ SECTION_LINKS = (
 
 def section_links(user) -> list[tuple[str, str]]:
     """The (label, URL) pairs of the section links this user may open."""
-    return [(label, reverse(name, args=args)) for label, name, args, roles in SECTION_LINKS
-            if roles is None or user.is_superuser or user.role in roles]
+    return [
+        (label, reverse(name, args=args))
+        for label, name, args, roles in SECTION_LINKS
+        if roles is None or user.is_superuser or user.role in roles
+    ]
 
 
 def items(user) -> list[NavItem]:

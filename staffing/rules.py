@@ -76,9 +76,7 @@ def education_rank(education: str) -> int:
     try:
         return EDUCATION_LEVELS.index(education)
     except ValueError:
-        raise ValueError(
-            f"unknown education level {education!r}; expected one of {EDUCATION_LEVELS}"
-        ) from None
+        raise ValueError(f"unknown education level {education!r}; expected one of {EDUCATION_LEVELS}") from None
 
 
 def qualification_rank(level: str) -> int:
@@ -86,9 +84,7 @@ def qualification_rank(level: str) -> int:
     try:
         return QUALIFICATION_LEVELS.index(level)
     except ValueError:
-        raise ValueError(
-            f"unknown qualification level {level!r}; expected one of {QUALIFICATION_LEVELS}"
-        ) from None
+        raise ValueError(f"unknown qualification level {level!r}; expected one of {QUALIFICATION_LEVELS}") from None
 
 
 @dataclass(frozen=True)
@@ -139,9 +135,7 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
     c = candidate
     education_rank(c.education)  # validate early
     if c.social_work_certificate not in CERTIFICATE_LEVELS:
-        raise ValueError(
-            f"unknown certificate {c.social_work_certificate!r}; expected one of {CERTIFICATE_LEVELS}"
-        )
+        raise ValueError(f"unknown certificate {c.social_work_certificate!r}; expected one of {CERTIFICATE_LEVELS}")
     work_years = Decimal(str(c.work_years))
     if work_years < 0:
         raise ValueError("work_years cannot be negative")
@@ -152,11 +146,7 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
 
     # R-1
     if not c.hukou_in_jiaxing:
-        reasons.append(
-            Reason.of(
-                "hukou_outside_jiaxing", N_("Household registration is not in Jiaxing.")
-            )
-        )
+        reasons.append(Reason.of("hukou_outside_jiaxing", N_("Household registration is not in Jiaxing.")))
     age_ok_standard = age <= policy.recruit_max_age
     age_ok_relaxed = age <= policy.recruit_max_age_relaxed
     if not (age_ok_relaxed if r4 else age_ok_standard):
@@ -173,16 +163,11 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
     if not c.healthy:
         reasons.append(Reason.of("not_healthy", N_("Not in good health.")))
     if not c.computer_literate:
-        reasons.append(
-            Reason.of("not_computer_literate", N_("Not able to use a computer."))
-        )
+        reasons.append(Reason.of("not_computer_literate", N_("Not able to use a computer.")))
 
     # R-2 (and R-4's relaxation)
     # Every listed level is high school or higher, so under R-4 education always passes.
-    education_ok_standard = (
-        education_rank(c.education) >= education_rank("college")
-        and c.full_time_education
-    )
+    education_ok_standard = education_rank(c.education) >= education_rank("college") and c.full_time_education
     if not r4 and not education_ok_standard:
         reasons.append(
             Reason.of(
@@ -196,17 +181,13 @@ def check_recruitment(*, candidate: Candidate, policy: Policy) -> RecruitmentDec
         reasons.append(
             Reason.of(
                 "work_years_short",
-                N_(
-                    "%(years)s years of work experience: %(minimum)s years or more are required."
-                ),
+                N_("%(years)s years of work experience: %(minimum)s years or more are required."),
                 years=str(work_years),
                 minimum=str(policy.recruit_min_work_years),
             )
         )
 
-    relaxed = r4 and (
-        (not age_ok_standard and age_ok_relaxed) or not education_ok_standard
-    )
+    relaxed = r4 and ((not age_ok_standard and age_ok_relaxed) or not education_ok_standard)
     return RecruitmentDecision(
         eligible=not reasons,
         reasons=tuple(reasons),
@@ -273,17 +254,13 @@ def check_contract(
         reasons.append(
             Reason.of(
                 "pay_below_reference",
-                N_(
-                    "Monthly pay %(pay)s yuan is below the township reference pay of %(reference)s yuan."
-                ),
+                N_("Monthly pay %(pay)s yuan is below the township reference pay of %(reference)s yuan."),
                 pay=str(monthly_pay),
                 reference=str(township_reference_pay),
             )
         )
     if not social_insurance_enrolled:
-        reasons.append(
-            Reason.of("no_social_insurance", N_("Not enrolled in social insurance."))
-        )
+        reasons.append(Reason.of("no_social_insurance", N_("Not enrolled in social insurance.")))
     return ContractCheck(ok=not reasons, reasons=tuple(reasons))
 
 
@@ -320,17 +297,15 @@ def appraisal_consequences(
     """
     for y, grade in grades_by_year.items():
         if grade not in APPRAISAL_GRADES:
-            raise ValueError(
-                f"unknown grade {grade!r} for {y}; expected one of {APPRAISAL_GRADES}"
-            )
+            raise ValueError(f"unknown grade {grade!r} for {y}; expected one of {APPRAISAL_GRADES}")
     if isinstance(last_place_years, Mapping):
         last = {y for y, flag in last_place_years.items() if flag}
     else:
         last = set(last_place_years)
 
     reasons: list[Reason] = []
-    grade = grades_by_year.get(year)
-    reward = grade == "excellent"
+    this_year = grades_by_year.get(year)
+    reward = this_year == "excellent"
     if reward:
         reasons.append(
             Reason.of(
@@ -340,7 +315,7 @@ def appraisal_consequences(
             )
         )
     dismissal = False
-    if grade == "unqualified":
+    if this_year == "unqualified":
         dismissal = True
         reasons.append(
             Reason.of(
@@ -359,9 +334,7 @@ def appraisal_consequences(
                 year=year,
             )
         )
-    return AppraisalOutcome(
-        reward_due=reward, dismissal_due=dismissal, reasons=tuple(reasons)
-    )
+    return AppraisalOutcome(reward_due=reward, dismissal_due=dismissal, reasons=tuple(reasons))
 
 
 @dataclass(frozen=True)
@@ -383,8 +356,10 @@ def dismissal_due(
     caseworker is no longer in post). Returns the first year that made it due and the
     reasons of every such year, or None.
     """
-    years = sorted(set(grades_by_year) | (set(last_place_years) if not isinstance(last_place_years, Mapping)
-                                          else set(last_place_years)))
+    years = sorted(
+        set(grades_by_year)
+        | (set(last_place_years) if not isinstance(last_place_years, Mapping) else set(last_place_years))
+    )
     due_years: list[int] = []
     reasons: list[Reason] = []
     for year in years:
@@ -504,9 +479,7 @@ def township_gaps(
     """
     if end < start:
         raise ValueError("end is before start")
-    by_township: dict[str, list[tuple[date, date]]] = {
-        code: [] for code in township_codes
-    }
+    by_township: dict[str, list[tuple[date, date]]] = {code: [] for code in township_codes}
     for post in posts:
         if not post.full_time or post.township_code not in by_township:
             continue
@@ -585,8 +558,7 @@ def covering_posts(*, posts: Iterable[Post], contracts: Iterable[Span]) -> list[
 
 def covered_townships(*, posts: Iterable[Post], day: date) -> set[str]:
     """The townships covered on ``day`` by ``posts`` (already reduced by ``covering_posts``)."""
-    return {p.township_code for p in posts
-            if p.full_time and p.start <= day and (p.end is None or day <= p.end)}
+    return {p.township_code for p in posts if p.full_time and p.start <= day and (p.end is None or day <= p.end)}
 
 
 # --------------------------------------------------------------------------- funding (S-2.1.4)
@@ -638,14 +610,8 @@ class FundingCheck:
 
 def _months_held_on_15th(start: date, end: date) -> int:
     """Count the months of [start, end] whose 15th lies inside it."""
-    first = (
-        (start.year, start.month)
-        if start.day <= 15
-        else _next_month(start.year, start.month)
-    )
-    last = (
-        (end.year, end.month) if end.day >= 15 else _previous_month(end.year, end.month)
-    )
+    first = (start.year, start.month) if start.day <= 15 else _next_month(start.year, start.month)
+    last = (end.year, end.month) if end.day >= 15 else _previous_month(end.year, end.month)
     count = (last[0] - first[0]) * 12 + (last[1] - first[1]) + 1
     return max(0, count)
 
@@ -732,9 +698,7 @@ def check_funding(*, required: Decimal, transferred: Decimal, covered_days: int 
     shortfall = Decimal(required) - Decimal(transferred)
     if shortfall <= 0:
         return FundingCheck(ok=True, shortfall=Decimal("0.00"))
-    return FundingCheck(
-        ok=False, shortfall=shortfall.quantize(CENT, rounding=ROUND_HALF_UP)
-    )
+    return FundingCheck(ok=False, shortfall=shortfall.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 # --------------------------------------------------------------------------- unified social credit code (GB 32100-2015)
@@ -766,10 +730,7 @@ def credit_code_check_character(first17: str) -> str:
     """Return the check character (18th) for the first 17 characters of a credit code."""
     if len(first17) != CREDIT_CODE_LENGTH - 1:
         raise ValueError("need exactly 17 characters")
-    total = sum(
-        CREDIT_CODE_ALPHABET.index(ch) * w
-        for ch, w in zip(first17, CREDIT_CODE_WEIGHTS)
-    )
+    total = sum(CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS))
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -787,9 +748,7 @@ def check_credit_code(code: str) -> CreditCodeCheck:
         reasons.append(
             Reason.of(
                 "credit_code_length",
-                N_(
-                    "The credit code has %(length)s characters: it must have %(expected)s."
-                ),
+                N_("The credit code has %(length)s characters: it must have %(expected)s."),
                 length=len(normal),
                 expected=CREDIT_CODE_LENGTH,
             )
@@ -808,22 +767,37 @@ def check_credit_code(code: str) -> CreditCodeCheck:
             )
     authority, kind, region = normal[:1], normal[1:2], normal[2:8]
     if authority in CREDIT_CODE_ALPHABET and authority not in CREDIT_CODE_AUTHORITIES:
-        reasons.append(Reason.of(
-            "credit_code_authority",
-            N_('Character 1 of the credit code, "%(character)s", is not a registration authority code '
-               "(1 to 9, A, N or Y)."),
-            character=authority))
+        reasons.append(
+            Reason.of(
+                "credit_code_authority",
+                N_(
+                    'Character 1 of the credit code, "%(character)s", is not a registration authority code '
+                    "(1 to 9, A, N or Y)."
+                ),
+                character=authority,
+            )
+        )
     if kind in CREDIT_CODE_ALPHABET and kind not in CREDIT_CODE_TYPES:
-        reasons.append(Reason.of(
-            "credit_code_type",
-            N_('Character 2 of the credit code, "%(character)s", is not an organisation type code: it must be a '
-               "digit from 1 to 9."),
-            character=kind))
+        reasons.append(
+            Reason.of(
+                "credit_code_type",
+                N_(
+                    'Character 2 of the credit code, "%(character)s", is not an organisation type code: it must be a '
+                    "digit from 1 to 9."
+                ),
+                character=kind,
+            )
+        )
     if region and all(ch in CREDIT_CODE_ALPHABET for ch in region) and not (region.isdigit() and region.isascii()):
-        reasons.append(Reason.of(
-            "credit_code_region",
-            N_('Characters 3 to 8 of the credit code, "%(region)s", are not a region code: they must be six digits.'),
-            region=region))
+        reasons.append(
+            Reason.of(
+                "credit_code_region",
+                N_(
+                    'Characters 3 to 8 of the credit code, "%(region)s", are not a region code: they must be six digits.'
+                ),
+                region=region,
+            )
+        )
     if not reasons:
         expected = credit_code_check_character(normal[:17])
         if normal[17] != expected:

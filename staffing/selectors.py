@@ -89,7 +89,8 @@ def caseworker_list(*, user) -> QuerySet[Caseworker]:
 
 def employment_contract_list(*, user) -> QuerySet[EmploymentContract]:
     return EmploymentContract.objects.in_scope(user).select_related(
-        "caseworker", "caseworker__township", "caseworker__county", "organization")
+        "caseworker", "caseworker__township", "caseworker__county", "organization"
+    )
 
 
 def contract_checks(contracts: list[EmploymentContract], *, today: date) -> dict[int, rules.ContractCheck]:
@@ -109,9 +110,14 @@ def contract_check(contract: EmploymentContract, *, user, today: date) -> rules.
 
 
 def check_contract(contract: EmploymentContract, policy: Policy) -> rules.ContractCheck:
-    return rules.check_contract(start=contract.start, end=contract.end, monthly_pay=contract.monthly_pay,
-                                township_reference_pay=contract.township_reference_pay,
-                                social_insurance_enrolled=contract.social_insurance, policy=policy)
+    return rules.check_contract(
+        start=contract.start,
+        end=contract.end,
+        monthly_pay=contract.monthly_pay,
+        township_reference_pay=contract.township_reference_pay,
+        social_insurance_enrolled=contract.social_insurance,
+        policy=policy,
+    )
 
 
 def appraisal_list(*, user) -> QuerySet[Appraisal]:
@@ -123,11 +129,16 @@ def transfer_list(*, user) -> QuerySet[TransferPayment]:
 
 
 def caseworker_detail(*, user, pk: int) -> Caseworker:
-    return (caseworker_list(user=user)
-            .prefetch_related(Prefetch("contracts", queryset=EmploymentContract.objects.select_related("organization")),
-                              "appraisals", "status_changes",
-                              Prefetch("posts", queryset=CaseworkerPost.objects.select_related("township")))
-            .get(pk=pk))
+    return (
+        caseworker_list(user=user)
+        .prefetch_related(
+            Prefetch("contracts", queryset=EmploymentContract.objects.select_related("organization")),
+            "appraisals",
+            "status_changes",
+            Prefetch("posts", queryset=CaseworkerPost.objects.select_related("township")),
+        )
+        .get(pk=pk)
+    )
 
 
 # --------------------------------------------------------------------------- facts shared by the board and the alerts
@@ -135,14 +146,15 @@ def caseworker_detail(*, user, pk: int) -> Caseworker:
 
 def post_of(post: CaseworkerPost) -> rules.Post:
     """One row of the post history as the rules see it (loaded with its township)."""
-    return rules.Post(township_code=post.township.code, start=post.start_on, end=post.end_on,
-                      full_time=post.full_time)
+    return rules.Post(township_code=post.township.code, start=post.start_on, end=post.end_on, full_time=post.full_time)
 
 
 def dismissal_outcome(appraisals: list[Appraisal]) -> tuple[int, rules.DismissalDue] | None:
     """S-2.1.3 over every appraised year of one caseworker: (the year it became due, why), or None."""
-    due = rules.dismissal_due(grades_by_year={a.year: a.grade for a in appraisals},
-                              last_place_years={a.year for a in appraisals if a.is_last_place})
+    due = rules.dismissal_due(
+        grades_by_year={a.year: a.grade for a in appraisals},
+        last_place_years={a.year for a in appraisals if a.is_last_place},
+    )
     return (due.year, due) if due is not None else None
 
 
@@ -150,11 +162,16 @@ def contract_span(contract: EmploymentContract) -> rules.Span:
     return rules.Span(contract.start, contract.end)
 
 
-def covering_posts_of(posts: list[CaseworkerPost], spans: dict[int, list[rules.Span]]) -> list[tuple[CaseworkerPost, rules.Post]]:
+def covering_posts_of(
+    posts: list[CaseworkerPost], spans: dict[int, list[rules.Span]]
+) -> list[tuple[CaseworkerPost, rules.Post]]:
     """Each post with the parts of it that cover its township (``rules.covering_posts``), given
     each caseworker's contract spans."""
-    return [(post, part) for post in posts
-            for part in rules.covering_posts(posts=[post_of(post)], contracts=spans.get(post.caseworker_id, []))]
+    return [
+        (post, part)
+        for post in posts
+        for part in rules.covering_posts(posts=[post_of(post)], contracts=spans.get(post.caseworker_id, []))
+    ]
 
 
 def contract_spans(caseworker_ids: set[int]) -> dict[int, list[rules.Span]]:
@@ -162,7 +179,8 @@ def contract_spans(caseworker_ids: set[int]) -> dict[int, list[rules.Span]]:
     spans: dict[int, list[rules.Span]] = defaultdict(list)
     if caseworker_ids:
         for cw_id, start, end in EmploymentContract.objects.filter(caseworker_id__in=caseworker_ids).values_list(
-                "caseworker_id", "start", "end"):
+            "caseworker_id", "start", "end"
+        ):
             spans[cw_id].append(rules.Span(start, end))
     return spans
 
@@ -170,8 +188,12 @@ def contract_spans(caseworker_ids: set[int]) -> dict[int, list[rules.Span]]:
 def covered_township_ids(*, townships: Q, day: date) -> set[int]:
     """The townships covered on ``day`` (S-2.1.1, ``rules.covering_posts``): two queries,
     the full-time posts held that day and the contracts of their caseworkers."""
-    posts = list(CaseworkerPost.objects.filter(full_time=True).overlapping(day, day)
-                 .filter(township__in=Area.objects.filter(townships)).select_related("township"))
+    posts = list(
+        CaseworkerPost.objects.filter(full_time=True)
+        .overlapping(day, day)
+        .filter(township__in=Area.objects.filter(townships))
+        .select_related("township")
+    )
     spans = contract_spans({p.caseworker_id for p in posts})
     covered = rules.covered_townships(posts=[part for _p, part in covering_posts_of(posts, spans)], day=day)
     return {p.township_id for p in posts if p.township.code in covered}
@@ -195,7 +217,9 @@ class Finding:
     contract: EmploymentContract | None = None
 
 
-def staffing_findings(caseworkers: list[Caseworker], *, today: date, policies: dict[int, Policy]) -> dict[str, list[Finding]]:
+def staffing_findings(
+    caseworkers: list[Caseworker], *, today: date, policies: dict[int, Policy]
+) -> dict[str, list[Finding]]:
     """Apply the staffing rules to caseworkers loaded with their contracts and appraisals.
 
     1. No employment contract running today (never entered, or ended).
@@ -204,8 +228,9 @@ def staffing_findings(caseworkers: list[Caseworker], *, today: date, policies: d
     4. No appraisal for last year, for those in post since before last year's end.
     5. S-2.1.3 dismissal due on any appraised year: due until a dismissal is recorded.
     """
-    found: dict[str, list[Finding]] = {k: [] for k in ("no_contract", "contract_ending", "qualification",
-                                                       "appraisal_missing", "dismissal_due")}
+    found: dict[str, list[Finding]] = {
+        k: [] for k in ("no_contract", "contract_ending", "qualification", "appraisal_missing", "dismissal_due")
+    }
     last_year = today.year - 1
     for cw in caseworkers:
         if cw.status != CaseworkerStatus.IN_POST:
@@ -219,28 +244,47 @@ def staffing_findings(caseworkers: list[Caseworker], *, today: date, policies: d
             found["no_contract"].append(Finding("no_contract", cw, ended.isoformat() if ended else "none", ended))
         for contract in contracts:
             if contract.end is not None and today <= contract.end <= today + timedelta(days=CONTRACT_WARNING_DAYS):
-                found["contract_ending"].append(Finding("contract_ending", cw, contract.end.isoformat(), contract.end,
-                                                        (contract.end - today).days, contract=contract))
+                found["contract_ending"].append(
+                    Finding(
+                        "contract_ending",
+                        cw,
+                        contract.end.isoformat(),
+                        contract.end,
+                        (contract.end - today).days,
+                        contract=contract,
+                    )
+                )
         level = None if cw.qualification_level == "none" else cw.qualification_level
         if cw.qualification_date is None:
             # The services refuse a level without its date; a row loaded around them
             # (bulk loads, old data) counts as not qualified rather than stopping the run.
             level = None
-        status = rules.qualification_deadline(hire_date=cw.hire_date, level=level,
-                                              obtained_on=cw.qualification_date if level else None,
-                                              today=today, policy=policy)
+        status = rules.qualification_deadline(
+            hire_date=cw.hire_date,
+            level=level,
+            obtained_on=cw.qualification_date if level else None,
+            today=today,
+            policy=policy,
+        )
         if not status.met and status.days_left <= QUALIFICATION_WARNING_DAYS:
-            found["qualification"].append(Finding(
-                "qualification_overdue" if status.overdue else "qualification_due", cw,
-                status.deadline.isoformat(), status.deadline, status.days_left))
+            found["qualification"].append(
+                Finding(
+                    "qualification_overdue" if status.overdue else "qualification_due",
+                    cw,
+                    status.deadline.isoformat(),
+                    status.deadline,
+                    status.days_left,
+                )
+            )
         appraisals = list(cw.appraisals.all())
         if cw.hire_date <= date(last_year, 12, 31) and not any(a.year == last_year for a in appraisals):
             found["appraisal_missing"].append(Finding("appraisal_missing", cw, str(last_year), date(last_year, 12, 31)))
         result = dismissal_outcome(appraisals)
         if result is not None:
             year, outcome = result
-            found["dismissal_due"].append(Finding("dismissal_due", cw, str(year), date(year, 12, 31),
-                                                  reasons=list(outcome.reasons)))
+            found["dismissal_due"].append(
+                Finding("dismissal_due", cw, str(year), date(year, 12, 31), reasons=list(outcome.reasons))
+            )
     found["contract_ending"].sort(key=lambda f: f.due_on)
     found["qualification"].sort(key=lambda f: f.due_on)
     return found
@@ -262,10 +306,13 @@ def live_findings(*, caseworkers: Q, today: date) -> dict[str, list[Finding]]:
 
 def _caseworkers_with_history(filter_q: Q) -> list[Caseworker]:
     return list(
-        Caseworker.objects.filter(filter_q).with_related()
-        .prefetch_related(Prefetch("contracts", queryset=EmploymentContract.objects.select_related("organization")),
-                          "appraisals")
-        .order_by("township__code", "name", "id"))
+        Caseworker.objects.filter(filter_q)
+        .with_related()
+        .prefetch_related(
+            Prefetch("contracts", queryset=EmploymentContract.objects.select_related("organization")), "appraisals"
+        )
+        .order_by("township__code", "name", "id")
+    )
 
 
 # --------------------------------------------------------------------------- county board
@@ -322,9 +369,12 @@ def county_board(*, county: Area, today: date) -> Board:
     findings = staffing_findings(caseworkers, today=today, policies={county.pk: policy})
     posts = list(CaseworkerPost.objects.filter(county=county, full_time=True).select_related("township"))
     spans = contract_spans({p.caseworker_id for p in posts})
-    gaps = rules.township_gaps(township_codes=[t.code for t in townships],
-                               posts=[part for _p, part in covering_posts_of(posts, spans)],
-                               start=rules.first_check_date(policy), end=today)
+    gaps = rules.township_gaps(
+        township_codes=[t.code for t in townships],
+        posts=[part for _p, part in covering_posts_of(posts, spans)],
+        start=rules.first_check_date(policy),
+        end=today,
+    )
     service_contracts = list(ServiceContract.objects.filter(county=county).select_related("township", "organization"))
     by_township: dict[int, list[Caseworker]] = defaultdict(list)
     for cw in caseworkers:
@@ -338,15 +388,26 @@ def county_board(*, county: Area, today: date) -> Board:
     for township in townships:
         township_gaps = gaps[township.code]
         open_gap = next((g for g in township_gaps if g.until is None), None)
-        rows.append(TownshipRow(township=township, in_post=by_township[township.pk],
-                                open_gap_since=open_gap.since if open_gap else None,
-                                gap_count=len(township_gaps), service_contracts=contracts_by_township[township.pk]))
+        rows.append(
+            TownshipRow(
+                township=township,
+                in_post=by_township[township.pk],
+                open_gap_since=open_gap.since if open_gap else None,
+                gap_count=len(township_gaps),
+                service_contracts=contracts_by_township[township.pk],
+            )
+        )
     ending = [sc for sc in service_contracts if today <= sc.end <= today + timedelta(days=CONTRACT_WARNING_DAYS)]
     expired = expired_service_contracts(service_contracts, today=today)
     return Board(
-        county=county, today=today, policy=policy, townships=rows,
-        caseworkers_in_post=sum(len(r.in_post) for r in rows), findings=findings,
-        service_contracts_ending=sorted(ending, key=lambda sc: sc.end), service_contracts_expired=expired,
+        county=county,
+        today=today,
+        policy=policy,
+        townships=rows,
+        caseworkers_in_post=sum(len(r.in_post) for r in rows),
+        findings=findings,
+        service_contracts_ending=sorted(ending, key=lambda sc: sc.end),
+        service_contracts_expired=expired,
         gaps=[r for r in rows if r.open_gap_since is not None],
         last_run=StaffingAlertRun.objects.order_by("-started_at", "-id").first(),
     )
@@ -370,11 +431,17 @@ class FundingRow:
         return list(zip(self.caseworkers, self.caseworker_days))
 
     def sheet_line(self) -> SheetLine:
-        return SheetLine(township_code=self.township.code, township_name=self.township.name,
-                         caseworkers=self.caseworkers, days_in_post=self.line.days_in_post,
-                         caseworker_years=self.line.caseworker_years, required=self.line.required,
-                         transferred=self.transferred, caseworker_days=list(self.caseworker_days),
-                         exact_years=self.line.exact_years)
+        return SheetLine(
+            township_code=self.township.code,
+            township_name=self.township.name,
+            caseworkers=self.caseworkers,
+            days_in_post=self.line.days_in_post,
+            caseworker_years=self.line.caseworker_years,
+            required=self.line.required,
+            transferred=self.transferred,
+            caseworker_days=list(self.caseworker_days),
+            exact_years=self.line.exact_years,
+        )
 
 
 @dataclass
@@ -404,8 +471,9 @@ class CountyFunding:
         return [r.sheet_line() for r in self.rows]
 
     def summary_line(self) -> SummaryLine:
-        line = SummaryLine.from_lines(county_code=self.county.code, county_name=self.county.name,
-                                      lines=self.sheet_lines())
+        line = SummaryLine.from_lines(
+            county_code=self.county.code, county_name=self.county.name, lines=self.sheet_lines()
+        )
         # A caseworker moved between two of the county's townships in the year is one person.
         return replace(line, caseworkers=len({pk for r in self.rows for pk in r.caseworker_ids}))
 
@@ -425,12 +493,19 @@ def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     townships = list(Area.objects.townships().filter(county_id__in=county_ids, active=True).order_by("code"))
     posts = list(
-        CaseworkerPost.objects.filter(county_id__in=county_ids, full_time=True).overlapping(year_start, year_end)
-        .select_related("township").annotate(caseworker_name=F("caseworker__name"))
-        .order_by("township__code", "start_on", "id"))
+        CaseworkerPost.objects.filter(county_id__in=county_ids, full_time=True)
+        .overlapping(year_start, year_end)
+        .select_related("township")
+        .annotate(caseworker_name=F("caseworker__name"))
+        .order_by("township__code", "start_on", "id")
+    )
     spans = contract_spans({p.caseworker_id for p in posts})
-    paid = dict(TransferPayment.objects.filter(county_id__in=county_ids, year=year)
-                .values_list("township_id").annotate(total=Sum("amount")).values_list("township_id", "total"))
+    paid = dict(
+        TransferPayment.objects.filter(county_id__in=county_ids, year=year)
+        .values_list("township_id")
+        .annotate(total=Sum("amount"))
+        .values_list("township_id", "total")
+    )
     policies = policies_for(counties, year)
     by_township: dict[int, list[CaseworkerPost]] = defaultdict(list)
     for post in posts:
@@ -447,11 +522,19 @@ def funding(*, counties: list[Area], year: int) -> list[CountyFunding]:
                 person = people.setdefault(p.caseworker_id, [p.caseworker_name, 0])
                 person[1] += rules.post_days_in_year(post, year)
             transferred = Decimal(paid.get(township.pk) or 0).quantize(Decimal("0.01"))
-            rows.append(FundingRow(township=township, caseworkers=[name for name, _days in people.values()],
-                                   caseworker_days=[days for _name, days in people.values()],
-                                   caseworker_ids=list(people), line=line, transferred=transferred,
-                                   check=rules.check_funding(required=line.required, transferred=transferred,
-                                                             covered_days=line.days_in_post)))
+            rows.append(
+                FundingRow(
+                    township=township,
+                    caseworkers=[name for name, _days in people.values()],
+                    caseworker_days=[days for _name, days in people.values()],
+                    caseworker_ids=list(people),
+                    line=line,
+                    transferred=transferred,
+                    check=rules.check_funding(
+                        required=line.required, transferred=transferred, covered_days=line.days_in_post
+                    ),
+                )
+            )
         result.append(CountyFunding(county=county, year=year, floor=floor, rows=rows))
     return result
 
@@ -466,4 +549,3 @@ def sheet_counties(user, county_code: str | None) -> list[Area]:
     if county_code:
         return list(visible.filter(code=county_code))
     return list(visible)
-

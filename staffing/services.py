@@ -103,8 +103,9 @@ def organization_create(*, actor, county: Area, **data) -> SocialOrganization:
 
 
 @transaction.atomic
-def organization_update(*, actor, organization: SocialOrganization, expected_version: int | None,
-                        **data) -> SocialOrganization:
+def organization_update(
+    *, actor, organization: SocialOrganization, expected_version: int | None, **data
+) -> SocialOrganization:
     _require_role(actor, CIVIL_WRITE_ROLES)
     if "county" in data:
         _require_county(actor, data["county"])
@@ -137,7 +138,9 @@ def service_contract_create(*, actor, township: Area, organization: SocialOrgani
 
 
 @transaction.atomic
-def service_contract_update(*, actor, contract: ServiceContract, expected_version: int | None, **data) -> ServiceContract:
+def service_contract_update(
+    *, actor, contract: ServiceContract, expected_version: int | None, **data
+) -> ServiceContract:
     _require_role(actor, CIVIL_WRITE_ROLES)
     if "township" in data:
         _require_township(actor, data["township"])
@@ -145,7 +148,8 @@ def service_contract_update(*, actor, contract: ServiceContract, expected_versio
     if "organization" in data:
         _require_organization(actor, data["organization"])
     fields = _changeable(ServiceContract, {k: v for k, v in data.items() if k != "county"}) + (
-        ["county"] if "county" in data else [])
+        ["county"] if "county" in data else []
+    )
     for name, value in data.items():
         setattr(contract, name, value)
     _check_period(contract.start, contract.end)
@@ -158,13 +162,13 @@ def service_contract_update(*, actor, contract: ServiceContract, expected_versio
 
 def _check_qualification(level: str, obtained_on: date | None) -> None:
     if (level != "none") != (obtained_on is not None):
-        raise RuleViolation(_("Give the qualification level and the date it was obtained together."),
-                            field="qualification_date")
+        raise RuleViolation(
+            _("Give the qualification level and the date it was obtained together."), field="qualification_date"
+        )
 
 
 @transaction.atomic
-def caseworker_create(*, actor, user, township: Area, id_number: str, today: date | None = None,
-                      **data) -> Caseworker:
+def caseworker_create(*, actor, user, township: Area, id_number: str, today: date | None = None, **data) -> Caseworker:
     """Create a caseworker's profile; the birth date comes from the ID number."""
     _require_role(actor, CIVIL_WRITE_ROLES)
     _require_township(actor, township)
@@ -182,8 +186,9 @@ def caseworker_create(*, actor, user, township: Area, id_number: str, today: dat
         raise RuleViolation(_("A caseworker with this ID number is already registered."), field="id_number")
     _check_qualification(data.get("qualification_level", "none"), data.get("qualification_date"))
     data.setdefault("name", user.get_full_name() or user.username)
-    caseworker = Caseworker(user=user, township=township, county_id=township.county_id,
-                            birth_date=check.birth_date, **data)
+    caseworker = Caseworker(
+        user=user, township=township, county_id=township.county_id, birth_date=check.birth_date, **data
+    )
     caseworker.set_id_number(check.normal)
     try:
         with transaction.atomic():
@@ -191,14 +196,16 @@ def caseworker_create(*, actor, user, township: Area, id_number: str, today: dat
     except IntegrityError as error:  # a concurrent insert of the same person or user
         raise RuleViolation(_("A caseworker with this ID number is already registered."), field="id_number") from error
     _open_post(actor, caseworker, township=township, full_time=caseworker.full_time, on=caseworker.hire_date)
-    CaseworkerStatusChange.objects.create(caseworker=caseworker, from_status="", to_status=CaseworkerStatus.IN_POST,
-                                          on=caseworker.hire_date, actor=actor)
+    CaseworkerStatusChange.objects.create(
+        caseworker=caseworker, from_status="", to_status=CaseworkerStatus.IN_POST, on=caseworker.hire_date, actor=actor
+    )
     return caseworker
 
 
 def _open_post(actor, caseworker: Caseworker, *, township: Area, full_time: bool, on: date) -> CaseworkerPost:
-    post = CaseworkerPost(caseworker=caseworker, township=township, county_id=township.county_id,
-                          full_time=full_time, start_on=on)
+    post = CaseworkerPost(
+        caseworker=caseworker, township=township, county_id=township.county_id, full_time=full_time, start_on=on
+    )
     _create(actor, post)
     return post
 
@@ -219,8 +226,9 @@ POST_FIELDS = ("township", "full_time")
 
 
 @transaction.atomic
-def caseworker_update(*, actor, caseworker: Caseworker, expected_version: int | None, today: date | None = None,
-                      **data) -> Caseworker:
+def caseworker_update(
+    *, actor, caseworker: Caseworker, expected_version: int | None, today: date | None = None, **data
+) -> Caseworker:
     """Edit the profile. The post (township, full-time, hire date) is history once it has started:
 
     * township and full-time change here only while the current post has not started yet
@@ -236,17 +244,26 @@ def caseworker_update(*, actor, caseworker: Caseworker, expected_version: int | 
     current = posts[-1] if posts else None
     # Compared with the post row, not the instance: a model form has already put its input there.
     held = {"township": current.township_id, "full_time": current.full_time} if current else {}
-    post_changes = {name: data[name] for name in POST_FIELDS if name in data and current is not None
-                    and held[name] != (data[name].pk if name == "township" else data[name])}
+    post_changes = {
+        name: data[name]
+        for name in POST_FIELDS
+        if name in data and current is not None and held[name] != (data[name].pk if name == "township" else data[name])
+    }
     if post_changes and current is not None and current.start_on <= today:
-        raise RuleViolation(_("The post has started: its township and full-time status are history. Use "
-                              "\"Transfer or re-hire\" on the caseworker's page to start a new post."),
-                            field=next(iter(post_changes)))
+        raise RuleViolation(
+            _(
+                "The post has started: its township and full-time status are history. Use "
+                '"Transfer or re-hire" on the caseworker\'s page to start a new post.'
+            ),
+            field=next(iter(post_changes)),
+        )
     hire_date = data.get("hire_date", caseworker.hire_date)
     if posts and hire_date != posts[0].start_on:
         if len(posts) > 1:
-            raise RuleViolation(_("The hire date cannot change after a transfer or a re-hire: the later posts "
-                                  "start from it."), field="hire_date")
+            raise RuleViolation(
+                _("The hire date cannot change after a transfer or a re-hire: the later posts start from it."),
+                field="hire_date",
+            )
         if posts and posts[0].end_on is not None and hire_date > posts[0].end_on:
             raise RuleViolation(_("The hire date is after the day the caseworker left."), field="hire_date")
     if "township" in post_changes:
@@ -258,7 +275,8 @@ def caseworker_update(*, actor, caseworker: Caseworker, expected_version: int | 
         setattr(caseworker, name, value)
     _check_qualification(caseworker.qualification_level, caseworker.qualification_date)
     fields = _changeable(Caseworker, {k: v for k, v in data.items() if k != "county"}) + (
-        ["county"] if "county" in data else [])
+        ["county"] if "county" in data else []
+    )
     _update(actor, caseworker, expected_version=expected_version, fields=fields)
     if current is not None and (post_changes or (len(posts) == 1 and hire_date != current.start_on)):
         # Only a post that has not started yet, or the first post's start (the hire date), changes here.
@@ -273,8 +291,16 @@ def caseworker_update(*, actor, caseworker: Caseworker, expected_version: int | 
 
 
 @transaction.atomic
-def caseworker_transfer(*, actor, caseworker: Caseworker, township: Area, full_time: bool, on: date,
-                        reason: str = "", expected_version: int | None = None) -> Caseworker:
+def caseworker_transfer(
+    *,
+    actor,
+    caseworker: Caseworker,
+    township: Area,
+    full_time: bool,
+    on: date,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Caseworker:
     """Move a caseworker in post to another township (or between full- and part-time) from ``on``.
 
     The current post ends the day before ``on`` and a new one starts on ``on``; earlier
@@ -290,20 +316,36 @@ def caseworker_transfer(*, actor, caseworker: Caseworker, township: Area, full_t
     if township.pk == current.township_id and full_time == current.full_time:
         raise RuleViolation(_("The caseworker already holds this post."), field="township")
     if on <= current.start_on:
-        raise RuleViolation(_("The transfer date must be after the current post started (%(start)s).")
-                            % {"start": current.start_on.isoformat()}, field="on")
+        raise RuleViolation(
+            _("The transfer date must be after the current post started (%(start)s).")
+            % {"start": current.start_on.isoformat()},
+            field="on",
+        )
     _close_post(actor, current, on - timedelta(days=1))
     _open_post(actor, caseworker, township=township, full_time=full_time, on=on)
     _move(actor, caseworker, township=township, full_time=full_time, expected_version=expected_version)
-    CaseworkerStatusChange.objects.create(caseworker=caseworker, from_status=CaseworkerStatus.IN_POST,
-                                          to_status=CaseworkerStatus.IN_POST, on=on, actor=actor,
-                                          reason=_transfer_reason(township, full_time, reason))
+    CaseworkerStatusChange.objects.create(
+        caseworker=caseworker,
+        from_status=CaseworkerStatus.IN_POST,
+        to_status=CaseworkerStatus.IN_POST,
+        on=on,
+        actor=actor,
+        reason=_transfer_reason(township, full_time, reason),
+    )
     return caseworker
 
 
 @transaction.atomic
-def caseworker_rehire(*, actor, caseworker: Caseworker, township: Area, full_time: bool, on: date,
-                      reason: str = "", expected_version: int | None = None) -> Caseworker:
+def caseworker_rehire(
+    *,
+    actor,
+    caseworker: Caseworker,
+    township: Area,
+    full_time: bool,
+    on: date,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Caseworker:
     """Take back a caseworker who left: a new post from ``on``, after the day they left.
 
     The days between leaving and coming back stay out of post (a staffing gap, no funding).
@@ -317,23 +359,43 @@ def caseworker_rehire(*, actor, caseworker: Caseworker, township: Area, full_tim
     posts = _posts_locked(caseworker)
     last_day = max((p.end_on for p in posts if p.end_on is not None), default=caseworker.left_on)
     if last_day is not None and on <= last_day:
-        raise RuleViolation(_("The re-hire date must be after the day the caseworker left (%(left)s).")
-                            % {"left": last_day.isoformat()}, field="on")
+        raise RuleViolation(
+            _("The re-hire date must be after the day the caseworker left (%(left)s).")
+            % {"left": last_day.isoformat()},
+            field="on",
+        )
     _open_post(actor, caseworker, township=township, full_time=full_time, on=on)
     caseworker.status, caseworker.left_on = CaseworkerStatus.IN_POST, None
-    _move(actor, caseworker, township=township, full_time=full_time, expected_version=expected_version,
-          extra=["status", "left_on"])
-    CaseworkerStatusChange.objects.create(caseworker=caseworker, from_status=CaseworkerStatus.LEFT,
-                                          to_status=CaseworkerStatus.IN_POST, on=on, actor=actor,
-                                          reason=_transfer_reason(township, full_time, reason))
+    _move(
+        actor,
+        caseworker,
+        township=township,
+        full_time=full_time,
+        expected_version=expected_version,
+        extra=["status", "left_on"],
+    )
+    CaseworkerStatusChange.objects.create(
+        caseworker=caseworker,
+        from_status=CaseworkerStatus.LEFT,
+        to_status=CaseworkerStatus.IN_POST,
+        on=on,
+        actor=actor,
+        reason=_transfer_reason(township, full_time, reason),
+    )
     return caseworker
 
 
-def _move(actor, caseworker: Caseworker, *, township: Area, full_time: bool, expected_version: int | None,
-          extra: tuple | list = ()) -> None:
+def _move(
+    actor,
+    caseworker: Caseworker,
+    *,
+    township: Area,
+    full_time: bool,
+    expected_version: int | None,
+    extra: tuple | list = (),
+) -> None:
     caseworker.township, caseworker.county_id, caseworker.full_time = township, township.county_id, full_time
-    _update(actor, caseworker, expected_version=expected_version,
-            fields=["township", "county", "full_time", *extra])
+    _update(actor, caseworker, expected_version=expected_version, fields=["township", "county", "full_time", *extra])
 
 
 def _transfer_reason(township: Area, full_time: bool, reason: str) -> str:
@@ -342,8 +404,9 @@ def _transfer_reason(township: Area, full_time: bool, reason: str) -> str:
 
 
 @transaction.atomic
-def caseworker_change_status(*, actor, caseworker: Caseworker, status: str, on: date, reason: str = "",
-                             expected_version: int | None = None) -> Caseworker:
+def caseworker_change_status(
+    *, actor, caseworker: Caseworker, status: str, on: date, reason: str = "", expected_version: int | None = None
+) -> Caseworker:
     """Move a caseworker between in post, left and dismissed, keeping the history."""
     _require_role(actor, CIVIL_WRITE_ROLES)
     if status not in CaseworkerStatus.values:
@@ -353,13 +416,19 @@ def caseworker_change_status(*, actor, caseworker: Caseworker, status: str, on: 
     if status == CaseworkerStatus.IN_POST:
         # Putting a leaver back here would erase the gap from the staffing and funding history:
         # a re-hire starts a new post instead.
-        raise RuleViolation(_("A caseworker who left is re-hired with a new post (\"Transfer or re-hire\"); one "
-                            "who was dismissed cannot be put back in post."), field="status")
+        raise RuleViolation(
+            _(
+                'A caseworker who left is re-hired with a new post ("Transfer or re-hire"); one '
+                "who was dismissed cannot be put back in post."
+            ),
+            field="status",
+        )
     posts = _posts_locked(caseworker)
     start = posts[-1].start_on if posts else caseworker.hire_date
     if on < start:
-        raise RuleViolation(_("The date is before the current post started (%(start)s).") % {"start": start.isoformat()},
-                            field="on")
+        raise RuleViolation(
+            _("The date is before the current post started (%(start)s).") % {"start": start.isoformat()}, field="on"
+        )
     if posts:
         _close_post(actor, posts[-1], on)
     previous = caseworker.status
@@ -367,8 +436,9 @@ def caseworker_change_status(*, actor, caseworker: Caseworker, status: str, on: 
     caseworker.left_on = on if status == CaseworkerStatus.LEFT else None
     caseworker.dismissed_on = on if status == CaseworkerStatus.DISMISSED else None
     _update(actor, caseworker, expected_version=expected_version, fields=["status", "left_on", "dismissed_on"])
-    CaseworkerStatusChange.objects.create(caseworker=caseworker, from_status=previous, to_status=status, on=on,
-                                          reason=reason, actor=actor)
+    CaseworkerStatusChange.objects.create(
+        caseworker=caseworker, from_status=previous, to_status=status, on=on, reason=reason, actor=actor
+    )
     return caseworker
 
 
@@ -382,8 +452,9 @@ def caseworker_reveal_id_number(*, actor, caseworker: Caseworker, request=None) 
 
 
 @transaction.atomic
-def employment_contract_create(*, actor, caseworker: Caseworker, organization: SocialOrganization,
-                               **data) -> EmploymentContract:
+def employment_contract_create(
+    *, actor, caseworker: Caseworker, organization: SocialOrganization, **data
+) -> EmploymentContract:
     _require_role(actor, CIVIL_WRITE_ROLES)
     _require_township(actor, caseworker.township, field="caseworker")
     _require_organization(actor, organization)
@@ -394,8 +465,9 @@ def employment_contract_create(*, actor, caseworker: Caseworker, organization: S
 
 
 @transaction.atomic
-def employment_contract_update(*, actor, contract: EmploymentContract, expected_version: int | None,
-                               **data) -> EmploymentContract:
+def employment_contract_update(
+    *, actor, contract: EmploymentContract, expected_version: int | None, **data
+) -> EmploymentContract:
     _require_role(actor, CIVIL_WRITE_ROLES)
     if "caseworker" in data:
         _require_township(actor, data["caseworker"].township, field="caseworker")
@@ -427,8 +499,9 @@ def _rank_facts(appraisal: Appraisal) -> None:
     if rank > size:
         raise RuleViolation(_("The rank cannot be greater than the cohort size."), field="rank")
     if not appraisal.cohort_basis:
-        raise RuleViolation(_("Say whom the rank is among: the employer's caseworkers or the county's."),
-                            field="cohort_basis")
+        raise RuleViolation(
+            _("Say whom the rank is among: the employer's caseworkers or the county's."), field="cohort_basis"
+        )
     appraisal.is_last_place = rank == size
 
 
@@ -444,8 +517,9 @@ def appraisal_create(*, actor, caseworker: Caseworker, year: int, **data) -> App
         with transaction.atomic():
             _create(actor, appraisal)
     except IntegrityError as error:
-        raise RuleViolation(_("This caseworker already has an appraisal for %(year)s.") % {"year": year},
-                            field="year") from error
+        raise RuleViolation(
+            _("This caseworker already has an appraisal for %(year)s.") % {"year": year}, field="year"
+        ) from error
     return appraisal
 
 
@@ -460,10 +534,14 @@ def appraisal_update(*, actor, appraisal: Appraisal, expected_version: int | Non
     _rank_facts(appraisal)
     if "is_last_place" not in fields:
         fields.append("is_last_place")
-    if Appraisal.objects.filter(caseworker_id=appraisal.caseworker_id, year=appraisal.year).exclude(
-            pk=appraisal.pk).exists():
-        raise RuleViolation(_("This caseworker already has an appraisal for %(year)s.") % {"year": appraisal.year},
-                            field="year")
+    if (
+        Appraisal.objects.filter(caseworker_id=appraisal.caseworker_id, year=appraisal.year)
+        .exclude(pk=appraisal.pk)
+        .exists()
+    ):
+        raise RuleViolation(
+            _("This caseworker already has an appraisal for %(year)s.") % {"year": appraisal.year}, field="year"
+        )
     _update(actor, appraisal, expected_version=expected_version, fields=fields)
     return appraisal
 
@@ -487,7 +565,8 @@ def transfer_update(*, actor, transfer: TransferPayment, expected_version: int |
         _require_township(actor, data["township"])
         data["county"] = data["township"].county
     fields = _changeable(TransferPayment, {k: v for k, v in data.items() if k != "county"}) + (
-        ["county"] if "county" in data else [])
+        ["county"] if "county" in data else []
+    )
     for name, value in data.items():
         setattr(transfer, name, value)
     _update(actor, transfer, expected_version=expected_version, fields=fields)
@@ -516,12 +595,22 @@ def staffing_alerts_run(*, today: date) -> StaffingAlertRun:
     for group in findings.values():
         for f in group:
             alerts[(f.kind, f.caseworker.pk, f.key)] = StaffingAlert(
-                kind=f.kind, caseworker=f.caseworker, township_id=f.caseworker.township_id,
-                county_id=f.caseworker.county_id, key=f.key, due_on=f.due_on, created_on=today,
-                detail="; ".join(str(r) for r in f.reasons)[:300])
+                kind=f.kind,
+                caseworker=f.caseworker,
+                township_id=f.caseworker.township_id,
+                county_id=f.caseworker.county_id,
+                key=f.key,
+                due_on=f.due_on,
+                created_on=today,
+                detail="; ".join(str(r) for r in f.reasons)[:300],
+            )
     with transaction.atomic():
-        recorded = {(kind, cw, key): (pk, resolved) for pk, kind, cw, key, resolved in
-                    StaffingAlert.objects.values_list("pk", "kind", "caseworker_id", "key", "resolved")}
+        recorded = {
+            (kind, cw, key): (pk, resolved)
+            for pk, kind, cw, key, resolved in StaffingAlert.objects.values_list(
+                "pk", "kind", "caseworker_id", "key", "resolved"
+            )
+        }
         new = [a for k, a in alerts.items() if k not in recorded]
         StaffingAlert.objects.bulk_create(new, ignore_conflicts=True)
         reopen = [pk for k, (pk, resolved) in recorded.items() if resolved and k in alerts]
@@ -529,8 +618,11 @@ def staffing_alerts_run(*, today: date) -> StaffingAlertRun:
         StaffingAlert.objects.filter(pk__in=reopen).update(resolved=False)
         StaffingAlert.objects.filter(pk__in=settle).update(resolved=True)
         keys = set(alerts) - set(recorded)
-        created = [a for a in StaffingAlert.objects.filter(created_on=today, caseworker_id__in={k[1] for k in keys})
-                   if (a.kind, a.caseworker_id, a.key) in keys]
+        created = [
+            a
+            for a in StaffingAlert.objects.filter(created_on=today, caseworker_id__in={k[1] for k in keys})
+            if (a.kind, a.caseworker_id, a.key) in keys
+        ]
         audit.record_many(actor=None, action=AuditAction.CREATE, instances=created, summary="staffing alert")
         run.created = len(new)
         run.ok = True

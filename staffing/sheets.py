@@ -71,9 +71,9 @@ LABELS: dict[str, str] = {
     "names_separator": "、",
     "caseworker_days": "{name}({days}天)",
     "basis_days": "说明：折合人年＝在岗天数÷{common}（闰年{leap}，按日计算），显示保留{places}位小数；"
-                  "应转移支付＝保障标准×在岗天数÷{common}（闰年{leap}），只在最后四舍五入到分一次。",
+    "应转移支付＝保障标准×在岗天数÷{common}（闰年{leap}），只在最后四舍五入到分一次。",
     "basis_months": "说明：折合人年＝在岗月数÷12（当月15日在岗计1个月），显示保留{places}位小数；"
-                    "应转移支付＝保障标准×在岗月数÷12，只在最后四舍五入到分一次。",
+    "应转移支付＝保障标准×在岗月数÷12，只在最后四舍五入到分一次。",
     "unit": "制表单位（盖章）：{unit}",
     "estimate": "（预计）",
     "estimate_note": "注：{year}年度尚未结束，在岗天数按截至{date}的在岗情况预计至年底，以年终核定数为准。",
@@ -93,9 +93,7 @@ YEARS_QUANTUM = Decimal(1).scaleb(-rules.YEARS_PLACES)
 DAYS_FORMAT = "#,##0"
 CENT = Decimal("0.01")
 
-_CACHED: WeakKeyDictionary[Worksheet, dict[str, tuple[str, object]]] = (
-    WeakKeyDictionary()
-)
+_CACHED: WeakKeyDictionary[Worksheet, dict[str, tuple[str, object]]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -139,9 +137,7 @@ class SheetLine:
 
     @property
     def shortfall(self) -> Decimal:
-        return max(
-            Decimal(0), Decimal(self.required) - Decimal(self.transferred)
-        ).quantize(CENT, ROUND_HALF_UP)
+        return max(Decimal(0), Decimal(self.required) - Decimal(self.transferred)).quantize(CENT, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -160,18 +156,14 @@ class SummaryLine:
     """Townships with no full-time caseworker in the year (a gap, though nothing is short)."""
 
     @classmethod
-    def from_lines(
-        cls, *, county_code: str, county_name: str, lines: list[SheetLine]
-    ) -> SummaryLine:
+    def from_lines(cls, *, county_code: str, county_name: str, lines: list[SheetLine]) -> SummaryLine:
         """Add up a county's township lines (an overpaid township does not offset an underpaid one)."""
         return cls(
             county_code=county_code,
             county_name=county_name,
             townships=len(lines),
             caseworkers=sum(len(line.caseworkers) for line in lines),
-            caseworker_years=sum(
-                (Decimal(line.caseworker_years) for line in lines), Decimal(0)
-            ),
+            caseworker_years=sum((Decimal(line.caseworker_years) for line in lines), Decimal(0)),
             required=sum((Decimal(line.required) for line in lines), Decimal(0)),
             transferred=sum((Decimal(line.transferred) for line in lines), Decimal(0)),
             shortfall=sum((line.shortfall for line in lines), Decimal(0)),
@@ -234,9 +226,7 @@ def _new_sheet(workbook: Workbook, name: str) -> Worksheet:
     return workbook.create_sheet(title=_sheet_title(workbook, name))
 
 
-def _layout(
-    ws: Worksheet, *, title: str, headers: list[str], widths: list[int]
-) -> None:
+def _layout(ws: Worksheet, *, title: str, headers: list[str], widths: list[int]) -> None:
     thin = Side(style="thin")
     ncols = len(headers)
     _put_text(ws, "A1", title)
@@ -247,9 +237,7 @@ def _layout(
     for col, (header, width) in enumerate(zip(headers, widths), start=1):
         cell = ws.cell(row=2, column=col, value=header)
         cell.font = Font(name=FONT_NAME, bold=True)
-        cell.alignment = Alignment(
-            horizontal="center", vertical="center", wrap_text=True
-        )
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         ws.column_dimensions[get_column_letter(col)].width = width
     # Wrapped headers need the height: Excel and WPS do not grow a row that has a height of
@@ -279,9 +267,7 @@ def _borders(ws: Worksheet, *, first_row: int, last_row: int, ncols: int) -> Non
             cell.font = Font(name=FONT_NAME, bold=cell.font.bold)
 
 
-def _footer(
-    ws: Worksheet, *, row: int, unit: str, generated_on: date, ncols: int
-) -> None:
+def _footer(ws: Worksheet, *, row: int, unit: str, generated_on: date, ncols: int) -> None:
     quarter = max(1, (ncols + 3) // 4)  # spread the four lines across the width
     texts = [
         LABELS["unit"].format(unit=unit),
@@ -359,9 +345,7 @@ def check_line(line: SheetLine, floor: Decimal, *, year: int, basis: str = "days
     years = line.years_fraction(year=year, basis=basis)
     expected = round_money(exact(floor) * years)
     if Decimal(line.required).quantize(CENT, ROUND_HALF_UP) != expected:
-        raise ValueError(
-            f"{line.township_code}: required {line.required} is not {floor} × {years} = {expected}"
-        )
+        raise ValueError(f"{line.township_code}: required {line.required} is not {floor} × {years} = {expected}")
 
 
 def _required_formula(row: int, line: SheetLine, *, year: int, basis: str) -> str:
@@ -419,8 +403,9 @@ def write_transfer_sheet(
         ws[f"F{r}"] = float(line.printed_years)
         ws[f"F{r}"].number_format = YEARS_FORMAT
         _put_money(ws, f"G{r}", floor)
-        _put_formula(ws, f"H{r}", _required_formula(r, line, year=year, basis=basis), Decimal(line.required),
-                     YUAN_FORMAT)
+        _put_formula(
+            ws, f"H{r}", _required_formula(r, line, year=year, basis=basis), Decimal(line.required), YUAN_FORMAT
+        )
         _put_money(ws, f"I{r}", line.transferred)
         _put_formula(ws, f"J{r}", f"=MAX(0,H{r}-I{r})", line.shortfall, YUAN_FORMAT)
         _put_formula(
@@ -455,8 +440,11 @@ def write_transfer_sheet(
         _put_formula(ws, f"{col}{total}", formula, cached, fmt)
     # Not met when anything is short or any township had no full-time caseworker (a gap).
     all_met = sums["J"][0] == 0 and all(line.days_in_post > 0 for line in lines)
-    meets_formula = (f'=IF(OR(J{total}>0,COUNTIF(E{first}:E{last},0)>0),"{LABELS["no_"]}","{LABELS["yes"]}")'
-                     if lines else f'="{LABELS["yes"]}"')
+    meets_formula = (
+        f'=IF(OR(J{total}>0,COUNTIF(E{first}:E{last},0)>0),"{LABELS["no_"]}","{LABELS["yes"]}")'
+        if lines
+        else f'="{LABELS["yes"]}"'
+    )
     _put_formula(ws, f"K{total}", meets_formula, _yes_no(all_met))
     _borders(ws, first_row=first, last_row=total, ncols=len(TRANSFER_COLUMNS))
     note = total + 1
@@ -562,8 +550,9 @@ def write_summary_sheet(
         _yes_no(sums["I"][0] == 0 and sums["K"][0] == 0),
     )
     _borders(ws, first_row=first, last_row=total, ncols=len(SUMMARY_COLUMNS))
-    _estimate_note(ws, row=total + 1, year=year, generated_on=generated_on,
-                   last_column=get_column_letter(len(SUMMARY_COLUMNS)))
+    _estimate_note(
+        ws, row=total + 1, year=year, generated_on=generated_on, last_column=get_column_letter(len(SUMMARY_COLUMNS))
+    )
     _footer(
         ws,
         row=total + 2 + int(is_estimate(year, generated_on)),
@@ -587,15 +576,10 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     targets = {}
     for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
         target = rel.attrib["Target"]
-        targets[rel.attrib["Id"]] = (
-            target.lstrip("/")
-            if target.startswith("/")
-            else normpath(join("xl", target))
-        )
+        targets[rel.attrib["Id"]] = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     return {
-        sheet.attrib["name"]: targets[sheet.attrib[f"{{{_REL_NS}}}id"]]
-        for sheet in book.iter(f"{{{_MAIN_NS}}}sheet")
+        sheet.attrib["name"]: targets[sheet.attrib[f"{{{_REL_NS}}}id"]] for sheet in book.iter(f"{{{_MAIN_NS}}}sheet")
     }
 
 
@@ -610,14 +594,10 @@ def _xml_value(value: object) -> tuple[str | None, str]:
 
 def _fill_one(xml: str, coordinate: str, value: object) -> str:
     """Put ``value`` into the empty <v> of formula cell ``coordinate``."""
-    pattern = re.compile(
-        rf'<c r="{coordinate}"(?P<attrs>(?: [^>]*?)?)>(?P<f><f>[^<]*</f>)<v\s*(?:/>|>\s*</v>)</c>'
-    )
+    pattern = re.compile(rf'<c r="{coordinate}"(?P<attrs>(?: [^>]*?)?)>(?P<f><f>[^<]*</f>)<v\s*(?:/>|>\s*</v>)</c>')
     match = pattern.search(xml)
     if match is None:
-        raise RuntimeError(
-            f"could not write the cached value of formula cell {coordinate}"
-        )
+        raise RuntimeError(f"could not write the cached value of formula cell {coordinate}")
     cell_type, text = _xml_value(value)
     attrs = re.sub(r' t="[^"]*"', "", match.group("attrs"))
     if cell_type:
@@ -639,11 +619,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     pending: dict[str, dict[str, object]] = {}
     for ws in workbook.worksheets:
         recorded = _CACHED.get(ws, {})
-        live = {
-            coord: value
-            for coord, (formula, value) in recorded.items()
-            if ws[coord].value == formula
-        }
+        live = {coord: value for coord, (formula, value) in recorded.items() if ws[coord].value == formula}
         if live:
             pending[ws.title] = live
     if not pending:
@@ -658,9 +634,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename in patched:
-                data = _fill_cached(
-                    data.decode("utf-8"), patched[item.filename]
-                ).encode("utf-8")
+                data = _fill_cached(data.decode("utf-8"), patched[item.filename]).encode("utf-8")
             dst.writestr(item, data)
     return out.getvalue()
 

@@ -6,8 +6,14 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(name="staffing.alerts", acks_late=True, autoretry_for=(Exception,), retry_backoff=True,
-             max_retries=3, soft_time_limit=600)
+@shared_task(
+    name="staffing.alerts",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=600,
+)
 def staffing_alerts(today: str | None = None) -> int:
     """Record tonight's staffing alerts (idempotent: a redelivered task adds nothing); return the count."""
     from datetime import date

@@ -99,52 +99,110 @@ def _warn_about_contract(request, contract) -> None:
 
 ENTITIES: dict[str, Entity] = {
     "organizations": Entity(
-        "organizations", gettext_lazy("Social organizations"), gettext_lazy("social organization"),
-        SocialOrganization, forms.OrganizationForm, selectors.organization_list,
-        services.organization_create, services.organization_update, "organization", CIVIL_WRITE_ROLES,
-        ((gettext_lazy("Name"), lambda o: o.name), (gettext_lazy("Credit code"), lambda o: o.credit_code),
-         (gettext_lazy("County"), lambda o: o.county.name), (gettext_lazy("Contact"),
-                                                            lambda o: f"{o.contact_person} {o.contact_phone}".strip()))),
+        "organizations",
+        gettext_lazy("Social organizations"),
+        gettext_lazy("social organization"),
+        SocialOrganization,
+        forms.OrganizationForm,
+        selectors.organization_list,
+        services.organization_create,
+        services.organization_update,
+        "organization",
+        CIVIL_WRITE_ROLES,
+        (
+            (gettext_lazy("Name"), lambda o: o.name),
+            (gettext_lazy("Credit code"), lambda o: o.credit_code),
+            (gettext_lazy("County"), lambda o: o.county.name),
+            (gettext_lazy("Contact"), lambda o: f"{o.contact_person} {o.contact_phone}".strip()),
+        ),
+    ),
     "contracts": Entity(
-        "contracts", gettext_lazy("Service contracts"), gettext_lazy("service contract"),
-        ServiceContract, forms.ServiceContractForm, selectors.service_contract_list,
-        services.service_contract_create, services.service_contract_update, "contract", CIVIL_WRITE_ROLES,
-        ((gettext_lazy("Contract number"), lambda o: o.contract_no or "—"),
-         (gettext_lazy("Township"), lambda o: o.township.name),
-         (gettext_lazy("Organization"), lambda o: o.organization.name),
-         (gettext_lazy("Period"), lambda o: f"{o.start:%Y-%m-%d} ~ {o.end:%Y-%m-%d}"),
-         (gettext_lazy("Amount (yuan)"), lambda o: _yuan(o.amount)), (gettext_lazy("Posts"), lambda o: o.posts))),
+        "contracts",
+        gettext_lazy("Service contracts"),
+        gettext_lazy("service contract"),
+        ServiceContract,
+        forms.ServiceContractForm,
+        selectors.service_contract_list,
+        services.service_contract_create,
+        services.service_contract_update,
+        "contract",
+        CIVIL_WRITE_ROLES,
+        (
+            (gettext_lazy("Contract number"), lambda o: o.contract_no or "—"),
+            (gettext_lazy("Township"), lambda o: o.township.name),
+            (gettext_lazy("Organization"), lambda o: o.organization.name),
+            (gettext_lazy("Period"), lambda o: f"{o.start:%Y-%m-%d} ~ {o.end:%Y-%m-%d}"),
+            (gettext_lazy("Amount (yuan)"), lambda o: _yuan(o.amount)),
+            (gettext_lazy("Posts"), lambda o: o.posts),
+        ),
+    ),
     "employment": Entity(
-        "employment", gettext_lazy("Employment contracts"), gettext_lazy("employment contract"),
-        EmploymentContract, forms.EmploymentContractForm, selectors.employment_contract_list,
-        services.employment_contract_create, services.employment_contract_update, "contract", CIVIL_WRITE_ROLES,
-        ((gettext_lazy("Caseworker"), lambda o: o.caseworker.name),
-         (gettext_lazy("Township"), lambda o: o.caseworker.township.name),
-         (gettext_lazy("Employer"), lambda o: o.organization.name),
-         (gettext_lazy("Period"), lambda o: f"{o.start:%Y-%m-%d} ~ {o.end:%Y-%m-%d}" if o.end
-          else f"{o.start:%Y-%m-%d} ~"),
-         (gettext_lazy("Monthly pay (yuan)"), lambda o: _yuan(o.monthly_pay)),
-         (gettext_lazy("Social insurance"), lambda o: _bool(o.social_insurance)),
-         (gettext_lazy("Check"), _contract_check_text)),
-        prepare=_check_contracts, after_save=_warn_about_contract),
+        "employment",
+        gettext_lazy("Employment contracts"),
+        gettext_lazy("employment contract"),
+        EmploymentContract,
+        forms.EmploymentContractForm,
+        selectors.employment_contract_list,
+        services.employment_contract_create,
+        services.employment_contract_update,
+        "contract",
+        CIVIL_WRITE_ROLES,
+        (
+            (gettext_lazy("Caseworker"), lambda o: o.caseworker.name),
+            (gettext_lazy("Township"), lambda o: o.caseworker.township.name),
+            (gettext_lazy("Employer"), lambda o: o.organization.name),
+            (
+                gettext_lazy("Period"),
+                lambda o: f"{o.start:%Y-%m-%d} ~ {o.end:%Y-%m-%d}" if o.end else f"{o.start:%Y-%m-%d} ~",
+            ),
+            (gettext_lazy("Monthly pay (yuan)"), lambda o: _yuan(o.monthly_pay)),
+            (gettext_lazy("Social insurance"), lambda o: _bool(o.social_insurance)),
+            (gettext_lazy("Check"), _contract_check_text),
+        ),
+        prepare=_check_contracts,
+        after_save=_warn_about_contract,
+    ),
     "appraisals": Entity(
-        "appraisals", gettext_lazy("Appraisals"), gettext_lazy("appraisal"),
-        Appraisal, forms.AppraisalForm, selectors.appraisal_list,
-        services.appraisal_create, services.appraisal_update, "appraisal", CIVIL_WRITE_ROLES,
-        ((gettext_lazy("Caseworker"), lambda o: o.caseworker.name),
-         (gettext_lazy("Township"), lambda o: o.caseworker.township.name), (gettext_lazy("Year"), lambda o: o.year),
-         (gettext_lazy("Grade"), lambda o: o.get_grade_display()),
-         (gettext_lazy("Rank"), lambda o: f"{o.rank}/{o.cohort_size}" if o.rank else "—"),
-         (gettext_lazy("Last place"), lambda o: _bool(o.is_last_place)),
-         (gettext_lazy("Reward given"), lambda o: _bool(o.reward_given)))),
+        "appraisals",
+        gettext_lazy("Appraisals"),
+        gettext_lazy("appraisal"),
+        Appraisal,
+        forms.AppraisalForm,
+        selectors.appraisal_list,
+        services.appraisal_create,
+        services.appraisal_update,
+        "appraisal",
+        CIVIL_WRITE_ROLES,
+        (
+            (gettext_lazy("Caseworker"), lambda o: o.caseworker.name),
+            (gettext_lazy("Township"), lambda o: o.caseworker.township.name),
+            (gettext_lazy("Year"), lambda o: o.year),
+            (gettext_lazy("Grade"), lambda o: o.get_grade_display()),
+            (gettext_lazy("Rank"), lambda o: f"{o.rank}/{o.cohort_size}" if o.rank else "—"),
+            (gettext_lazy("Last place"), lambda o: _bool(o.is_last_place)),
+            (gettext_lazy("Reward given"), lambda o: _bool(o.reward_given)),
+        ),
+    ),
     "transfers": Entity(
-        "transfers", gettext_lazy("Transfer payments"), gettext_lazy("transfer payment"),
-        TransferPayment, forms.TransferForm, selectors.transfer_list,
-        services.transfer_create, services.transfer_update, "transfer", FINANCE_WRITE_ROLES,
-        ((gettext_lazy("Township"), lambda o: o.township.name), (gettext_lazy("County"), lambda o: o.county.name),
-         (gettext_lazy("Year"), lambda o: o.year), (gettext_lazy("Amount (yuan)"), lambda o: _yuan(o.amount)),
-         (gettext_lazy("Paid on"), lambda o: f"{o.paid_on:%Y-%m-%d}"),
-         (gettext_lazy("Document number"), lambda o: o.document_no or "—"))),
+        "transfers",
+        gettext_lazy("Transfer payments"),
+        gettext_lazy("transfer payment"),
+        TransferPayment,
+        forms.TransferForm,
+        selectors.transfer_list,
+        services.transfer_create,
+        services.transfer_update,
+        "transfer",
+        FINANCE_WRITE_ROLES,
+        (
+            (gettext_lazy("Township"), lambda o: o.township.name),
+            (gettext_lazy("County"), lambda o: o.county.name),
+            (gettext_lazy("Year"), lambda o: o.year),
+            (gettext_lazy("Amount (yuan)"), lambda o: _yuan(o.amount)),
+            (gettext_lazy("Paid on"), lambda o: f"{o.paid_on:%Y-%m-%d}"),
+            (gettext_lazy("Document number"), lambda o: o.document_no or "—"),
+        ),
+    ),
 }
 
 
@@ -165,9 +223,17 @@ def object_list(request, slug: str):
     if entity.prepare is not None:
         entity.prepare(objects)
     rows = [(obj, [(label, fn(obj)) for label, fn in entity.columns]) for obj in objects]
-    return render(request, "staffing/object_list.html", {
-        "entity": entity, "page_obj": page, "rows": rows, "headers": [label for label, _fn in entity.columns],
-        "can_write": user.is_superuser or user.role in entity.write_roles})
+    return render(
+        request,
+        "staffing/object_list.html",
+        {
+            "entity": entity,
+            "page_obj": page,
+            "rows": rows,
+            "headers": [label for label, _fn in entity.columns],
+            "can_write": user.is_superuser or user.role in entity.write_roles,
+        },
+    )
 
 
 def _form_page(request, entity: Entity, instance=None):
@@ -180,8 +246,12 @@ def _form_page(request, entity: Entity, instance=None):
             if instance is None:
                 saved = entity.create(actor=user, **data)
             else:
-                saved = entity.update(actor=user, expected_version=form.cleaned_data.get("version"),
-                                      **{entity.instance_kwarg: instance}, **data)
+                saved = entity.update(
+                    actor=user,
+                    expected_version=form.cleaned_data.get("version"),
+                    **{entity.instance_kwarg: instance},
+                    **data,
+                )
         except RuleViolation as error:
             _apply_errors(form, error)
         else:
@@ -190,8 +260,11 @@ def _form_page(request, entity: Entity, instance=None):
                 entity.after_save(request, saved)
             return redirect("staffing:list", slug=entity.slug)
     events = AuditEvent.objects.for_object(instance)[:30] if instance is not None else []
-    return render(request, "staffing/object_form.html", {"entity": entity, "form": form, "object": instance,
-                                                         "audit_events": events})
+    return render(
+        request,
+        "staffing/object_form.html",
+        {"entity": entity, "form": form, "object": instance, "audit_events": events},
+    )
 
 
 def object_create(request, slug: str):
@@ -213,9 +286,15 @@ def object_edit(request, slug: str, pk: int):
 def caseworker_list(request):
     user = request.user
     page = Paginator(selectors.caseworker_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "staffing/caseworker_list.html", {
-        "page_obj": page, "caseworkers": page.object_list,
-        "can_write": user.is_superuser or user.role in CIVIL_WRITE_ROLES})
+    return render(
+        request,
+        "staffing/caseworker_list.html",
+        {
+            "page_obj": page,
+            "caseworkers": page.object_list,
+            "can_write": user.is_superuser or user.role in CIVIL_WRITE_ROLES,
+        },
+    )
 
 
 def _caseworker_or_404(user, pk: int) -> Caseworker:
@@ -230,19 +309,30 @@ def caseworker_detail(request, pk: int):
     today = timezone.localdate()
     policy = selectors.policy_for(cw.county, today.year)
     level = None if cw.qualification_level == "none" else cw.qualification_level
-    qualification = rules.qualification_deadline(hire_date=cw.hire_date, level=level,
-                                                 obtained_on=cw.qualification_date if level else None,
-                                                 today=today, policy=policy)
+    qualification = rules.qualification_deadline(
+        hire_date=cw.hire_date,
+        level=level,
+        obtained_on=cw.qualification_date if level else None,
+        today=today,
+        policy=policy,
+    )
     contracts = []
     for c in cw.contracts.all():
         contracts.append((c, render_reasons(selectors.check_contract(c, policy).reasons)))
     outcome = selectors.dismissal_outcome(list(cw.appraisals.all()))
-    return render(request, "staffing/caseworker_detail.html", {
-        "cw": cw, "qualification": qualification, "contracts": contracts,
-        "appraisal_reasons": render_reasons(outcome[1].reasons) if outcome else [],
-        "status_form": forms.StatusForm(initial={"version": cw.version, "on": today}),
-        "can_write": request.user.is_superuser or request.user.role in CIVIL_WRITE_ROLES,
-        "audit_events": AuditEvent.objects.for_object(cw)[:30]})
+    return render(
+        request,
+        "staffing/caseworker_detail.html",
+        {
+            "cw": cw,
+            "qualification": qualification,
+            "contracts": contracts,
+            "appraisal_reasons": render_reasons(outcome[1].reasons) if outcome else [],
+            "status_form": forms.StatusForm(initial={"version": cw.version, "on": today}),
+            "can_write": request.user.is_superuser or request.user.role in CIVIL_WRITE_ROLES,
+            "audit_events": AuditEvent.objects.for_object(cw)[:30],
+        },
+    )
 
 
 def caseworker_form(request, pk: int | None = None):
@@ -257,16 +347,24 @@ def caseworker_form(request, pk: int | None = None):
             if instance is None:
                 cw = services.caseworker_create(actor=user, id_number=id_number, **data)
             else:
-                cw = services.caseworker_update(actor=user, caseworker=instance,
-                                                expected_version=form.cleaned_data.get("version"), **data)
+                cw = services.caseworker_update(
+                    actor=user, caseworker=instance, expected_version=form.cleaned_data.get("version"), **data
+                )
         except RuleViolation as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("staffing:caseworker", pk=cw.pk)
-    return render(request, "staffing/object_form.html", {
-        "entity": {"slug": "caseworkers", "title": _("Caseworkers"), "singular": _("caseworker")},
-        "form": form, "object": instance, "audit_events": []})
+    return render(
+        request,
+        "staffing/object_form.html",
+        {
+            "entity": {"slug": "caseworkers", "title": _("Caseworkers"), "singular": _("caseworker")},
+            "form": form,
+            "object": instance,
+            "audit_events": [],
+        },
+    )
 
 
 @require_POST
@@ -276,9 +374,14 @@ def caseworker_status(request, pk: int):
     form = forms.StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.caseworker_change_status(actor=request.user, caseworker=cw, status=form.cleaned_data["status"],
-                                              on=form.cleaned_data["on"], reason=form.cleaned_data["reason"],
-                                              expected_version=form.cleaned_data.get("version"))
+            services.caseworker_change_status(
+                actor=request.user,
+                caseworker=cw,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
+            )
         except RuleViolation as error:
             for message in error.messages():
                 messages.error(request, message)
@@ -295,15 +398,29 @@ def caseworker_post(request, pk: int):
     _require(user, CIVIL_WRITE_ROLES)
     cw = _caseworker_or_404(user, pk)
     rehire = cw.status == CaseworkerStatus.LEFT
-    form = forms.PostForm(request.POST or None, user=user,
-                          initial={"version": cw.version, "township": cw.township_id, "full_time": cw.full_time,
-                                   "on": timezone.localdate()})
+    form = forms.PostForm(
+        request.POST or None,
+        user=user,
+        initial={
+            "version": cw.version,
+            "township": cw.township_id,
+            "full_time": cw.full_time,
+            "on": timezone.localdate(),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = services.caseworker_rehire if rehire else services.caseworker_transfer
         try:
-            service(actor=user, caseworker=cw, township=data["township"], full_time=data["full_time"],
-                    on=data["on"], reason=data["reason"], expected_version=data.get("version"))
+            service(
+                actor=user,
+                caseworker=cw,
+                township=data["township"],
+                full_time=data["full_time"],
+                on=data["on"],
+                reason=data["reason"],
+                expected_version=data.get("version"),
+            )
         except RuleViolation as error:
             _apply_errors(form, error)
         else:
@@ -342,17 +459,32 @@ def board(request):
     if county is None:
         raise Http404
     data = selectors.county_board(county=county, today=timezone.localdate())
-    return render(request, "staffing/board.html", {
-        "board": data, "counties": counties, "county": county,
-        "dismissals": [(f, render_reasons(f.reasons)) for f in data.findings["dismissal_due"]]})
+    return render(
+        request,
+        "staffing/board.html",
+        {
+            "board": data,
+            "counties": counties,
+            "county": county,
+            "dismissals": [(f, render_reasons(f.reasons)) for f in data.findings["dismissal_due"]],
+        },
+    )
 
 
 def recruitment_check(request):
-    form = forms.RecruitmentCheckForm(request.GET or None,
-                                      initial={"check_date": timezone.localdate(), "education": "college",
-                                               "social_work_certificate": "none", "hukou_in_jiaxing": True,
-                                               "healthy": True, "computer_literate": True,
-                                               "full_time_education": True, "work_years": 2})
+    form = forms.RecruitmentCheckForm(
+        request.GET or None,
+        initial={
+            "check_date": timezone.localdate(),
+            "education": "college",
+            "social_work_certificate": "none",
+            "hukou_in_jiaxing": True,
+            "healthy": True,
+            "computer_literate": True,
+            "full_time_education": True,
+            "work_years": 2,
+        },
+    )
     decision = None
     if request.GET and form.is_valid():
         decision = run_recruitment_check(request.user, form.cleaned_data)
@@ -364,8 +496,12 @@ def run_recruitment_check(user, data: dict) -> dict:
     policy = selectors.user_policy(user, data["check_date"].year)
     candidate = rules.Candidate(**{name: data[name] for name in rules.Candidate.__dataclass_fields__})
     decision = rules.check_recruitment(candidate=candidate, policy=policy)
-    return {"eligible": decision.eligible, "reasons": render_reasons(decision.reasons),
-            "relaxed": decision.relaxed, "priority": decision.priority}
+    return {
+        "eligible": decision.eligible,
+        "reasons": render_reasons(decision.reasons),
+        "relaxed": decision.relaxed,
+        "priority": decision.priority,
+    }
 
 
 def _funding_params(request):
@@ -387,9 +523,18 @@ def _funding_params(request):
 def funding(request):
     year, code, counties = _funding_params(request)
     figures = selectors.funding(counties=counties, year=year)
-    return render(request, "staffing/funding.html", {
-        "year": year, "code": code or "", "figures": figures, "years": range(timezone.localdate().year, 2017, -1),
-        "counties": selectors.counties_visible(request.user), "single": bool(code)})
+    return render(
+        request,
+        "staffing/funding.html",
+        {
+            "year": year,
+            "code": code or "",
+            "figures": figures,
+            "years": range(timezone.localdate().year, 2017, -1),
+            "counties": selectors.counties_visible(request.user),
+            "single": bool(code),
+        },
+    )
 
 
 def transfer_sheet(request):
@@ -404,8 +549,14 @@ def sheet_response(request, *, counties, code, year) -> HttpResponse:
     city = None if code else exports.city_of(counties)
     data = exports.transfer_workbook(counties=counties, year=year, generated_on=timezone.localdate(), city=city)
     area = counties[0] if code else city
-    audit.record(actor=request.user, action=AuditAction.EXPORT, request=request, area_code=area.code,
-                 target_type="staffing.transferpayment", summary=f"transfer sheet {area.code} {year}")
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        request=request,
+        area_code=area.code,
+        target_type="staffing.transferpayment",
+        summary=f"transfer sheet {area.code} {year}",
+    )
     response = HttpResponse(data, content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(area=area, year=year)}"'
     return response

@@ -19,17 +19,29 @@ def area(code: str) -> Area:
     return Area.objects.get(code=code)
 
 
-def user(role: str = Role.CASEWORKER, area_code: str | None = "330402007", username: str | None = None, **fields) -> User:
+def user(
+    role: str = Role.CASEWORKER, area_code: str | None = "330402007", username: str | None = None, **fields
+) -> User:
     username = username or f"{role}-{next(_counter)}"
-    u = User(username=username, role=role, area=area(area_code) if area_code else None,
-             is_superuser=role == Role.ADMIN, is_staff=role == Role.ADMIN, **fields)
+    u = User(
+        username=username,
+        role=role,
+        area=area(area_code) if area_code else None,
+        is_superuser=role == Role.ADMIN,
+        is_staff=role == Role.ADMIN,
+        **fields,
+    )
     u.set_password(PASSWORD)
     u.save()
     return u
 
 
-def id_number(born: datetime.date = datetime.date(1980, 5, 17), county: str = "330402", male: bool = True,
-              serial: int | None = None) -> str:
+def id_number(
+    born: datetime.date = datetime.date(1980, 5, 17),
+    county: str = "330402",
+    male: bool = True,
+    serial: int | None = None,
+) -> str:
     """A valid 18-character ID number; each call gives a different one unless serial is given."""
     n = serial if serial is not None else next(_counter)
     sequence = (n * 2 + (1 if male else 0)) % 1000
@@ -46,12 +58,25 @@ def household(township_code: str = "330402007", *, actor: User | None = None, me
     return h
 
 
-def member(household: Household, *, actor: User | None = None, name: str | None = None,
-           relation_to_head: str = Relation.CHILD, id_no: str | None = None, **fields) -> Member:
+def member(
+    household: Household,
+    *,
+    actor: User | None = None,
+    name: str | None = None,
+    relation_to_head: str = Relation.CHILD,
+    id_no: str | None = None,
+    **fields,
+) -> Member:
     actor = actor or User.objects.filter(is_superuser=True).first() or user(Role.ADMIN, None)
-    return services.member_add(actor=actor, household=household, name=name or f"成员{next(_counter)}",
-                               id_number=id_no or id_number(), relation_to_head=relation_to_head,
-                               today=datetime.date(2026, 11, 29), **fields)
+    return services.member_add(
+        actor=actor,
+        household=household,
+        name=name or f"成员{next(_counter)}",
+        id_number=id_no or id_number(),
+        relation_to_head=relation_to_head,
+        today=datetime.date(2026, 11, 29),
+        **fields,
+    )
 
 
 def policy_row(area_code: str = "330400", year: int = 2026, standard: str = "1200.00", **fields) -> PolicyParameters:
@@ -79,5 +104,6 @@ def import_upload(rows: list[list] = (), name: str = "名单.xlsx"):
     """The same spreadsheet as an uploaded file, as the import page receives it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, import_workbook(rows),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, import_workbook(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )

@@ -18,8 +18,13 @@ APPS = ("households", "caseworkers", "staffing", "dashboards")
 ROOMS = ("dossier", "procedure", "review", "plans", "roster")
 # What each room of households may import besides django, third parties, the jiuzhu core,
 # households.models, households.rules and the two shared top modules (access, sections).
-ROOM_MAY_USE = {"dossier": set(), "procedure": {"dossier"}, "review": {"dossier"}, "roster": {"dossier"},
-                "plans": set()}
+ROOM_MAY_USE = {
+    "dossier": set(),
+    "procedure": {"dossier"},
+    "review": {"dossier"},
+    "roster": {"dossier"},
+    "plans": set(),
+}
 SHARED_TOP = {"households.access", "households.sections"}
 # Plain-Python rules: the standard library and these modules only (no Django, no models).
 RULES_MAY_USE = ("jiuzhu.policy", "jiuzhu.reasons", "jiuzhu.periods")
@@ -77,8 +82,13 @@ def _refused_in_room(path: Path, module: str) -> bool:
 
 
 def _refused_for(room: str, module: str) -> bool:
-    if not _is(module, "households") or module in SHARED_TOP or _is(module, "households.models") \
-            or _is(module, "households.rules") or module == "households":
+    if (
+        not _is(module, "households")
+        or module in SHARED_TOP
+        or _is(module, "households.models")
+        or _is(module, "households.rules")
+        or module == "households"
+    ):
         return False
     if _is(module, f"households.{room}"):
         return False
@@ -96,13 +106,19 @@ def test_each_room_uses_only_the_dossier_models_rules_and_the_shared_modules():
 
 def test_models_use_only_models_and_rules():
     def refused(_p, m):
-        return _is(m, "households") and not (_is(m, "households.models") or _is(m, "households.rules")
-                                             or m == "households")
+        return _is(m, "households") and not (
+            _is(m, "households.models") or _is(m, "households.rules") or m == "households"
+        )
+
     assert offenders(sources("households", "models"), refused) == []
 
 
-RULES_MODULES = [*sources("households", "rules"), REPO / "staffing" / "rules.py", REPO / "caseworkers" / "rules.py",
-                 *(REPO / "jiuzhu" / f"{name}.py" for name in ("policy", "reasons", "periods"))]
+RULES_MODULES = [
+    *sources("households", "rules"),
+    REPO / "staffing" / "rules.py",
+    REPO / "caseworkers" / "rules.py",
+    *(REPO / "jiuzhu" / f"{name}.py" for name in ("policy", "reasons", "periods")),
+]
 RULES_MODULES = [p for p in RULES_MODULES if p.exists()]
 
 
@@ -111,8 +127,7 @@ def _module(path: Path) -> str:
 
 
 def _is_rules(module: str) -> bool:
-    return any(_is(module, allowed) for allowed in RULES_MAY_USE) or any(
-        _is(module, f"{app}.rules") for app in APPS)
+    return any(_is(module, allowed) for allowed in RULES_MAY_USE) or any(_is(module, f"{app}.rules") for app in APPS)
 
 
 @pytest.mark.parametrize("path", RULES_MODULES, ids=lambda p: str(p.relative_to(REPO)))
@@ -120,6 +135,7 @@ def test_a_rules_module_imports_only_the_standard_library_and_other_rules(path):
     def refused(_p, m):
         top = m.split(".")[0]
         return not (top in sys.stdlib_module_names or top == "__future__" or _is_rules(m))
+
     assert offenders([path], refused) == []
 
 
@@ -138,6 +154,8 @@ def test_the_checker_sees_lazy_and_relative_imports(tmp_path):
     found = imports_of(sample, package="households.review")
     assert {"households.procedure.services", "households.dossier.forms"} <= found
     assert sorted(m for m in found if _refused_for("review", m)) == [
-        "households.procedure", "households.procedure.services"]
+        "households.procedure",
+        "households.procedure.services",
+    ]
     assert not _refused_for("review", "households.dossier.forms")
     assert _refused_for("plans", "households.dossier.forms") and _refused_for("dossier", "households.views")

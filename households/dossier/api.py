@@ -77,7 +77,9 @@ class MaskedPhoneMixin(serializers.Serializer):
         user = self._user()
         if data.get("phone"):
             # No request (a serializer used outside a view): masked, the safe side.
-            data["phone"] = access.phone_for(user, data["phone"]) if user is not None else rules.mask_phone(data["phone"])
+            data["phone"] = (
+                access.phone_for(user, data["phone"]) if user is not None else rules.mask_phone(data["phone"])
+            )
         return data
 
 
@@ -86,16 +88,48 @@ class HouseholdSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializer
     head_name = serializers.CharField(source="head.name", read_only=True, default=None)
     # Any active caseworker here; the service refuses one of another township with its reason.
     caseworkers = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=User.objects.filter(role=Role.CASEWORKER, is_active=True),
-        help_text="Ids of the caseworker users assigned (of the household's township).")
+        many=True,
+        required=False,
+        queryset=User.objects.filter(role=Role.CASEWORKER, is_active=True),
+        help_text="Ids of the caseworker users assigned (of the household's township).",
+    )
 
     class Meta:
         model = Household
-        fields = ["id", "dossier_no", "township", "township_name", "county", "village", "address", "phone", "status",
-                  "risk_level", "income_stable", "registered_on", "last_visit_on", "next_review_on", "completeness",
-                  "member_count", "head", "head_name", "caseworkers", "notes", "version"]
-        read_only_fields = ["dossier_no", "county", "status", "completeness", "member_count", "head", "last_visit_on",
-                            "next_review_on", "version"]
+        fields = [
+            "id",
+            "dossier_no",
+            "township",
+            "township_name",
+            "county",
+            "village",
+            "address",
+            "phone",
+            "status",
+            "risk_level",
+            "income_stable",
+            "registered_on",
+            "last_visit_on",
+            "next_review_on",
+            "completeness",
+            "member_count",
+            "head",
+            "head_name",
+            "caseworkers",
+            "notes",
+            "version",
+        ]
+        read_only_fields = [
+            "dossier_no",
+            "county",
+            "status",
+            "completeness",
+            "member_count",
+            "head",
+            "last_visit_on",
+            "next_review_on",
+            "version",
+        ]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -106,15 +140,20 @@ class HouseholdSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializer
 
 
 class HouseholdStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[HouseholdStatus.EXITED, HouseholdStatus.PENDING],
-                                     help_text="exited, or pending to register an exited household again.")
+    status = serializers.ChoiceField(
+        choices=[HouseholdStatus.EXITED, HouseholdStatus.PENDING],
+        help_text="exited, or pending to register an exited household again.",
+    )
     reason = serializers.CharField(max_length=300, allow_blank=True)
     version = serializers.IntegerField(required=False)
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    missing = django_filters.ChoiceFilter(choices=[(code, code) for code in rules.REQUIREMENTS], method="filter_missing",
-                                          label="Households missing this dossier item (a requirement code).")
+    missing = django_filters.ChoiceFilter(
+        choices=[(code, code) for code in rules.REQUIREMENTS],
+        method="filter_missing",
+        label="Households missing this dossier item (a requirement code).",
+    )
 
     class Meta:
         model = Household
@@ -124,8 +163,14 @@ class HouseholdFilter(django_filters.FilterSet):
         return queryset.filter(selectors.missing_item_q(value))
 
 
-class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                       mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class HouseholdViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Households (no delete: a household leaves the register by status, its file stays)."""
 
     serializer_class = HouseholdSerializer
@@ -136,7 +181,8 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
 
     def scoped_queryset(self, user):
         return selectors.household_list(user=user).prefetch_related(
-            Prefetch("caseworkers", queryset=User.objects.only("pk")))
+            Prefetch("caseworkers", queryset=User.objects.only("pk"))
+        )
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -150,8 +196,11 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
         data = serializer.validated_data
         # The serializer has refused a missing or stale version (VersionedSerializerMixin).
         serializer.instance = services.household_update(
-            actor=self.request.user, household=household, expected_version=int(self.request.data["version"]),
-            **{k: v for k, v in data.items() if k in services.HOUSEHOLD_EDITABLE})
+            actor=self.request.user,
+            household=household,
+            expected_version=int(self.request.data["version"]),
+            **{k: v for k, v in data.items() if k in services.HOUSEHOLD_EDITABLE},
+        )
 
     @extend_schema(request=HouseholdStatusSerializer, responses=HouseholdSerializer)
     @action(detail=True, methods=["post"], url_path="status")
@@ -161,26 +210,63 @@ class HouseholdViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Updat
         change = HouseholdStatusSerializer(data=request.data)
         change.is_valid(raise_exception=True)
         data = change.validated_data
-        household = services.household_status_set(actor=request.user, household=household, to=data["status"],
-                                                  reason=data["reason"],
-                                                  expected_version=data.get("version", household.version))
+        household = services.household_status_set(
+            actor=request.user,
+            household=household,
+            to=data["status"],
+            reason=data["reason"],
+            expected_version=data.get("version", household.version),
+        )
         return Response(HouseholdSerializer(household, context=self.get_serializer_context()).data)
 
 
 class MemberSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     household = ScopedHouseholdField()
-    id_number = serializers.CharField(write_only=True, required=False, max_length=30,
-                                      help_text="18-character resident ID number; answers show only id_number_masked.")
+    id_number = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=30,
+        help_text="18-character resident ID number; answers show only id_number_masked.",
+    )
     # Read-only and empty for a current member: declared so the schema allows the blank value.
     left_reason = serializers.ChoiceField(choices=LeaveReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Member
-        fields = ["id", "household", "name", "id_number", "id_number_masked", "relation_to_head", "sex", "birth_date",
-                  "hukou_place", "labour_ability", "health", "disability_class", "disability_kind", "school_stage",
-                  "employment", "monthly_income", "phone", "active", "joined_on", "left_on", "left_reason", "version"]
-        read_only_fields = ["id_number_masked", "sex", "birth_date", "active", "joined_on", "left_on", "left_reason",
-                            "version"]
+        fields = [
+            "id",
+            "household",
+            "name",
+            "id_number",
+            "id_number_masked",
+            "relation_to_head",
+            "sex",
+            "birth_date",
+            "hukou_place",
+            "labour_ability",
+            "health",
+            "disability_class",
+            "disability_kind",
+            "school_stage",
+            "employment",
+            "monthly_income",
+            "phone",
+            "active",
+            "joined_on",
+            "left_on",
+            "left_reason",
+            "version",
+        ]
+        read_only_fields = [
+            "id_number_masked",
+            "sex",
+            "birth_date",
+            "active",
+            "joined_on",
+            "left_on",
+            "left_reason",
+            "version",
+        ]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -203,8 +289,14 @@ class MemberLeaveSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MemberViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = MemberSerializer
     write_roles = access.roles(access.Action.EDIT_DOSSIER)
     filterset_fields = ["household", "active", "relation_to_head"]
@@ -223,8 +315,12 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
         data = dict(serializer.validated_data)
         data.pop("household", None)
         serializer.instance = services.member_update(
-            actor=self.request.user, member=member, expected_version=int(self.request.data["version"]),
-            id_number=data.pop("id_number", None), **data)
+            actor=self.request.user,
+            member=member,
+            expected_version=int(self.request.data["version"]),
+            id_number=data.pop("id_number", None),
+            **data,
+        )
 
     @extend_schema(request=MemberMoveSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
@@ -235,9 +331,14 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
         move = MemberMoveSerializer(data=request.data, context=self.get_serializer_context())
         move.is_valid(raise_exception=True)
         data = move.validated_data
-        moved = services.member_move(actor=request.user, member=member, to_household=_editable(request.user, data["to_household"]),
-                                     relation_to_head=data["relation_to_head"], reason=data.get("reason", ""),
-                                     expected_version=data["version"])
+        moved = services.member_move(
+            actor=request.user,
+            member=member,
+            to_household=_editable(request.user, data["to_household"]),
+            relation_to_head=data["relation_to_head"],
+            reason=data.get("reason", ""),
+            expected_version=data["version"],
+        )
         return Response(MemberSerializer(moved, context=self.get_serializer_context()).data, status=201)
 
     @extend_schema(request=MemberLeaveSerializer, responses=MemberSerializer)
@@ -249,8 +350,14 @@ class MemberViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
         leave = MemberLeaveSerializer(data=request.data)
         leave.is_valid(raise_exception=True)
         data = leave.validated_data
-        member = services.member_leave(actor=request.user, member=member, reason=data["reason"], on=data.get("left_on"),
-                                       note=data.get("note", ""), expected_version=data.get("version", member.version))
+        member = services.member_leave(
+            actor=request.user,
+            member=member,
+            reason=data["reason"],
+            on=data.get("left_on"),
+            note=data.get("note", ""),
+            expected_version=data.get("version", member.version),
+        )
         return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
 
 
@@ -265,8 +372,18 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enrolment
-        fields = ["id", "household", "member", "category", "status", "start_on", "end_on", "monthly_amount",
-                  "decision_no", "history"]
+        fields = [
+            "id",
+            "household",
+            "member",
+            "category",
+            "status",
+            "start_on",
+            "end_on",
+            "monthly_amount",
+            "decision_no",
+            "history",
+        ]
 
 
 class EnrolmentViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -284,16 +401,39 @@ class VerificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Verification
-        fields = ["id", "household", "verified_on", "source", "report_no", "members_counted", *Verification.INCOME_FIELDS,
-                  "income_from_new_work", "deposits", "securities", "real_estate_count", "vehicles", "vehicle_exempt",
-                  "registered_businesses", "expense_medical", "expense_education", "total_income", "per_capita_income",
-                  "classification", "created_at"]
+        fields = [
+            "id",
+            "household",
+            "verified_on",
+            "source",
+            "report_no",
+            "members_counted",
+            *Verification.INCOME_FIELDS,
+            "income_from_new_work",
+            "deposits",
+            "securities",
+            "real_estate_count",
+            "vehicles",
+            "vehicle_exempt",
+            "registered_businesses",
+            "expense_medical",
+            "expense_education",
+            "total_income",
+            "per_capita_income",
+            "classification",
+            "created_at",
+        ]
         read_only_fields = ["total_income", "per_capita_income", "classification", "created_at"]
         extra_kwargs = {"members_counted": {"required": False}}
 
 
-class VerificationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
-                          mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VerificationViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Verifications are records of a date: created, never edited (record a new one)."""
 
     serializer_class = VerificationSerializer
@@ -323,14 +463,33 @@ class SurveySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Survey
-        fields = ["id", "household", "visited_on", "present", "housing", "housing_condition", "appliances", "vehicles",
-                  "needs_observed", "household_confirmed", "confirmed_by_name", "notes", "follow_up_on", "member_checks",
-                  "created_at"]
+        fields = [
+            "id",
+            "household",
+            "visited_on",
+            "present",
+            "housing",
+            "housing_condition",
+            "appliances",
+            "vehicles",
+            "needs_observed",
+            "household_confirmed",
+            "confirmed_by_name",
+            "notes",
+            "follow_up_on",
+            "member_checks",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
 
 
-class SurveyViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
-                    mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SurveyViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """A whole survey in one request (photos: POST /api/documents/ with its ``survey``)."""
 
     serializer_class = SurveySerializer
@@ -343,9 +502,13 @@ class SurveyViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMode
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         household = _editable(self.request.user, data.pop("household"))
-        checks = [{"member": c["member"].pk, "outcome": c["outcome"], "note": c.get("note", "")}
-                  for c in data.pop("member_checks")]
-        serializer.instance = services.survey_record(actor=self.request.user, household=household, checks=checks, **data)
+        checks = [
+            {"member": c["member"].pk, "outcome": c["outcome"], "note": c.get("note", "")}
+            for c in data.pop("member_checks")
+        ]
+        serializer.instance = services.survey_record(
+            actor=self.request.user, household=household, checks=checks, **data
+        )
 
 
 class NeedSerializer(serializers.ModelSerializer):
@@ -367,8 +530,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["priority", "created_at"]
 
 
-class AssessmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
-                        mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssessmentViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = AssessmentSerializer
     write_roles = access.roles(access.Action.EDIT_DOSSIER)
     filterset_fields = ["household", "priority"]
@@ -381,8 +549,13 @@ class AssessmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.List
         household = _editable(self.request.user, data.pop("household"))
         needs = data.pop("needs")
         serializer.instance = services.assessment_record(
-            actor=self.request.user, household=household, assessed_on=data["assessed_on"], summary=data.get("summary", ""),
-            ratings={n["domain"]: n["level"] for n in needs}, notes={n["domain"]: n.get("note", "") for n in needs})
+            actor=self.request.user,
+            household=household,
+            assessed_on=data["assessed_on"],
+            summary=data.get("summary", ""),
+            ratings={n["domain"]: n["level"] for n in needs},
+            notes={n["domain"]: n.get("note", "") for n in needs},
+        )
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -392,8 +565,21 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "household", "member", "survey", "kind", "file", "original_name", "content_type", "size",
-                  "sha256", "note", "uploaded_at", "download_url"]
+        fields = [
+            "id",
+            "household",
+            "member",
+            "survey",
+            "kind",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "note",
+            "uploaded_at",
+            "download_url",
+        ]
         read_only_fields = ["original_name", "content_type", "size", "sha256", "uploaded_at"]
         extra_kwargs = {"member": {"queryset": Member.objects.all()}, "survey": {"queryset": Survey.objects.all()}}
 
@@ -410,8 +596,13 @@ class DocumentSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
-                      mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DocumentViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Upload (multipart: household, kind, file) and download through the scope check."""
 
     serializer_class = DocumentSerializer
@@ -426,8 +617,14 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
         data = dict(serializer.validated_data)
         household = _editable(self.request.user, data.pop("household"))
         serializer.instance = services.document_upload(
-            actor=self.request.user, household=household, kind=data["kind"], upload=data["file"],
-            member=data.get("member"), survey=data.get("survey"), note=data.get("note", ""))
+            actor=self.request.user,
+            household=household,
+            kind=data["kind"],
+            upload=data["file"],
+            member=data.get("member"),
+            survey=data.get("survey"),
+            note=data.get("note", ""),
+        )
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
@@ -438,7 +635,11 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMo
         except OSError:  # the row without its file: a 404 that says so, not a 500
             raise exceptions.NotFound(missing_file_message()) from None
         audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
-        response = FileResponse(handle, content_type=document.content_type, as_attachment=True,
-                                filename=f"document-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}")
+        response = FileResponse(
+            handle,
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=f"document-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}",
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response

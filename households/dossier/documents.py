@@ -46,14 +46,21 @@ def inspect_upload(upload) -> tuple[str, int, str]:
         upload.seek(0, 2)
         size = upload.tell()
     if size > limit:
-        raise RuleViolation(_("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)}, field="file")
+        raise RuleViolation(
+            _("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)}, field="file"
+        )
     if size == 0:
         raise RuleViolation(_("The file is empty."), field="file")
     upload.seek(0)
     head = upload.read(16)
     content_type = sniff(head, upload)
     if content_type is None:
-        raise RuleViolation(_("Only PDF, JPEG or PNG files (or Word/Excel documents) can be uploaded; this file is something else, whatever its name."), field="file")
+        raise RuleViolation(
+            _(
+                "Only PDF, JPEG or PNG files (or Word/Excel documents) can be uploaded; this file is something else, whatever its name."
+            ),
+            field="file",
+        )
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in iter(lambda: upload.read(65536), b""):
@@ -64,5 +71,7 @@ def inspect_upload(upload) -> tuple[str, int, str]:
 
 def missing_file_message() -> str:
     """What a download says of a document whose row is there and whose file is not."""
-    return _("The file of this document is missing from the server's storage. Tell the system administrator, "
-             "who can restore it from the backup.")
+    return _(
+        "The file of this document is missing from the server's storage. Tell the system administrator, "
+        "who can restore it from the backup."
+    )

@@ -29,8 +29,11 @@ class HeldOutOfScope(RuleViolation):
 
 
 def holder_of(id_number: str) -> Member | None:
-    return (Member.objects.filter(id_number_digest=crypto.blind_index(id_number), active=True)
-            .select_related("household__county").first())
+    return (
+        Member.objects.filter(id_number_digest=crypto.blind_index(id_number), active=True)
+        .select_related("household__county")
+        .first()
+    )
 
 
 def visible_household_ids(user, ids: Iterable[int]) -> set[int]:
@@ -39,23 +42,33 @@ def visible_household_ids(user, ids: Iterable[int]) -> set[int]:
 
 
 def elsewhere_message(holder: Member) -> str:
-    return _("This person is already registered in a household elsewhere, outside your area. Ask the civil "
-             "affairs bureau of %(county)s, which keeps that file.") % {"county": holder.household.county.name}
+    return _(
+        "This person is already registered in a household elsewhere, outside your area. Ask the civil "
+        "affairs bureau of %(county)s, which keeps that file."
+    ) % {"county": holder.household.county.name}
 
 
 def refusal(holder: Member, *, actor) -> RuleViolation:
     """Why the person cannot be added: the holder's dossier if the actor may see it."""
     if holder.household_id in visible_household_ids(actor, [holder.household_id]):
-        return RuleViolation(_("This person is already an active member of household %(dossier)s.")
-                             % {"dossier": holder.household.dossier_no}, field="id_number")
+        return RuleViolation(
+            _("This person is already an active member of household %(dossier)s.")
+            % {"dossier": holder.household.dossier_no},
+            field="id_number",
+        )
     return HeldOutOfScope(holder, field="id_number")
 
 
 def _denied(actor, holder: Member) -> AuditEvent:
-    return AuditEvent(**audit._actor_fields(actor), action=AuditAction.DENIED, target_type="households.member",
-                      target_id=str(holder.pk), household_id=holder.household_id,
-                      area_code=holder.household.county.code,
-                      summary=_("Duplicate check: an ID number held in a household outside the user's area")[:300])
+    return AuditEvent(
+        **audit._actor_fields(actor),
+        action=AuditAction.DENIED,
+        target_type="households.member",
+        target_id=str(holder.pk),
+        household_id=holder.household_id,
+        area_code=holder.household.county.code,
+        summary=_("Duplicate check: an ID number held in a household outside the user's area")[:300],
+    )
 
 
 def record_attempts(actor, holders: Iterable[Member]) -> None:

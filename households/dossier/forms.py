@@ -39,30 +39,44 @@ def apply_violation(form: forms.Form, violation) -> None:
 
 
 class HouseholdFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name, full ID number or dossier number"), "type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name, full ID number or dossier number"), "type": "search"}),
+    )
     township = forms.ModelChoiceField(label=_("Township / street"), queryset=Area.objects.none(), required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *HouseholdStatus.choices], required=False)
     caseworker = forms.ModelChoiceField(label=_("Caseworker"), queryset=User.objects.none(), required=False)
-    completeness = forms.ChoiceField(label=_("Completeness"), required=False, choices=[
-        ("", "—"), *((key, _("Complete") if low == 100 else f"{low}–{high}%")
-                     for key, low, high in rules.COMPLETENESS_BANDS)])
+    completeness = forms.ChoiceField(
+        label=_("Completeness"),
+        required=False,
+        choices=[
+            ("", "—"),
+            *((key, _("Complete") if low == 100 else f"{low}–{high}%") for key, low, high in rules.COMPLETENESS_BANDS),
+        ],
+    )
     review_due = forms.BooleanField(label=_("Review due within 30 days"), required=False)
     review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     # Set by the dashboards' links (a county or village row); kept through the filter form.
     county = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     village = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    missing = forms.ChoiceField(label=_("Missing from the dossier"), required=False, choices=[
-        ("", "—"), *((code, _(r.label)) for code, r in rules.REQUIREMENTS.items())])
+    missing = forms.ChoiceField(
+        label=_("Missing from the dossier"),
+        required=False,
+        choices=[("", "—"), *((code, _(r.label)) for code, r in rules.REQUIREMENTS.items())],
+    )
     # The keyed blind index of a full ID number searched for (the list swaps the number for it).
     idx = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         townships = Area.objects.visible_to(user).filter(level=AreaLevel.TOWNSHIP)
-        caseworkers = (User.objects.filter(role=Role.CASEWORKER, area__in=townships, is_active=True)
-                       .only("pk", "username", "first_name", "last_name").order_by("username"))
+        caseworkers = (
+            User.objects.filter(role=Role.CASEWORKER, area__in=townships, is_active=True)
+            .only("pk", "username", "first_name", "last_name")
+            .order_by("username")
+        )
         self.fields["township"].queryset = townships
         self.fields["caseworker"].queryset = caseworkers
         # The menus' options from one plain query each (a township user's own township from
@@ -83,10 +97,22 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ["township", "village", "address", "phone", "risk_level", "income_stable", "registered_on", "notes",
-                  "caseworkers"]
-        widgets = {"registered_on": DATE, "notes": forms.Textarea(attrs={"rows": 3}),
-                   "caseworkers": forms.CheckboxSelectMultiple}
+        fields = [
+            "township",
+            "village",
+            "address",
+            "phone",
+            "risk_level",
+            "income_stable",
+            "registered_on",
+            "notes",
+            "caseworkers",
+        ]
+        widgets = {
+            "registered_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "caseworkers": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,11 +123,15 @@ class HouseholdForm(forms.ModelForm):
         caseworkers.help_text = _("Caseworkers of the household's township.")
         caseworkers.queryset = User.objects.filter(role=Role.CASEWORKER, is_active=True).order_by("username")
         caseworkers.required = False
-        caseworkers.error_messages["invalid_choice"] = _("Only caseworkers of the household's township can be assigned to it.")
+        caseworkers.error_messages["invalid_choice"] = _(
+            "Only caseworkers of the household's township can be assigned to it."
+        )
         if self.instance.pk:
             del self.fields["township"]
             del self.fields["registered_on"]
-            self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE, township=self.instance.township_id)
+            self.fields["village"].queryset = Area.objects.filter(
+                level=AreaLevel.VILLAGE, township=self.instance.township_id
+            )
             self.fields["version"].initial = self.instance.version
             caseworkers.queryset = caseworkers.queryset.filter(area_id=self.instance.township_id)
         else:
@@ -120,19 +150,36 @@ class HouseholdForm(forms.ModelForm):
 
 
 class HouseholdStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=[(HouseholdStatus.EXITED, HouseholdStatus.EXITED.label),
-                                                               (HouseholdStatus.PENDING, _("Registered again (to be verified)"))])
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[
+            (HouseholdStatus.EXITED, HouseholdStatus.EXITED.label),
+            (HouseholdStatus.PENDING, _("Registered again (to be verified)")),
+        ],
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-MEMBER_FIELDS = ["name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
-                 "disability_kind", "school_stage", "employment", "monthly_income", "phone"]
+MEMBER_FIELDS = [
+    "name",
+    "relation_to_head",
+    "hukou_place",
+    "labour_ability",
+    "health",
+    "disability_class",
+    "disability_kind",
+    "school_stage",
+    "employment",
+    "monthly_income",
+    "phone",
+]
 
 
 class MemberForm(forms.ModelForm):
-    id_number = forms.CharField(label=_("ID number"), max_length=30,
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -144,7 +191,9 @@ class MemberForm(forms.ModelForm):
         self.order_fields(["name", "id_number"])
         if self.instance.pk:
             self.fields["id_number"].required = False
-            self.fields["id_number"].help_text = _("Leave empty to keep %(masked)s.") % {"masked": self.instance.id_number_masked}
+            self.fields["id_number"].help_text = _("Leave empty to keep %(masked)s.") % {
+                "masked": self.instance.id_number_masked
+            }
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
@@ -174,9 +223,22 @@ class MemberLeaveForm(forms.Form):
 class VerificationForm(forms.ModelForm):
     class Meta:
         model = Verification
-        fields = ["verified_on", "source", "report_no", "members_counted", *Verification.INCOME_FIELDS,
-                  "income_from_new_work", "deposits", "securities", "real_estate_count", "vehicles", "vehicle_exempt",
-                  "registered_businesses", "expense_medical", "expense_education"]
+        fields = [
+            "verified_on",
+            "source",
+            "report_no",
+            "members_counted",
+            *Verification.INCOME_FIELDS,
+            "income_from_new_work",
+            "deposits",
+            "securities",
+            "real_estate_count",
+            "vehicles",
+            "vehicle_exempt",
+            "registered_businesses",
+            "expense_medical",
+            "expense_education",
+        ]
         widgets = {"verified_on": DATE}
 
     def __init__(self, *args, household=None, **kwargs):
@@ -199,14 +261,17 @@ class VerificationForm(forms.ModelForm):
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
-    summary = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessed_on"].initial = timezone.localdate()
         for domain, label in NeedDomain.choices:
-            self.fields[f"level_{domain}"] = forms.ChoiceField(label=label, choices=NeedLevel.choices,
-                                                               initial=NeedLevel.NONE, widget=forms.RadioSelect)
+            self.fields[f"level_{domain}"] = forms.ChoiceField(
+                label=label, choices=NeedLevel.choices, initial=NeedLevel.NONE, widget=forms.RadioSelect
+            )
             self.fields[f"note_{domain}"] = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def domain_fields(self):
@@ -236,7 +301,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -250,16 +317,34 @@ class SurveyForm(forms.ModelForm):
     """The home-visit survey; one confirm/changed/absent choice per active member is added
     as ``outcome_<member id>`` and ``note_<member id>``."""
 
-    present = forms.ModelMultipleChoiceField(label=_("Caseworkers present"), queryset=User.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple)
+    present = forms.ModelMultipleChoiceField(
+        label=_("Caseworkers present"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
     photos = MultipleFileField(label=_("Photos"), required=False)
 
     class Meta:
         model = Survey
-        fields = ["visited_on", "present", "housing", "housing_condition", "appliances", "vehicles",
-                  "needs_observed", "household_confirmed", "confirmed_by_name", "notes", "follow_up_on"]
-        widgets = {"visited_on": DATE, "follow_up_on": DATE, "housing": forms.RadioSelect, "housing_condition": forms.RadioSelect,
-                   "needs_observed": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "visited_on",
+            "present",
+            "housing",
+            "housing_condition",
+            "appliances",
+            "vehicles",
+            "needs_observed",
+            "household_confirmed",
+            "confirmed_by_name",
+            "notes",
+            "follow_up_on",
+        ]
+        widgets = {
+            "visited_on": DATE,
+            "follow_up_on": DATE,
+            "housing": forms.RadioSelect,
+            "housing_condition": forms.RadioSelect,
+            "needs_observed": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, household, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,15 +360,22 @@ class SurveyForm(forms.ModelForm):
         self.members = list(household.members.filter(active=True).order_by("id"))
         for m in self.members:
             self.fields[f"member_{m.pk}"] = forms.ChoiceField(
-                label=m.name, choices=SurveyMemberCheck.Outcome.choices, widget=forms.RadioSelect, required=False)
+                label=m.name, choices=SurveyMemberCheck.Outcome.choices, widget=forms.RadioSelect, required=False
+            )
             self.fields[f"note_{m.pk}"] = forms.CharField(label=_("What changed"), max_length=300, required=False)
 
     def member_rows(self):
         return [(m, self[f"member_{m.pk}"], self[f"note_{m.pk}"]) for m in self.members]
 
     def checks(self) -> list[dict]:
-        return [{"member": m.pk, "outcome": self.cleaned_data.get(f"member_{m.pk}") or "",
-                 "note": self.cleaned_data.get(f"note_{m.pk}") or ""} for m in self.members]
+        return [
+            {
+                "member": m.pk,
+                "outcome": self.cleaned_data.get(f"member_{m.pk}") or "",
+                "note": self.cleaned_data.get(f"note_{m.pk}") or "",
+            }
+            for m in self.members
+        ]
 
     def _post_clean(self):
         pass
@@ -307,6 +399,7 @@ class ImportForm(forms.Form):
         is_workbook = documents.sniff(upload.read(16), upload) == documents.XLSX
         upload.seek(0)
         if not is_workbook:
-            raise forms.ValidationError(_("This is not an XLSX spreadsheet. Save it as .xlsx (Excel 2007 or later) "
-                                          "and upload it again."))
+            raise forms.ValidationError(
+                _("This is not an XLSX spreadsheet. Save it as .xlsx (Excel 2007 or later) and upload it again.")
+            )
         return upload

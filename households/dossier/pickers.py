@@ -29,12 +29,16 @@ def search(*, user, q: str, limit: int = SEARCH_LIMIT, members: bool = False) ->
     q = (q or "").strip()
     if not q:
         return []
-    qs = (Household.objects.in_scope(user)
-          .filter(Q(dossier_no__contains=q) | Q(head__name__contains=q) | Q(address__contains=q))
-          .select_related("head", "village").order_by("dossier_no"))
+    qs = (
+        Household.objects.in_scope(user)
+        .filter(Q(dossier_no__contains=q) | Q(head__name__contains=q) | Q(address__contains=q))
+        .select_related("head", "village")
+        .order_by("dossier_no")
+    )
     if members:
-        qs = qs.prefetch_related(Prefetch("members", queryset=Member.objects.filter(active=True).order_by("id"),
-                                          to_attr="active_members"))
+        qs = qs.prefetch_related(
+            Prefetch("members", queryset=Member.objects.filter(active=True).order_by("id"), to_attr="active_members")
+        )
     return list(qs[:limit])
 
 
@@ -42,8 +46,12 @@ def search_rows(*, user, q: str, members: bool = False) -> list[dict]:
     """What the pickers' script receives: masked labels, the village, and members if asked."""
     rows = []
     for h in search(user=user, q=q, members=members):
-        row = {"id": h.pk, "dossier_no": h.dossier_no, "label": household_label(h),
-               "village": h.village.name if h.village else ""}
+        row = {
+            "id": h.pk,
+            "dossier_no": h.dossier_no,
+            "label": household_label(h),
+            "village": h.village.name if h.village else "",
+        }
         if members:
             row["members"] = [{"id": m.pk, "name": mask_name(m.name)} for m in h.active_members]
         rows.append(row)
@@ -119,17 +127,25 @@ class HouseholdPicker(forms.Widget):
         chosen, unknown = self._chosen(value)
         typed = ", ".join([h.dossier_no for h in chosen] + unknown)
         attrs = self.build_attrs(self.attrs, attrs)
-        attrs.update({"type": "text", "name": name, "value": typed, "autocomplete": "off",
-                      "data-household-search": reverse("households:search"),
-                      "placeholder": str(_("Dossier number, head's name or address"))})
+        attrs.update(
+            {
+                "type": "text",
+                "name": name,
+                "value": typed,
+                "autocomplete": "off",
+                "data-household-search": reverse("households:search"),
+                "placeholder": str(_("Dossier number, head's name or address")),
+            }
+        )
         if self.multiple:
             attrs["data-multiple"] = "1"
         if self.members_field:
             attrs["data-members"] = f"id_{self.members_field}"
         box = format_html("<input{}>", flatatt({k: v for k, v in attrs.items() if v not in (None, False)}))
         items = format_html_join("", "<li>{}</li>", ((household_label(h),) for h in chosen))
-        return format_html('<span class="household-picker">{}<ul class="picker-chosen" aria-live="polite">{}</ul></span>',
-                           box, items)
+        return format_html(
+            '<span class="household-picker">{}<ul class="picker-chosen" aria-live="polite">{}</ul></span>', box, items
+        )
 
 
 class _PickerQueryset:

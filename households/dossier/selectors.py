@@ -72,7 +72,9 @@ def search(queryset: QuerySet[Household], q: str) -> QuerySet[Household]:
     normal = rules.normalize_id_number(q)
     if len(normal) == 18 and normal[:17].isdigit():
         digest = crypto.blind_index(normal)
-        return queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_number_digest=digest, active=True)))
+        return queryset.filter(
+            Exists(Member.objects.filter(household=OuterRef("pk"), id_number_digest=digest, active=True))
+        )
     if DOSSIER_NO.match(q):
         return queryset.filter(dossier_no__startswith=q)
     return queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), name__contains=q, active=True)))
@@ -83,8 +85,9 @@ def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date 
     today = today or timezone.localdate()
     queryset = search(queryset, data.get("q") or "")
     if data.get("idx"):
-        queryset = queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_number_digest=data["idx"],
-                                                                active=True)))
+        queryset = queryset.filter(
+            Exists(Member.objects.filter(household=OuterRef("pk"), id_number_digest=data["idx"], active=True))
+        )
     # The area filters narrow the user's scope (never widen it: the queryset is scoped).
     if data.get("county"):
         queryset = queryset.filter(county_id=data["county"])
@@ -95,9 +98,15 @@ def filtered(queryset: QuerySet[Household], data: dict, *, today: datetime.date 
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
     if data.get("category"):
-        queryset = queryset.filter(Exists(Enrolment.objects.filter(
-            household=OuterRef("pk"), category=data["category"],
-            status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT])))
+        queryset = queryset.filter(
+            Exists(
+                Enrolment.objects.filter(
+                    household=OuterRef("pk"),
+                    category=data["category"],
+                    status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT],
+                )
+            )
+        )
     if data.get("caseworker"):
         queryset = queryset.filter(caseworkers=data["caseworker"])
     band = COMPLETENESS_BANDS.get(data.get("completeness") or "")
@@ -119,14 +128,20 @@ def household_dossier(*, user, pk: int) -> Household:
         .with_list_related()
         .prefetch_related(
             Prefetch("members", queryset=Member.objects.order_by("-active", "id")),
-            Prefetch("enrolments", queryset=Enrolment.objects.select_related("member").prefetch_related("history")
-                     .order_by("-start_on")),
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.select_related("member").prefetch_related("history").order_by("-start_on"),
+            ),
             # Only what the page shows: who recorded a verification, a visit or an assessment,
             # or helped with an application is not on it; of users, their names.
             "verifications",
-            Prefetch("surveys", queryset=Survey.objects.prefetch_related(
-                Prefetch("present", queryset=User.objects.only(*USER_NAME_FIELDS)),
-                Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")))),
+            Prefetch(
+                "surveys",
+                queryset=Survey.objects.prefetch_related(
+                    Prefetch("present", queryset=User.objects.only(*USER_NAME_FIELDS)),
+                    Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")),
+                ),
+            ),
             Prefetch("assessments", queryset=Assessment.objects.prefetch_related("needs")),
             # Applications: procedure_selectors.household_applications (with their deadlines).
             Prefetch("documents", queryset=Document.objects.select_related("member", "uploaded_by")),
@@ -145,8 +160,15 @@ def _attach_moves(household: Household) -> None:
     in one query (by their ids, through both move indexes), not one prefetch per direction."""
     members = list(household.members.all())
     ids = [m.pk for m in members]
-    moves = list(MemberMove.objects.filter(Q(member_to_id__in=ids) | Q(member_from_id__in=ids))
-                 .select_related("member_from__household", "member_to__household").order_by("moved_on", "id")) if ids else []
+    moves = (
+        list(
+            MemberMove.objects.filter(Q(member_to_id__in=ids) | Q(member_from_id__in=ids))
+            .select_related("member_from__household", "member_to__household")
+            .order_by("moved_on", "id")
+        )
+        if ids
+        else []
+    )
     for member in members:
         member.moved_in = [move for move in moves if move.member_to_id == member.pk]
         member.moved_out = [move for move in moves if move.member_from_id == member.pk]
@@ -173,19 +195,35 @@ def timeline(household: Household, applications=None) -> list[TimelineEntry]:
             entries.append(TimelineEntry(m.left_on, "member", _("Member left"), m.name))
     for e in household.enrolments.all():
         for change in e.history.all():
-            entries.append(TimelineEntry(change.on, "enrolment", e.get_category_display(), change.get_to_status_display()))
+            entries.append(
+                TimelineEntry(change.on, "enrolment", e.get_category_display(), change.get_to_status_display())
+            )
         if not e.history.all():
             entries.append(TimelineEntry(e.start_on, "enrolment", e.get_category_display(), e.get_status_display()))
     for v in household.verifications.all():
-        entries.append(TimelineEntry(v.verified_on, "verification", _("Economic verification"),
-                                     _("per capita %(amount)s yuan") % {"amount": v.per_capita_income}))
+        entries.append(
+            TimelineEntry(
+                v.verified_on,
+                "verification",
+                _("Economic verification"),
+                _("per capita %(amount)s yuan") % {"amount": v.per_capita_income},
+            )
+        )
     for s in household.surveys.all():
         entries.append(TimelineEntry(s.visited_on, "survey", _("Home visit"), s.get_housing_condition_display()))
     for a in household.assessments.all():
         entries.append(TimelineEntry(a.assessed_on, "assessment", _("Needs assessment"), a.get_priority_display()))
     for app in household.applications.all() if applications is None else applications:
-        entries.append(TimelineEntry(app.received_on or app.created_at.date(), "application", _("Application"),
-                                     f"{app.get_category_display()} · {app.get_status_display()}"))
+        entries.append(
+            TimelineEntry(
+                app.received_on or app.created_at.date(),
+                "application",
+                _("Application"),
+                f"{app.get_category_display()} · {app.get_status_display()}",
+            )
+        )
     for d in household.documents.all():
-        entries.append(TimelineEntry(timezone.localdate(d.uploaded_at), "document", _("Document uploaded"), d.get_kind_display()))
+        entries.append(
+            TimelineEntry(timezone.localdate(d.uploaded_at), "document", _("Document uploaded"), d.get_kind_display())
+        )
     return sorted(entries, key=lambda e: e.on, reverse=True)

@@ -50,8 +50,19 @@ from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters, Role, 
 from jiuzhu.policy import Policy
 
 HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes", "caseworkers")
-MEMBER_EDITABLE = ("name", "relation_to_head", "hukou_place", "labour_ability", "health", "disability_class",
-                   "disability_kind", "school_stage", "employment", "monthly_income", "phone")
+MEMBER_EDITABLE = (
+    "name",
+    "relation_to_head",
+    "hukou_place",
+    "labour_ability",
+    "health",
+    "disability_class",
+    "disability_kind",
+    "school_stage",
+    "employment",
+    "monthly_income",
+    "phone",
+)
 ACTIVE_ENROLMENT = tuple(sorted(rules.IN_FORCE))  # the rules say which statuses pay
 
 
@@ -76,8 +87,11 @@ def _require_policy(household: Household, year: int) -> Policy:
     policy = policy_for(household, year)
     if policy is None:
         raise RuleViolation(
-            _("No policy parameters (the 低保 standard) are set for %(county)s in %(year)s; ask the county to enter them.")
-            % {"county": household.county.name, "year": year})
+            _(
+                "No policy parameters (the 低保 standard) are set for %(county)s in %(year)s; ask the county to enter them."
+            )
+            % {"county": household.county.name, "year": year}
+        )
     return policy
 
 
@@ -88,13 +102,23 @@ def _check_village(township: Area, village: Area | None) -> None:
 
 # --- household -------------------------------------------------------------------------
 
+
 def _checked_caseworkers(township: Area, caseworkers) -> list[int]:
     """The ids of ``caseworkers`` (users or ids), all active caseworkers of the township."""
     ids = sorted({getattr(u, "pk", u) for u in caseworkers or ()})
-    valid = set(User.objects.filter(pk__in=ids, role=Role.CASEWORKER, area_id=township.pk, is_active=True)
-                .values_list("pk", flat=True)) if ids else set()
+    valid = (
+        set(
+            User.objects.filter(pk__in=ids, role=Role.CASEWORKER, area_id=township.pk, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
+        if ids
+        else set()
+    )
     if set(ids) - valid:
-        raise RuleViolation(_("Only caseworkers of the household's township can be assigned to it."), field="caseworkers")
+        raise RuleViolation(
+            _("Only caseworkers of the household's township can be assigned to it."), field="caseworkers"
+        )
     return ids
 
 
@@ -109,11 +133,13 @@ def _assign_caseworkers(household: Household, ids: list[int] | None, changes: di
         changes["caseworkers"] = [old, ids]
 
 
-def refuse_wrong_fact_date(day: date | None, *, field: str, household: Household | None = None,
-                           today: date | None = None) -> None:
+def refuse_wrong_fact_date(
+    day: date | None, *, field: str, household: Household | None = None, today: date | None = None
+) -> None:
     """``rules.dates.fact_date_reason`` for a service: refused with the field it belongs to."""
-    reason = fact_date_reason(day, today=_today(today),
-                              not_before=household.registered_on if household is not None else None)
+    reason = fact_date_reason(
+        day, today=_today(today), not_before=household.registered_on if household is not None else None
+    )
     if reason is not None:
         raise RuleViolation([reason], field=field)
 
@@ -126,8 +152,9 @@ def household_create(*, actor, township: Area, registered_on: date | None = None
     refuse_wrong_fact_date(registered_on, field="registered_on")
     caseworkers = fields.pop("caseworkers", None)
     caseworker_ids = _checked_caseworkers(township, caseworkers) if caseworkers is not None else None
-    household = Household(township=township, county_id=township.county_id,
-                          registered_on=registered_on or timezone.localdate(), **fields)
+    household = Household(
+        township=township, county_id=township.county_id, registered_on=registered_on or timezone.localdate(), **fields
+    )
     household.dossier_no = next_dossier_number(township)
     household.save()
     changes = audit.diff({}, audit.snapshot(household), getattr(household, "AUDIT_MASKED", ()))
@@ -143,7 +170,9 @@ def household_update(*, actor, household: Household, expected_version: int | Non
     ones); a stale version (someone saved meanwhile) is refused."""
     unknown = set(fields) - set(HOUSEHOLD_EDITABLE)
     if unknown:
-        raise RuleViolation(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise RuleViolation(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     _check_village(household.township, fields.get("village", household.village))
     refuse_wrong_fact_date(fields.get("registered_on"), field="registered_on")
     caseworkers = fields.pop("caseworkers", None)
@@ -162,6 +191,7 @@ def household_update(*, actor, household: Household, expected_version: int | Non
 
 # --- status on the register ------------------------------------------------------------
 
+
 @transaction.atomic
 def refresh_household_status(household_ids: Collection[int], *, actor=None) -> int:
     """Set the status of many households from their enrolments (``rules.household_status``),
@@ -173,8 +203,9 @@ def refresh_household_status(household_ids: Collection[int], *, actor=None) -> i
         return 0
     current = dict(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "status"))
     enrolled: dict[int, set[str]] = {}
-    for household_id, status in (Enrolment.objects.filter(household_id__in=ids).order_by()
-                                 .values_list("household_id", "status").distinct()):
+    for household_id, status in (
+        Enrolment.objects.filter(household_id__in=ids).order_by().values_list("household_id", "status").distinct()
+    ):
         enrolled.setdefault(household_id, set()).add(status)
     moves: dict[tuple[str, str], list[int]] = {}
     for pk, status in current.items():
@@ -184,16 +215,21 @@ def refresh_household_status(household_ids: Collection[int], *, actor=None) -> i
     changed = 0
     for (old, new), pks in moves.items():
         changed += Household.objects.filter(pk__in=pks, status=old).update(status=new)
-        audit.record_many(actor=actor, action=AuditAction.TRANSITION, instances=[Household(pk=pk) for pk in pks],
-                          summary=_("Status %(old)s → %(new)s (from the household's assistance)") % {
-                              "old": HouseholdStatus(old).label, "new": HouseholdStatus(new).label},
-                          changes=lambda _household, old=old, new=new: {"status": [old, new]})
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.TRANSITION,
+            instances=[Household(pk=pk) for pk in pks],
+            summary=_("Status %(old)s → %(new)s (from the household's assistance)")
+            % {"old": HouseholdStatus(old).label, "new": HouseholdStatus(new).label},
+            changes=lambda _household, old=old, new=new: {"status": [old, new]},
+        )
     return changed
 
 
 @transaction.atomic
-def household_status_set(*, actor, household: Household, to: str, reason: str,
-                         expected_version: int | None = None) -> Household:
+def household_status_set(
+    *, actor, household: Household, to: str, reason: str, expected_version: int | None = None
+) -> Household:
     """An officer exits a household or registers an exited one again, with the reason, if
     ``rules.manual_status_change`` allows it; a stale version is refused."""
     if not (access.may_set_status(actor)):
@@ -205,8 +241,9 @@ def household_status_set(*, actor, household: Household, to: str, reason: str,
     before = audit.snapshot(household)
     household.status = to
     save_versioned(household, expected_version=expected_version, fields=["status"])
-    audit.record_change(actor=actor, instance=household, before=before, action=AuditAction.TRANSITION,
-                        summary=reason.strip())
+    audit.record_change(
+        actor=actor, instance=household, before=before, action=AuditAction.TRANSITION, summary=reason.strip()
+    )
     return household
 
 
@@ -233,8 +270,9 @@ def _validate_member(member: Member) -> None:
         member.full_clean(exclude=list(MEMBER_DERIVED), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         errors = {name: list(messages) for name, messages in error.message_dict.items()}
-    for name, reasons in rules.disability_errors(health=member.health, disability_class=member.disability_class,
-                                                 disability_kind=member.disability_kind or "").items():
+    for name, reasons in rules.disability_errors(
+        health=member.health, disability_class=member.disability_class, disability_kind=member.disability_kind or ""
+    ).items():
         errors.setdefault(name, []).extend(render_reason(r) for r in reasons)
     if errors:
         raise MemberInvalid(errors)
@@ -247,23 +285,40 @@ def _set_head(household: Household, member: Member) -> None:
 
 @duplicates.audits_out_of_scope
 @transaction.atomic
-def member_add(*, actor, household: Household, name: str, id_number: str, relation_to_head: str,
-               today: date | None = None, **fields) -> Member:
+def member_add(
+    *,
+    actor,
+    household: Household,
+    name: str,
+    id_number: str,
+    relation_to_head: str,
+    today: date | None = None,
+    **fields,
+) -> Member:
     today = _today(today)
     check = checked_id_number(id_number, today=today)
     holder = holder_of(check.normal)
     if holder is not None:
         raise duplicates.refusal(holder, actor=actor)
     _refuse_second_head(relation_to_head, household)
-    member = Member(household=household, name=name, relation_to_head=relation_to_head,
-                    birth_date=check.birth_date, sex=check.sex, joined_on=today, **fields)
+    member = Member(
+        household=household,
+        name=name,
+        relation_to_head=relation_to_head,
+        birth_date=check.birth_date,
+        sex=check.sex,
+        joined_on=today,
+        **fields,
+    )
     member.set_id_number(check.normal)
     _validate_member(member)
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError as error:  # a concurrent insert of the same person
-        raise RuleViolation(_("This person is already an active member of another household."), field="id_number") from error
+        raise RuleViolation(
+            _("This person is already an active member of another household."), field="id_number"
+        ) from error
     Household.objects.filter(pk=household.pk).update(member_count=F("member_count") + 1)
     household.member_count += 1
     if relation_to_head == Relation.HEAD:
@@ -274,21 +329,31 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
 
 
 def _refuse_second_head(relation: str, household: Household, member: Member | None = None) -> None:
-    reason = rules.second_head(relation=relation, current_head_id=household.head_id,
-                               member_id=member.pk if member else None)
+    reason = rules.second_head(
+        relation=relation, current_head_id=household.head_id, member_id=member.pk if member else None
+    )
     if reason is not None:
         raise RuleViolation(render_reason(reason), field="relation_to_head")
 
 
 @duplicates.audits_out_of_scope
 @transaction.atomic
-def member_update(*, actor, member: Member, expected_version: int | None, id_number: str | None = None,
-                  today: date | None = None, **fields) -> Member:
+def member_update(
+    *,
+    actor,
+    member: Member,
+    expected_version: int | None,
+    id_number: str | None = None,
+    today: date | None = None,
+    **fields,
+) -> Member:
     """Edit a member. A new ID number is checked like a new member's (and re-derives sex
     and birth date); a stale version is refused."""
     unknown = set(fields) - set(MEMBER_EDITABLE)
     if unknown:
-        raise RuleViolation(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise RuleViolation(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if not member.active:
         raise RuleViolation(_("This membership has ended; edit the person in their current household."))
     household = member.household
@@ -311,7 +376,9 @@ def member_update(*, actor, member: Member, expected_version: int | None, id_num
         with transaction.atomic():
             save_versioned(member, expected_version=expected_version, fields=changed)
     except IntegrityError as error:
-        raise RuleViolation(_("This person is already an active member of another household."), field="id_number") from error
+        raise RuleViolation(
+            _("This person is already an active member of another household."), field="id_number"
+        ) from error
     if fields.get("relation_to_head") == Relation.HEAD:
         _set_head(household, member)
     elif "relation_to_head" in fields and household.head_id == member.pk:
@@ -323,8 +390,16 @@ def member_update(*, actor, member: Member, expected_version: int | None, id_num
 
 
 @transaction.atomic
-def member_move(*, actor, member: Member, to_household: Household, relation_to_head: str,
-                reason: str = "", today: date | None = None, expected_version: int | None = None) -> Member:
+def member_move(
+    *,
+    actor,
+    member: Member,
+    to_household: Household,
+    relation_to_head: str,
+    reason: str = "",
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Member:
     """Move a person to another household: the old membership ends (kept, inactive) and a
     new one starts; a MemberMove row links the two so the history reads both ways."""
     today = _today(today)
@@ -337,18 +412,32 @@ def member_move(*, actor, member: Member, to_household: Household, relation_to_h
     before = audit.snapshot(member)
     member.active, member.left_on = False, today
     save_versioned(member, expected_version=expected_version, fields=["active", "left_on"])
-    audit.record_change(actor=actor, instance=member, before=before, summary=_("Moved to %(dossier)s") % {"dossier": to_household.dossier_no})
-    copy = Member(household=to_household, relation_to_head=relation_to_head, joined_on=today,
-                  **{name: getattr(member, name) for name in MEMBER_EDITABLE if name != "relation_to_head"},
-                  id_number_cipher=member.id_number_cipher, id_number_digest=member.id_number_digest,
-                  id_number_masked=member.id_number_masked, sex=member.sex, birth_date=member.birth_date)
+    audit.record_change(
+        actor=actor,
+        instance=member,
+        before=before,
+        summary=_("Moved to %(dossier)s") % {"dossier": to_household.dossier_no},
+    )
+    copy = Member(
+        household=to_household,
+        relation_to_head=relation_to_head,
+        joined_on=today,
+        **{name: getattr(member, name) for name in MEMBER_EDITABLE if name != "relation_to_head"},
+        id_number_cipher=member.id_number_cipher,
+        id_number_digest=member.id_number_digest,
+        id_number_masked=member.id_number_masked,
+        sex=member.sex,
+        birth_date=member.birth_date,
+    )
     copy.save()
     MemberMove.objects.create(member_from=member, member_to=copy, moved_on=today, reason=reason, by=actor)
     _leave_household(source, member)
     Household.objects.filter(pk=to_household.pk).update(member_count=F("member_count") + 1)
     if relation_to_head == Relation.HEAD:
         _set_head(to_household, copy)
-    audit.record_change(actor=actor, instance=copy, before={}, summary=_("Moved from %(dossier)s") % {"dossier": source.dossier_no})
+    audit.record_change(
+        actor=actor, instance=copy, before={}, summary=_("Moved from %(dossier)s") % {"dossier": source.dossier_no}
+    )
     completeness_refresh(source)
     completeness_refresh(to_household)
     return copy
@@ -358,16 +447,25 @@ def _leave_household(household: Household, member: Member) -> None:
     """The household's side of a membership that ended (a move or a leave): one member
     fewer, and no head if it was the head, in one UPDATE."""
     was_head = household.head_id == member.pk
-    Household.objects.filter(pk=household.pk).update(member_count=F("member_count") - 1,
-                                                     **({"head": None} if was_head else {}))
+    Household.objects.filter(pk=household.pk).update(
+        member_count=F("member_count") - 1, **({"head": None} if was_head else {})
+    )
     household.member_count -= 1
     if was_head:
         household.head = None
 
 
 @transaction.atomic
-def member_leave(*, actor, member: Member, reason: str, on: date | None = None, note: str = "",
-                 today: date | None = None, expected_version: int | None = None) -> Member:
+def member_leave(
+    *,
+    actor,
+    member: Member,
+    reason: str,
+    on: date | None = None,
+    note: str = "",
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Member:
     """End a membership for a reason other than a move (death, moved away, married out,
     other): the row is kept, inactive, with the date and reason, so the person can later
     join a household anywhere; a stale version is refused."""
@@ -380,42 +478,55 @@ def member_leave(*, actor, member: Member, reason: str, on: date | None = None, 
     if on > today:
         raise RuleViolation(_("The date cannot be in the future."), field="left_on")
     if member.joined_on and on < member.joined_on:
-        raise RuleViolation(_("The person cannot leave before joining (%(joined)s).") % {"joined": member.joined_on},
-                            field="left_on")
+        raise RuleViolation(
+            _("The person cannot leave before joining (%(joined)s).") % {"joined": member.joined_on}, field="left_on"
+        )
     household = member.household
     before = audit.snapshot(member)
     member.active, member.left_on, member.left_reason = False, on, reason
     save_versioned(member, expected_version=expected_version, fields=["active", "left_on", "left_reason"])
     _leave_household(household, member)
     summary = LeaveReason(reason).label + (f": {note.strip()}" if note.strip() else "")
-    audit.record_change(actor=actor, instance=member, before=before, action=AuditAction.TRANSITION, summary=str(summary))
+    audit.record_change(
+        actor=actor, instance=member, before=before, action=AuditAction.TRANSITION, summary=str(summary)
+    )
     completeness_refresh(household)
     return member
 
 
 # --- verification, assessment, survey --------------------------------------------------
 
+
 def _labour_present(household: Household) -> bool:
     return household.members.filter(active=True).exclude(labour_ability=LabourAbility.NONE).exists()
 
 
 def _main_category(household: Household) -> str | None:
-    return (Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT)
-            .order_by("-start_on").values_list("category", flat=True).first())
+    return (
+        Enrolment.objects.filter(household=household, status__in=ACTIVE_ENROLMENT)
+        .order_by("-start_on")
+        .values_list("category", flat=True)
+        .first()
+    )
 
 
 def _update_review_date(household: Household, on: date, policy: Policy) -> None:
     """After a verification or survey, the next review counts from this one."""
-    next_on = rules.next_review_date(last_review=on, category=_main_category(household) or "",
-                                     labour_ability_present=_labour_present(household),
-                                     income_stable=household.income_stable, policy=policy)
+    next_on = rules.next_review_date(
+        last_review=on,
+        category=_main_category(household) or "",
+        labour_ability_present=_labour_present(household),
+        income_stable=household.income_stable,
+        policy=policy,
+    )
     Household.objects.filter(pk=household.pk).update(next_review_on=next_on)
     household.next_review_on = next_on
 
 
 @transaction.atomic
-def verification_record(*, actor, household: Household, verified_on: date, source: str,
-                        members_counted: int | None = None, **fields) -> Verification:
+def verification_record(
+    *, actor, household: Household, verified_on: date, source: str, members_counted: int | None = None, **fields
+) -> Verification:
     """Record an economic verification; total and per-capita income and the classification
     (低保 / 低边 / above) are computed from the county's policy for that year."""
     if source == VerificationSource.COUNTY_CENTRE and not (fields.get("report_no") or "").strip():
@@ -425,8 +536,14 @@ def verification_record(*, actor, household: Household, verified_on: date, sourc
     members_counted = members_counted or household.members.filter(active=True).count()
     if members_counted < 1:
         raise RuleViolation(_("A verification counts at least one member."), field="members_counted")
-    verification = Verification(household=household, verified_on=verified_on, source=source,
-                                members_counted=members_counted, recorded_by=actor, **fields)
+    verification = Verification(
+        household=household,
+        verified_on=verified_on,
+        source=source,
+        members_counted=members_counted,
+        recorded_by=actor,
+        **fields,
+    )
     incomes = {name: Decimal(getattr(verification, name) or 0) for name in Verification.INCOME_FIELDS}
     total = rules.money(sum(incomes.values(), Decimal(0)))  # a sum of cents: exact
     per_capita = rules.per_capita_monthly_income(total_monthly_income=total, members=members_counted)  # shown
@@ -434,11 +551,16 @@ def verification_record(*, actor, household: Household, verified_on: date, sourc
     classification = rules.classify(
         per_capita_income=rules.per_capita_exact(total=total, members=members_counted),
         financial_assets_per_person=rules.per_capita_exact(
-            total=Decimal(verification.deposits) + Decimal(verification.securities), members=members_counted),
-        flags=rules.AssetFlags(vehicle=verification.vehicles > 0, vehicle_exempt=verification.vehicle_exempt,
-                               second_home=verification.real_estate_count >= 2,
-                               registered_business=verification.registered_businesses > 0),
-        policy=policy)
+            total=Decimal(verification.deposits) + Decimal(verification.securities), members=members_counted
+        ),
+        flags=rules.AssetFlags(
+            vehicle=verification.vehicles > 0,
+            vehicle_exempt=verification.vehicle_exempt,
+            second_home=verification.real_estate_count >= 2,
+            registered_business=verification.registered_businesses > 0,
+        ),
+        policy=policy,
+    )
     verification.total_income, verification.per_capita_income = total, per_capita
     verification.classification = classification.category
     verification.full_clean(exclude=["household", "recorded_by"])
@@ -450,8 +572,15 @@ def verification_record(*, actor, household: Household, verified_on: date, sourc
 
 
 @transaction.atomic
-def assessment_record(*, actor, household: Household, assessed_on: date, ratings: dict[str, str],
-                      notes: dict[str, str] | None = None, summary: str = "") -> Assessment:
+def assessment_record(
+    *,
+    actor,
+    household: Household,
+    assessed_on: date,
+    ratings: dict[str, str],
+    notes: dict[str, str] | None = None,
+    summary: str = "",
+) -> Assessment:
     """A needs assessment: one AssessmentNeed per domain (unrated ones count as none) and
     the priority computed by ``rules.needs_priority``."""
     notes = notes or {}
@@ -461,17 +590,23 @@ def assessment_record(*, actor, household: Household, assessed_on: date, ratings
         priority = rules.needs_priority(ratings)
     except ValueError as error:
         raise RuleViolation(_("Unknown needs domain or level.")) from error
-    assessment = Assessment.objects.create(household=household, assessed_on=assessed_on, priority=priority.level,
-                                           summary=summary, assessed_by=actor)
+    assessment = Assessment.objects.create(
+        household=household, assessed_on=assessed_on, priority=priority.level, summary=summary, assessed_by=actor
+    )
     needs = AssessmentNeed.objects.bulk_create(
-        [AssessmentNeed(assessment=assessment, domain=d, level=level, note=notes.get(d, "")[:300])
-         for d, level in ratings.items()])
-    audit.record_change(actor=actor, instance=assessment, before={},
-                        summary=", ".join(f"{n.domain}={n.level}" for n in needs))
+        [
+            AssessmentNeed(assessment=assessment, domain=d, level=level, note=notes.get(d, "")[:300])
+            for d, level in ratings.items()
+        ]
+    )
+    audit.record_change(
+        actor=actor, instance=assessment, before={}, summary=", ".join(f"{n.domain}={n.level}" for n in needs)
+    )
     # The latest assessment moves to this one unless a later one is recorded (a back-dated
     # assessment); one conditional UPDATE, in this transaction.
-    later = Q(latest_assessment__assessed_on__gt=assessed_on) | Q(latest_assessment__assessed_on=assessed_on,
-                                                                   latest_assessment_id__gt=assessment.pk)
+    later = Q(latest_assessment__assessed_on__gt=assessed_on) | Q(
+        latest_assessment__assessed_on=assessed_on, latest_assessment_id__gt=assessment.pk
+    )
     if Household.objects.filter(pk=household.pk).exclude(later).update(latest_assessment=assessment):
         household.latest_assessment = assessment
     completeness_refresh(household)
@@ -483,43 +618,74 @@ def latest_assessment_refresh(households: QuerySet[Household]) -> int:
     assessment (latest ``assessed_on``, then highest id: a back-dated assessment does not
     replace a later one) in one UPDATE. For code that creates assessments without
     ``assessment_record`` (bulk loads, fixtures); returns the number of households updated."""
-    latest = (Assessment.objects.filter(household_id=OuterRef("pk")).order_by("-assessed_on", "-id")
-              .values("pk")[:1])
+    latest = Assessment.objects.filter(household_id=OuterRef("pk")).order_by("-assessed_on", "-id").values("pk")[:1]
     return households.order_by().update(latest_assessment_id=Subquery(latest))
 
 
 @transaction.atomic
-def survey_record(*, actor, household: Household, visited_on: date, present: list, housing: str,
-                  housing_condition: str, checks: list[dict], photos: list | None = None,
-                  today: date | None = None, **fields) -> Survey:
+def survey_record(
+    *,
+    actor,
+    household: Household,
+    visited_on: date,
+    present: list,
+    housing: str,
+    housing_condition: str,
+    checks: list[dict],
+    photos: list | None = None,
+    today: date | None = None,
+    **fields,
+) -> Survey:
     """A whole home-visit survey or nothing: the survey, one check per active member
     (confirmed / changed with a note / absent), and its photos, in one transaction."""
     today = _today(today)
     present_ids = {getattr(u, "pk", u) for u in present}
-    local = User.objects.filter(pk__in=present_ids, area_id=household.township_id,
-                                role__in=[Role.CASEWORKER, Role.TOWNSHIP_OFFICER]).count() if len(present_ids) >= 2 else 0
+    local = (
+        User.objects.filter(
+            pk__in=present_ids, area_id=household.township_id, role__in=[Role.CASEWORKER, Role.TOWNSHIP_OFFICER]
+        ).count()
+        if len(present_ids) >= 2
+        else 0
+    )
     active = {m.pk: m for m in household.members.filter(active=True)}
     given = {int(c["member"]): c for c in checks}
     problems = survey_rules.survey_problems(
-        visited_on=visited_on, today=today, follow_up_on=fields.get("follow_up_on"), present=len(present_ids),
-        present_from_township=local, members={pk: m.name for pk, m in active.items()},
-        checks={pk: survey_rules.MemberCheck(c.get("outcome") or "", c.get("note") or "") for pk, c in given.items()})
+        visited_on=visited_on,
+        today=today,
+        follow_up_on=fields.get("follow_up_on"),
+        present=len(present_ids),
+        present_from_township=local,
+        members={pk: m.name for pk, m in active.items()},
+        checks={pk: survey_rules.MemberCheck(c.get("outcome") or "", c.get("note") or "") for pk, c in given.items()},
+    )
     errors = {field: render_reasons(reasons) for field, reasons in problems.items()}
     if errors:
         raise SurveyInvalid(errors)
-    survey = Survey(household=household, visited_on=visited_on, housing=housing, housing_condition=housing_condition,
-                    recorded_by=actor, **fields)
+    survey = Survey(
+        household=household,
+        visited_on=visited_on,
+        housing=housing,
+        housing_condition=housing_condition,
+        recorded_by=actor,
+        **fields,
+    )
     survey.full_clean(exclude=["household", "recorded_by"])
     survey.save()
     survey.present.set(present)
     SurveyMemberCheck.objects.bulk_create(
-        [SurveyMemberCheck(survey=survey, member_id=pk, outcome=c["outcome"], note=(c.get("note") or "")[:300])
-         for pk, c in given.items()])
+        [
+            SurveyMemberCheck(survey=survey, member_id=pk, outcome=c["outcome"], note=(c.get("note") or "")[:300])
+            for pk, c in given.items()
+        ]
+    )
     stored: list[Document] = []
     try:
         for upload in photos or []:
-            stored.append(document_upload(actor=actor, household=household, kind="photo", upload=upload,
-                                          survey=survey, refresh=False))
+            stored.append(
+                document_upload(
+                    actor=actor, household=household, kind="photo", upload=upload, survey=survey, refresh=False
+                )
+            )
     except RuleViolation as error:
         for document in stored:  # the rows roll back with the survey; the files must go too
             document.file.storage.delete(document.file.name)
@@ -527,8 +693,12 @@ def survey_record(*, actor, household: Household, visited_on: date, present: lis
     if household.last_visit_on is None or visited_on > household.last_visit_on:
         Household.objects.filter(pk=household.pk).update(last_visit_on=visited_on)
         household.last_visit_on = visited_on
-    audit.record_change(actor=actor, instance=survey, before={},
-                        summary=", ".join(f"{active[pk].name}:{c['outcome']}" for pk, c in given.items()))
+    audit.record_change(
+        actor=actor,
+        instance=survey,
+        before={},
+        summary=", ".join(f"{active[pk].name}:{c['outcome']}" for pk, c in given.items()),
+    )
     policy = policy_for(household, visited_on.year)
     if policy is not None:
         _update_review_date(household, visited_on, policy)
@@ -553,16 +723,35 @@ class MemberInvalid(SurveyInvalid):
 
 # --- documents -------------------------------------------------------------------------
 
+
 @transaction.atomic
-def document_upload(*, actor, household: Household, kind: str, upload, member: Member | None = None,
-                    survey: Survey | None = None, note: str = "", refresh: bool = True) -> Document:
+def document_upload(
+    *,
+    actor,
+    household: Household,
+    kind: str,
+    upload,
+    member: Member | None = None,
+    survey: Survey | None = None,
+    note: str = "",
+    refresh: bool = True,
+) -> Document:
     """Store an upload after checking its size and its real type (from its first bytes)."""
     content_type, size, digest = inspect_upload(upload)
     if member is not None and member.household_id != household.pk:
         raise RuleViolation(_("The member is not in this household."), field="member")
-    document = Document(household=household, member=member, survey=survey, kind=kind,
-                        original_name=(getattr(upload, "name", "") or "")[-200:], content_type=content_type,
-                        size=size, sha256=digest, note=note, uploaded_by=actor)
+    document = Document(
+        household=household,
+        member=member,
+        survey=survey,
+        kind=kind,
+        original_name=(getattr(upload, "name", "") or "")[-200:],
+        content_type=content_type,
+        size=size,
+        sha256=digest,
+        note=note,
+        uploaded_by=actor,
+    )
     upload.seek(0)
     document.file.save("upload", upload, save=False)
     try:
@@ -579,6 +768,7 @@ def document_upload(*, actor, household: Household, kind: str, upload, member: M
 
 
 # --- completeness ----------------------------------------------------------------------
+
 
 def _plan_model():
     for name in ("Plan", "AssistancePlan"):
@@ -600,38 +790,70 @@ def dossier_facts_batch(household_ids: Collection[int]) -> dict[int, DossierRow]
     ids = list(household_ids)
     if not ids:
         return {}
-    latest_verification = (Verification.objects.filter(household_id=OuterRef("pk")).order_by("-verified_on")
-                           .values("verified_on")[:1])
+    latest_verification = (
+        Verification.objects.filter(household_id=OuterRef("pk")).order_by("-verified_on").values("verified_on")[:1]
+    )
     latest_survey = Survey.objects.filter(household_id=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
-    households = (Household.objects.filter(pk__in=ids).order_by()
-                  .annotate(verified=Subquery(latest_verification), visited=Subquery(latest_survey),
-                            assessed=Exists(Assessment.objects.filter(household_id=OuterRef("pk"))))
-                  .values("pk", "county_id", "head_id", "address", "phone", "verified", "visited", "assessed"))
-    members = {row["household_id"]: row for row in (
-        Member.objects.filter(household_id__in=ids, active=True).order_by().values("household_id")
-        .annotate(n=Count("id"), disabled=Count("id", filter=Q(health=Health.DISABILITY)),
-                  serious=Count("id", filter=Q(health=Health.SERIOUS))))}
+    households = (
+        Household.objects.filter(pk__in=ids)
+        .order_by()
+        .annotate(
+            verified=Subquery(latest_verification),
+            visited=Subquery(latest_survey),
+            assessed=Exists(Assessment.objects.filter(household_id=OuterRef("pk"))),
+        )
+        .values("pk", "county_id", "head_id", "address", "phone", "verified", "visited", "assessed")
+    )
+    members = {
+        row["household_id"]: row
+        for row in (
+            Member.objects.filter(household_id__in=ids, active=True)
+            .order_by()
+            .values("household_id")
+            .annotate(
+                n=Count("id"),
+                disabled=Count("id", filter=Q(health=Health.DISABILITY)),
+                serious=Count("id", filter=Q(health=Health.SERIOUS)),
+            )
+        )
+    }
     kinds: dict[int, set[str]] = {}
-    for household_id, kind in (Document.objects.filter(household_id__in=ids).order_by()
-                               .values_list("household_id", "kind").distinct()):
+    for household_id, kind in (
+        Document.objects.filter(household_id__in=ids).order_by().values_list("household_id", "kind").distinct()
+    ):
         kinds.setdefault(household_id, set()).add(kind)
     enrolled: dict[int, list[str]] = {}
-    for household_id, category in (Enrolment.objects.filter(household_id__in=ids, status__in=ACTIVE_ENROLMENT)
-                                   .order_by("household_id", "-start_on", "-id").values_list("household_id", "category")):
+    for household_id, category in (
+        Enrolment.objects.filter(household_id__in=ids, status__in=ACTIVE_ENROLMENT)
+        .order_by("household_id", "-start_on", "-id")
+        .values_list("household_id", "category")
+    ):
         enrolled.setdefault(household_id, []).append(category)
     plan = _plan_model()
-    planned = (set(plan.objects.filter(household_id__in=ids).order_by().values_list("household_id", flat=True).distinct())
-               if plan is not None else set())
+    planned = (
+        set(plan.objects.filter(household_id__in=ids).order_by().values_list("household_id", flat=True).distinct())
+        if plan is not None
+        else set()
+    )
     result: dict[int, DossierRow] = {}
     for row in households:
         pk = row["pk"]
         counts = members.get(pk, {})
         categories = enrolled.get(pk, [])
         facts, category = dossier_facts_from(
-            has_head=row["head_id"] is not None, address=row["address"], phone=row["phone"],
-            members=counts.get("n", 0), disabled=counts.get("disabled", 0), serious=counts.get("serious", 0),
-            verified=row["verified"], visited=row["visited"], assessed=row["assessed"],
-            kinds=kinds.get(pk, ()), enrolled=categories, has_plan=pk in planned)
+            has_head=row["head_id"] is not None,
+            address=row["address"],
+            phone=row["phone"],
+            members=counts.get("n", 0),
+            disabled=counts.get("disabled", 0),
+            serious=counts.get("serious", 0),
+            verified=row["verified"],
+            visited=row["visited"],
+            assessed=row["assessed"],
+            kinds=kinds.get(pk, ()),
+            enrolled=categories,
+            has_plan=pk in planned,
+        )
         result[pk] = (facts, category, row["county_id"])
     return result
 
@@ -647,34 +869,62 @@ def dossier_facts_prefetched(household: Household) -> tuple[rules.DossierFacts, 
     verifications, surveys, assessments, documents, enrolments and plans prefetched): no
     query, so the dossier page does not read the file a second time."""
     active = [m for m in household.members.all() if m.active]
-    enrolments = sorted((e for e in household.enrolments.all() if e.status in ACTIVE_ENROLMENT),
-                        key=lambda e: e.start_on, reverse=True)
-    return dossier_facts_from(has_head=household.head_id is not None, address=household.address, phone=household.phone,
-                              members=len(active), disabled=sum(m.health == Health.DISABILITY for m in active),
-                              serious=sum(m.health == Health.SERIOUS for m in active),
-                              verified=max((v.verified_on for v in household.verifications.all()), default=None),
-                              visited=max((s.visited_on for s in household.surveys.all()), default=None),
-                              assessed=bool(household.assessments.all()),
-                              kinds=frozenset(d.kind for d in household.documents.all()),
-                              enrolled=[e.category for e in enrolments], has_plan=bool(household.plans.all()))
+    enrolments = sorted(
+        (e for e in household.enrolments.all() if e.status in ACTIVE_ENROLMENT), key=lambda e: e.start_on, reverse=True
+    )
+    return dossier_facts_from(
+        has_head=household.head_id is not None,
+        address=household.address,
+        phone=household.phone,
+        members=len(active),
+        disabled=sum(m.health == Health.DISABILITY for m in active),
+        serious=sum(m.health == Health.SERIOUS for m in active),
+        verified=max((v.verified_on for v in household.verifications.all()), default=None),
+        visited=max((s.visited_on for s in household.surveys.all()), default=None),
+        assessed=bool(household.assessments.all()),
+        kinds=frozenset(d.kind for d in household.documents.all()),
+        enrolled=[e.category for e in enrolments],
+        has_plan=bool(household.plans.all()),
+    )
 
 
-def dossier_facts_from(*, has_head: bool, address: str, phone: str, members: int, disabled: int, serious: int,
-                       verified: date | None, visited: date | None, assessed: bool, kinds, enrolled: list[str],
-                       has_plan: bool) -> tuple[rules.DossierFacts, str | None]:
+def dossier_facts_from(
+    *,
+    has_head: bool,
+    address: str,
+    phone: str,
+    members: int,
+    disabled: int,
+    serious: int,
+    verified: date | None,
+    visited: date | None,
+    assessed: bool,
+    kinds,
+    enrolled: list[str],
+    has_plan: bool,
+) -> tuple[rules.DossierFacts, str | None]:
     """The rule's facts from what was read (``kinds``: the document kinds held; ``enrolled``:
     the categories in force, latest first), and the category the file is measured for."""
     facts = rules.DossierFacts(
-        has_head=has_head, all_members_have_valid_ids=members > 0,
-        has_address=bool(address.strip()), has_phone=bool(phone.strip()),
-        latest_verification_on=verified, latest_survey_on=visited, has_assessment=assessed, has_plan=has_plan,
-        document_kinds=frozenset(f"doc_{k}" for k in kinds), any_disability=disabled > 0,
-        any_serious_illness=serious > 0, enrolled_categories=frozenset(enrolled))
+        has_head=has_head,
+        all_members_have_valid_ids=members > 0,
+        has_address=bool(address.strip()),
+        has_phone=bool(phone.strip()),
+        latest_verification_on=verified,
+        latest_survey_on=visited,
+        has_assessment=assessed,
+        has_plan=has_plan,
+        document_kinds=frozenset(f"doc_{k}" for k in kinds),
+        any_disability=disabled > 0,
+        any_serious_illness=serious > 0,
+        enrolled_categories=frozenset(enrolled),
+    )
     return facts, (enrolled[0] if enrolled else None)
 
 
-def completeness_of(household: Household, *, today: date | None = None, policy: Policy | None = None,
-                    prefetched: bool = False) -> rules.Completeness:
+def completeness_of(
+    household: Household, *, today: date | None = None, policy: Policy | None = None, prefetched: bool = False
+) -> rules.Completeness:
     """The file's completeness; ``prefetched``: from a household loaded by ``selectors.household_dossier``."""
     today = _today(today)
     facts, category = (dossier_facts_prefetched if prefetched else dossier_facts)(household)
@@ -682,7 +932,9 @@ def completeness_of(household: Household, *, today: date | None = None, policy: 
     return rules.completeness(facts=facts, category=category, today=today, policy=policy)
 
 
-def completeness_refresh(household: Household, *, today: date | None = None, policy: Policy | None = None) -> rules.Completeness:
+def completeness_refresh(
+    household: Household, *, today: date | None = None, policy: Policy | None = None
+) -> rules.Completeness:
     """Recompute and store ``Household.completeness`` and ``missing_items`` (without touching its version)."""
     result = completeness_of(household, today=today, policy=policy)
     Household.objects.filter(pk=household.pk).update(completeness=result.percent, missing_items=result.missing_mask)
@@ -690,8 +942,9 @@ def completeness_refresh(household: Household, *, today: date | None = None, pol
     return result
 
 
-def completeness_refresh_batch(household_ids: Collection[int], *, today: date | None = None,
-                               policies: dict[int, Policy] | None = None) -> int:
+def completeness_refresh_batch(
+    household_ids: Collection[int], *, today: date | None = None, policies: dict[int, Policy] | None = None
+) -> int:
     """Recompute and store completeness and missing items of many households: the facts in
     a fixed number of queries (``dossier_facts_batch``), the policy of each county not yet
     in ``policies`` (a cache the caller keeps across batches: two queries when there are such
@@ -730,12 +983,19 @@ def _store_completeness(stored: list[tuple[int, int, int]]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(STORE_COMPLETENESS_POSTGRESQL, [ids, percents, masks])
         return
-    Household.objects.bulk_update([Household(pk=pk, completeness=percent, missing_items=mask)
-                                   for pk, percent, mask in stored], ["completeness", "missing_items"])
+    Household.objects.bulk_update(
+        [Household(pk=pk, completeness=percent, missing_items=mask) for pk, percent, mask in stored],
+        ["completeness", "missing_items"],
+    )
 
 
-def completeness_refresh_all(households: QuerySet[Household], *, chunk: int = 1000, today: date | None = None,
-                             progress: Callable[[int], None] | None = None) -> int:
+def completeness_refresh_all(
+    households: QuerySet[Household],
+    *,
+    chunk: int = 1000,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Recompute completeness and missing items of every household of ``households``,
     ``chunk`` at a time in primary-key order, one transaction per chunk: per chunk the next
     ids (1 query) and ``completeness_refresh_batch`` (a fixed number), so the work grows

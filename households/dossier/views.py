@@ -23,7 +23,9 @@ PAGE_SIZE = 25
 
 def _household(request: HttpRequest, pk: int, *, edit: bool = False) -> Household:
     """A household in the user's scope (else 404); for a change, one they may edit (else 403)."""
-    household = Household.objects.in_scope(request.user).select_related("township", "county", "head").filter(pk=pk).first()
+    household = (
+        Household.objects.in_scope(request.user).select_related("township", "county", "head").filter(pk=pk).first()
+    )
     if household is None:
         raise Http404
     if edit and not selectors.can_edit(request.user, household):
@@ -70,11 +72,17 @@ def household_list(request):
         queryset = selectors.filtered(queryset, form.cleaned_data)
     # Paged on ids, the head and areas joined for the page's rows only (jiuzhu.pagination).
     page = IdsFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "households/household_list.html", {
-        "form": form, "page_obj": page, "households": page.object_list,
-        "querystring_without_page": _querystring_without_page(request),
-        "can_create": access.may_edit_dossier(request.user),
-    })
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "households": page.object_list,
+            "querystring_without_page": _querystring_without_page(request),
+            "can_create": access.may_edit_dossier(request.user),
+        },
+    )
 
 
 def household_create(request):
@@ -85,8 +93,11 @@ def household_create(request):
         data = form.cleaned_data
         try:
             household = services.household_create(
-                actor=request.user, township=data["township"], registered_on=data["registered_on"],
-                **{k: data[k] for k in services.HOUSEHOLD_EDITABLE})
+                actor=request.user,
+                township=data["township"],
+                registered_on=data["registered_on"],
+                **{k: data[k] for k in services.HOUSEHOLD_EDITABLE},
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
@@ -101,9 +112,12 @@ def household_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.household_update(actor=request.user, household=Household.objects.get(pk=pk),
-                                      expected_version=data.get("version"),
-                                      **{k: data[k] for k in services.HOUSEHOLD_EDITABLE})
+            services.household_update(
+                actor=request.user,
+                household=Household.objects.get(pk=pk),
+                expected_version=data.get("version"),
+                **{k: data[k] for k in services.HOUSEHOLD_EDITABLE},
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
@@ -121,15 +135,23 @@ def household_status(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.household_status_set(actor=request.user, household=household, to=data["status"],
-                                          reason=data["reason"], expected_version=data.get("version"))
+            services.household_status_set(
+                actor=request.user,
+                household=household,
+                to=data["status"],
+                reason=data["reason"],
+                expected_version=data.get("version"),
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
             messages.success(request, _("Status changed to %(status)s.") % {"status": household.get_status_display()})
             return redirect("households:detail", pk=pk)
-    return render(request, "households/form.html", {"form": form, "household": household,
-                                                    "title": _("Change the household's status")})
+    return render(
+        request,
+        "households/form.html",
+        {"form": form, "household": household, "title": _("Change the household's status")},
+    )
 
 
 def member_add(request, pk: int):
@@ -138,8 +160,12 @@ def member_add(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.member_add(actor=request.user, household=household, id_number=data["id_number"],
-                                **{k: data[k] for k in forms.MEMBER_FIELDS})
+            services.member_add(
+                actor=request.user,
+                household=household,
+                id_number=data["id_number"],
+                **{k: data[k] for k in forms.MEMBER_FIELDS},
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
@@ -147,8 +173,11 @@ def member_add(request, pk: int):
             if "add_another" in request.POST:
                 return redirect("households:member_add", pk=pk)
             return redirect("households:detail", pk=pk)
-    return render(request, "households/form.html", {"form": form, "household": household, "title": _("Add member"),
-                                                    "add_another": True})
+    return render(
+        request,
+        "households/form.html",
+        {"form": form, "household": household, "title": _("Add member"), "add_another": True},
+    )
 
 
 def _member(request, pk: int, member_id: int, *, edit: bool = True) -> tuple[Household, Member]:
@@ -163,8 +192,13 @@ def member_edit(request, pk: int, member_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.member_update(actor=request.user, member=member, expected_version=data.get("version"),
-                                   id_number=data.get("id_number") or None, **{k: data[k] for k in forms.MEMBER_FIELDS})
+            services.member_update(
+                actor=request.user,
+                member=member,
+                expected_version=data.get("version"),
+                id_number=data.get("id_number") or None,
+                **{k: data[k] for k in forms.MEMBER_FIELDS},
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
@@ -183,16 +217,30 @@ def member_move(request, pk: int, member_id: int):
             form.add_error("to_dossier_no", _("No household with this dossier number that you may change."))
         else:
             try:
-                services.member_move(actor=request.user, member=member, to_household=target,
-                                     relation_to_head=data["relation_to_head"], reason=data["reason"],
-                                     expected_version=data.get("version"))
+                services.member_move(
+                    actor=request.user,
+                    member=member,
+                    to_household=target,
+                    relation_to_head=data["relation_to_head"],
+                    reason=data["reason"],
+                    expected_version=data.get("version"),
+                )
             except RuleViolation as error:
                 forms.apply_violation(form, error)
             else:
-                messages.success(request, _("%(name)s moved to %(dossier)s.") % {"name": member.name, "dossier": target.dossier_no})
+                messages.success(
+                    request, _("%(name)s moved to %(dossier)s.") % {"name": member.name, "dossier": target.dossier_no}
+                )
                 return redirect("households:detail", pk=target.pk)
-    return render(request, "households/form.html", {"form": form, "household": household,
-                                                    "title": _("Move %(name)s to another household") % {"name": member.name}})
+    return render(
+        request,
+        "households/form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": _("Move %(name)s to another household") % {"name": member.name},
+        },
+    )
 
 
 def member_leave(request, pk: int, member_id: int):
@@ -202,15 +250,24 @@ def member_leave(request, pk: int, member_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.member_leave(actor=request.user, member=member, reason=data["reason"], on=data["left_on"],
-                                  note=data["note"], expected_version=data.get("version"))
+            services.member_leave(
+                actor=request.user,
+                member=member,
+                reason=data["reason"],
+                on=data["left_on"],
+                note=data["note"],
+                expected_version=data.get("version"),
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
             messages.success(request, _("%(name)s has left the household.") % {"name": member.name})
             return redirect("households:detail", pk=pk)
-    return render(request, "households/form.html", {"form": form, "household": household,
-                                                    "title": _("%(name)s leaves the household") % {"name": member.name}})
+    return render(
+        request,
+        "households/form.html",
+        {"form": form, "household": household, "title": _("%(name)s leaves the household") % {"name": member.name}},
+    )
 
 
 @require_POST
@@ -218,8 +275,9 @@ def member_id_number(request, pk: int, member_id: int):
     """Show one full ID number; the view is audited. POST so it is never a link or prefetch."""
     household, member = _member(request, pk, member_id, edit=False)
     audit.record_view(actor=request.user, instance=member, what=_("Full ID number"), request=request)
-    return render(request, "households/id_number.html", {"household": household, "member": member,
-                                                         "id_number": member.id_number})
+    return render(
+        request, "households/id_number.html", {"household": household, "member": member, "id_number": member.id_number}
+    )
 
 
 def verification_new(request, pk: int):
@@ -232,9 +290,14 @@ def verification_new(request, pk: int):
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
-            messages.success(request, _("Verification recorded: per-capita income %(amount)s yuan.") % {"amount": v.per_capita_income})
+            messages.success(
+                request,
+                _("Verification recorded: per-capita income %(amount)s yuan.") % {"amount": v.per_capita_income},
+            )
             return redirect("households:detail", pk=pk)
-    return render(request, "households/form.html", {"form": form, "household": household, "title": _("Record a verification")})
+    return render(
+        request, "households/form.html", {"form": form, "household": household, "title": _("Record a verification")}
+    )
 
 
 def assessment_new(request, pk: int):
@@ -242,15 +305,24 @@ def assessment_new(request, pk: int):
     form = forms.AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_record(actor=request.user, household=household, assessed_on=form.cleaned_data["assessed_on"],
-                                       ratings=form.ratings(), notes=form.notes(), summary=form.cleaned_data["summary"])
+            services.assessment_record(
+                actor=request.user,
+                household=household,
+                assessed_on=form.cleaned_data["assessed_on"],
+                ratings=form.ratings(),
+                notes=form.notes(),
+                summary=form.cleaned_data["summary"],
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("households:detail", pk=pk)
-    return render(request, "households/assessment_form.html", {"form": form, "household": household,
-                                                               "domains": NeedDomain.choices})
+    return render(
+        request,
+        "households/assessment_form.html",
+        {"form": form, "household": household, "domains": NeedDomain.choices},
+    )
 
 
 def survey_new(request, pk: int):
@@ -258,20 +330,41 @@ def survey_new(request, pk: int):
     form = forms.SurveyForm(request.POST or None, request.FILES or None, household=household, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {k: data[k] for k in ("appliances", "vehicles", "needs_observed", "household_confirmed",
-                                       "confirmed_by_name", "notes", "follow_up_on")}
+        fields = {
+            k: data[k]
+            for k in (
+                "appliances",
+                "vehicles",
+                "needs_observed",
+                "household_confirmed",
+                "confirmed_by_name",
+                "notes",
+                "follow_up_on",
+            )
+        }
         try:
-            services.survey_record(actor=request.user, household=household, visited_on=data["visited_on"],
-                                   present=list(data["present"]), housing=data["housing"],
-                                   housing_condition=data["housing_condition"], checks=form.checks(),
-                                   photos=data.get("photos") or [], **fields)
+            services.survey_record(
+                actor=request.user,
+                household=household,
+                visited_on=data["visited_on"],
+                present=list(data["present"]),
+                housing=data["housing"],
+                housing_condition=data["housing_condition"],
+                checks=form.checks(),
+                photos=data.get("photos") or [],
+                **fields,
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
             messages.success(request, _("Home visit saved."))
             return redirect(f"{household.get_absolute_url()}?survey_saved=1")
-    return render(request, "households/survey_form.html", {"form": form, "household": household},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "households/survey_form.html",
+        {"form": form, "household": household},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def document_upload(request, pk: int):
@@ -280,15 +373,24 @@ def document_upload(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.document_upload(actor=request.user, household=household, kind=data["kind"], upload=data["file"],
-                                     member=data["member"], note=data["note"])
+            services.document_upload(
+                actor=request.user,
+                household=household,
+                kind=data["kind"],
+                upload=data["file"],
+                member=data["member"],
+                note=data["note"],
+            )
         except RuleViolation as error:
             forms.apply_violation(form, error)
         else:
             messages.success(request, _("Document uploaded."))
             return redirect("households:detail", pk=pk)
-    return render(request, "households/form.html", {"form": form, "household": household, "title": _("Upload a document"),
-                                                    "multipart": True})
+    return render(
+        request,
+        "households/form.html",
+        {"form": form, "household": household, "title": _("Upload a document"), "multipart": True},
+    )
 
 
 def document_download(request, pk: int, document_id: int):
@@ -300,8 +402,12 @@ def document_download(request, pk: int, document_id: int):
     except OSError:  # the row without its file (a restore without MEDIA_ROOT): say so, not a 500
         return render(request, "404.html", {"message": missing_file_message()}, status=404)
     audit.record_view(actor=request.user, instance=document, what=_("Document downloaded"), request=request)
-    response = FileResponse(handle, content_type=document.content_type, as_attachment=True,
-                            filename=f"{household.dossier_no}-{document.kind}-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}")
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=f"{household.dossier_no}-{document.kind}-{document.pk}.{EXTENSIONS.get(document.content_type, 'bin')}",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

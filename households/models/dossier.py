@@ -56,8 +56,12 @@ __all__ = [
     "granted_household_ids",
 ]
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0.00"),
-         "validators": [MinValueValidator(Decimal(0))]}
+MONEY = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "default": Decimal("0.00"),
+    "validators": [MinValueValidator(Decimal(0))],
+}
 
 
 class HouseholdStatus(models.TextChoices):
@@ -81,9 +85,11 @@ def granted_household_ids(user) -> list[int]:
     cached = getattr(user, "_granted_household_ids", None)
     if cached is None:
         to_user = HouseholdUserObjectPermission.objects.filter(
-            user_id=user.pk, permission__codename="view_household").values_list("content_object_id", flat=True)
+            user_id=user.pk, permission__codename="view_household"
+        ).values_list("content_object_id", flat=True)
         to_groups = HouseholdGroupObjectPermission.objects.filter(
-            group__user=user.pk, permission__codename="view_household").values_list("content_object_id", flat=True)
+            group__user=user.pk, permission__codename="view_household"
+        ).values_list("content_object_id", flat=True)
         cached = sorted(set(to_user.union(to_groups)))
         user._granted_household_ids = cached
     return cached
@@ -103,19 +109,36 @@ class Household(models.Model):
     township = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("township / street"))
     # The county-level unit that runs the township (may be a functional zone): kept on
     # the row so that county scope and dashboards need no join.
-    county = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("county-level unit"), editable=False)
-    village = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("village / community"))
+    county = models.ForeignKey(
+        Area, models.PROTECT, related_name="+", verbose_name=_("county-level unit"), editable=False
+    )
+    village = models.ForeignKey(
+        Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("village / community")
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = PhoneField(_("phone"))
-    head = models.ForeignKey("households.Member", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("head of household"))
-    caseworkers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_households", verbose_name=_("caseworkers"))
+    head = models.ForeignKey(
+        "households.Member",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head of household"),
+    )
+    caseworkers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_households", verbose_name=_("caseworkers")
+    )
     registered_on = models.DateField(_("registered on"))
-    status = models.CharField(_("status"), max_length=16, choices=HouseholdStatus.choices, default=HouseholdStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=HouseholdStatus.choices, default=HouseholdStatus.PENDING
+    )
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
     income_stable = models.BooleanField(_("income stable"), default=True)
     last_visit_on = models.DateField(_("last home visit"), null=True, blank=True)
     next_review_on = models.DateField(_("next review"), null=True, blank=True, db_index=True)
-    completeness = models.PositiveSmallIntegerField(_("dossier completeness (%)"), default=0, validators=[MaxValueValidator(100)])
+    completeness = models.PositiveSmallIntegerField(
+        _("dossier completeness (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
     # The requirements the file lacks, as a bitmask of ``rules.MISSING_BITS`` (stored data:
     # those bit numbers never change), refreshed with ``completeness``; the dashboards
     # count households missing each item in one GROUP BY.
@@ -123,8 +146,15 @@ class Household(models.Model):
     # The household's latest needs assessment (latest assessed_on, then id), kept by
     # ``services.assessment_record`` so the needs dashboard joins it instead of searching
     # each household's assessments.
-    latest_assessment = models.ForeignKey("households.Assessment", models.SET_NULL, null=True, blank=True,
-                                          related_name="+", editable=False, verbose_name=_("latest needs assessment"))
+    latest_assessment = models.ForeignKey(
+        "households.Assessment",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("latest needs assessment"),
+    )
     member_count = models.PositiveSmallIntegerField(_("members"), default=0, editable=False)
     notes = BoundedTextField(_("notes"), blank=True)
     # The household key of a legacy spreadsheet (户编号), so re-importing a file finds the
@@ -148,8 +178,9 @@ class Household(models.Model):
             models.Index(fields=["township", "dossier_no"], name="hh_township_dossier_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["township", "legacy_key"], condition=~Q(legacy_key=""),
-                                    name="household_legacy_key_per_township"),
+            models.UniqueConstraint(
+                fields=["township", "legacy_key"], condition=~Q(legacy_key=""), name="household_legacy_key_per_township"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -187,8 +218,15 @@ class HouseholdChildQuerySet(models.QuerySet):
     """Records that belong to a household share its scope and its guardian grants."""
 
     def in_scope(self, user) -> HouseholdChildQuerySet:
-        return scoped(self, user, township="household__township", county="household__county",
-                      roles=CIVIL_AFFAIRS_ROLES, granted=granted_household_ids(user), granted_field="household_id")
+        return scoped(
+            self,
+            user,
+            township="household__township",
+            county="household__county",
+            roles=CIVIL_AFFAIRS_ROLES,
+            granted=granted_household_ids(user),
+            granted_field="household_id",
+        )
 
 
 class Relation(models.TextChoices):
@@ -273,11 +311,17 @@ class Member(crypto.EncryptedIdNumberMixin, models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False)
     hukou_place = models.CharField(_("household registration place"), max_length=100, blank=True)
-    labour_ability = models.CharField(_("labour ability"), max_length=8, choices=LabourAbility.choices, default=LabourAbility.FULL)
+    labour_ability = models.CharField(
+        _("labour ability"), max_length=8, choices=LabourAbility.choices, default=LabourAbility.FULL
+    )
     health = models.CharField(_("health"), max_length=12, choices=Health.choices, default=Health.HEALTHY)
-    disability_class = models.PositiveSmallIntegerField(_("disability class"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)])
+    disability_class = models.PositiveSmallIntegerField(
+        _("disability class"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     disability_kind = models.CharField(_("disability kind"), max_length=16, choices=DisabilityKind.choices, blank=True)
-    school_stage = models.CharField(_("school stage"), max_length=12, choices=SchoolStage.choices, default=SchoolStage.NONE)
+    school_stage = models.CharField(
+        _("school stage"), max_length=12, choices=SchoolStage.choices, default=SchoolStage.NONE
+    )
     employment = models.CharField(_("employment"), max_length=12, choices=Employment.choices, blank=True)
     monthly_income = models.DecimalField(_("monthly income (yuan)"), **MONEY)
     phone = PhoneField(_("phone"))
@@ -285,8 +329,9 @@ class Member(crypto.EncryptedIdNumberMixin, models.Model):
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     # Why the membership ended other than by a move (a move has its MemberMove row).
-    left_reason = models.CharField(_("reason for leaving"), max_length=16, choices=LeaveReason.choices, blank=True,
-                                   editable=False)
+    left_reason = models.CharField(
+        _("reason for leaving"), max_length=16, choices=LeaveReason.choices, blank=True, editable=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -299,12 +344,13 @@ class Member(crypto.EncryptedIdNumberMixin, models.Model):
         verbose_name_plural = _("members")
         constraints = [
             # One person is an active member of one household at a time.
-            models.UniqueConstraint(fields=["id_number_digest"], condition=Q(active=True), name="member_one_active_household"),
+            models.UniqueConstraint(
+                fields=["id_number_digest"], condition=Q(active=True), name="member_one_active_household"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
-
 
 
 class MemberMove(models.Model):
@@ -339,9 +385,18 @@ class Enrolment(models.Model):
     """An assistance decision (救助认定) and its current status."""
 
     household = models.ForeignKey(Household, models.PROTECT, related_name="enrolments", verbose_name=_("household"))
-    member = models.ForeignKey(Member, models.PROTECT, null=True, blank=True, related_name="enrolments", verbose_name=_("member (for individual aid)"))
+    member = models.ForeignKey(
+        Member,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("member (for individual aid)"),
+    )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
-    status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE
+    )
     start_on = models.DateField(_("start"))
     end_on = models.DateField(_("end"), null=True, blank=True)
     monthly_amount = models.DecimalField(_("monthly amount (yuan)"), **MONEY)
@@ -356,10 +411,12 @@ class Enrolment(models.Model):
         ordering = ["-start_on", "-id"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
-        indexes = [models.Index(fields=["household", "status", "category"], name="enrol_hh_status_cat_idx"),
-                   models.Index(fields=["category", "status"], name="enrol_cat_status_idx"),
-                   # The nightly pass ends the gradual exits past their last day: only those rows.
-                   models.Index(fields=["end_on"], condition=Q(status="gradual_exit"), name="enrol_gradual_exit_end_idx")]
+        indexes = [
+            models.Index(fields=["household", "status", "category"], name="enrol_hh_status_cat_idx"),
+            models.Index(fields=["category", "status"], name="enrol_cat_status_idx"),
+            # The nightly pass ends the gradual exits past their last day: only those rows.
+            models.Index(fields=["end_on"], condition=Q(status="gradual_exit"), name="enrol_gradual_exit_end_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.start_on}"
@@ -427,7 +484,14 @@ class Verification(models.Model):
         # review, of every household in index order, without a sort).
         indexes = [models.Index(fields=["household", "-verified_on", "-id"], name="verif_hh_latest_idx")]
 
-    INCOME_FIELDS = ("income_wages", "income_business", "income_property", "income_transfer", "income_support", "income_other")
+    INCOME_FIELDS = (
+        "income_wages",
+        "income_business",
+        "income_property",
+        "income_transfer",
+        "income_support",
+        "income_other",
+    )
 
 
 class Housing(models.TextChoices):
@@ -566,7 +630,9 @@ class Document(models.Model):
     AUDIT_SKIP = ("file",)
 
     household = models.ForeignKey(Household, models.PROTECT, related_name="documents", verbose_name=_("household"))
-    member = models.ForeignKey(Member, models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("member"))
+    member = models.ForeignKey(
+        Member, models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("member")
+    )
     survey = models.ForeignKey(Survey, models.SET_NULL, null=True, blank=True, related_name="documents")
     kind = models.CharField(_("kind"), max_length=24, choices=DocumentKind.choices)
     file = models.FileField(upload_to=document_path)

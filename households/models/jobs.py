@@ -47,8 +47,13 @@ class Job(models.Model):
 
     def progress(self) -> dict:
         """What the waiting page polls (static/js/jobs.js)."""
-        return {"status": self.status, "status_label": self.get_status_display(), "percent": self.percent,
-                "done_rows": self.done_rows, "total_rows": self.total_rows}
+        return {
+            "status": self.status,
+            "status_label": self.get_status_display(),
+            "percent": self.percent,
+            "done_rows": self.done_rows,
+            "total_rows": self.total_rows,
+        }
 
 
 def import_path(instance: ImportJob, filename: str) -> str:
@@ -94,8 +99,11 @@ class ImportJob(Job):
 
     def progress(self) -> dict:
         running = self.status == JobStatus.RUNNING and self.step
-        return {**super().progress(), "step": self.step if running else "",
-                "step_label": str(self.get_step_display()) if running else ""}
+        return {
+            **super().progress(),
+            "step": self.step if running else "",
+            "step_label": str(self.get_step_display()) if running else "",
+        }
 
 
 def export_path(instance: ExportJob, filename: str) -> str:
@@ -107,8 +115,14 @@ def export_path(instance: ExportJob, filename: str) -> str:
 class ExportJob(Job):
     """One roster export: the list's filters it was started with, then its file."""
 
-    area = models.ForeignKey("jiuzhu.Area", models.PROTECT, null=True, blank=True, related_name="+",
-                             help_text=_("The area of the user who started the export (its scope)."))
+    area = models.ForeignKey(
+        "jiuzhu.Area",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The area of the user who started the export (its scope)."),
+    )
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     language = models.CharField(max_length=10, blank=True)
     file = models.FileField(upload_to=export_path, blank=True)

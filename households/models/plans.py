@@ -35,7 +35,9 @@ class Plan(models.Model):
     household = models.ForeignKey(Household, models.PROTECT, related_name="plans", verbose_name=_("household"))
     number = models.PositiveSmallIntegerField(_("plan version"), editable=False)
     assessment = models.ForeignKey(Assessment, models.PROTECT, related_name="plans", verbose_name=_("needs assessment"))
-    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT, editable=False
+    )
     summary = BoundedTextField(_("summary"), blank=True)
     agreed_on = models.DateField(_("household agreed on"), null=True, blank=True)
     agreed_by_name = NameField(_("agreed by"), max_length=50, blank=True)
@@ -98,8 +100,13 @@ class ActionStatus(models.TextChoices):
 
 class ActionQuerySet(models.QuerySet):
     def in_scope(self, user) -> ActionQuerySet:
-        return scoped(self, user, township="plan__household__township", county="plan__household__county",
-                      roles=CIVIL_AFFAIRS_ROLES)
+        return scoped(
+            self,
+            user,
+            township="plan__household__township",
+            county="plan__household__county",
+            roles=CIVIL_AFFAIRS_ROLES,
+        )
 
     def open(self) -> ActionQuerySet:
         return self.exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
@@ -110,10 +117,21 @@ class PlanAction(models.Model):
     goal = models.ForeignKey(PlanGoal, models.CASCADE, related_name="actions", verbose_name=_("goal"))
     kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices)
     description = models.CharField(_("action"), max_length=300)
-    member = models.ForeignKey(Member, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("member"))
-    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="plan_actions", verbose_name=_("responsible"))
+    member = models.ForeignKey(
+        Member, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("member")
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        verbose_name=_("responsible"),
+    )
     due_on = models.DateField(_("due on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED, editable=False
+    )
     done_on = models.DateField(_("done on"), null=True, blank=True, editable=False)
     # The resource directory lives in caseworkers/, which households must not import:
     # a name for people and the directory id for links.

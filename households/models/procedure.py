@@ -47,8 +47,12 @@ class ApplicationStatus(models.TextChoices):
     REJECTED = "rejected", _("Refused")
 
 
-OPEN_APPLICATION_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.INVESTIGATING,
-                             ApplicationStatus.NOTICE, ApplicationStatus.UNDER_REVIEW)
+OPEN_APPLICATION_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.INVESTIGATING,
+    ApplicationStatus.NOTICE,
+    ApplicationStatus.UNDER_REVIEW,
+)
 
 
 class ApplicationAction(models.TextChoices):
@@ -67,20 +71,37 @@ class ApplicationAction(models.TextChoices):
 class Application(models.Model):
     household = models.ForeignKey(Household, models.PROTECT, related_name="applications", verbose_name=_("household"))
     category = models.CharField(_("category applied for"), max_length=16, choices=Category.choices)
-    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True)
-    helped_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("helped by"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
+    )
+    helped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("helped by")
+    )
     note = BoundedTextField(_("situation stated by the household"), blank=True)
     # Submission
     received_on = models.DateField(_("received on"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("submitted by"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     # Township investigation
     investigation_started_on = models.DateField(_("investigation started on"), null=True, blank=True)
-    investigation_started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
-    survey = models.ForeignKey(Survey, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("home-visit survey"))
+    investigation_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    survey = models.ForeignKey(
+        Survey, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("home-visit survey")
+    )
     survey_visited_on = models.DateField(_("home visit on"), null=True, blank=True)
     authorisation_signed_on = models.DateField(_("verification authorisation signed on"), null=True, blank=True)
     verification_requested_on = models.DateField(_("economic verification requested on"), null=True, blank=True)
-    verification = models.ForeignKey(Verification, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("economic verification"))
+    verification = models.ForeignKey(
+        Verification, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("economic verification")
+    )
     verification_received_on = models.DateField(_("economic verification received on"), null=True, blank=True)
     investigation_completed_on = models.DateField(_("investigation completed on"), null=True, blank=True)
     # Democratic review / public notice
@@ -88,21 +109,29 @@ class Application(models.Model):
     notice_end = models.DateField(_("notice ends"), null=True, blank=True)
     notice_place = models.CharField(_("notice posted at"), max_length=100, blank=True)
     notice_closed_on = models.DateField(_("notice closed on"), null=True, blank=True)
-    notice_closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    notice_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Urgent path: help first, complete the steps afterwards
     urgent = models.BooleanField(_("urgent"), default=False)
     urgent_reason = models.CharField(_("why urgent"), max_length=300, blank=True)
     # Decision
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
     decided_by_township = models.BooleanField(_("decided by the township on the county's behalf"), default=False)
     approved_category = models.CharField(_("approved category"), max_length=16, choices=Category.choices, blank=True)
-    monthly_amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    monthly_amount = models.DecimalField(
+        _("amount (yuan)"), null=True, blank=True, max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     start_on = models.DateField(_("assistance starts"), null=True, blank=True)
     decision_no = models.CharField(_("decision number"), max_length=50, blank=True)
     reason = BoundedTextField(_("reasons for refusal"), blank=True)
     # One application creates at most one enrolment (unique), even on a double submit.
-    enrolment = models.OneToOneField(Enrolment, models.PROTECT, null=True, blank=True, related_name="application", verbose_name=_("enrolment"))
+    enrolment = models.OneToOneField(
+        Enrolment, models.PROTECT, null=True, blank=True, related_name="application", verbose_name=_("enrolment")
+    )
     # Delivery of the written decision
     delivered_on = models.DateField(_("notice delivered on"), null=True, blank=True)
     delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
@@ -114,7 +143,10 @@ class Application(models.Model):
     objects = HouseholdChildQuerySet.as_manager()
 
     class Meta:
-        ordering = ("-created_at", "-id",)
+        ordering = (
+            "-created_at",
+            "-id",
+        )
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         indexes = [models.Index(fields=["status", "received_on"], name="app_status_received_idx")]  # noqa: RUF012
@@ -124,8 +156,13 @@ class Application(models.Model):
 
     @property
     def investigation_complete(self) -> bool:
-        return bool((self.survey_id or self.survey_visited_on) and self.authorisation_signed_on
-                    and self.verification_requested_on and self.verification_id and self.verification_received_on)
+        return bool(
+            (self.survey_id or self.survey_visited_on)
+            and self.authorisation_signed_on
+            and self.verification_requested_on
+            and self.verification_id
+            and self.verification_received_on
+        )
 
     @property
     def is_open(self) -> bool:
@@ -145,7 +182,10 @@ class ApplicationEvent(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ("at", "id",)
+        ordering = (
+            "at",
+            "id",
+        )
 
 
 class Objection(models.Model):
@@ -161,7 +201,10 @@ class Objection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ("received_on", "id",)
+        ordering = (
+            "received_on",
+            "id",
+        )
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
 
@@ -172,7 +215,9 @@ class WorkdayOverride(models.Model):
 
     date = models.DateField(_("date"))
     is_workday = models.BooleanField(_("working day"))
-    county = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("county-level unit"))
+    county = models.ForeignKey(
+        Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("county-level unit")
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -181,7 +226,9 @@ class WorkdayOverride(models.Model):
         verbose_name_plural = _("working-day overrides")
         constraints = [  # noqa: RUF012
             models.UniqueConstraint(fields=["date", "county"], name="workday_override_date_county"),
-            models.UniqueConstraint(fields=["date"], condition=Q(county__isnull=True), name="workday_override_date_citywide"),
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(county__isnull=True), name="workday_override_date_citywide"
+            ),
         ]
 
     def __str__(self) -> str:

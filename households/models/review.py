@@ -54,9 +54,13 @@ class ChangeReport(models.Model):
     household = models.ForeignKey(Household, models.PROTECT, related_name="change_reports", verbose_name=_("household"))
     kind = models.CharField(_("kind of change"), max_length=12, choices=ChangeKind.choices)
     date = models.DateField(_("date of the change"))
-    source = models.CharField(_("source"), max_length=100, help_text=_("Who or what told us (the household, a neighbour, a data comparison)."))
+    source = models.CharField(
+        _("source"), max_length=100, help_text=_("Who or what told us (the household, a neighbour, a data comparison).")
+    )
     description = BoundedTextField(_("description"))
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("reported by"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("reported by")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HouseholdChildQuerySet.as_manager()
@@ -108,21 +112,50 @@ class ReviewTask(models.Model):
     created_on = models.DateField(_("created on"))
     due_on = models.DateField(_("due on"))
     # Indexed by review_assignee_idx (its first column).
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="review_tasks", verbose_name=_("caseworker"), db_index=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_tasks",
+        verbose_name=_("caseworker"),
+        db_index=False,
+    )
     status = models.CharField(_("status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
     # What the pass saw, so the caseworker sees why (and the rule can be re-run on it).
-    verification = models.ForeignKey(Verification, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("verification"), db_index=False)
-    per_capita_income = models.DecimalField(_("per-capita income (yuan/month)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    line = models.DecimalField(_("line compared with (yuan/month)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    verification = models.ForeignKey(
+        Verification,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verification"),
+        db_index=False,
+    )
+    per_capita_income = models.DecimalField(
+        _("per-capita income (yuan/month)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    line = models.DecimalField(
+        _("line compared with (yuan/month)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     suggested_category = models.CharField(_("suggested category"), max_length=16, choices=Category.choices, blank=True)
     # What the change report suggests the caseworker decide (a death: exit), from the rules.
     # A database default too: the nightly pass inserts tasks in SQL without this column.
-    suggested_outcome = models.CharField(_("suggested outcome"), max_length=16, choices=ReviewOutcome.choices,
-                                         blank=True, default="", db_default="")
+    suggested_outcome = models.CharField(
+        _("suggested outcome"), max_length=16, choices=ReviewOutcome.choices, blank=True, default="", db_default=""
+    )
     income_rose_from_work = models.BooleanField(_("income rose from work"), default=False)
     gradual_exit_months = models.PositiveSmallIntegerField(_("gradual exit period (months)"), null=True, blank=True)
-    change_report = models.ForeignKey(ChangeReport, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("change report"), db_index=False)
+    change_report = models.ForeignKey(
+        ChangeReport,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("change report"),
+        db_index=False,
+    )
     run = models.ForeignKey("households.ReviewRun", models.SET_NULL, null=True, blank=True, related_name="tasks")
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -133,8 +166,11 @@ class ReviewTask(models.Model):
         verbose_name = _("review task")
         verbose_name_plural = _("review tasks")
         constraints = [  # noqa: RUF012 - Django Meta
-            models.UniqueConstraint(fields=["household", "reason"], condition=Q(status__in=["open", "recorded"]),
-                                    name="review_one_open_per_reason"),
+            models.UniqueConstraint(
+                fields=["household", "reason"],
+                condition=Q(status__in=["open", "recorded"]),
+                name="review_one_open_per_reason",
+            ),
         ]
         indexes = [  # noqa: RUF012 - Django Meta
             models.Index(fields=["assigned_to", "status", "due_on"], name="review_assignee_idx"),
@@ -142,8 +178,12 @@ class ReviewTask(models.Model):
             # Only the rows that have one: every index an UPDATE must add an entry to costs
             # (the nightly escalation updates ~every open task after a gap); a lookup by id
             # (ON DELETE SET NULL) implies NOT NULL, so these serve it.
-            models.Index(fields=["verification"], condition=Q(verification__isnull=False), name="review_verification_idx"),
-            models.Index(fields=["change_report"], condition=Q(change_report__isnull=False), name="review_change_report_idx"),
+            models.Index(
+                fields=["verification"], condition=Q(verification__isnull=False), name="review_verification_idx"
+            ),
+            models.Index(
+                fields=["change_report"], condition=Q(change_report__isnull=False), name="review_change_report_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,19 +214,35 @@ class ReviewRecord(models.Model):
     task = models.ForeignKey(ReviewTask, models.PROTECT, related_name="records", verbose_name=_("review task"))
     household = models.ForeignKey(Household, models.PROTECT, related_name="review_records", verbose_name=_("household"))
     visited_on = models.DateField(_("visited on"))
-    verification = models.ForeignKey(Verification, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("new verification"))
+    verification = models.ForeignKey(
+        Verification, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("new verification")
+    )
     outcome = models.CharField(_("outcome"), max_length=16, choices=ReviewOutcome.choices)
-    enrolment = models.ForeignKey(Enrolment, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("enrolment concerned"))
+    enrolment = models.ForeignKey(
+        Enrolment, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("enrolment concerned")
+    )
     exit_reason = models.CharField(_("exit reason"), max_length=300, blank=True)
     proposed_category = models.CharField(_("proposed category"), max_length=16, choices=Category.choices, blank=True)
-    proposed_amount = models.DecimalField(_("proposed monthly amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
-                                          validators=[MinValueValidator(Decimal(0))])
+    proposed_amount = models.DecimalField(
+        _("proposed monthly amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
     gradual_exit_until = models.DateField(_("gradual exit until"), null=True, blank=True)
     note = BoundedTextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    decision = models.CharField(_("decision"), max_length=12, choices=RecordDecision.choices, default=RecordDecision.NOT_NEEDED)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by"))
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=RecordDecision.choices, default=RecordDecision.NOT_NEEDED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
@@ -224,8 +280,12 @@ class ReviewRun(models.Model):
         return f"{self.run_on} {self.get_status_display()}"
 
     # The label of each step counted (a reason, or one of the steps that open no task of its own).
-    STEP_LABELS = {**dict(ReviewReason.choices), "due": _("Due or overdue"), "escalated": _("Escalated"),  # noqa: RUF012
-                   "gradual_exit_ended": _("Gradual exits ended")}
+    STEP_LABELS = {
+        **dict(ReviewReason.choices),
+        "due": _("Due or overdue"),
+        "escalated": _("Escalated"),  # noqa: RUF012
+        "gradual_exit_ended": _("Gradual exits ended"),
+    }
 
     def count_items(self) -> list[tuple[str, int]]:
         """The counts with their labels, for the run log page."""
@@ -234,5 +294,8 @@ class ReviewRun(models.Model):
     @property
     def total(self) -> int:
         """New tasks created (escalations and ended gradual exits are not new tasks)."""
-        return sum(v for k, v in (self.counts or {}).items()
-                   if k not in ("escalated", "gradual_exit_ended") and isinstance(v, int))
+        return sum(
+            v
+            for k, v in (self.counts or {}).items()
+            if k not in ("escalated", "gradual_exit_ended") and isinstance(v, int)
+        )

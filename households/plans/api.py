@@ -33,8 +33,19 @@ _no_goal = _("Choose a goal of this plan.")
 class PlanActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanAction
-        fields = ["id", "goal", "kind", "description", "responsible", "due_on", "status", "done_on", "resource_name",  # noqa: RUF012
-                  "resource_id", "version"]
+        fields = [
+            "id",
+            "goal",
+            "kind",
+            "description",
+            "responsible",
+            "due_on",
+            "status",
+            "done_on",
+            "resource_name",  # noqa: RUF012
+            "resource_id",
+            "version",
+        ]
         read_only_fields = ["status", "done_on", "version"]  # noqa: RUF012
 
 
@@ -58,8 +69,22 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "household", "dossier_no", "number", "assessment", "status", "summary", "agreed_on", "agreed_by_name",  # noqa: RUF012
-                  "activated_on", "next_review_on", "closed_on", "outcome", "version"]
+        fields = [
+            "id",
+            "household",
+            "dossier_no",
+            "number",
+            "assessment",
+            "status",
+            "summary",
+            "agreed_on",
+            "agreed_by_name",  # noqa: RUF012
+            "activated_on",
+            "next_review_on",
+            "closed_on",
+            "outcome",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -127,8 +152,11 @@ class PlanViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def scoped_queryset(self, user):
         if self.action == "list":
             return plan_selectors.plan_list(user=user)
-        return Plan.objects.in_scope(user).select_related("household").prefetch_related(
-            "goals__need", "goals__actions", "reviews")
+        return (
+            Plan.objects.in_scope(user)
+            .select_related("household")
+            .prefetch_related("goals__need", "goals__actions", "reviews")
+        )
 
     def get_serializer_class(self):
         return {"retrieve": PlanDetailSerializer, "create": PlanCreateSerializer}.get(self.action, PlanSerializer)
@@ -185,8 +213,12 @@ class PlanViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         act = plan.actions.filter(pk=s.validated_data["action_id"]).select_related("plan").first()
         if act is None:
             raise serializers.ValidationError({"action_id": [str(_no_action)]})
-        plan_services.plan_action_set_status(actor=request.user, action=act, status=s.validated_data["status"],
-                                             expected_version=s.validated_data.get("version"))
+        plan_services.plan_action_set_status(
+            actor=request.user,
+            action=act,
+            status=s.validated_data["status"],
+            expected_version=s.validated_data.get("version"),
+        )
         return self._detail(plan)
 
     @extend_schema(request=None, responses=PlanDetailSerializer)

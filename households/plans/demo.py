@@ -28,17 +28,31 @@ def seed(*, rng, users: dict, stdout) -> None:
     for assessment in Assessment.objects.select_related("household").prefetch_related("needs").order_by("id")[:30]:
         if not any(n.level != "none" for n in assessment.needs.all()):
             continue
-        actor = next((u for u in users.values() if u.role == "caseworker" and u.area_id == assessment.household.township_id),
-                     users["demo-admin"])
+        actor = next(
+            (u for u in users.values() if u.role == "caseworker" and u.area_id == assessment.household.township_id),
+            users["demo-admin"],
+        )
         plan = plan_services.plan_create_from_assessment(actor=actor, assessment=assessment, summary="演示计划")
         for goal in plan.goals.select_related("need"):
             text, kind, resource = ACTIONS.get(goal.need.domain, ("上门走访", ActionKind.CASE_WORK, ""))
-            plan_services.plan_action_add(actor=actor, plan=plan, goal=goal, kind=kind, description=text,
-                                          responsible=actor if actor.role == "caseworker" else None,
-                                          due_on=today + datetime.timedelta(days=rng.randrange(-20, 60)), resource_name=resource)
+            plan_services.plan_action_add(
+                actor=actor,
+                plan=plan,
+                goal=goal,
+                kind=kind,
+                description=text,
+                responsible=actor if actor.role == "caseworker" else None,
+                due_on=today + datetime.timedelta(days=rng.randrange(-20, 60)),
+                resource_name=resource,
+            )
         if rng.random() < 0.7:
-            plan_services.plan_update(actor=actor, plan=plan, agreed_on=today, agreed_by_name="户主",
-                                      next_review_on=today + datetime.timedelta(days=90))
+            plan_services.plan_update(
+                actor=actor,
+                plan=plan,
+                agreed_on=today,
+                agreed_by_name="户主",
+                next_review_on=today + datetime.timedelta(days=90),
+            )
             plan_services.plan_activate(actor=actor, plan=plan, today=today)
         created += 1
     stdout.write(f"plans: {created} demo plans created")

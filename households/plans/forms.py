@@ -14,7 +14,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class PlanNewForm(forms.Form):
     assessment = forms.ModelChoiceField(label=_("Needs assessment"), queryset=None)
-    summary = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     # Without a chosen assessment the list offers only the newest ones (a county has
     # thousands); the main path is the dossier's "New plan" link, which chooses it.
@@ -24,8 +26,9 @@ class PlanNewForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assessment"]
         field.queryset = assessments  # validation: any latest assessment in scope
-        field.label_from_instance = (
-            lambda a: f"{a.household.dossier_no} {a.household.head.name if a.household.head else ''} · {a.assessed_on:%Y-%m-%d}")
+        field.label_from_instance = lambda a: (
+            f"{a.household.dossier_no} {a.household.head.name if a.household.head else ''} · {a.assessed_on:%Y-%m-%d}"
+        )
         chosen = str(self.data.get("assessment") or self.initial.get("assessment") or "")
         offered = list(assessments.filter(pk=chosen)) if chosen.isdigit() else []
         if not offered:
@@ -51,12 +54,16 @@ class ActionForm(forms.ModelForm):
         self.fields["goal"].queryset = plan.goals.all()
         self.fields["kind"].choices = ActionKind.choices
         township = plan.household.township_id
-        self.fields["responsible"].queryset = User.objects.filter(area_id=township, role__in=CIVIL_AFFAIRS_ROLES, is_active=True)
+        self.fields["responsible"].queryset = User.objects.filter(
+            area_id=township, role__in=CIVIL_AFFAIRS_ROLES, is_active=True
+        )
 
 
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DATE)
-    summary = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     next_review_on = forms.DateField(label=_("Next review"), required=False, widget=DATE)
 
     def __init__(self, *args, goals=(), **kwargs):

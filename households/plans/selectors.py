@@ -23,9 +23,15 @@ CLOSED_ACTIONS = [ActionStatus.DONE, ActionStatus.CANCELLED]
 def plan_list(*, user, status: str | None = None, household_id: int | None = None) -> QuerySet[Plan]:
     """Plans in the user's scope with their household and counts of open and overdue actions."""
     today = timezone.localdate()
-    qs = Plan.objects.in_scope(user).select_related("household", "household__township", "household__head").annotate(
-        action_count=Count("actions", distinct=True),
-        overdue_count=Count("actions", filter=Q(actions__due_on__lt=today) & ~Q(actions__status__in=CLOSED_ACTIONS), distinct=True),
+    qs = (
+        Plan.objects.in_scope(user)
+        .select_related("household", "household__township", "household__head")
+        .annotate(
+            action_count=Count("actions", distinct=True),
+            overdue_count=Count(
+                "actions", filter=Q(actions__due_on__lt=today) & ~Q(actions__status__in=CLOSED_ACTIONS), distinct=True
+            ),
+        )
     )
     if status:
         qs = qs.filter(status=status)
@@ -40,8 +46,15 @@ def plan_detail(*, user, pk: int) -> Plan:
         Plan.objects.in_scope(user)
         .select_related("household", "household__township", "assessment", "created_by")
         .prefetch_related(
-            Prefetch("goals", queryset=PlanGoal.objects.select_related("need").prefetch_related(
-                Prefetch("actions", queryset=PlanAction.objects.select_related("responsible", "member").order_by("due_on", "id")))),
+            Prefetch(
+                "goals",
+                queryset=PlanGoal.objects.select_related("need").prefetch_related(
+                    Prefetch(
+                        "actions",
+                        queryset=PlanAction.objects.select_related("responsible", "member").order_by("due_on", "id"),
+                    )
+                ),
+            ),
             "reviews",
         )
         .get(pk=pk)
@@ -50,14 +63,22 @@ def plan_detail(*, user, pk: int) -> Plan:
 
 def assessments_for_plans(*, user) -> QuerySet[Assessment]:
     """Assessments a plan can be built from: each household's latest, in scope, newest first."""
-    return (Assessment.objects.in_scope(user).filter(household__latest_assessment=F("pk"))
-            .select_related("household", "household__head").order_by("-assessed_on", "-id"))
+    return (
+        Assessment.objects.in_scope(user)
+        .filter(household__latest_assessment=F("pk"))
+        .select_related("household", "household__head")
+        .order_by("-assessed_on", "-id")
+    )
 
 
 def overdue_actions(*, user, today: date | None = None) -> QuerySet[PlanAction]:
     today = today or timezone.localdate()
-    return (PlanAction.objects.in_scope(user).open().filter(due_on__lt=today, plan__status=PlanStatus.ACTIVE)
-            .select_related("plan", "plan__household"))
+    return (
+        PlanAction.objects.in_scope(user)
+        .open()
+        .filter(due_on__lt=today, plan__status=PlanStatus.ACTIVE)
+        .select_related("plan", "plan__household")
+    )
 
 
 def plan_section(*, household, user) -> list[tuple[int, str, str, dict]]:
@@ -67,14 +88,28 @@ def plan_section(*, household, user) -> list[tuple[int, str, str, dict]]:
 
     prefetched = getattr(household, "_prefetched_objects_cache", {}).get("plans")
     # The dossier's household comes with its plans (selectors.household_dossier, in the user's scope).
-    plans = list(prefetched if prefetched is not None
-                 else Plan.objects.in_scope(user).filter(household_id=household.pk).order_by("-number"))
+    plans = list(
+        prefetched
+        if prefetched is not None
+        else Plan.objects.in_scope(user).filter(household_id=household.pk).order_by("-number")
+    )
     active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
     goals = []
     if active is not None:
-        goals = list(PlanGoal.objects.filter(plan=active).select_related("need").prefetch_related(
-            Prefetch("actions", queryset=PlanAction.objects.select_related("responsible").order_by("due_on", "id"))))
+        goals = list(
+            PlanGoal.objects.filter(plan=active)
+            .select_related("need")
+            .prefetch_related(
+                Prefetch("actions", queryset=PlanAction.objects.select_related("responsible").order_by("due_on", "id"))
+            )
+        )
     can_plan = bool(household.latest_assessment_id) and access.may_write_plan(user)
-    context = {"household": household, "plans": plans, "active_plan": active, "goals": goals,
-               "today": timezone.localdate(), "can_plan": can_plan}
+    context = {
+        "household": household,
+        "plans": plans,
+        "active_plan": active,
+        "goals": goals,
+        "today": timezone.localdate(),
+        "can_plan": can_plan,
+    }
     return [(40, _("Assistance plan"), "households/plans/_dossier_plan.html", context)]

@@ -42,9 +42,17 @@ def _errors(request, error: RuleViolation) -> None:
 def plan_list(request):
     status = request.GET.get("status", "")
     page = Paginator(plan_selectors.plan_list(user=request.user, status=status), 25).get_page(request.GET.get("page"))
-    return render(request, "households/plans/plan_list.html", {
-        "page_obj": page, "plans": page.object_list, "status": status, "statuses": PlanStatus.choices,
-        "can_write": access.may_write_plan(request.user)})
+    return render(
+        request,
+        "households/plans/plan_list.html",
+        {
+            "page_obj": page,
+            "plans": page.object_list,
+            "status": status,
+            "statuses": PlanStatus.choices,
+            "can_write": access.may_write_plan(request.user),
+        },
+    )
 
 
 def plan_new(request):
@@ -54,12 +62,15 @@ def plan_new(request):
     form = plan_forms.PlanNewForm(request.POST or None, assessments=assessments, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = plan_services.plan_create_from_assessment(actor=request.user, assessment=form.cleaned_data["assessment"],
-                                                             summary=form.cleaned_data["summary"])
+            plan = plan_services.plan_create_from_assessment(
+                actor=request.user, assessment=form.cleaned_data["assessment"], summary=form.cleaned_data["summary"]
+            )
         except RuleViolation as error:
             form.add_error("assessment", error.messages()[0])
         else:
-            messages.success(request, _("Draft plan created: add actions, record the household's agreement, then activate it."))
+            messages.success(
+                request, _("Draft plan created: add actions, record the household's agreement, then activate it.")
+            )
             return redirect("households:plan_detail", pk=plan.pk)
     return render(request, "households/plans/plan_new.html", {"form": form})
 
@@ -68,18 +79,26 @@ def plan_detail(request, pk):
     plan = _plan(request, pk)
     goals = list(plan.goals.all())
     writable = plan.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE) and (access.may_write_plan(request.user))
-    return render(request, "households/plans/plan_detail.html", {
-        "plan": plan, "goals": goals, "writable": writable,
-        # Each review with the progress noted against each goal (goal text, note), in goal order.
-        "reviews": [(r, [(g.text, r.progress[str(g.pk)]) for g in goals if (r.progress or {}).get(str(g.pk))])
-                    for r in plan.reviews.all()],
-        "today": timezone.localdate(),
-        "edit_form": plan_forms.PlanEditForm(instance=plan),
-        "action_form": plan_forms.ActionForm(plan=plan, initial={"responsible": request.user.pk}),
-        "review_form": plan_forms.ReviewForm(goals=goals, initial={"reviewed_on": timezone.localdate()}),
-        "close_form": plan_forms.CloseForm(),
-        "history": Plan.objects.in_scope(request.user).filter(household_id=plan.household_id).order_by("-number"),
-    })
+    return render(
+        request,
+        "households/plans/plan_detail.html",
+        {
+            "plan": plan,
+            "goals": goals,
+            "writable": writable,
+            # Each review with the progress noted against each goal (goal text, note), in goal order.
+            "reviews": [
+                (r, [(g.text, r.progress[str(g.pk)]) for g in goals if (r.progress or {}).get(str(g.pk))])
+                for r in plan.reviews.all()
+            ],
+            "today": timezone.localdate(),
+            "edit_form": plan_forms.PlanEditForm(instance=plan),
+            "action_form": plan_forms.ActionForm(plan=plan, initial={"responsible": request.user.pk}),
+            "review_form": plan_forms.ReviewForm(goals=goals, initial={"reviewed_on": timezone.localdate()}),
+            "close_form": plan_forms.CloseForm(),
+            "history": Plan.objects.in_scope(request.user).filter(household_id=plan.household_id).order_by("-number"),
+        },
+    )
 
 
 @require_POST
@@ -89,8 +108,12 @@ def plan_edit(request, pk):
     form = plan_forms.PlanEditForm(request.POST, instance=copy.copy(plan))  # the service snapshots the original
     if form.is_valid():
         try:
-            plan_services.plan_update(actor=request.user, plan=plan, expected_version=int(request.POST.get("version") or plan.version),
-                                      **{k: form.cleaned_data[k] for k in form.Meta.fields})
+            plan_services.plan_update(
+                actor=request.user,
+                plan=plan,
+                expected_version=int(request.POST.get("version") or plan.version),
+                **{k: form.cleaned_data[k] for k in form.Meta.fields},
+            )
             messages.success(request, _("Saved."))
         except RuleViolation as error:
             _errors(request, error)
@@ -153,9 +176,14 @@ def plan_review_add(request, pk):
     form = plan_forms.ReviewForm(request.POST, goals=list(plan.goals.all()))
     if form.is_valid():
         try:
-            plan_services.plan_review_add(actor=request.user, plan=plan, reviewed_on=form.cleaned_data["reviewed_on"],
-                                          progress=form.progress(), summary=form.cleaned_data["summary"],
-                                          next_review_on=form.cleaned_data["next_review_on"])
+            plan_services.plan_review_add(
+                actor=request.user,
+                plan=plan,
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                progress=form.progress(),
+                summary=form.cleaned_data["summary"],
+                next_review_on=form.cleaned_data["next_review_on"],
+            )
             messages.success(request, _("Saved."))
         except RuleViolation as error:
             _errors(request, error)

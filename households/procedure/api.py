@@ -56,12 +56,43 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ("id", "household", "dossier_no", "township_name", "category", "note", "status", "urgent",
-                  "urgent_reason", "received_on", "investigation_started_on", "survey", "survey_visited_on",
-                  "authorisation_signed_on", "verification_requested_on", "verification", "verification_received_on",
-                  "investigation_completed_on", "notice_start", "notice_end", "notice_place", "notice_closed_on",
-                  "decided_on", "decided_by_township", "approved_category", "monthly_amount", "start_on",
-                  "decision_no", "reason", "enrolment", "delivered_on", "due_step", "due_on", "days_left", "version")
+        fields = (
+            "id",
+            "household",
+            "dossier_no",
+            "township_name",
+            "category",
+            "note",
+            "status",
+            "urgent",
+            "urgent_reason",
+            "received_on",
+            "investigation_started_on",
+            "survey",
+            "survey_visited_on",
+            "authorisation_signed_on",
+            "verification_requested_on",
+            "verification",
+            "verification_received_on",
+            "investigation_completed_on",
+            "notice_start",
+            "notice_end",
+            "notice_place",
+            "notice_closed_on",
+            "decided_on",
+            "decided_by_township",
+            "approved_category",
+            "monthly_amount",
+            "start_on",
+            "decision_no",
+            "reason",
+            "enrolment",
+            "delivered_on",
+            "due_step",
+            "due_on",
+            "days_left",
+            "version",
+        )
         # Only a draft's household, category and note are written directly; the rest through the steps.
         read_only_fields = tuple(f for f in fields if f not in ("household", "category", "note"))
 
@@ -98,12 +129,19 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 
 # The request body of each step, as its form reads it (the schema documents the real fields).
-STEP_BODIES = {slug: serializer_for_form(form_class, "".join(w.title() for w in slug.split("-")) + "StepBody")
-               for slug, (_action, form_class) in STEP_FORMS.items()}
+STEP_BODIES = {
+    slug: serializer_for_form(form_class, "".join(w.title() for w in slug.split("-")) + "StepBody")
+    for slug, (_action, form_class) in STEP_FORMS.items()
+}
 
 
-class ApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ApplicationViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = ApplicationSerializer
     filterset_fields = ("status", "category", "urgent")
     ordering_fields = ("received_on", "created_at")
@@ -135,7 +173,8 @@ class ApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
         data = serializer.validated_data
         form = ApplicationCreateForm(
             {"household": data["household"].pk, "category": data["category"], "note": data.get("note", "")},
-            user=request.user)
+            user=request.user,
+        )
         if not form.is_valid():
             raise exceptions.ValidationError(form.errors)
         app = form.perform(request.user)

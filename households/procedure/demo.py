@@ -30,9 +30,17 @@ TOWNSHIP = "330402007"
 def _verification(household, *, on, per_capita: Decimal, by) -> Verification:
     members = max(household.member_count, 1)
     return Verification.objects.create(
-        household=household, verified_on=on, source=VerificationSource.COUNTY_CENTRE, report_no=f"HD{on:%Y%m}{household.pk:04d}",
-        members_counted=members, income_wages=per_capita * members, total_income=per_capita * members,
-        per_capita_income=per_capita, classification="dibao", recorded_by=by)
+        household=household,
+        verified_on=on,
+        source=VerificationSource.COUNTY_CENTRE,
+        report_no=f"HD{on:%Y%m}{household.pk:04d}",
+        members_counted=members,
+        income_wages=per_capita * members,
+        total_income=per_capita * members,
+        per_capita_income=per_capita,
+        classification="dibao",
+        recorded_by=by,
+    )
 
 
 def _investigate(app, *, cw, officer, received, rng):
@@ -40,13 +48,25 @@ def _investigate(app, *, cw, officer, received, rng):
     day = proc.add_working_days(received, 1, calendar)
     app = services.investigation_start(actor=officer, application=app, on=day)
     visit = proc.add_working_days(received, 3, calendar)
-    survey = Survey.objects.create(household=app.household, visited_on=visit, housing="own", housing_condition="fair",
-                                   recorded_by=cw, household_confirmed=True)
+    survey = Survey.objects.create(
+        household=app.household,
+        visited_on=visit,
+        housing="own",
+        housing_condition="fair",
+        recorded_by=cw,
+        household_confirmed=True,
+    )
     verification = _verification(app.household, on=visit, per_capita=Decimal(rng.choice([200, 350, 500, 650])), by=cw)
     return services.investigation_record(
-        actor=cw, application=app, on=proc.add_working_days(received, 8, calendar), survey=survey,
-        authorisation_signed_on=visit, verification_requested_on=visit, verification=verification,
-        verification_received_on=proc.add_working_days(received, 7, calendar))
+        actor=cw,
+        application=app,
+        on=proc.add_working_days(received, 8, calendar),
+        survey=survey,
+        authorisation_signed_on=visit,
+        verification_requested_on=visit,
+        verification=verification,
+        verification_received_on=proc.add_working_days(received, 7, calendar),
+    )
 
 
 def seed(*, rng, users: dict, stdout) -> None:
@@ -54,15 +74,23 @@ def seed(*, rng, users: dict, stdout) -> None:
     if Application.objects.filter(household__township__code=TOWNSHIP).exists():
         stdout.write("procedure: demo applications already present")
         return
-    households = list(Household.objects.filter(township__code=TOWNSHIP).order_by("dossier_no")
-                      .prefetch_related("enrolments"))
+    households = list(
+        Household.objects.filter(township__code=TOWNSHIP).order_by("dossier_no").prefetch_related("enrolments")
+    )
     # Each application goes to a household not already receiving that category in force
     # (the services refuse a second one).
     plan = ["dibao", "low_income", "dibao", "dibao", "dibao", "dibao", "low_income", "temporary"]
     chosen: list[Household] = []
     for category in plan:
-        found = next((x for x in households if x not in chosen and not any(
-            e.category == category and e.status in rules.LIVE for e in x.enrolments.all())), None)
+        found = next(
+            (
+                x
+                for x in households
+                if x not in chosen
+                and not any(e.category == category and e.status in rules.LIVE for e in x.enrolments.all())
+            ),
+            None,
+        )
         if found is None:
             stdout.write("procedure: not enough demo households in 建设街道, skipped")
             return
@@ -87,11 +115,18 @@ def seed(*, rng, users: dict, stdout) -> None:
     app = services.application_submit(actor=cw, application=app, received_on=received)
     app = _investigate(app, cw=cw, officer=officer, received=received, rng=rng)
     start = today - back(days=3)
-    app = services.notice_start(actor=officer, application=app, start=start, end=start + back(days=6),
-                                place="社区公告栏", on=start)
-    services.objection_record(actor=officer, application=app, received_on=start + back(days=1), raised_by="匿名",
-                              content="反映该户有经营收入", resolution="经核实已停业，异议不成立",
-                              resolved_on=start + back(days=2))
+    app = services.notice_start(
+        actor=officer, application=app, start=start, end=start + back(days=6), place="社区公告栏", on=start
+    )
+    services.objection_record(
+        actor=officer,
+        application=app,
+        received_on=start + back(days=1),
+        raised_by="匿名",
+        content="反映该户有经营收入",
+        resolution="经核实已停业，异议不成立",
+        resolved_on=start + back(days=2),
+    )
     # 5. Awaiting the county's decision.
     received = today - back(days=40)
     app = services.application_create(actor=cw, household=next(h), category="dibao")
@@ -121,12 +156,18 @@ def seed(*, rng, users: dict, stdout) -> None:
     start = today - back(days=15)
     app = services.notice_start(actor=officer, application=app, start=start, end=start + back(days=6), on=start)
     app = services.notice_close(actor=officer, application=app, closed_on=start + back(days=7))
-    services.application_decide(actor=county, application=app, approve=False, on=start + back(days=9),
-                                reason="家庭金融资产超过规定标准（人均超过24个月低保标准）。")
+    services.application_decide(
+        actor=county,
+        application=app,
+        approve=False,
+        on=start + back(days=9),
+        reason="家庭金融资产超过规定标准（人均超过24个月低保标准）。",
+    )
     # 8. Urgent temporary aid: the township helped first (at its limit); steps still to complete.
     app = services.application_create(actor=cw, household=next(h), category="temporary", note="房屋失火，急需生活救助")
     app = services.application_submit(actor=cw, application=app, received_on=today - back(days=2))
     app = services.urgent_mark(actor=officer, application=app, reason="火灾后无处居住", on=today - back(days=2))
-    services.application_decide(actor=officer, application=app, approve=True, on=today - back(days=1),
-                                monthly_amount=Decimal("1000.00"))
+    services.application_decide(
+        actor=officer, application=app, approve=True, on=today - back(days=1), monthly_amount=Decimal("1000.00")
+    )
     stdout.write("procedure: 8 demo applications created (one overdue, one urgent with steps outstanding)")

@@ -37,8 +37,12 @@ class StepForm(forms.Form):
 class ApplicationCreateForm(forms.Form):
     household = HouseholdField(label=_("household"), queryset=Household.objects.none())
     category = forms.ChoiceField(label=_("category applied for"), choices=Category.choices)
-    note = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("situation stated by the household"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        label=_("situation stated by the household"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,25 +51,33 @@ class ApplicationCreateForm(forms.Form):
 
     def perform(self, actor):
         d = self.cleaned_data
-        return services.application_create(actor=actor, household=d["household"], category=d["category"],
-                                           note=d["note"])
+        return services.application_create(
+            actor=actor, household=d["household"], category=d["category"], note=d["note"]
+        )
 
 
 class SubmitForm(StepForm):
     received_on = forms.DateField(label=_("received on"), initial=_today, **DATE)
 
     def perform(self, actor):
-        return services.application_submit(actor=actor, application=self.application,
-                                           received_on=self.cleaned_data["received_on"],
-                                           expected_version=self.cleaned_data["version"])
+        return services.application_submit(
+            actor=actor,
+            application=self.application,
+            received_on=self.cleaned_data["received_on"],
+            expected_version=self.cleaned_data["version"],
+        )
 
 
 class InvestigationStartForm(StepForm):
     on = forms.DateField(label=_("investigation started on"), initial=_today, **DATE)
 
     def perform(self, actor):
-        return services.investigation_start(actor=actor, application=self.application, on=self.cleaned_data["on"],
-                                            expected_version=self.cleaned_data["version"])
+        return services.investigation_start(
+            actor=actor,
+            application=self.application,
+            on=self.cleaned_data["on"],
+            expected_version=self.cleaned_data["version"],
+        )
 
 
 class InvestigationForm(StepForm):
@@ -73,8 +85,9 @@ class InvestigationForm(StepForm):
     survey_visited_on = forms.DateField(label=_("home visit on (if not recorded as a survey)"), required=False, **DATE)
     authorisation_signed_on = forms.DateField(label=_("verification authorisation signed on"), required=False, **DATE)
     verification_requested_on = forms.DateField(label=_("economic verification requested on"), required=False, **DATE)
-    verification = forms.ModelChoiceField(label=_("economic verification"), queryset=Verification.objects.none(),
-                                          required=False)
+    verification = forms.ModelChoiceField(
+        label=_("economic verification"), queryset=Verification.objects.none(), required=False
+    )
     verification_received_on = forms.DateField(label=_("economic verification received on"), required=False, **DATE)
 
     def __init__(self, *args, **kwargs):
@@ -84,24 +97,35 @@ class InvestigationForm(StepForm):
             self.fields["survey"].queryset = Survey.objects.filter(household_id=hid)
             self.fields["survey"].label_from_instance = lambda s: f"{s.visited_on:%Y-%m-%d}"
             self.fields["verification"].queryset = Verification.objects.filter(household_id=hid)
-            self.fields["verification"].label_from_instance = (
-                lambda v: f"{v.verified_on:%Y-%m-%d} {v.report_no} ({v.per_capita_income})")
+            self.fields["verification"].label_from_instance = lambda v: (
+                f"{v.verified_on:%Y-%m-%d} {v.report_no} ({v.per_capita_income})"
+            )
 
     def perform(self, actor):
         d = self.cleaned_data
         return services.investigation_record(
-            actor=actor, application=self.application, expected_version=d["version"], survey=d["survey"],
-            survey_visited_on=d["survey_visited_on"], authorisation_signed_on=d["authorisation_signed_on"],
-            verification_requested_on=d["verification_requested_on"], verification=d["verification"],
-            verification_received_on=d["verification_received_on"])
+            actor=actor,
+            application=self.application,
+            expected_version=d["version"],
+            survey=d["survey"],
+            survey_visited_on=d["survey_visited_on"],
+            authorisation_signed_on=d["authorisation_signed_on"],
+            verification_requested_on=d["verification_requested_on"],
+            verification=d["verification"],
+            verification_received_on=d["verification_received_on"],
+        )
 
 
 class UrgentForm(StepForm):
     urgent_reason = forms.CharField(label=_("why urgent"), max_length=300)
 
     def perform(self, actor):
-        return services.urgent_mark(actor=actor, application=self.application, reason=self.cleaned_data["urgent_reason"],
-                                    expected_version=self.cleaned_data["version"])
+        return services.urgent_mark(
+            actor=actor,
+            application=self.application,
+            reason=self.cleaned_data["urgent_reason"],
+            expected_version=self.cleaned_data["version"],
+        )
 
 
 class NoticeForm(StepForm):
@@ -111,17 +135,31 @@ class NoticeForm(StepForm):
 
     def perform(self, actor):
         d = self.cleaned_data
-        return services.notice_start(actor=actor, application=self.application, start=d["notice_start"],
-                                     end=d["notice_end"], place=d["notice_place"], expected_version=d["version"])
+        return services.notice_start(
+            actor=actor,
+            application=self.application,
+            start=d["notice_start"],
+            end=d["notice_end"],
+            place=d["notice_place"],
+            expected_version=d["version"],
+        )
 
 
 class ObjectionForm(StepForm):
-    objection = forms.ModelChoiceField(label=_("objection to resolve"), queryset=Objection.objects.none(),
-                                       required=False)
+    objection = forms.ModelChoiceField(
+        label=_("objection to resolve"), queryset=Objection.objects.none(), required=False
+    )
     received_on = forms.DateField(label=_("received on"), initial=_today, **DATE)
     raised_by = forms.CharField(label=_("raised by"), max_length=50, required=False)
-    content = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("objection"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    resolution = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("how it was resolved"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("objection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    resolution = forms.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        label=_("how it was resolved"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     resolved_on = forms.DateField(label=_("resolved on"), required=False, **DATE)
 
     def __init__(self, *args, **kwargs):
@@ -133,31 +171,52 @@ class ObjectionForm(StepForm):
     def perform(self, actor):
         d = self.cleaned_data
         return services.objection_record(
-            actor=actor, application=self.application, objection=d["objection"], received_on=d["received_on"],
-            raised_by=d["raised_by"], content=d["content"], resolution=d["resolution"], resolved_on=d["resolved_on"],
-            expected_version=d["version"])
+            actor=actor,
+            application=self.application,
+            objection=d["objection"],
+            received_on=d["received_on"],
+            raised_by=d["raised_by"],
+            content=d["content"],
+            resolution=d["resolution"],
+            resolved_on=d["resolved_on"],
+            expected_version=d["version"],
+        )
 
 
 class CloseNoticeForm(StepForm):
     closed_on = forms.DateField(label=_("notice closed on"), initial=_today, **DATE)
 
     def perform(self, actor):
-        return services.notice_close(actor=actor, application=self.application, closed_on=self.cleaned_data["closed_on"],
-                                     expected_version=self.cleaned_data["version"])
+        return services.notice_close(
+            actor=actor,
+            application=self.application,
+            closed_on=self.cleaned_data["closed_on"],
+            expected_version=self.cleaned_data["version"],
+        )
 
 
 class DecideForm(StepForm):
     APPROVE, REFUSE = "approve", "refuse"
-    decision = forms.ChoiceField(label=_("decision"), choices=[(APPROVE, _("Approve")), (REFUSE, _("Refuse"))],
-                                 widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=[(APPROVE, _("Approve")), (REFUSE, _("Refuse"))], widget=forms.RadioSelect
+    )
     category = forms.ChoiceField(label=_("approved category"), choices=[("", "—"), *Category.choices], required=False)
-    monthly_amount = forms.DecimalField(label=_("amount (yuan)"), required=False, min_value=Decimal(0),
-                                        max_digits=12, decimal_places=2,
-                                        help_text=_("For the minimum living allowance the amount is computed from "
-                                                    "the latest verification."))
+    monthly_amount = forms.DecimalField(
+        label=_("amount (yuan)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("For the minimum living allowance the amount is computed from the latest verification."),
+    )
     severe = forms.BooleanField(label=_("severe hardship (temporary aid: the higher cap applies)"), required=False)
     decision_no = forms.CharField(label=_("decision number"), max_length=50, required=False)
-    reason = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("reasons for refusal"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        label=_("reasons for refusal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,9 +226,16 @@ class DecideForm(StepForm):
     def perform(self, actor):
         d = self.cleaned_data
         return services.application_decide(
-            actor=actor, application=self.application, approve=d["decision"] == self.APPROVE,
-            category=d["category"], monthly_amount=d["monthly_amount"], decision_no=d["decision_no"],
-            reason=d["reason"], severe=d["severe"], expected_version=d["version"])
+            actor=actor,
+            application=self.application,
+            approve=d["decision"] == self.APPROVE,
+            category=d["category"],
+            monthly_amount=d["monthly_amount"],
+            decision_no=d["decision_no"],
+            reason=d["reason"],
+            severe=d["severe"],
+            expected_version=d["version"],
+        )
 
 
 class DeliverForm(StepForm):
@@ -177,9 +243,13 @@ class DeliverForm(StepForm):
     note = forms.CharField(label=_("how it was delivered"), max_length=200, required=False)
 
     def perform(self, actor):
-        return services.notice_deliver(actor=actor, application=self.application,
-                                       delivered_on=self.cleaned_data["delivered_on"], note=self.cleaned_data["note"],
-                                       expected_version=self.cleaned_data["version"])
+        return services.notice_deliver(
+            actor=actor,
+            application=self.application,
+            delivered_on=self.cleaned_data["delivered_on"],
+            note=self.cleaned_data["note"],
+            expected_version=self.cleaned_data["version"],
+        )
 
 
 # action name (as in the URL and the API, with dashes) → (rules action, form)

@@ -20,15 +20,20 @@ from households.rules import procedure as proc
 from jiuzhu.models import PolicyParameters
 from jiuzhu.policy import Policy
 
-STEP_LABELS = {"investigation": gettext_lazy("Township investigation"), "notice": gettext_lazy("Public notice"),
-               "decision": gettext_lazy("County decision")}
+STEP_LABELS = {
+    "investigation": gettext_lazy("Township investigation"),
+    "notice": gettext_lazy("Public notice"),
+    "decision": gettext_lazy("County decision"),
+}
 
 
 def application_list(*, user, status: str | None = None):
-    qs = (Application.objects.in_scope(user)
-          .select_related("household", "household__township", "household__county", "household__head", "helped_by")
-          .annotate(open_objections=Count("objections", filter=Q(objections__resolved_on__isnull=True)))
-          .order_by("-created_at", "-id"))
+    qs = (
+        Application.objects.in_scope(user)
+        .select_related("household", "household__township", "household__county", "household__head", "helped_by")
+        .annotate(open_objections=Count("objections", filter=Q(objections__resolved_on__isnull=True)))
+        .order_by("-created_at", "-id")
+    )
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -41,11 +46,23 @@ def household_applications(*, user, household_id: int, today: date) -> list[Appl
 
 def application_detail(*, user, pk: int) -> Application:
     """One application in the user's scope (``Application.DoesNotExist`` otherwise)."""
-    return (Application.objects.in_scope(user)
-            .select_related("household", "household__township", "household__county", "household__head",
-                            "helped_by", "submitted_by", "decided_by", "survey", "verification", "enrolment")
-            .prefetch_related("events__by", "objections")
-            .get(pk=pk))
+    return (
+        Application.objects.in_scope(user)
+        .select_related(
+            "household",
+            "household__township",
+            "household__county",
+            "household__head",
+            "helped_by",
+            "submitted_by",
+            "decided_by",
+            "survey",
+            "verification",
+            "enrolment",
+        )
+        .prefetch_related("events__by", "objections")
+        .get(pk=pk)
+    )
 
 
 def policies_for(counties, year: int) -> dict[int, Policy]:
@@ -65,9 +82,18 @@ def attach_deadlines(applications, *, today: date) -> list[Application]:
     policies = policies_for(counties.values(), today.year) if counties else {}
     for app in applications:
         calendar, policy = calendars.get(app.household.county_id), policies.get(app.household.county_id)
-        app.due = proc.due_step(status=app.status, received_on=app.received_on, notice_end=app.notice_end,
-                                notice_closed_on=app.notice_closed_on, calendar=calendar,
-                                policy=policy) if calendar else None
+        app.due = (
+            proc.due_step(
+                status=app.status,
+                received_on=app.received_on,
+                notice_end=app.notice_end,
+                notice_closed_on=app.notice_closed_on,
+                calendar=calendar,
+                policy=policy,
+            )
+            if calendar
+            else None
+        )
         app.days_left = proc.days_left(app.due.due, today, calendar) if app.due else None
         app.due_provisional = bool(app.due and not calendar.is_known(app.due.due))
         app.overdue = bool(app.due and app.due.due < today)
@@ -78,9 +104,12 @@ def attach_deadlines(applications, *, today: date) -> list[Application]:
 
 
 def _facts(app: Application) -> proc.ProcedureFacts:
-    return proc.ProcedureFacts(status=app.status, urgent=app.urgent,
-                               investigation_complete=app.investigation_completed_on is not None,
-                               notice_closed=app.notice_closed_on is not None)
+    return proc.ProcedureFacts(
+        status=app.status,
+        urgent=app.urgent,
+        investigation_complete=app.investigation_completed_on is not None,
+        notice_closed=app.notice_closed_on is not None,
+    )
 
 
 @dataclass(frozen=True)
@@ -110,11 +139,17 @@ def overdue_application_steps(*, user, today: date) -> list[OverdueStep]:
     most overdue first. Three queries (with the user's grants known): applications,
     working-day overrides, policy rows.
     For dashboards and task lists."""
-    return [OverdueStep(application=a, step=a.due.step, due=a.due.due, days_left=a.days_left)
-            for a in applications_due(user=user, today=today) if a.overdue]
+    return [
+        OverdueStep(application=a, step=a.due.step, due=a.due.due, days_left=a.days_left)
+        for a in applications_due(user=user, today=today)
+        if a.overdue
+    ]
 
 
 def flagged_urgent(*, user):
     """Urgent applications decided before their investigation or notice was completed."""
-    return (application_list(user=user).filter(urgent=True, status__in=proc.DECIDED_STATUSES)
-            .filter(Q(investigation_completed_on__isnull=True) | Q(notice_closed_on__isnull=True)))
+    return (
+        application_list(user=user)
+        .filter(urgent=True, status__in=proc.DECIDED_STATUSES)
+        .filter(Q(investigation_completed_on__isnull=True) | Q(notice_closed_on__isnull=True))
+    )

@@ -47,11 +47,14 @@ def role_of(user) -> str:
 
 def facts_of(app: Application, *, unresolved_objections: int = 0) -> proc.ProcedureFacts:
     return proc.ProcedureFacts(
-        status=app.status, urgent=app.urgent,
+        status=app.status,
+        urgent=app.urgent,
         investigation_started=app.investigation_started_on is not None,
         investigation_complete=app.investigation_completed_on is not None,
-        notice_started=app.notice_start is not None, notice_closed=app.notice_closed_on is not None,
-        unresolved_objections=unresolved_objections, delivered=app.delivered_on is not None,
+        notice_started=app.notice_start is not None,
+        notice_closed=app.notice_closed_on is not None,
+        unresolved_objections=unresolved_objections,
+        delivered=app.delivered_on is not None,
     )
 
 
@@ -75,10 +78,14 @@ def _require_role(actor, action: str) -> None:
 
 
 def _lock(application: Application, expected_version: int | None) -> Application:
-    app = Application.objects.select_for_update().select_related("household", "household__county").get(pk=application.pk)
+    app = (
+        Application.objects.select_for_update().select_related("household", "household__county").get(pk=application.pk)
+    )
     if expected_version is not None and expected_version != app.version:
-        raise StaleEdit(_("Someone else saved this record after you opened it. Reload it and make your change again."),
-                        field="version")
+        raise StaleEdit(
+            _("Someone else saved this record after you opened it. Reload it and make your change again."),
+            field="version",
+        )
     return app
 
 
@@ -91,48 +98,70 @@ def _check_step(action: str, app: Application, *, unresolved_objections: int = 0
 def _check_date(action: str, app: Application, *, on: date, today: date | None, field: str) -> None:
     # The investigation was complete the day its last piece is dated, whenever it was recorded
     # (a paper file is often entered afterwards).
-    pieces = [d for d in (app.survey_visited_on, app.authorisation_signed_on, app.verification_requested_on,
-                          app.verification_received_on) if d is not None]
+    pieces = [
+        d
+        for d in (
+            app.survey_visited_on,
+            app.authorisation_signed_on,
+            app.verification_requested_on,
+            app.verification_received_on,
+        )
+        if d is not None
+    ]
     completed = max(pieces) if app.investigation_completed_on and pieces else app.investigation_completed_on
-    dates = proc.StepDates(received_on=app.received_on, investigation_started_on=app.investigation_started_on,
-                           investigation_completed_on=completed,
-                           notice_start=app.notice_start, notice_end=app.notice_end)
+    dates = proc.StepDates(
+        received_on=app.received_on,
+        investigation_started_on=app.investigation_started_on,
+        investigation_completed_on=completed,
+        notice_start=app.notice_start,
+        notice_end=app.notice_end,
+    )
     reasons = proc.step_date_reasons(action, on=on, today=_today(today), dates=dates)
     if reasons:
         raise RuleViolation(reasons, field=field)
 
 
-def _check_not_duplicate(*, household_id: int, category: str, field: str | None, open_statuses=(),
-                         exclude_application: int | None = None) -> None:
+def _check_not_duplicate(
+    *, household_id: int, category: str, field: str | None, open_statuses=(), exclude_application: int | None = None
+) -> None:
     """Refuse a second open application, or assistance in force, in the same category
     (one-off categories excepted: ``proc.duplicate_reasons``)."""
     if proc.is_one_off(category):
         return
-    applications = Application.objects.filter(household_id=household_id, category=category,
-                                              status__in=open_statuses)
+    applications = Application.objects.filter(household_id=household_id, category=category, status__in=open_statuses)
     if exclude_application is not None:
         applications = applications.exclude(pk=exclude_application)
     enrolled = Enrolment.objects.filter(household_id=household_id, category=category, status__in=rules.LIVE)
-    reasons = proc.duplicate_reasons(category=category,
-                                     open_application_categories={category} if applications.exists() else (),
-                                     live_enrolment_categories={category} if enrolled.exists() else ())
+    reasons = proc.duplicate_reasons(
+        category=category,
+        open_application_categories={category} if applications.exists() else (),
+        live_enrolment_categories={category} if enrolled.exists() else (),
+    )
     if reasons:
         raise RuleViolation(reasons, field=field)
 
 
-def _finish(*, actor, app: Application, before: dict, action: str, on: date, fields: list[str],
-            from_status: str, note: str = "") -> Application:
+def _finish(
+    *, actor, app: Application, before: dict, action: str, on: date, fields: list[str], from_status: str, note: str = ""
+) -> Application:
     save_versioned(app, expected_version=app.version, fields=fields)
-    ApplicationEvent.objects.create(application=app, action=action, on=on, by=actor, from_status=from_status,
-                                    to_status=app.status, note=note[:300])
-    audit.record_change(actor=actor, instance=app, before=before,
-                        action=AuditAction.TRANSITION if from_status != app.status else None,
-                        summary=str(ApplicationAction(action).label))
+    ApplicationEvent.objects.create(
+        application=app, action=action, on=on, by=actor, from_status=from_status, to_status=app.status, note=note[:300]
+    )
+    audit.record_change(
+        actor=actor,
+        instance=app,
+        before=before,
+        action=AuditAction.TRANSITION if from_status != app.status else None,
+        summary=str(ApplicationAction(action).label),
+    )
     return app
 
 
 @transaction.atomic
-def application_create(*, actor, household: Household, category: str, note: str = "", on: date | None = None) -> Application:
+def application_create(
+    *, actor, household: Household, category: str, note: str = "", on: date | None = None
+) -> Application:
     """A caseworker (or the township officer) drafts an application with the household (辅助申请)."""
     if not access.may_draft_application(actor):
         raise PermissionDenied(_("Your role may not take this step."))
@@ -140,34 +169,60 @@ def application_create(*, actor, household: Household, category: str, note: str 
         raise RuleViolation(_("Choose a category."), field="category")
     # The household row is locked so that two drafts in the same category cannot both pass.
     Household.objects.select_for_update().filter(pk=household.pk).first()
-    _check_not_duplicate(household_id=household.pk, category=category, field="category",
-                         open_statuses=proc.OPEN_STATUSES)
+    _check_not_duplicate(
+        household_id=household.pk, category=category, field="category", open_statuses=proc.OPEN_STATUSES
+    )
     app = Application.objects.create(household=household, category=category, note=note, helped_by=actor)
-    ApplicationEvent.objects.create(application=app, action=ApplicationAction.CREATE, on=_today(on), by=actor,
-                                    to_status=app.status)
+    ApplicationEvent.objects.create(
+        application=app, action=ApplicationAction.CREATE, on=_today(on), by=actor, to_status=app.status
+    )
     audit.record_change(actor=actor, instance=app, before={})
     return app
 
 
 @transaction.atomic
-def application_submit(*, actor, application: Application, received_on: date, expected_version: int | None = None,
-                       today: date | None = None) -> Application:
+def application_submit(
+    *,
+    actor,
+    application: Application,
+    received_on: date,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Application:
     _require_role(actor, proc.SUBMIT)
     app = _lock(application, expected_version)
     _check_step(proc.SUBMIT, app)
     if received_on > _today(today):
         raise RuleViolation(_("The date cannot be in the future."), field="received_on")
-    _check_not_duplicate(household_id=app.household_id, category=app.category, field=None,
-                         open_statuses=OPEN_APPLICATION_STATUSES, exclude_application=app.pk)
+    _check_not_duplicate(
+        household_id=app.household_id,
+        category=app.category,
+        field=None,
+        open_statuses=OPEN_APPLICATION_STATUSES,
+        exclude_application=app.pk,
+    )
     before, old = audit.snapshot(app), app.status
     app.status, app.received_on, app.submitted_by = ApplicationStatus.SUBMITTED, received_on, actor
-    return _finish(actor=actor, app=app, before=before, action=proc.SUBMIT, on=received_on, from_status=old,
-                   fields=["status", "received_on", "submitted_by"])
+    return _finish(
+        actor=actor,
+        app=app,
+        before=before,
+        action=proc.SUBMIT,
+        on=received_on,
+        from_status=old,
+        fields=["status", "received_on", "submitted_by"],
+    )
 
 
 @transaction.atomic
-def investigation_start(*, actor, application: Application, on: date | None = None,
-                        expected_version: int | None = None, today: date | None = None) -> Application:
+def investigation_start(
+    *,
+    actor,
+    application: Application,
+    on: date | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Application:
     _require_role(actor, proc.START_INVESTIGATION)
     app = _lock(application, expected_version)
     _check_step(proc.START_INVESTIGATION, app)
@@ -177,16 +232,32 @@ def investigation_start(*, actor, application: Application, on: date | None = No
     if app.status == ApplicationStatus.SUBMITTED:
         app.status = ApplicationStatus.INVESTIGATING
     app.investigation_started_on, app.investigation_started_by = on, actor
-    return _finish(actor=actor, app=app, before=before, action=proc.START_INVESTIGATION, on=on, from_status=old,
-                   fields=["status", "investigation_started_on", "investigation_started_by"])
+    return _finish(
+        actor=actor,
+        app=app,
+        before=before,
+        action=proc.START_INVESTIGATION,
+        on=on,
+        from_status=old,
+        fields=["status", "investigation_started_on", "investigation_started_by"],
+    )
 
 
 @transaction.atomic
-def investigation_record(*, actor, application: Application, on: date | None = None,
-                         expected_version: int | None = None, survey=None, survey_visited_on: date | None = None,
-                         authorisation_signed_on: date | None = None, verification_requested_on: date | None = None,
-                         verification: Verification | None = None,
-                         verification_received_on: date | None = None, today: date | None = None) -> Application:
+def investigation_record(
+    *,
+    actor,
+    application: Application,
+    on: date | None = None,
+    expected_version: int | None = None,
+    survey=None,
+    survey_visited_on: date | None = None,
+    authorisation_signed_on: date | None = None,
+    verification_requested_on: date | None = None,
+    verification: Verification | None = None,
+    verification_received_on: date | None = None,
+    today: date | None = None,
+) -> Application:
     """Record what the investigation has done so far; given values only, nothing is erased.
     The investigation is complete once the home visit, the signed authorisation and the
     received economic verification are all recorded."""
@@ -199,15 +270,19 @@ def investigation_record(*, actor, application: Application, on: date | None = N
         raise RuleViolation(_("This survey belongs to another household."), field="survey")
     if verification is not None and verification.household_id != app.household_id:
         raise RuleViolation(_("This verification belongs to another household."), field="verification")
-    for name, value in (("survey_visited_on", survey_visited_on), ("authorisation_signed_on", authorisation_signed_on),
-                        ("verification_requested_on", verification_requested_on),
-                        ("verification_received_on", verification_received_on)):
+    for name, value in (
+        ("survey_visited_on", survey_visited_on),
+        ("authorisation_signed_on", authorisation_signed_on),
+        ("verification_requested_on", verification_requested_on),
+        ("verification_received_on", verification_received_on),
+    ):
         if value is not None and value > on:
             raise RuleViolation(_("The date cannot be in the future."), field=name)
     requested = verification_requested_on or app.verification_requested_on
     if verification_received_on is not None and (requested is None or verification_received_on < requested):
-        raise RuleViolation(_("The verification cannot be received before it was requested."),
-                            field="verification_received_on")
+        raise RuleViolation(
+            _("The verification cannot be received before it was requested."), field="verification_received_on"
+        )
     before, old = audit.snapshot(app), app.status
     if survey is not None:
         app.survey, app.survey_visited_on = survey, survey.visited_on
@@ -223,14 +298,29 @@ def investigation_record(*, actor, application: Application, on: date | None = N
         app.verification_received_on = verification_received_on
     if app.investigation_complete and app.investigation_completed_on is None:
         app.investigation_completed_on = on
-    return _finish(actor=actor, app=app, before=before, action=proc.RECORD_INVESTIGATION, on=on, from_status=old,
-                   fields=["survey", "survey_visited_on", "authorisation_signed_on", "verification_requested_on",
-                           "verification", "verification_received_on", "investigation_completed_on"])
+    return _finish(
+        actor=actor,
+        app=app,
+        before=before,
+        action=proc.RECORD_INVESTIGATION,
+        on=on,
+        from_status=old,
+        fields=[
+            "survey",
+            "survey_visited_on",
+            "authorisation_signed_on",
+            "verification_requested_on",
+            "verification",
+            "verification_received_on",
+            "investigation_completed_on",
+        ],
+    )
 
 
 @transaction.atomic
-def urgent_mark(*, actor, application: Application, reason: str, on: date | None = None,
-                expected_version: int | None = None) -> Application:
+def urgent_mark(
+    *, actor, application: Application, reason: str, on: date | None = None, expected_version: int | None = None
+) -> Application:
     """The urgent path: the township helps first; the county may decide before the
     investigation and notice are done, which stay flagged until they are completed."""
     _require_role(actor, proc.MARK_URGENT)
@@ -241,14 +331,30 @@ def urgent_mark(*, actor, application: Application, reason: str, on: date | None
     on = _today(on)
     before, old = audit.snapshot(app), app.status
     app.urgent, app.urgent_reason = True, reason.strip()[:300]
-    return _finish(actor=actor, app=app, before=before, action=proc.MARK_URGENT, on=on, from_status=old,
-                   fields=["urgent", "urgent_reason"], note=app.urgent_reason)
+    return _finish(
+        actor=actor,
+        app=app,
+        before=before,
+        action=proc.MARK_URGENT,
+        on=on,
+        from_status=old,
+        fields=["urgent", "urgent_reason"],
+        note=app.urgent_reason,
+    )
 
 
 @transaction.atomic
-def notice_start(*, actor, application: Application, start: date, end: date, place: str = "",
-                 on: date | None = None, expected_version: int | None = None,
-                 today: date | None = None) -> Application:
+def notice_start(
+    *,
+    actor,
+    application: Application,
+    start: date,
+    end: date,
+    place: str = "",
+    on: date | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Application:
     _require_role(actor, proc.START_NOTICE)
     app = _lock(application, expected_version)
     _check_step(proc.START_NOTICE, app)
@@ -262,14 +368,31 @@ def notice_start(*, actor, application: Application, start: date, end: date, pla
     if app.status == ApplicationStatus.INVESTIGATING:
         app.status = ApplicationStatus.NOTICE
     app.notice_start, app.notice_end, app.notice_place = start, end, place[:100]
-    return _finish(actor=actor, app=app, before=before, action=proc.START_NOTICE, on=on, from_status=old,
-                   fields=["status", "notice_start", "notice_end", "notice_place"])
+    return _finish(
+        actor=actor,
+        app=app,
+        before=before,
+        action=proc.START_NOTICE,
+        on=on,
+        from_status=old,
+        fields=["status", "notice_start", "notice_end", "notice_place"],
+    )
 
 
 @transaction.atomic
-def objection_record(*, actor, application: Application, received_on: date, content: str = "", raised_by: str = "",
-                     resolution: str = "", resolved_on: date | None = None, objection: Objection | None = None,
-                     expected_version: int | None = None, today: date | None = None) -> Objection:
+def objection_record(
+    *,
+    actor,
+    application: Application,
+    received_on: date,
+    content: str = "",
+    raised_by: str = "",
+    resolution: str = "",
+    resolved_on: date | None = None,
+    objection: Objection | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Objection:
     """Record an objection to the notice, or (``objection`` given) how it was resolved."""
     _require_role(actor, proc.RECORD_OBJECTION)
     app = _lock(application, expected_version)
@@ -281,33 +404,55 @@ def objection_record(*, actor, application: Application, received_on: date, cont
         if not content.strip():
             raise RuleViolation(_("Write down the objection."), field="content")
         _check_date(proc.RECORD_OBJECTION, app, on=received_on, today=today, field="received_on")
-        reasons = proc.objection_resolution_reasons(received_on=received_on, resolved_on=resolved_on,
-                                                    today=_today(today))
+        reasons = proc.objection_resolution_reasons(
+            received_on=received_on, resolved_on=resolved_on, today=_today(today)
+        )
         if reasons:
             raise RuleViolation(reasons, field="resolved_on")
-        objection = Objection.objects.create(application=app, received_on=received_on, raised_by=raised_by[:50],
-                                             content=content, resolution=resolution, resolved_on=resolved_on,
-                                             recorded_by=actor)
+        objection = Objection.objects.create(
+            application=app,
+            received_on=received_on,
+            raised_by=raised_by[:50],
+            content=content,
+            resolution=resolution,
+            resolved_on=resolved_on,
+            recorded_by=actor,
+        )
         audit.record_change(actor=actor, instance=objection, before={})
     else:
         if objection.application_id != app.pk:
             raise RuleViolation(_("This objection belongs to another application."), field="objection")
-        reasons = proc.objection_resolution_reasons(received_on=objection.received_on, resolved_on=resolved_on,
-                                                    today=_today(today))
+        reasons = proc.objection_resolution_reasons(
+            received_on=objection.received_on, resolved_on=resolved_on, today=_today(today)
+        )
         if reasons:
             raise RuleViolation(reasons, field="resolved_on")
         before = audit.snapshot(objection)
         objection.resolution, objection.resolved_on = resolution, resolved_on
         objection.save(update_fields=["resolution", "resolved_on"])
         audit.record_change(actor=actor, instance=objection, before=before)
-    _finish(actor=actor, app=app, before=before_app, action=proc.RECORD_OBJECTION, on=received_on, from_status=old,
-            fields=[], note=(resolution or content)[:300])
+    _finish(
+        actor=actor,
+        app=app,
+        before=before_app,
+        action=proc.RECORD_OBJECTION,
+        on=received_on,
+        from_status=old,
+        fields=[],
+        note=(resolution or content)[:300],
+    )
     return objection
 
 
 @transaction.atomic
-def notice_close(*, actor, application: Application, closed_on: date | None = None,
-                 expected_version: int | None = None, today: date | None = None) -> Application:
+def notice_close(
+    *,
+    actor,
+    application: Application,
+    closed_on: date | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Application:
     """Close the notice once it has run its days and every objection is resolved; the
     township then forwards the case to the county for its decision."""
     _require_role(actor, proc.CLOSE_NOTICE)
@@ -320,8 +465,15 @@ def notice_close(*, actor, application: Application, closed_on: date | None = No
     if app.status == ApplicationStatus.NOTICE:
         app.status = ApplicationStatus.UNDER_REVIEW
     app.notice_closed_on, app.notice_closed_by = closed_on, actor
-    return _finish(actor=actor, app=app, before=before, action=proc.CLOSE_NOTICE, on=closed_on, from_status=old,
-                   fields=["status", "notice_closed_on", "notice_closed_by"])
+    return _finish(
+        actor=actor,
+        app=app,
+        before=before,
+        action=proc.CLOSE_NOTICE,
+        on=closed_on,
+        from_status=old,
+        fields=["status", "notice_closed_on", "notice_closed_by"],
+    )
 
 
 def _money(value) -> Decimal | None:
@@ -336,8 +488,9 @@ def _money(value) -> Decimal | None:
     return amount
 
 
-def decision_facts(app: Application, *, actor, approve: bool, category: str, entered, severe: bool,
-                   reason: str) -> proc.DecisionFacts:
+def decision_facts(
+    app: Application, *, actor, approve: bool, category: str, entered, severe: bool, reason: str
+) -> proc.DecisionFacts:
     """Load what ``rules.procedure.decide`` needs: only what the category asks for (the
     latest verification for 低保, the members counted for temporary aid)."""
     verification = None
@@ -345,27 +498,51 @@ def decision_facts(app: Application, *, actor, approve: bool, category: str, ent
         latest = Verification.objects.filter(household_id=app.household_id).order_by("-verified_on", "-id").first()
         if latest is not None:
             # The exact total ÷ members, not the per-capita figure rounded for display.
-            verification = proc.VerifiedIncome(per_capita_income=rules.per_capita_exact(
-                                                   total=latest.total_income, members=latest.members_counted),
-                                               members=latest.members_counted,
-                                               assets_within_limits=latest.classification != rules.ABOVE)
+            verification = proc.VerifiedIncome(
+                per_capita_income=rules.per_capita_exact(total=latest.total_income, members=latest.members_counted),
+                members=latest.members_counted,
+                assets_within_limits=latest.classification != rules.ABOVE,
+            )
     members = 0
     if approve and category == Category.TEMPORARY:
-        counted = app.verification or (Verification.objects.filter(household_id=app.household_id)
-                                       .order_by("-verified_on", "-id").first())
+        counted = app.verification or (
+            Verification.objects.filter(household_id=app.household_id).order_by("-verified_on", "-id").first()
+        )
         members = counted.members_counted if counted is not None else app.household.member_count
-    live = approve and category in Category.values and not proc.is_one_off(category) and Enrolment.objects.filter(
-        household_id=app.household_id, category=category, status__in=rules.LIVE).exists()
+    live = (
+        approve
+        and category in Category.values
+        and not proc.is_one_off(category)
+        and Enrolment.objects.filter(household_id=app.household_id, category=category, status__in=rules.LIVE).exists()
+    )
     return proc.DecisionFacts(
-        role=role_of(actor), approve=approve, category=category, categories=Category.values,
-        entered_amount=_money(entered) if approve and category != Category.DIBAO else None, severe=severe,
-        reason=reason or "", verification=verification, members_counted=members, live_enrolment=live)
+        role=role_of(actor),
+        approve=approve,
+        category=category,
+        categories=Category.values,
+        entered_amount=_money(entered) if approve and category != Category.DIBAO else None,
+        severe=severe,
+        reason=reason or "",
+        verification=verification,
+        members_counted=members,
+        live_enrolment=live,
+    )
 
 
 @transaction.atomic
-def application_decide(*, actor, application: Application, approve: bool, on: date | None = None,
-                       category: str = "", monthly_amount=None, decision_no: str = "", reason: str = "",
-                       severe: bool = False, expected_version: int | None = None) -> Application:
+def application_decide(
+    *,
+    actor,
+    application: Application,
+    approve: bool,
+    on: date | None = None,
+    category: str = "",
+    monthly_amount=None,
+    decision_no: str = "",
+    reason: str = "",
+    severe: bool = False,
+    expected_version: int | None = None,
+) -> Application:
     """Approve (creating the enrolment in the same transaction) or refuse with written reasons.
 
     The county decides; the township may approve temporary aid up to the policy's
@@ -379,8 +556,15 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
     app = _lock(application, expected_version)
     _check_step(proc.DECIDE, app)
     on = _today(on)
-    facts = decision_facts(app, actor=actor, approve=approve, category=category or app.category,
-                           entered=monthly_amount, severe=severe, reason=reason)
+    facts = decision_facts(
+        app,
+        actor=actor,
+        approve=approve,
+        category=category or app.category,
+        entered=monthly_amount,
+        severe=severe,
+        reason=reason,
+    )
     decision = proc.decide(facts, policy=policy_for(app.household.county, on.year) if facts.category else None, on=on)
     if decision.forbidden:
         raise PermissionDenied(render_reasons(decision.reasons)[0])
@@ -391,21 +575,41 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
     app.decision_no = (decision_no or "").strip()[:50] or f"{app.household.county.code}-{on.year}-{app.pk:06d}"
     if decision.approved:
         assert decision.start_on is not None and decision.amount is not None  # an approval has both (rules.decide)
-        app.status, app.approved_category, app.monthly_amount = ApplicationStatus.APPROVED, decision.category, decision.amount
+        app.status, app.approved_category, app.monthly_amount = (
+            ApplicationStatus.APPROVED,
+            decision.category,
+            decision.amount,
+        )
         app.start_on, app.decided_by_township = decision.start_on, decision.by_township
         end_on = decision.end_on
         # A one-off grant is recorded as paid and ended the same day: never assistance in force.
-        enrolment = Enrolment.objects.create(household_id=app.household_id, category=decision.category,
-                                             status=EnrolmentStatus.ENDED if end_on else EnrolmentStatus.ACTIVE,
-                                             start_on=decision.start_on, end_on=end_on,
-                                             monthly_amount=decision.amount, decision_no=app.decision_no)
-        EnrolmentStatusChange.objects.create(enrolment=enrolment, to_status=EnrolmentStatus.ACTIVE, on=decision.start_on,
-                                             reason=_("Application approved"), decision_no=app.decision_no, by=actor)
+        enrolment = Enrolment.objects.create(
+            household_id=app.household_id,
+            category=decision.category,
+            status=EnrolmentStatus.ENDED if end_on else EnrolmentStatus.ACTIVE,
+            start_on=decision.start_on,
+            end_on=end_on,
+            monthly_amount=decision.amount,
+            decision_no=app.decision_no,
+        )
+        EnrolmentStatusChange.objects.create(
+            enrolment=enrolment,
+            to_status=EnrolmentStatus.ACTIVE,
+            on=decision.start_on,
+            reason=_("Application approved"),
+            decision_no=app.decision_no,
+            by=actor,
+        )
         if end_on:
-            EnrolmentStatusChange.objects.create(enrolment=enrolment, from_status=EnrolmentStatus.ACTIVE,
-                                                 to_status=EnrolmentStatus.ENDED, on=end_on,
-                                                 reason=_("One-off assistance paid"), decision_no=app.decision_no,
-                                                 by=actor)
+            EnrolmentStatusChange.objects.create(
+                enrolment=enrolment,
+                from_status=EnrolmentStatus.ACTIVE,
+                to_status=EnrolmentStatus.ENDED,
+                on=end_on,
+                reason=_("One-off assistance paid"),
+                decision_no=app.decision_no,
+                by=actor,
+            )
         audit.record_change(actor=actor, instance=enrolment, before={})
         refresh_household_status([app.household_id], actor=actor)
         app.enrolment = enrolment
@@ -413,16 +617,40 @@ def application_decide(*, actor, application: Application, approve: bool, on: da
         app.status, app.reason = ApplicationStatus.REJECTED, reason.strip()
     try:
         with transaction.atomic():
-            return _finish(actor=actor, app=app, before=before, action=proc.DECIDE, on=on, from_status=old,
-                           fields=["status", "decided_on", "decided_by", "decided_by_township", "approved_category",
-                                   "monthly_amount", "start_on", "decision_no", "reason", "enrolment"])
+            return _finish(
+                actor=actor,
+                app=app,
+                before=before,
+                action=proc.DECIDE,
+                on=on,
+                from_status=old,
+                fields=[
+                    "status",
+                    "decided_on",
+                    "decided_by",
+                    "decided_by_township",
+                    "approved_category",
+                    "monthly_amount",
+                    "start_on",
+                    "decision_no",
+                    "reason",
+                    "enrolment",
+                ],
+            )
     except IntegrityError as error:  # the enrolment link is unique: a concurrent second decision
         raise RuleViolation(_("The application has already been decided.")) from error
 
 
 @transaction.atomic
-def notice_deliver(*, actor, application: Application, delivered_on: date, note: str = "",
-                   today: date | None = None, expected_version: int | None = None) -> Application:
+def notice_deliver(
+    *,
+    actor,
+    application: Application,
+    delivered_on: date,
+    note: str = "",
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Application:
     _require_role(actor, proc.DELIVER)
     app = _lock(application, expected_version)
     _check_step(proc.DELIVER, app)
@@ -432,5 +660,12 @@ def notice_deliver(*, actor, application: Application, delivered_on: date, note:
         raise RuleViolation(_("The notice cannot be delivered before the decision."), field="delivered_on")
     before, old = audit.snapshot(app), app.status
     app.delivered_on, app.delivered_by, app.delivery_note = delivered_on, actor, note[:200]
-    return _finish(actor=actor, app=app, before=before, action=proc.DELIVER, on=delivered_on, from_status=old,
-                   fields=["delivered_on", "delivered_by", "delivery_note"])
+    return _finish(
+        actor=actor,
+        app=app,
+        before=before,
+        action=proc.DELIVER,
+        on=delivered_on,
+        from_status=old,
+        fields=["delivered_on", "delivered_by", "delivery_note"],
+    )

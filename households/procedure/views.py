@@ -47,26 +47,36 @@ def application_list(request):
         status = None
     page = Paginator(selectors.application_list(user=request.user, status=status), 25).get_page(request.GET.get("page"))
     rows = selectors.attach_deadlines(page.object_list, today=timezone.localdate())
-    return render(request, "households/procedure/application_list.html", {
-        "page_obj": page, "applications": rows, "statuses": ApplicationStatus.choices, "status": status,
-        "may_create": access.may_draft_application(request.user),
-    })
+    return render(
+        request,
+        "households/procedure/application_list.html",
+        {
+            "page_obj": page,
+            "applications": rows,
+            "statuses": ApplicationStatus.choices,
+            "status": status,
+            "may_create": access.may_draft_application(request.user),
+        },
+    )
 
 
 def applications_due(request):
     today = timezone.localdate()
     rows = selectors.applications_due(user=request.user, today=today)
     flagged = selectors.attach_deadlines(selectors.flagged_urgent(user=request.user), today=today)
-    return render(request, "households/procedure/applications_due.html",
-                  {"applications": rows, "flagged": flagged, "today": today,
-                   "overdue_count": sum(1 for a in rows if a.overdue)})
+    return render(
+        request,
+        "households/procedure/applications_due.html",
+        {"applications": rows, "flagged": flagged, "today": today, "overdue_count": sum(1 for a in rows if a.overdue)},
+    )
 
 
 def application_create(request):
     if not access.may_draft_application(request.user):
         raise PermissionDenied
-    form = ApplicationCreateForm(request.POST or None, user=request.user,
-                                 initial={"household": request.GET.get("household")})
+    form = ApplicationCreateForm(
+        request.POST or None, user=request.user, initial={"household": request.GET.get("household")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             app = form.perform(request.user)
@@ -168,10 +178,15 @@ def application_print(request, pk: int, kind: str):
     if kind == "notice" and app.notice_start is None:
         raise Http404
     head = app.household.head
-    return render(request, template, {
-        "application": app, "household": app.household,
-        "masked_head": mask_name(head.name) if head else "",
-        "category_label": Category(app.approved_category or app.category).label,
-        "one_off": proc.is_one_off(app.approved_category or app.category),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        template,
+        {
+            "application": app,
+            "household": app.household,
+            "masked_head": mask_name(head.name) if head else "",
+            "category_label": Category(app.approved_category or app.category).label,
+            "one_off": proc.is_one_off(app.approved_category or app.category),
+            "today": timezone.localdate(),
+        },
+    )

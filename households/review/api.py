@@ -29,11 +29,27 @@ from jiuzhu.fields import NOTE_MAX_LENGTH
 
 class ReviewRecordSerializer(serializers.ModelSerializer):
     proposed_category = serializers.CharField(read_only=True)  # a category code (see /api/ enums of enrolments)
+
     class Meta:
         model = ReviewRecord
-        fields = ("id", "visited_on", "verification", "outcome", "enrolment", "exit_reason", "proposed_category",
-                  "proposed_amount", "gradual_exit_until", "note", "recorded_by", "recorded_at", "decision",
-                  "decided_by", "decided_on", "decision_note")
+        fields = (
+            "id",
+            "visited_on",
+            "verification",
+            "outcome",
+            "enrolment",
+            "exit_reason",
+            "proposed_category",
+            "proposed_amount",
+            "gradual_exit_until",
+            "note",
+            "recorded_by",
+            "recorded_at",
+            "decision",
+            "decided_by",
+            "decided_on",
+            "decision_note",
+        )
         read_only_fields = fields
 
 
@@ -45,21 +61,41 @@ class ReviewTaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewTask
-        fields = ("id", "household", "dossier_no", "reason", "created_on", "due_on", "assigned_to", "status",
-                  "escalated_on", "verification", "per_capita_income", "line", "suggested_category",
-                  "suggested_outcome", "income_rose_from_work", "gradual_exit_until", "change_report", "version")
+        fields = (
+            "id",
+            "household",
+            "dossier_no",
+            "reason",
+            "created_on",
+            "due_on",
+            "assigned_to",
+            "status",
+            "escalated_on",
+            "verification",
+            "per_capita_income",
+            "line",
+            "suggested_category",
+            "suggested_outcome",
+            "income_rose_from_work",
+            "gradual_exit_until",
+            "change_report",
+            "version",
+        )
         read_only_fields = fields
 
 
 class RecordInputSerializer(serializers.Serializer):
     visited_on = serializers.DateField()
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
-    verification = serializers.PrimaryKeyRelatedField(queryset=Verification.objects.all(), required=False, allow_null=True)
+    verification = serializers.PrimaryKeyRelatedField(
+        queryset=Verification.objects.all(), required=False, allow_null=True
+    )
     enrolment = serializers.PrimaryKeyRelatedField(queryset=Enrolment.objects.all(), required=False, allow_null=True)
     exit_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     proposed_category = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
-    proposed_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True,
-                                               min_value=0)
+    proposed_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
@@ -87,8 +123,9 @@ class ReviewTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         data = RecordInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        record = services.review_record(actor=request.user, task=task, expected_version=values.pop("version", None),
-                                        **values)
+        record = services.review_record(
+            actor=request.user, task=task, expected_version=values.pop("version", None), **values
+        )
         return Response(ReviewRecordSerializer(record).data, status=201)
 
     @extend_schema(request=DecisionInputSerializer, responses=ReviewRecordSerializer)
@@ -100,8 +137,12 @@ class ReviewTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         record = task.records.filter(decision=RecordDecision.PENDING).first()
         if record is None:
             raise serializers.ValidationError({"non_field_errors": [_("There is no review waiting for a decision.")]})
-        record = services.review_decide(actor=request.user, record=record, confirm=data.validated_data["confirm"],
-                                        note=data.validated_data["decision_note"])
+        record = services.review_decide(
+            actor=request.user,
+            record=record,
+            confirm=data.validated_data["confirm"],
+            note=data.validated_data["decision_note"],
+        )
         return Response(ReviewRecordSerializer(record).data)
 
 
@@ -138,8 +179,13 @@ class ChangeReportSerializer(serializers.ModelSerializer):
             self.fields["household"].queryset = Household.objects.in_scope(request.user)
 
 
-class ChangeReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                          viewsets.GenericViewSet):
+class ChangeReportViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = ChangeReportSerializer
     filterset_fields = ("household", "kind")
     read_roles = access.roles(access.Action.READ_HOUSEHOLDS)
@@ -151,5 +197,11 @@ class ChangeReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retr
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.change_report_create(
-            actor=self.request.user, household=data["household"], kind=data["kind"], date=data["date"],
-            source=data["source"], description=data["description"], today=timezone.localdate())
+            actor=self.request.user,
+            household=data["household"],
+            kind=data["kind"],
+            date=data["date"],
+            source=data["source"],
+            description=data["description"],
+            today=timezone.localdate(),
+        )

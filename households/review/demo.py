@@ -49,19 +49,36 @@ def seed(*, rng, users: dict, stdout) -> None:
         if not Verification.objects.filter(household=household).exists():
             per_capita = (standard * Decimal(rng.choice(factors))).quantize(Decimal("0.01"))
             Verification.objects.create(
-                household=household, verified_on=DEMO_TODAY - datetime.timedelta(days=rng.randrange(10, 420)),
-                source="township", members_counted=max(household.member_count, 1),
-                income_wages=per_capita * max(household.member_count, 1), total_income=per_capita * max(household.member_count, 1),
-                per_capita_income=per_capita, income_from_new_work=rng.random() < 0.3, recorded_by=caseworker)
+                household=household,
+                verified_on=DEMO_TODAY - datetime.timedelta(days=rng.randrange(10, 420)),
+                source="township",
+                members_counted=max(household.member_count, 1),
+                income_wages=per_capita * max(household.member_count, 1),
+                total_income=per_capita * max(household.member_count, 1),
+                per_capita_income=per_capita,
+                income_from_new_work=rng.random() < 0.3,
+                recorded_by=caseworker,
+            )
         if index % 2 == 0 and not Enrolment.objects.filter(household=household).exists():
-            Enrolment.objects.create(household=household, category="dibao", start_on=datetime.date(2025, 3, 1),
-                                     monthly_amount=Decimal(rng.choice(["300.00", "450.00", "600.00"])))
+            Enrolment.objects.create(
+                household=household,
+                category="dibao",
+                start_on=datetime.date(2025, 3, 1),
+                monthly_amount=Decimal(rng.choice(["300.00", "450.00", "600.00"])),
+            )
         if index % 4 == 1:
             Household.objects.filter(pk=household.pk).update(
-                next_review_on=DEMO_TODAY - datetime.timedelta(days=rng.randrange(0, 30)))
+                next_review_on=DEMO_TODAY - datetime.timedelta(days=rng.randrange(0, 30))
+            )
     for household, (kind, source, text) in zip(households[::3], CHANGES, strict=False):
-        review_services.change_report_create(actor=caseworker, household=household, kind=kind, source=source,
-                                             description=text, date=DEMO_TODAY - datetime.timedelta(days=rng.randrange(1, 20)),
-                                             today=DEMO_TODAY)
+        review_services.change_report_create(
+            actor=caseworker,
+            household=household,
+            kind=kind,
+            source=source,
+            description=text,
+            date=DEMO_TODAY - datetime.timedelta(days=rng.randrange(1, 20)),
+            today=DEMO_TODAY,
+        )
     run = review_pass.run_review(run_on=DEMO_TODAY)
     stdout.write(f"review: {ChangeReport.objects.count()} change reports; review run {run.run_on}: {run.counts}")

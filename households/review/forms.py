@@ -25,9 +25,14 @@ class ChangeReportForm(forms.Form):
     dossier_no = forms.CharField(max_length=20, label=_("dossier number"))
     kind = forms.ChoiceField(choices=ChangeKind.choices, label=_("kind of change"))
     date = forms.DateField(label=_("date of the change"), widget=DATE)
-    source = forms.CharField(max_length=100, label=_("source"),
-                             help_text=_("Who or what told us (the household, a neighbour, a data comparison)."))
-    description = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
+    source = forms.CharField(
+        max_length=100,
+        label=_("source"),
+        help_text=_("Who or what told us (the household, a neighbour, a data comparison)."),
+    )
+    description = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("description"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, households, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -44,27 +49,36 @@ class ChangeReportForm(forms.Form):
 class ReviewRecordForm(forms.Form):
     visited_on = forms.DateField(label=_("visited on"), widget=DATE)
     outcome = forms.ChoiceField(choices=ReviewOutcome.choices, label=_("outcome"))
-    verification = forms.ModelChoiceField(queryset=Verification.objects.none(), required=False,
-                                          label=_("new verification"))
-    enrolment = forms.ModelChoiceField(queryset=Enrolment.objects.none(), required=False,
-                                       label=_("enrolment concerned"))
+    verification = forms.ModelChoiceField(
+        queryset=Verification.objects.none(), required=False, label=_("new verification")
+    )
+    enrolment = forms.ModelChoiceField(
+        queryset=Enrolment.objects.none(), required=False, label=_("enrolment concerned")
+    )
     exit_reason = forms.CharField(max_length=300, required=False, label=_("exit reason"))
-    proposed_category = forms.ChoiceField(choices=[("", "—"), *Category.choices], required=False,
-                                          label=_("proposed category"))
-    proposed_amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
-                                         label=_("proposed monthly amount (yuan)"))
-    note = forms.CharField(max_length=NOTE_MAX_LENGTH, required=False, label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
+    proposed_category = forms.ChoiceField(
+        choices=[("", "—"), *Category.choices], required=False, label=_("proposed category")
+    )
+    proposed_amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, label=_("proposed monthly amount (yuan)")
+    )
+    note = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, label=_("note"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, household, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["verification"].queryset = Verification.objects.filter(household=household).order_by("-verified_on")
         self.fields["enrolment"].queryset = Enrolment.objects.filter(
-            household=household, status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT, EnrolmentStatus.SUSPENDED])
+            household=household,
+            status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUAL_EXIT, EnrolmentStatus.SUSPENDED],
+        )
         self.fields["verification"].label_from_instance = lambda v: f"{v.verified_on:%Y-%m-%d} · {v.per_capita_income}"
 
 
 class DecisionForm(forms.Form):
-    confirm = forms.TypedChoiceField(choices=[("1", _("Confirm")), ("0", _("Send back"))], coerce=lambda v: v == "1",
-                                     label=_("decision"))
+    confirm = forms.TypedChoiceField(
+        choices=[("1", _("Confirm")), ("0", _("Send back"))], coerce=lambda v: v == "1", label=_("decision")
+    )
     decision_note = forms.CharField(max_length=300, required=False, label=_("decision note"))

@@ -52,9 +52,22 @@ logger = logging.getLogger(__name__)
 
 # Enrolment statuses in which a household counts as enrolled in a category.
 ENROLLED = ("active", "gradual_exit", "suspended")
-TASK_COLUMNS = ("household_id", "reason", "created_on", "due_on", "assigned_to_id", "status", "verification_id",
-                "per_capita_income", "line", "suggested_category", "income_rose_from_work", "gradual_exit_months",
-                "run_id", "version")
+TASK_COLUMNS = (
+    "household_id",
+    "reason",
+    "created_on",
+    "due_on",
+    "assigned_to_id",
+    "status",
+    "verification_id",
+    "per_capita_income",
+    "line",
+    "suggested_category",
+    "income_rose_from_work",
+    "gradual_exit_months",
+    "run_id",
+    "version",
+)
 
 
 def county_policies(run_on: date) -> dict[int, Policy]:
@@ -68,17 +81,26 @@ def _policy_table(policies: dict[int, Policy], run_on: date) -> tuple[str, list]
     column list on ``VALUES``, and a leading ``WITH`` would hide the insert's row count)."""
     rows, params = [], []
     for county_id, policy in sorted(policies.items()):
-        rows.append("SELECT CAST(%s AS INTEGER) AS county_id, CAST(%s AS NUMERIC) AS standard, "
-                    "CAST(%s AS NUMERIC) AS low_line, CAST(%s AS BIGINT) AS std_num, CAST(%s AS BIGINT) AS std_den, "
-                    "CAST(%s AS BIGINT) AS low_num, CAST(%s AS BIGINT) AS low_den, "
-                    "CAST(%s AS INTEGER) AS gradual_months, %s AS valid_from, %s AS escalate_due_by")
+        rows.append(
+            "SELECT CAST(%s AS INTEGER) AS county_id, CAST(%s AS NUMERIC) AS standard, "
+            "CAST(%s AS NUMERIC) AS low_line, CAST(%s AS BIGINT) AS std_num, CAST(%s AS BIGINT) AS std_den, "
+            "CAST(%s AS BIGINT) AS low_num, CAST(%s AS BIGINT) AS low_den, "
+            "CAST(%s AS INTEGER) AS gradual_months, %s AS valid_from, %s AS escalate_due_by"
+        )
         standard_cents = exact(policy.dibao_standard) * 100
         low_line_cents = exact(policy.low_income_line) * 100
-        params += [county_id, str(round_money(policy.dibao_standard)), str(round_money(policy.low_income_line)),
-                   standard_cents.numerator, standard_cents.denominator,
-                   low_line_cents.numerator, low_line_cents.denominator,
-                   policy.gradual_exit_months, rules.verification_valid_from(today=run_on, policy=policy),
-                   _escalation_cutoff(policy, run_on)]
+        params += [
+            county_id,
+            str(round_money(policy.dibao_standard)),
+            str(round_money(policy.low_income_line)),
+            standard_cents.numerator,
+            standard_cents.denominator,
+            low_line_cents.numerator,
+            low_line_cents.denominator,
+            policy.gradual_exit_months,
+            rules.verification_valid_from(today=run_on, policy=policy),
+            _escalation_cutoff(policy, run_on),
+        ]
     return "(" + " UNION ALL ".join(rows) + ")", params
 
 
@@ -102,16 +124,20 @@ FACTS = "review_pass_facts"
 LATEST_VERIFICATION = {
     # DISTINCT ON keeps the first row of each household; verif_hh_latest_idx gives the rows
     # in that order, so there is no sort.
-    "postgresql": ("SELECT DISTINCT ON (v.household_id) v.household_id, v.id, v.verified_on, v.per_capita_income, "
-                   "v.total_income, v.members_counted, "
-                   "v.income_from_new_work FROM {v} v ORDER BY v.household_id, v.verified_on DESC, v.id DESC"),
+    "postgresql": (
+        "SELECT DISTINCT ON (v.household_id) v.household_id, v.id, v.verified_on, v.per_capita_income, "
+        "v.total_income, v.members_counted, "
+        "v.income_from_new_work FROM {v} v ORDER BY v.household_id, v.verified_on DESC, v.id DESC"
+    ),
     # Portable (SQLite has no DISTINCT ON): the first row of each household's window.
-    None: ("SELECT household_id, id, verified_on, per_capita_income, total_income, members_counted, "
-           "income_from_new_work FROM "
-           "(SELECT v.household_id, v.id, v.verified_on, v.per_capita_income, v.total_income, v.members_counted, "
-           "v.income_from_new_work, ROW_NUMBER() "
-           "OVER (PARTITION BY v.household_id ORDER BY v.verified_on DESC, v.id DESC) AS place FROM {v} v) ranked "
-           "WHERE place = 1"),
+    None: (
+        "SELECT household_id, id, verified_on, per_capita_income, total_income, members_counted, "
+        "income_from_new_work FROM "
+        "(SELECT v.household_id, v.id, v.verified_on, v.per_capita_income, v.total_income, v.members_counted, "
+        "v.income_from_new_work, ROW_NUMBER() "
+        "OVER (PARTITION BY v.household_id ORDER BY v.verified_on DESC, v.id DESC) AS place FROM {v} v) ranked "
+        "WHERE place = 1"
+    ),
 }
 
 
@@ -161,8 +187,10 @@ def _no_open_task(reasons: tuple[str, ...], *, same_verification: bool = False) 
     status = "t2.status IN ('open', 'recorded')"
     if same_verification:
         status = f"({status} OR t2.verification_id = f.verification_id)"
-    return (f"NOT EXISTS (SELECT 1 FROM {{t}} t2 WHERE t2.household_id = f.household_id AND t2.reason IN ({listed}) "
-            f"AND {status})")
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {{t}} t2 WHERE t2.household_id = f.household_id AND t2.reason IN ({listed}) "
+        f"AND {status})"
+    )
 
 
 def _insert(select_sql: str, params: list, *, policies: tuple[str, list] | None = None) -> int:
@@ -317,15 +345,25 @@ def end_gradual_exits(run: ReviewRun, run_on: date, policies) -> int:
         cursor.execute(
             f"INSERT INTO {history} (enrolment_id, from_status, to_status, {on}, reason, decision_no, by_id, at) "
             f"SELECT e.id, 'gradual_exit', 'ended', e.end_on, %s, '', NULL, %s {where}",
-            [reason[:300], now, run_on])
-    audit.record_select(actor=None, action=AuditAction.TRANSITION, model=Enrolment,
-                        select_sql=f"SELECT e.id, e.household_id {where}", params=[run_on],
-                        changes={"status": ["gradual_exit", "ended"]}, summary=reason)
+            [reason[:300], now, run_on],
+        )
+    audit.record_select(
+        actor=None,
+        action=AuditAction.TRANSITION,
+        model=Enrolment,
+        select_sql=f"SELECT e.id, e.household_id {where}",
+        params=[run_on],
+        changes={"status": ["gradual_exit", "ended"]},
+        summary=reason,
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT e.household_id {where}", [run_on])
         households = [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"UPDATE {names['e']} SET status = 'ended', version = version + 1 "
-                       "WHERE status = 'gradual_exit' AND end_on < %s", [run_on])
+        cursor.execute(
+            f"UPDATE {names['e']} SET status = 'ended', version = version + 1 "
+            "WHERE status = 'gradual_exit' AND end_on < %s",
+            [run_on],
+        )
         ended = max(cursor.rowcount, 0)
     refresh_household_status(households)
     return ended
@@ -349,8 +387,13 @@ def steps():
 def _log_step(run: ReviewRun, name: str, count: int) -> None:
     """Written in the step's transaction: the audit row exists exactly when the step's rows do."""
     if count:
-        audit.record(actor=None, action=AuditAction.CREATE, target_type="households.reviewrun", target_id=str(run.pk),
-                     summary=f"review pass {run.run_on}: {name} {count}")
+        audit.record(
+            actor=None,
+            action=AuditAction.CREATE,
+            target_type="households.reviewrun",
+            target_id=str(run.pk),
+            summary=f"review pass {run.run_on}: {name} {count}",
+        )
 
 
 def run_review(*, run_on: date | None = None) -> ReviewRun:
@@ -372,8 +415,12 @@ def run_review(*, run_on: date | None = None) -> ReviewRun:
                 _log_step(run, name, counts[name])
     except Exception as error:
         logger.exception("review pass %s failed", run_on)
-        ReviewRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
-                                                   counts=counts, errors=f"{type(error).__name__}: {error}"[:2000])
+        ReviewRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            counts=counts,
+            errors=f"{type(error).__name__}: {error}"[:2000],
+        )
         raise
     finally:
         drop_facts()

@@ -16,9 +16,23 @@ LIMIT = 10
 
 
 def review_section(*, household, user) -> list[tuple[int, str, str, dict]]:
-    reports = list(review_selectors.change_reports(user=user, household_id=household.pk)
-                   .select_related(None).select_related("reported_by")[:LIMIT])
-    tasks = list(review_selectors.review_tasks(user=user).select_related(None).select_related("assigned_to")
-                 .filter(household_id=household.pk, status__in=OPEN_REVIEW_STATUSES).order_by("due_on", "id")[:LIMIT])
-    return [(45, _("Change reports and reviews"), "households/review/_dossier_section.html",
-             {"reports": reports, "tasks": tasks, "today": timezone.localdate()})]
+    reports = list(
+        review_selectors.change_reports(user=user, household_id=household.pk)
+        .select_related(None)
+        .select_related("reported_by")[:LIMIT]
+    )
+    tasks = list(
+        review_selectors.review_tasks(user=user)
+        .select_related(None)
+        .select_related("assigned_to")
+        .filter(household_id=household.pk, status__in=OPEN_REVIEW_STATUSES)
+        .order_by("due_on", "id")[:LIMIT]
+    )
+    return [
+        (
+            45,
+            _("Change reports and reviews"),
+            "households/review/_dossier_section.html",
+            {"reports": reports, "tasks": tasks, "today": timezone.localdate()},
+        )
+    ]

@@ -50,7 +50,8 @@ def review_task(*, user, pk: int) -> ReviewTask:
 
 def review_records(*, user) -> QuerySet[ReviewRecord]:
     return ReviewRecord.objects.in_scope(user).select_related(
-        "household", "household__head", "household__township", "recorded_by", "decided_by", "enrolment", "task")
+        "household", "household__head", "household__township", "recorded_by", "decided_by", "enrolment", "task"
+    )
 
 
 def confirmation_queue(*, user) -> QuerySet[ReviewRecord]:
@@ -59,8 +60,9 @@ def confirmation_queue(*, user) -> QuerySet[ReviewRecord]:
 
 
 def change_reports(*, user, household_id: int | None = None) -> QuerySet[ChangeReport]:
-    qs = ChangeReport.objects.in_scope(user).select_related("household", "household__head", "household__township",
-                                                           "reported_by")
+    qs = ChangeReport.objects.in_scope(user).select_related(
+        "household", "household__head", "household__township", "reported_by"
+    )
     if household_id is not None:
         qs = qs.filter(household_id=household_id)
     return qs.order_by("-date", "-id")

@@ -34,7 +34,9 @@ def _apply_violation(form, error: RuleViolation) -> None:
 def review_task_list(request):
     today = timezone.localdate()
     page = _page(request, selectors.open_review_tasks(user=request.user, today=today))
-    return render(request, "households/review/task_list.html", {"page_obj": page, "tasks": page.object_list, "today": today})
+    return render(
+        request, "households/review/task_list.html", {"page_obj": page, "tasks": page.object_list, "today": today}
+    )
 
 
 def review_task_detail(request, pk: int):
@@ -52,27 +54,43 @@ def review_task_detail(request, pk: int):
             data = form.cleaned_data
             try:
                 services.review_record(
-                    actor=request.user, task=task, visited_on=data["visited_on"], outcome=data["outcome"],
-                    verification=data["verification"], enrolment=data["enrolment"], exit_reason=data["exit_reason"],
-                    proposed_category=data["proposed_category"], proposed_amount=data["proposed_amount"],
-                    note=data["note"], expected_version=data["version"])
+                    actor=request.user,
+                    task=task,
+                    visited_on=data["visited_on"],
+                    outcome=data["outcome"],
+                    verification=data["verification"],
+                    enrolment=data["enrolment"],
+                    exit_reason=data["exit_reason"],
+                    proposed_category=data["proposed_category"],
+                    proposed_amount=data["proposed_amount"],
+                    note=data["note"],
+                    expected_version=data["version"],
+                )
             except RuleViolation as error:
                 _apply_violation(form, error)
             else:
                 messages.success(request, _("Review recorded."))
                 return redirect("households:review_task_list")
     elif can_record:
-        form = ReviewRecordForm(household=task.household,
-                                initial={"visited_on": timezone.localdate(), "version": task.version,
-                                         "proposed_category": task.suggested_category,
-                                         "outcome": task.suggested_outcome or None})
+        form = ReviewRecordForm(
+            household=task.household,
+            initial={
+                "visited_on": timezone.localdate(),
+                "version": task.version,
+                "proposed_category": task.suggested_category,
+                "outcome": task.suggested_outcome or None,
+            },
+        )
     records = list(task.records.all())
     # The officer decides here too (the queue is the other way in): the record awaiting a decision.
     pending = None
     if task.status == ReviewStatus.RECORDED and access.may_confirm_review(request.user):
         pending = next((r for r in records if r.decision == RecordDecision.PENDING), None)
-    return render(request, "households/review/task_detail.html",
-                  {"task": task, "records": records, "pending": pending, "form": form if can_record or form else None})
+    return render(
+        request,
+        "households/review/task_detail.html",
+        {"task": task, "records": records, "pending": pending, "form": form if can_record or form else None},
+    )
 
 
 def review_confirm_queue(request):
@@ -80,8 +98,11 @@ def review_confirm_queue(request):
         raise PermissionDenied
     page = _page(request, selectors.confirmation_queue(user=request.user))
     escalated = selectors.escalated_tasks(user=request.user)[:50]
-    return render(request, "households/review/confirm_queue.html",
-                  {"page_obj": page, "records": page.object_list, "escalated": escalated, "form": DecisionForm()})
+    return render(
+        request,
+        "households/review/confirm_queue.html",
+        {"page_obj": page, "records": page.object_list, "escalated": escalated, "form": DecisionForm()},
+    )
 
 
 @require_POST
@@ -95,8 +116,12 @@ def review_decide(request, pk: int):
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.review_decide(actor=request.user, record=record, confirm=form.cleaned_data["confirm"],
-                                   note=form.cleaned_data["decision_note"])
+            services.review_decide(
+                actor=request.user,
+                record=record,
+                confirm=form.cleaned_data["confirm"],
+                note=form.cleaned_data["decision_note"],
+            )
         except RuleViolation as error:
             messages.error(request, " ".join(error.messages()))
         else:
@@ -120,8 +145,14 @@ def change_report_create(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.change_report_create(actor=request.user, household=data["dossier_no"], kind=data["kind"],
-                                              date=data["date"], source=data["source"], description=data["description"])
+                services.change_report_create(
+                    actor=request.user,
+                    household=data["dossier_no"],
+                    kind=data["kind"],
+                    date=data["date"],
+                    source=data["source"],
+                    description=data["description"],
+                )
             except RuleViolation as error:
                 _apply_violation(form, error)
             else:
@@ -131,7 +162,9 @@ def change_report_create(request):
         initial = {"date": timezone.localdate()}
         household_id = request.GET.get("household")
         if household_id and household_id.isdigit():
-            initial["dossier_no"] = households.filter(pk=household_id).values_list("dossier_no", flat=True).first() or ""
+            initial["dossier_no"] = (
+                households.filter(pk=household_id).values_list("dossier_no", flat=True).first() or ""
+            )
         form = ChangeReportForm(households=households, initial=initial)
     return render(request, "households/review/change_report_form.html", {"form": form})
 

@@ -47,9 +47,23 @@ phone_for = access.phone_for
 
 
 def roster_headers() -> list[str]:
-    return [_("Dossier number"), _("Township / street"), _("Address"), _("Phone"), _("Status"), _("Completeness"),
-            _("Next review"), _("Name"), _("ID number"), _("Relation to head"), _("Sex"), _("Birth date"),
-            _("Labour ability"), _("Health"), _("Monthly income (yuan)")]
+    return [
+        _("Dossier number"),
+        _("Township / street"),
+        _("Address"),
+        _("Phone"),
+        _("Status"),
+        _("Completeness"),
+        _("Next review"),
+        _("Name"),
+        _("ID number"),
+        _("Relation to head"),
+        _("Sex"),
+        _("Birth date"),
+        _("Labour ability"),
+        _("Health"),
+        _("Monthly income (yuan)"),
+    ]
 
 
 def roster_households(*, user, filters: dict) -> QuerySet[Household]:
@@ -79,22 +93,67 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[
     # Labels translated once per export, not once per cell.
     status_labels, relation_labels, labour_labels, health_labels = (
         {value: str(label) for value, label in choices.choices}
-        for choices in (HouseholdStatus, Relation, LabourAbility, Health))
+        for choices in (HouseholdStatus, Relation, LabourAbility, Health)
+    )
     sexes = {"M": _("Male"), "F": _("Female")}
-    members = (roster_members(households)
-               .order_by("household__dossier_no", "id")
-               .values_list("household__dossier_no", "household__township__name", "household__address",
-                            "household__phone", "household__status", "household__completeness",
-                            "household__next_review_on", "name", "id_number_cipher" if full_ids else "id_number_masked",
-                            "relation_to_head", "sex", "birth_date", "labour_ability", "health", "monthly_income"))
+    members = (
+        roster_members(households)
+        .order_by("household__dossier_no", "id")
+        .values_list(
+            "household__dossier_no",
+            "household__township__name",
+            "household__address",
+            "household__phone",
+            "household__status",
+            "household__completeness",
+            "household__next_review_on",
+            "name",
+            "id_number_cipher" if full_ids else "id_number_masked",
+            "relation_to_head",
+            "sex",
+            "birth_date",
+            "labour_ability",
+            "health",
+            "monthly_income",
+        )
+    )
     fetched = members.iterator(chunk_size=CHUNK)
     while chunk := list(islice(fetched, CHUNK)):
         ids = crypto.decrypt_many([row[8] for row in chunk]) if full_ids else [row[8] for row in chunk]
-        for (dossier, township, address, phone, status, completeness, review, name, _id, relation, sex, born,
-             labour, health, income), id_value in zip(chunk, ids, strict=True):
-            yield [dossier, township, safe_text(address), safe_text(phone if full_ids or not phone else mask_phone(phone)), status_labels.get(status, status),
-                   completeness, review, safe_text(name), id_value, relation_labels.get(relation, relation),
-                   sexes.get(sex, sex), born, labour_labels.get(labour, labour), health_labels.get(health, health), income]
+        for (
+            dossier,
+            township,
+            address,
+            phone,
+            status,
+            completeness,
+            review,
+            name,
+            _id,
+            relation,
+            sex,
+            born,
+            labour,
+            health,
+            income,
+        ), id_value in zip(chunk, ids, strict=True):
+            yield [
+                dossier,
+                township,
+                safe_text(address),
+                safe_text(phone if full_ids or not phone else mask_phone(phone)),
+                status_labels.get(status, status),
+                completeness,
+                review,
+                safe_text(name),
+                id_value,
+                relation_labels.get(relation, relation),
+                sexes.get(sex, sex),
+                born,
+                labour_labels.get(labour, labour),
+                health_labels.get(health, health),
+                income,
+            ]
 
 
 def write_roster(households: QuerySet[Household], *, user, request=None, progress=None):
@@ -103,13 +162,28 @@ def write_roster(households: QuerySet[Household], *, user, request=None, progres
     ``request`` is optional (a background job has none: the audit row then has no address)."""
     full = full_ids_allowed(user)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - the FileResponse closes it after streaming
-    count = xlsx.write_sheet(handle, title=_("Roster"), header=roster_headers(),
-                             rows=roster_rows(households, full_ids=full), widths=WIDTHS, progress=progress)
+    count = xlsx.write_sheet(
+        handle,
+        title=_("Roster"),
+        header=roster_headers(),
+        rows=roster_rows(households, full_ids=full),
+        widths=WIDTHS,
+        progress=progress,
+    )
     handle.seek(0)
-    audit.record(actor=user, action=AuditAction.EXPORT, target_type="households.household", request=request,
-                 area_code=user.area.code if user.area else "",
-                 summary=(_("Roster export: %(n)s members, full ID numbers") if full
-                          else _("Roster export: %(n)s members, masked ID numbers")) % {"n": count})
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        target_type="households.household",
+        request=request,
+        area_code=user.area.code if user.area else "",
+        summary=(
+            _("Roster export: %(n)s members, full ID numbers")
+            if full
+            else _("Roster export: %(n)s members, masked ID numbers")
+        )
+        % {"n": count},
+    )
     return handle, count
 
 

@@ -51,21 +51,70 @@ from jiuzhu.validators import name_refused_message
 from jiuzhu.xlsx import ReadLimits, SheetTooLarge, read_sheet
 
 BATCH = 500
-COLUMNS = ["户编号", "乡镇街道代码", "地址", "联系电话", "姓名", "身份证号码", "与户主关系", "劳动能力", "健康状况", "月收入（元）"]
+COLUMNS = [
+    "户编号",
+    "乡镇街道代码",
+    "地址",
+    "联系电话",
+    "姓名",
+    "身份证号码",
+    "与户主关系",
+    "劳动能力",
+    "健康状况",
+    "月收入（元）",
+]
 REQUIRED = ["户编号", "姓名", "身份证号码", "与户主关系"]
-RELATIONS = {"户主": Relation.HEAD, "本人": Relation.HEAD, "配偶": Relation.SPOUSE, "妻": Relation.SPOUSE, "夫": Relation.SPOUSE,
-             "子女": Relation.CHILD, "子": Relation.CHILD, "女": Relation.CHILD, "父母": Relation.PARENT, "父亲": Relation.PARENT,
-             "母亲": Relation.PARENT, "孙子女": Relation.GRANDCHILD, "祖父母": Relation.GRANDPARENT,
-             "兄弟姐妹": Relation.SIBLING, "儿媳": Relation.CHILD_IN_LAW, "女婿": Relation.CHILD_IN_LAW, "媳婿": Relation.CHILD_IN_LAW,
-             "其他": Relation.OTHER}
-LABOUR = {"": LabourAbility.FULL, "有": LabourAbility.FULL, "完全": LabourAbility.FULL, "部分": LabourAbility.PARTIAL,
-          "无": LabourAbility.NONE, "丧失": LabourAbility.NONE}
-HEALTH = {"": Health.HEALTHY, "健康": Health.HEALTHY, "慢性病": Health.CHRONIC, "大病": Health.SERIOUS,
-          "重病": Health.SERIOUS, "残疾": Health.DISABILITY}
+RELATIONS = {
+    "户主": Relation.HEAD,
+    "本人": Relation.HEAD,
+    "配偶": Relation.SPOUSE,
+    "妻": Relation.SPOUSE,
+    "夫": Relation.SPOUSE,
+    "子女": Relation.CHILD,
+    "子": Relation.CHILD,
+    "女": Relation.CHILD,
+    "父母": Relation.PARENT,
+    "父亲": Relation.PARENT,
+    "母亲": Relation.PARENT,
+    "孙子女": Relation.GRANDCHILD,
+    "祖父母": Relation.GRANDPARENT,
+    "兄弟姐妹": Relation.SIBLING,
+    "儿媳": Relation.CHILD_IN_LAW,
+    "女婿": Relation.CHILD_IN_LAW,
+    "媳婿": Relation.CHILD_IN_LAW,
+    "其他": Relation.OTHER,
+}
+LABOUR = {
+    "": LabourAbility.FULL,
+    "有": LabourAbility.FULL,
+    "完全": LabourAbility.FULL,
+    "部分": LabourAbility.PARTIAL,
+    "无": LabourAbility.NONE,
+    "丧失": LabourAbility.NONE,
+}
+HEALTH = {
+    "": Health.HEALTHY,
+    "健康": Health.HEALTHY,
+    "慢性病": Health.CHRONIC,
+    "大病": Health.SERIOUS,
+    "重病": Health.SERIOUS,
+    "残疾": Health.DISABILITY,
+}
 # The example's ID number is valid (check digit 5): a user who tries the template as it is
 # imports cleanly. The ID and phone columns are text ("@"), so Excel keeps all 18 digits.
 TEXT_COLUMNS = ("联系电话", "身份证号码")
-EXAMPLE = ["A001", "330402007", "建设街道中山路1号", "13800000000", "张三", "330402198005170015", "户主", "部分", "慢性病", "800"]
+EXAMPLE = [
+    "A001",
+    "330402007",
+    "建设街道中山路1号",
+    "13800000000",
+    "张三",
+    "330402198005170015",
+    "户主",
+    "部分",
+    "慢性病",
+    "800",
+]
 
 
 @dataclass
@@ -125,24 +174,34 @@ def _text(value) -> str:
 
 def read_limits(*, deadline: float | None = None) -> ReadLimits:
     """The settings' bounds on what an import reads (the heading row is one more row)."""
-    return ReadLimits(columns=settings.JIUZHU_IMPORT_MAX_COLUMNS, rows=settings.JIUZHU_IMPORT_MAX_ROWS + 1,
-                      xml_bytes=settings.JIUZHU_IMPORT_MAX_XML_BYTES,
-                      deadline=deadline if deadline is not None else time.monotonic() + settings.JIUZHU_IMPORT_MAX_SECONDS)
+    return ReadLimits(
+        columns=settings.JIUZHU_IMPORT_MAX_COLUMNS,
+        rows=settings.JIUZHU_IMPORT_MAX_ROWS + 1,
+        xml_bytes=settings.JIUZHU_IMPORT_MAX_XML_BYTES,
+        deadline=deadline if deadline is not None else time.monotonic() + settings.JIUZHU_IMPORT_MAX_SECONDS,
+    )
 
 
 def too_large_message(error: SheetTooLarge) -> str:
     """What the user is told of a file past one of the read limits."""
     if error.kind == "columns":
-        return _("Cell %(cell)s is beyond column %(limit)s: the import reads at most %(limit)s columns. Delete the "
-                 "cells to the right of the list and import again.") % {"cell": error.where, "limit": error.limit}
+        return _(
+            "Cell %(cell)s is beyond column %(limit)s: the import reads at most %(limit)s columns. Delete the "
+            "cells to the right of the list and import again."
+        ) % {"cell": error.where, "limit": error.limit}
     if error.kind == "rows":
-        return _("The sheet has more than %(limit)s rows: split it into files of at most %(limit)s rows and import "
-                 "each.") % {"limit": settings.JIUZHU_IMPORT_MAX_ROWS}
+        return _(
+            "The sheet has more than %(limit)s rows: split it into files of at most %(limit)s rows and import each."
+        ) % {"limit": settings.JIUZHU_IMPORT_MAX_ROWS}
     if error.kind == "xml_bytes":
-        return _("The spreadsheet unpacks to more than %(mb)s MB, which no household list needs: keep only the "
-                 "list's sheet, without formatting, and import again.") % {"mb": error.limit // (1024 * 1024)}
-    return _("Reading and checking the spreadsheet took longer than %(seconds)s seconds and was stopped: split it "
-             "into smaller files and import each.") % {"seconds": settings.JIUZHU_IMPORT_MAX_SECONDS}
+        return _(
+            "The spreadsheet unpacks to more than %(mb)s MB, which no household list needs: keep only the "
+            "list's sheet, without formatting, and import again."
+        ) % {"mb": error.limit // (1024 * 1024)}
+    return _(
+        "Reading and checking the spreadsheet took longer than %(seconds)s seconds and was stopped: split it "
+        "into smaller files and import each."
+    ) % {"seconds": settings.JIUZHU_IMPORT_MAX_SECONDS}
 
 
 class ImportTooLarge(ValueError):
@@ -170,8 +229,14 @@ def _read_rows(file, limits: ReadLimits) -> list[Row]:
     for number, values in sheet:
         width = len(values)
         cells = {name: _text(values[i]) if i < width else "" for i, name in columns}
-        numeric = frozenset(name for i, name in columns if name in TEXT_COLUMNS and i < width
-                            and isinstance(values[i], (int, float)) and not isinstance(values[i], bool))
+        numeric = frozenset(
+            name
+            for i, name in columns
+            if name in TEXT_COLUMNS
+            and i < width
+            and isinstance(values[i], (int, float))
+            and not isinstance(values[i], bool)
+        )
         if any(cells.values()):
             found.append(Row(number, cells, numeric))
     return found
@@ -179,11 +244,17 @@ def _read_rows(file, limits: ReadLimits) -> list[Row]:
 
 def _batches(items: list, size: int = BATCH) -> Iterable[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
-def validate(rows: list[Row], *, user, today: date | None = None,
-             progress: Callable[[int, int], None] | None = None, deadline: float | None = None) -> Plan:
+def validate(
+    rows: list[Row],
+    *,
+    user,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
+) -> Plan:
     """Check every row; one query per batch for townships, for people already registered and
     for households already imported. Nothing is written. Past ``deadline`` (a monotonic time)
     ``ImportTooLarge`` says the check took too long."""
@@ -191,7 +262,9 @@ def validate(rows: list[Row], *, user, today: date | None = None,
     errors: list[tuple[int, str]] = []
     own_township = user.area if user.area and user.area.level == AreaLevel.TOWNSHIP else None
     codes = {r.values.get("乡镇街道代码", "") for r in rows} - {""}
-    townships = {a.code: a for a in Area.objects.filter(code__in=codes, level=AreaLevel.TOWNSHIP).select_related("county")}
+    townships = {
+        a.code: a for a in Area.objects.filter(code__in=codes, level=AreaLevel.TOWNSHIP).select_related("county")
+    }
     plans: dict[tuple[int, str], PlannedHousehold] = {}
     seen_ids: dict[str, int] = {}
     checked: list[tuple[Row, PlannedHousehold, PlannedMember]] = []
@@ -211,8 +284,10 @@ def validate(rows: list[Row], *, user, today: date | None = None,
                 reasons.append(_("missing %(cols)s") % {"cols": "、".join(missing)})
             for column, limit in _lengths().items():
                 if len(v.get(column, "")) > limit:
-                    reasons.append(_("%(column)s has %(length)s characters: at most %(max)s are allowed")
-                                   % {"column": column, "length": len(v[column]), "max": limit})
+                    reasons.append(
+                        _("%(column)s has %(length)s characters: at most %(max)s are allowed")
+                        % {"column": column, "length": len(v[column]), "max": limit}
+                    )
             refused = refused_characters(v.get("姓名", ""))
             if refused:
                 reasons.append(name_refused_message(refused))
@@ -225,8 +300,12 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             check = rules.check_id_number(v.get("身份证号码", ""), today=today) if v.get("身份证号码") else None
             if "身份证号码" in row.numeric:
                 check = None
-                reasons.append(_("Excel stored the ID number as a number, which loses its last digits: format the column "
-                                 "as text and type the number again"))
+                reasons.append(
+                    _(
+                        "Excel stored the ID number as a number, which loses its last digits: format the column "
+                        "as text and type the number again"
+                    )
+                )
             elif check is not None and not check.valid:
                 reasons.append("".join(render_reasons(check.reasons)))
             elif check is not None and check.normal in seen_ids:
@@ -257,22 +336,38 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             plan = plans.setdefault((township.pk, v["户编号"]), PlannedHousehold(key=v["户编号"], township=township))
             plan.address = plan.address or v.get("地址", "")
             plan.phone = plan.phone or phone.normal
-            member = PlannedMember(row.number, normalise_name(v["姓名"]), check.normal, check.birth_date, check.sex, relation,
-                                   labour, health, income)
+            member = PlannedMember(
+                row.number,
+                normalise_name(v["姓名"]),
+                check.normal,
+                check.birth_date,
+                check.sex,
+                relation,
+                labour,
+                health,
+                income,
+            )
             batch_checked.append((row, plan, member))
         # One query per batch: households already imported under these keys.
         keys = {(p.township.pk, p.key) for _r, p, _m in batch_checked if p.existing is None}
         if keys:
-            for h in Household.objects.filter(legacy_key__in={k for _t, k in keys},
-                                              township_id__in={t for t, _k in keys}):
+            for h in Household.objects.filter(
+                legacy_key__in={k for _t, k in keys}, township_id__in={t for t, _k in keys}
+            ):
                 if (h.township_id, h.legacy_key) in plans:
                     plans[(h.township_id, h.legacy_key)].existing = h
         # One query per batch: people already active in a household.
         digests = {crypto.blind_index(m.normal_id): (row, plan, m) for row, plan, m in batch_checked}
-        holders = {m.id_number_digest: m for m in Member.objects.filter(id_number_digest__in=digests, active=True)
-                   .select_related("household__county")}
+        holders = {
+            m.id_number_digest: m
+            for m in Member.objects.filter(id_number_digest__in=digests, active=True).select_related(
+                "household__county"
+            )
+        }
         # A holder outside the user's scope is not named, and the look-up is audited.
-        visible = duplicates.visible_household_ids(user, (m.household_id for m in holders.values())) if holders else set()
+        visible = (
+            duplicates.visible_household_ids(user, (m.household_id for m in holders.values())) if holders else set()
+        )
         hidden = [m for m in holders.values() if m.household_id not in visible]
         if hidden:
             duplicates.record_attempts(user, hidden)
@@ -285,8 +380,13 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             elif holder.household_id not in visible:
                 errors.append((row.number, duplicates.elsewhere_message(holder)))
             else:
-                errors.append((row.number, _("this person is already an active member of household %(dossier)s")
-                               % {"dossier": holder.household.dossier_no}))
+                errors.append(
+                    (
+                        row.number,
+                        _("this person is already an active member of household %(dossier)s")
+                        % {"dossier": holder.household.dossier_no},
+                    )
+                )
         if progress:
             progress(min((batch_no + 1) * BATCH, len(rows)), len(rows))
     for _row, plan, member in checked:
@@ -302,14 +402,18 @@ def validate(rows: list[Row], *, user, today: date | None = None,
             rows = (heads[1:] if not recorded else heads) or plan.members[:1]
             errors.extend((m.row, render_reason(reason) % {"key": plan.key}) for m in rows)
     errors.sort()
-    return Plan(households=[p for p in plans.values() if p.members], errors=errors, rows=len(rows), skipped_members=skipped)
+    return Plan(
+        households=[p for p in plans.values() if p.members], errors=errors, rows=len(rows), skipped_members=skipped
+    )
 
 
 def _lengths() -> dict[str, int]:
     """The longest text each column may hold: the model fields' (so the database's) limits."""
-    return {"户编号": Household._meta.get_field("legacy_key").max_length,
-            "地址": Household._meta.get_field("address").max_length,
-            "姓名": Member._meta.get_field("name").max_length}
+    return {
+        "户编号": Household._meta.get_field("legacy_key").max_length,
+        "地址": Household._meta.get_field("address").max_length,
+        "姓名": Member._meta.get_field("name").max_length,
+    }
 
 
 def _may_write(user, township: Area) -> bool:
@@ -339,9 +443,17 @@ def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
     for group in by_township.values():
         numbers = _reserve_numbers(group[0].township, len(group))
         for p, number in zip(group, numbers, strict=True):
-            p.existing = Household(dossier_no=number, township=p.township, county_id=p.township.county_id,
-                                   registered_on=today, address=p.address, phone=p.phone, legacy_key=p.key,
-                                   status=HouseholdStatus.ACTIVE, member_count=len(p.members))
+            p.existing = Household(
+                dossier_no=number,
+                township=p.township,
+                county_id=p.township.county_id,
+                registered_on=today,
+                address=p.address,
+                phone=p.phone,
+                legacy_key=p.key,
+                status=HouseholdStatus.ACTIVE,
+                member_count=len(p.members),
+            )
             result = _new_household_completeness(p, today=today, policies=policies)
             p.existing.completeness, p.existing.missing_items = result.percent, result.missing_mask
             created.append(p.existing)
@@ -350,9 +462,17 @@ def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
     members: list[Member] = []
     for p in plan.households:
         for m in p.members:
-            member = Member(household=p.existing, name=m.name, relation_to_head=m.relation, birth_date=m.birth_date,
-                            sex=m.sex, labour_ability=m.labour_ability, health=m.health, monthly_income=m.monthly_income,
-                            joined_on=today)
+            member = Member(
+                household=p.existing,
+                name=m.name,
+                relation_to_head=m.relation,
+                birth_date=m.birth_date,
+                sex=m.sex,
+                labour_ability=m.labour_ability,
+                health=m.health,
+                monthly_income=m.monthly_income,
+                joined_on=today,
+            )
             member.set_id_number(m.normal_id)
             members.append(member)
     bulk.insert(members)
@@ -371,15 +491,22 @@ def apply(plan: Plan, *, actor, today: date | None = None) -> tuple[int, int]:
         completeness_refresh(p.existing, today=today)
     # New households: the head in one UPDATE per batch (measured by bench/run.py: an UPDATE
     # and a completeness refresh per household made a 20,000-row import take minutes).
-    first_head = (Member.objects.filter(household_id=OuterRef("pk"), relation_to_head=Relation.HEAD)
-                  .order_by("pk").values("pk")[:1])
+    first_head = (
+        Member.objects.filter(household_id=OuterRef("pk"), relation_to_head=Relation.HEAD)
+        .order_by("pk")
+        .values("pk")[:1]
+    )
     for batch in _batches(sorted(new_ids)):
         Household.objects.filter(pk__in=batch).update(head_id=Subquery(first_head))
     summary = _("Imported from a spreadsheet")
     audit.record_many(actor=actor, action=AuditAction.CREATE, instances=created, summary=summary)
     audit.record_many(actor=actor, action=AuditAction.CREATE, instances=members, summary=summary)
-    audit.record(actor=actor, action=AuditAction.IMPORT, target_type="households.importjob",
-                 summary=_("%(h)s households and %(m)s members imported") % {"h": len(created), "m": len(members)})
+    audit.record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        target_type="households.importjob",
+        summary=_("%(h)s households and %(m)s members imported") % {"h": len(created), "m": len(members)},
+    )
     return len(created), len(members)
 
 
@@ -389,13 +516,23 @@ def _new_household_completeness(p: PlannedHousehold, *, today: date, policies: d
     ``services.dossier_facts`` would read back are known here; the same rule computes it."""
     county_id = p.township.county_id
     if county_id not in policies:
-        policies[county_id] = (policy_for(Household(township=p.township, county=p.township.county), today.year)
-                               or Policy.with_defaults(year=today.year, dibao_standard=Decimal(0)))
+        policies[county_id] = policy_for(
+            Household(township=p.township, county=p.township.county), today.year
+        ) or Policy.with_defaults(year=today.year, dibao_standard=Decimal(0))
     facts, _category = dossier_facts_from(
-        has_head=any(m.relation == Relation.HEAD for m in p.members), address=p.address, phone=p.phone,
-        members=len(p.members), disabled=sum(m.health == Health.DISABILITY for m in p.members),
-        serious=sum(m.health == Health.SERIOUS for m in p.members), verified=None, visited=None, assessed=False,
-        kinds=(), enrolled=[], has_plan=False)
+        has_head=any(m.relation == Relation.HEAD for m in p.members),
+        address=p.address,
+        phone=p.phone,
+        members=len(p.members),
+        disabled=sum(m.health == Health.DISABILITY for m in p.members),
+        serious=sum(m.health == Health.SERIOUS for m in p.members),
+        verified=None,
+        visited=None,
+        assessed=False,
+        kinds=(),
+        enrolled=[],
+        has_plan=False,
+    )
     return rules.completeness(facts=facts, category=None, today=today, policy=policies[county_id])
 
 

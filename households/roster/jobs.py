@@ -56,14 +56,16 @@ def run_import_job(job: ImportJob) -> ImportJob:
         job.skipped_members = plan.skipped_members
         if plan.errors:
             job.status = ImportJobStatus.DONE if job.dry_run else ImportJobStatus.FAILED
-            job.errors = [[n, reason] for n, reason in plan.errors[:settings.JIUZHU_IMPORT_MAX_ERRORS]]
+            job.errors = [[n, reason] for n, reason in plan.errors[: settings.JIUZHU_IMPORT_MAX_ERRORS]]
             job.error_count = len(plan.errors)
         elif job.dry_run:
             job.households_created, job.members_created = plan.new_households, plan.new_members
             job.status = ImportJobStatus.DONE
         else:
             # Said before the one transaction starts: the page shows the write, not a stuck bar.
-            ImportJob.objects.filter(pk=job.pk).update(done_rows=len(rows), total_rows=len(rows), step=ImportStep.WRITING)
+            ImportJob.objects.filter(pk=job.pk).update(
+                done_rows=len(rows), total_rows=len(rows), step=ImportStep.WRITING
+            )
             job.households_created, job.members_created = imports.apply(plan, actor=job.created_by)
             job.status = ImportJobStatus.DONE
     except Exception as error:  # noqa: BLE001 - the page must show a failure, not spin forever
@@ -71,8 +73,20 @@ def run_import_job(job: ImportJob) -> ImportJob:
     job.finished_at = timezone.now()
     # The spreadsheet holds ID numbers in clear: it is not kept once the import has run.
     job.file.delete(save=False)
-    job.save(update_fields=["file", "status", "errors", "error_count", "households_created", "members_created",
-                            "skipped_members", "total_rows", "done_rows", "finished_at"])
+    job.save(
+        update_fields=[
+            "file",
+            "status",
+            "errors",
+            "error_count",
+            "households_created",
+            "members_created",
+            "skipped_members",
+            "total_rows",
+            "done_rows",
+            "finished_at",
+        ]
+    )
     return job
 
 
@@ -96,8 +110,10 @@ def read_import_rows(job: ImportJob, *, deadline: float | None = None) -> list:
 def import_error_message(error: Exception) -> str:
     """What the import page says of a failed run, in the user's language."""
     if isinstance(error, UnreadableImport):
-        return _("The file could not be read as an XLSX spreadsheet. Save it as .xlsx (Excel 2007 or later) "
-                 "and import it again.")
+        return _(
+            "The file could not be read as an XLSX spreadsheet. Save it as .xlsx (Excel 2007 or later) "
+            "and import it again."
+        )
     if isinstance(error, ValueError):
         return str(error)[:300]  # a read limit, the heading row's missing columns (imports), already translated
     if isinstance(error, SoftTimeLimitExceeded):
@@ -120,7 +136,8 @@ def run_export_job(job: ExportJob) -> ExportJob:
     polls ``done_rows``/``total_rows``. The export is audited once, when the file is written."""
     # Claim the job; a message given back after a lost worker (acks_late) runs it again.
     claimed = ExportJob.objects.filter(pk=job.pk, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
-        status=JobStatus.RUNNING, done_rows=0)
+        status=JobStatus.RUNNING, done_rows=0
+    )
     if not claimed:
         return job
     user = job.created_by
@@ -142,12 +159,16 @@ def run_export_job(job: ExportJob) -> ExportJob:
                 job.file.save(exports.export_filename(timezone.localdate(job.created_at)), File(handle), save=False)
             job.status, job.done_rows, job.total_rows = JobStatus.DONE, count, count
         except SoftTimeLimitExceeded:
-            job.status, job.error = JobStatus.FAILED, _(
-                "The export took too long and was stopped. Narrow the list with its filters and export again.")
+            job.status, job.error = (
+                JobStatus.FAILED,
+                _("The export took too long and was stopped. Narrow the list with its filters and export again."),
+            )
         except Exception:  # noqa: BLE001 - the page must show a failure, not spin forever
             logger.exception("roster export %s failed", job.pk)
-            job.status, job.error = JobStatus.FAILED, _(
-                "The export failed. Try again; if it fails again, tell the system administrator.")
+            job.status, job.error = (
+                JobStatus.FAILED,
+                _("The export failed. Try again; if it fails again, tell the system administrator."),
+            )
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "status", "error", "total_rows", "done_rows", "finished_at"])
     return job
@@ -185,12 +206,15 @@ def fail_stale_jobs(*, now: datetime | None = None) -> dict[str, int]:
             job.file.delete(save=False)
     marked = {
         "exports": ExportJob.objects.filter(status__in=waiting, created_at__lt=cutoff).update(
-            status=JobStatus.FAILED, error=message[:300], finished_at=now),
+            status=JobStatus.FAILED, error=message[:300], finished_at=now
+        ),
         # Conditional on the status again: an import that finished meanwhile keeps its result.
         "imports": ImportJob.objects.filter(pk__in=[job.pk for job in stale_imports], status__in=waiting).update(
-            status=JobStatus.FAILED, errors=[[0, message]], file="", finished_at=now),
+            status=JobStatus.FAILED, errors=[[0, message]], file="", finished_at=now
+        ),
         "reviews": ReviewRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff).update(
-            status=RunStatus.FAILED, errors=message, finished_at=now),
+            status=RunStatus.FAILED, errors=message, finished_at=now
+        ),
     }
     if any(marked.values()):
         logger.warning("stale jobs marked failed: %s", marked)

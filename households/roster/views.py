@@ -29,8 +29,9 @@ def roster_export(request):
     require_civil_affairs(request.user)
     known = forms.HouseholdFilterForm.base_fields
     filters = {name: value for name, value in search_params(request.GET).items() if name in known and value}
-    job = ExportJob.objects.create(created_by=request.user, area=request.user.area, filters=filters,
-                                   language=translation.get_language() or "")
+    job = ExportJob.objects.create(
+        created_by=request.user, area=request.user.area, filters=filters, language=translation.get_language() or ""
+    )
     enqueue_export(job)
     return redirect("households:export_job", job_id=job.pk)
 
@@ -48,9 +49,15 @@ def _export_job(request, job_id: int) -> ExportJob:
 def export_job(request, job_id: int):
     """The progress of one export, refreshed by static/js/jobs.js; then its download."""
     job = _export_job(request, job_id)
-    return render(request, "households/export_job.html", {
-        "job": job, "keep_days": settings.JIUZHU_EXPORT_KEEP_DAYS,
-        "list_query": urlencode(job.filters) if isinstance(job.filters, dict) else ""})
+    return render(
+        request,
+        "households/export_job.html",
+        {
+            "job": job,
+            "keep_days": settings.JIUZHU_EXPORT_KEEP_DAYS,
+            "list_query": urlencode(job.filters) if isinstance(job.filters, dict) else "",
+        },
+    )
 
 
 def export_status(request, job_id: int):
@@ -67,8 +74,12 @@ def export_download(request, job_id: int):
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=XLSX, as_attachment=True,
-                            filename=exports.export_filename(timezone.localdate(job.created_at)))
+    response = FileResponse(
+        handle,
+        content_type=XLSX,
+        as_attachment=True,
+        filename=exports.export_filename(timezone.localdate(job.created_at)),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -94,9 +105,13 @@ def import_page(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(file=upload, original_name=upload.name[-200:], created_by=request.user,
-                                       township=request.user.area if request.user.area else None,
-                                       dry_run=form.cleaned_data["dry_run"])
+        job = ImportJob.objects.create(
+            file=upload,
+            original_name=upload.name[-200:],
+            created_by=request.user,
+            township=request.user.area if request.user.area else None,
+            dry_run=form.cleaned_data["dry_run"],
+        )
         enqueue_import(job)
         return redirect(f"{request.path}?job={job.pk}")
     job_id = request.GET.get("job")
@@ -108,6 +123,14 @@ def import_page(request):
 def import_status(request, job_id: int):
     """The progress of one import, polled by static/js/jobs.js (only its own creator sees it)."""
     job = get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
-    return JsonResponse({**job.progress(), "dry_run": job.dry_run, "households_created": job.households_created,
-                         "members_created": job.members_created, "skipped_members": job.skipped_members,
-                         "errors": job.errors, "error_count": job.error_count})
+    return JsonResponse(
+        {
+            **job.progress(),
+            "dry_run": job.dry_run,
+            "households_created": job.households_created,
+            "members_created": job.members_created,
+            "skipped_members": job.skipped_members,
+            "errors": job.errors,
+            "error_count": job.error_count,
+        }
+    )

@@ -41,7 +41,11 @@ class DossierFacts:
 
 
 COMPLETENESS_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("0-59", 0, 59), ("60-79", 60, 79), ("80-99", 80, 99), ("100", 100, 100))
+    ("0-59", 0, 59),
+    ("60-79", 60, 79),
+    ("80-99", 80, 99),
+    ("100", 100, 100),
+)
 """The bands files are counted in (key, lowest and highest percent, both included): the
 dashboard's columns and the household list's filter, so a figure and its list agree."""
 
@@ -95,9 +99,23 @@ DOCUMENT_CODES = frozenset(
 REQUIREMENTS: dict[str, Requirement] = {
     r.code: r
     for r in (
-        HEAD_MEMBER, ID_NUMBERS, ADDRESS, PHONE, VERIFICATION, SURVEY, ASSESSMENT, PLAN, DOC_ID_COPY,
-        DOC_HOUSEHOLD_REGISTER, DOC_APPLICATION_LETTER, DOC_AUTHORISATION, DOC_INCOME_PROOF,
-        DOC_DISABILITY_CERTIFICATE, DOC_MEDICAL_RECORDS, DOC_BANK_ACCOUNT, DOC_DECISION_NOTICE,
+        HEAD_MEMBER,
+        ID_NUMBERS,
+        ADDRESS,
+        PHONE,
+        VERIFICATION,
+        SURVEY,
+        ASSESSMENT,
+        PLAN,
+        DOC_ID_COPY,
+        DOC_HOUSEHOLD_REGISTER,
+        DOC_APPLICATION_LETTER,
+        DOC_AUTHORISATION,
+        DOC_INCOME_PROOF,
+        DOC_DISABILITY_CERTIFICATE,
+        DOC_MEDICAL_RECORDS,
+        DOC_BANK_ACCOUNT,
+        DOC_DECISION_NOTICE,
     )
 }
 """Every requirement by code, in display order."""

@@ -20,6 +20,9 @@ def fact_date_reason(day: date | None, *, today: date, not_before: date | None =
     if day > today:
         return Reason.of("date.future", N_("The date cannot be in the future."))
     if not_before is not None and day < not_before:
-        return Reason.of("date.before_registration", N_(
-            "The date cannot be before the household was registered (%(day)s)."), day=not_before.isoformat())
+        return Reason.of(
+            "date.before_registration",
+            N_("The date cannot be before the household was registered (%(day)s)."),
+            day=not_before.isoformat(),
+        )
     return None

@@ -72,8 +72,13 @@ class IncomeFacts:
 
     @property
     def financial_assets(self) -> Decimal:
-        return sum((Decimal(v) for v in (self.deposits, self.securities, self.commercial_insurance,
-                                          self.other_financial_assets)), ZERO)
+        return sum(
+            (
+                Decimal(v)
+                for v in (self.deposits, self.securities, self.commercial_insurance, self.other_financial_assets)
+            ),
+            ZERO,
+        )
 
     @property
     def flags(self) -> AssetFlags:
@@ -123,7 +128,9 @@ def asset_limit_per_person(*, policy: Policy) -> Decimal:
     return money(policy.dibao_standard * policy.asset_limit_months)
 
 
-def asset_reasons(*, financial_assets_per_person: Decimal | Fraction, flags: AssetFlags, policy: Policy) -> tuple[Reason, ...]:
+def asset_reasons(
+    *, financial_assets_per_person: Decimal | Fraction, flags: AssetFlags, policy: Policy
+) -> tuple[Reason, ...]:
     """Return one reason per way the household fails the asset test (none when within limits).
 
     Financial assets at exactly the limit are within it (不超过); the comparison is exact.
@@ -251,11 +258,21 @@ def temporary_aid_reasons(*, amount: Decimal, members: int, severe: bool, policy
     cap = temporary_aid_cap(members=members, severe=severe, policy=policy)
     multiple = policy.temp_aid_severe_multiple if severe else policy.temp_aid_multiple
     if exact(amount) > exact(multiple) * exact(policy.dibao_standard) * members:
-        return (Reason.of("above_temporary_aid_cap", N_(
-            "Temporary aid for this household may be at most %(cap)s yuan (%(multiple)s times the standard of "
-            "%(standard)s yuan for %(members)s member(s))."), cap=str(cap),
-            multiple=format((policy.temp_aid_severe_multiple if severe else policy.temp_aid_multiple).normalize(), "f"),
-            standard=str(money(policy.dibao_standard)), members=str(members)),)
+        return (
+            Reason.of(
+                "above_temporary_aid_cap",
+                N_(
+                    "Temporary aid for this household may be at most %(cap)s yuan (%(multiple)s times the standard of "
+                    "%(standard)s yuan for %(members)s member(s))."
+                ),
+                cap=str(cap),
+                multiple=format(
+                    (policy.temp_aid_severe_multiple if severe else policy.temp_aid_multiple).normalize(), "f"
+                ),
+                standard=str(money(policy.dibao_standard)),
+                members=str(members),
+            ),
+        )
     return ()
 
 

@@ -36,8 +36,13 @@ def plan_goal_domains(ratings: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(domain for domain, level in ratings.items() if level and level != "none")
 
 
-def plan_activation_check(*, goal_domains: Iterable[str], ratings: Mapping[str, str],
-                          agreed_on: date | None, actions_per_goal: Mapping[str, int] | None = None) -> PlanCheck:
+def plan_activation_check(
+    *,
+    goal_domains: Iterable[str],
+    ratings: Mapping[str, str],
+    agreed_on: date | None,
+    actions_per_goal: Mapping[str, int] | None = None,
+) -> PlanCheck:
     """Whether a plan may be activated.
 
     - it has at least one goal;
@@ -51,10 +56,14 @@ def plan_activation_check(*, goal_domains: Iterable[str], ratings: Mapping[str, 
         reasons.append(Reason.of("no_goals", N_("A plan needs at least one goal.")))
     for domain in domains:
         if ratings.get(domain, "none") == "none":
-            template = NOT_ASSESSED_TEMPLATES.get(domain, N_("The assessment found no need in %(domain)s; remove this goal."))
+            template = NOT_ASSESSED_TEMPLATES.get(
+                domain, N_("The assessment found no need in %(domain)s; remove this goal.")
+            )
             reasons.append(Reason.of("need_not_assessed", template, domain=domain))
     if agreed_on is None:
-        reasons.append(Reason.of("not_agreed", N_("Record the date the household agreed to the plan before activating it.")))
+        reasons.append(
+            Reason.of("not_agreed", N_("Record the date the household agreed to the plan before activating it."))
+        )
     if actions_per_goal is not None and any(actions_per_goal.get(d, 0) == 0 for d in domains):
         reasons.append(Reason.of("goal_without_action", N_("Every goal needs at least one action.")))
     return PlanCheck(ok=not reasons, reasons=tuple(reasons))

@@ -166,7 +166,13 @@ def days_left(due: date, today: date, calendar: WorkCalendar) -> int:
 # ---------------------------------------------------------------------------
 
 DRAFT, SUBMITTED, INVESTIGATING, NOTICE, UNDER_REVIEW, APPROVED, REJECTED = (
-    "draft", "submitted", "investigating", "notice", "under_review", "approved", "rejected",
+    "draft",
+    "submitted",
+    "investigating",
+    "notice",
+    "under_review",
+    "approved",
+    "rejected",
 )
 OPEN_STATUSES = (DRAFT, SUBMITTED, INVESTIGATING, NOTICE, UNDER_REVIEW)
 DECIDED_STATUSES = (APPROVED, REJECTED)
@@ -175,11 +181,29 @@ CASEWORKER, TOWNSHIP_OFFICER, COUNTY_CIVIL, ADMIN = "caseworker", "township_offi
 TEMPORARY = Category.TEMPORARY
 
 SUBMIT, START_INVESTIGATION, RECORD_INVESTIGATION, MARK_URGENT = (
-    "submit", "start_investigation", "record_investigation", "mark_urgent")
+    "submit",
+    "start_investigation",
+    "record_investigation",
+    "mark_urgent",
+)
 START_NOTICE, RECORD_OBJECTION, CLOSE_NOTICE, DECIDE, DELIVER = (
-    "start_notice", "record_objection", "close_notice", "decide", "deliver")
-ACTIONS = (SUBMIT, START_INVESTIGATION, RECORD_INVESTIGATION, MARK_URGENT, START_NOTICE, RECORD_OBJECTION,
-           CLOSE_NOTICE, DECIDE, DELIVER)
+    "start_notice",
+    "record_objection",
+    "close_notice",
+    "decide",
+    "deliver",
+)
+ACTIONS = (
+    SUBMIT,
+    START_INVESTIGATION,
+    RECORD_INVESTIGATION,
+    MARK_URGENT,
+    START_NOTICE,
+    RECORD_OBJECTION,
+    CLOSE_NOTICE,
+    DECIDE,
+    DELIVER,
+)
 
 # Who may take each action (the administrator may take any). ``decide`` is the county's;
 # the township decides small temporary aid on its behalf (``township_may_decide``).
@@ -242,19 +266,23 @@ def assistance_period(*, category: str, decided_on: date) -> tuple[date, date | 
     return first_of_next_month(decided_on), None
 
 
-def duplicate_reasons(*, category: str, open_application_categories: Collection[str] = (),
-                      live_enrolment_categories: Collection[str] = ()) -> tuple[Reason, ...]:
+def duplicate_reasons(
+    *, category: str, open_application_categories: Collection[str] = (), live_enrolment_categories: Collection[str] = ()
+) -> tuple[Reason, ...]:
     """Why a household may not apply for (or be granted) ``category`` again now: it already
     has an open application or assistance in force in it. One-off categories may recur."""
     if is_one_off(category):
         return ()
     reasons = []
     if category in open_application_categories:
-        reasons.append(Reason.of("open_application", N_(
-            "The household already has an open application in this category: continue that one.")))
+        reasons.append(
+            Reason.of(
+                "open_application",
+                N_("The household already has an open application in this category: continue that one."),
+            )
+        )
     if category in live_enrolment_categories:
-        reasons.append(Reason.of("already_enrolled", N_(
-            "The household already receives assistance in this category.")))
+        reasons.append(Reason.of("already_enrolled", N_("The household already receives assistance in this category.")))
     return tuple(reasons)
 
 
@@ -286,7 +314,9 @@ def transition_reasons(action: str, facts: ProcedureFacts) -> tuple[Reason, ...]
     if action == START_INVESTIGATION:
         return () if s == SUBMITTED or (_catching_up(facts) and not facts.investigation_started) else (wrong_step,)
     if action == RECORD_INVESTIGATION:
-        if s == INVESTIGATING or (_catching_up(facts) and facts.investigation_started and not facts.investigation_complete):
+        if s == INVESTIGATING or (
+            _catching_up(facts) and facts.investigation_started and not facts.investigation_complete
+        ):
             return ()
         if s == SUBMITTED:
             return (Reason.of("not_started", N_("The township has not started the investigation yet.")),)
@@ -299,18 +329,33 @@ def transition_reasons(action: str, facts: ProcedureFacts) -> tuple[Reason, ...]
         if not (s == INVESTIGATING or (_catching_up(facts) and not facts.notice_started)):
             return (wrong_step,)
         if not facts.investigation_complete:
-            return (Reason.of("investigation_incomplete", N_(
-                "The investigation is not complete: record the home visit, the signed authorisation and the "
-                "economic verification first.")),)
+            return (
+                Reason.of(
+                    "investigation_incomplete",
+                    N_(
+                        "The investigation is not complete: record the home visit, the signed authorisation and the "
+                        "economic verification first."
+                    ),
+                ),
+            )
         return ()
     if action == RECORD_OBJECTION:
-        return () if s == NOTICE or (_catching_up(facts) and facts.notice_started and not facts.notice_closed) else (wrong_step,)
+        return (
+            ()
+            if s == NOTICE or (_catching_up(facts) and facts.notice_started and not facts.notice_closed)
+            else (wrong_step,)
+        )
     if action == CLOSE_NOTICE:
         if not (s == NOTICE or (_catching_up(facts) and facts.notice_started and not facts.notice_closed)):
             return (wrong_step,)
         if facts.unresolved_objections:
-            return (Reason.of("objections_open", N_("%(count)s objection(s) are not resolved yet."),
-                              count=str(facts.unresolved_objections)),)
+            return (
+                Reason.of(
+                    "objections_open",
+                    N_("%(count)s objection(s) are not resolved yet."),
+                    count=str(facts.unresolved_objections),
+                ),
+            )
         return ()
     if action == DECIDE:
         if s == UNDER_REVIEW or (facts.urgent and s in (SUBMITTED, INVESTIGATING, NOTICE)):
@@ -330,15 +375,25 @@ def notice_period_reasons(*, start: date, end: date, policy: Policy) -> tuple[Re
     if end < start:
         return (Reason.of("notice_end_before_start", N_("The notice cannot end before it starts.")),)
     if end < notice_end(start=start, policy=policy):
-        return (Reason.of("notice_too_short", N_("The public notice must run at least %(days)s days."),
-                          days=str(policy.public_notice_days)),)
+        return (
+            Reason.of(
+                "notice_too_short",
+                N_("The public notice must run at least %(days)s days."),
+                days=str(policy.public_notice_days),
+            ),
+        )
     return ()
 
 
 def notice_close_reasons(*, notice_end: date, closed_on: date) -> tuple[Reason, ...]:
     if closed_on < notice_end:
-        return (Reason.of("notice_running", N_("The public notice runs until %(end)s; it cannot be closed earlier."),
-                          end=notice_end.isoformat()),)
+        return (
+            Reason.of(
+                "notice_running",
+                N_("The public notice runs until %(end)s; it cannot be closed earlier."),
+                end=notice_end.isoformat(),
+            ),
+        )
     return ()
 
 
@@ -373,22 +428,38 @@ def step_date_reasons(action: str, *, on: date, today: date, dates: StepDates) -
     if on > today:
         return (Reason.of("future_date", N_("The date cannot be in the future.")),)
     if action == START_INVESTIGATION:
-        return _not_before(on, dates.received_on, N_(
-            "The investigation cannot start before the application was received (%(date)s)."), "before_received")
+        return _not_before(
+            on,
+            dates.received_on,
+            N_("The investigation cannot start before the application was received (%(date)s)."),
+            "before_received",
+        )
     if action == RECORD_INVESTIGATION:
-        return _not_before(on, dates.investigation_started_on, N_(
-            "The investigation cannot be recorded before it started (%(date)s)."), "before_investigation")
+        return _not_before(
+            on,
+            dates.investigation_started_on,
+            N_("The investigation cannot be recorded before it started (%(date)s)."),
+            "before_investigation",
+        )
     if action == START_NOTICE:
-        return _not_before(on, dates.investigation_completed_on, N_(
-            "The public notice cannot start before the investigation was completed (%(date)s)."),
-            "before_investigation_complete")
+        return _not_before(
+            on,
+            dates.investigation_completed_on,
+            N_("The public notice cannot start before the investigation was completed (%(date)s)."),
+            "before_investigation_complete",
+        )
     if action == RECORD_OBJECTION:
         if dates.notice_start is None or dates.notice_end is None:
             return ()
         if not dates.notice_start <= on <= dates.notice_end:
-            return (Reason.of("outside_notice", N_(
-                "An objection must be received during the public notice (%(start)s to %(end)s)."),
-                start=dates.notice_start.isoformat(), end=dates.notice_end.isoformat()),)
+            return (
+                Reason.of(
+                    "outside_notice",
+                    N_("An objection must be received during the public notice (%(start)s to %(end)s)."),
+                    start=dates.notice_start.isoformat(),
+                    end=dates.notice_end.isoformat(),
+                ),
+            )
         return ()
     if action == CLOSE_NOTICE and dates.notice_end is not None:
         return notice_close_reasons(notice_end=dates.notice_end, closed_on=on)
@@ -401,8 +472,12 @@ def objection_resolution_reasons(*, received_on: date, resolved_on: date | None,
         return ()
     if resolved_on > today:
         return (Reason.of("future_date", N_("The date cannot be in the future.")),)
-    return _not_before(resolved_on, received_on, N_(
-        "An objection cannot be resolved before it was received (%(date)s)."), "resolved_before_received")
+    return _not_before(
+        resolved_on,
+        received_on,
+        N_("An objection cannot be resolved before it was received (%(date)s)."),
+        "resolved_before_received",
+    )
 
 
 @dataclass(frozen=True)
@@ -411,8 +486,15 @@ class DueStep:
     due: date
 
 
-def due_step(*, status: str, received_on: date | None, notice_end: date | None, notice_closed_on: date | None,
-             calendar: WorkCalendar, policy: Policy) -> DueStep | None:
+def due_step(
+    *,
+    status: str,
+    received_on: date | None,
+    notice_end: date | None,
+    notice_closed_on: date | None,
+    calendar: WorkCalendar,
+    policy: Policy,
+) -> DueStep | None:
     """The step an open application waits for and its statutory deadline.
 
     1. submitted / investigating: investigation within investigation_working_days of receipt.
@@ -423,8 +505,7 @@ def due_step(*, status: str, received_on: date | None, notice_end: date | None, 
     if received_on is None:
         return None
     if status in (SUBMITTED, INVESTIGATING):
-        return DueStep(STEP_INVESTIGATION,
-                       add_working_days(received_on, policy.investigation_working_days, calendar))
+        return DueStep(STEP_INVESTIGATION, add_working_days(received_on, policy.investigation_working_days, calendar))
     if status == NOTICE and notice_end is not None:
         return DueStep(STEP_NOTICE, notice_end)
     if status == UNDER_REVIEW:
@@ -511,26 +592,43 @@ def decide(facts: DecisionFacts, *, policy: Policy | None, on: date) -> Decision
     township = facts.role == TOWNSHIP_OFFICER
     if not facts.approve:
         if township:
-            return _refused(Reason.of("decide.county_refuses", N_("Only the county may refuse an application.")),
-                            forbidden=True)
+            return _refused(
+                Reason.of("decide.county_refuses", N_("Only the county may refuse an application.")), forbidden=True
+            )
         if not facts.reason.strip():
-            return _refused(Reason.of("decide.refusal_reason", N_("A refusal must give its reasons in writing.")),
-                            "reason")
+            return _refused(
+                Reason.of("decide.refusal_reason", N_("A refusal must give its reasons in writing.")), "reason"
+            )
         return Decision(approved=False, category=category)
     no_policy = Reason.of("decide.no_policy", N_("No policy parameters are recorded for this county and year."))
     if category == Category.DIBAO:
         if facts.verification is None:
-            return _refused(Reason.of("decide.no_verification", N_(
-                "The household has no economic verification: the amount cannot be computed.")), "monthly_amount")
+            return _refused(
+                Reason.of(
+                    "decide.no_verification",
+                    N_("The household has no economic verification: the amount cannot be computed."),
+                ),
+                "monthly_amount",
+            )
         if policy is None:
             return _refused(no_policy, "monthly_amount")
-        amount = dibao_monthly_amount(per_capita_income=facts.verification.per_capita_income,
-                                      members=facts.verification.members, policy=policy,
-                                      assets_within_limits=facts.verification.assets_within_limits)
+        amount = dibao_monthly_amount(
+            per_capita_income=facts.verification.per_capita_income,
+            members=facts.verification.members,
+            policy=policy,
+            assets_within_limits=facts.verification.assets_within_limits,
+        )
         if amount <= 0:
-            return _refused(Reason.of("decide.not_eligible", N_(
-                "By the latest verification the household is not eligible for the minimum living "
-                "allowance (amount 0.00).")), "monthly_amount")
+            return _refused(
+                Reason.of(
+                    "decide.not_eligible",
+                    N_(
+                        "By the latest verification the household is not eligible for the minimum living "
+                        "allowance (amount 0.00)."
+                    ),
+                ),
+                "monthly_amount",
+            )
     else:
         if facts.entered_amount is None:
             return _refused(Reason.of("decide.no_amount", N_("Enter the amount approved.")), "monthly_amount")
@@ -539,25 +637,39 @@ def decide(facts: DecisionFacts, *, policy: Policy | None, on: date) -> Decision
         if policy is None:
             return _refused(no_policy, "monthly_amount")
         if facts.members_counted < 1:
-            return _refused(Reason.of("decide.no_members", N_(
-                "The household has no members on record: the temporary aid cap cannot be computed.")),
-                "monthly_amount")
+            return _refused(
+                Reason.of(
+                    "decide.no_members",
+                    N_("The household has no members on record: the temporary aid cap cannot be computed."),
+                ),
+                "monthly_amount",
+            )
         cap = temporary_aid_reasons(amount=amount, members=facts.members_counted, severe=facts.severe, policy=policy)
         if cap:
             return Decision(reasons=cap, field="monthly_amount")
-    duplicate = duplicate_reasons(category=category,
-                                  live_enrolment_categories={category} if facts.live_enrolment else ())
+    duplicate = duplicate_reasons(
+        category=category, live_enrolment_categories={category} if facts.live_enrolment else ()
+    )
     if duplicate:
         return Decision(reasons=duplicate, field="category")
     if township:
         if category != TEMPORARY:
-            return _refused(Reason.of("decide.county_category", N_("Only the county decides this category.")),
-                            forbidden=True)
+            return _refused(
+                Reason.of("decide.county_category", N_("Only the county decides this category.")), forbidden=True
+            )
         if policy is None or not township_may_decide(category=category, amount=amount, policy=policy):
             limit = policy.temp_aid_township_limit if policy is not None else 0
-            return _refused(Reason.of("decide.township_limit", N_(
-                "The township may approve temporary aid of at most %(limit)s yuan; the county decides this one."),
-                limit=str(limit)), "monthly_amount")
+            return _refused(
+                Reason.of(
+                    "decide.township_limit",
+                    N_(
+                        "The township may approve temporary aid of at most %(limit)s yuan; the county decides this one."
+                    ),
+                    limit=str(limit),
+                ),
+                "monthly_amount",
+            )
     start_on, end_on = assistance_period(category=category, decided_on=on)
-    return Decision(approved=True, category=category, amount=amount, start_on=start_on, end_on=end_on,
-                    by_township=township)
+    return Decision(
+        approved=True, category=category, amount=amount, start_on=start_on, end_on=end_on, by_township=township
+    )

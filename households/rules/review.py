@@ -296,8 +296,9 @@ def review_decision_reason(*, confirm: bool, decided_by_recorder: bool, note: st
     """Four eyes on a review's outcome: whoever recorded it does not also confirm it; sending
     it back says why. Returns (field, reason), or None when the decision may be recorded."""
     if confirm and decided_by_recorder:
-        return "non_field_errors", Reason.of("review.four_eyes", N_(
-            "You recorded this review yourself: another officer must confirm it."))
+        return "non_field_errors", Reason.of(
+            "review.four_eyes", N_("You recorded this review yourself: another officer must confirm it.")
+        )
     if not confirm and not note.strip():
         return "decision_note", Reason.of("review.send_back_reason", N_("Say why the review is sent back."))
     return None

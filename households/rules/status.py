@@ -54,12 +54,19 @@ def manual_status_change(*, current: str, to: str, in_force: bool, reason: str) 
         if current == EXITED:
             reasons.append(Reason.of("already_exited", N_("The household has already exited.")))
         elif in_force:
-            reasons.append(Reason.of("assistance_in_force", N_(
-                "The household still has assistance in force; end it through a review before the household exits.")))
+            reasons.append(
+                Reason.of(
+                    "assistance_in_force",
+                    N_(
+                        "The household still has assistance in force; end it through a review before the household exits."
+                    ),
+                )
+            )
     elif to == PENDING:
         if current != EXITED:
             reasons.append(Reason.of("not_exited", N_("Only a household that has exited can be registered again.")))
     else:
-        reasons.append(Reason.of("not_by_hand", N_(
-            "A household goes on the register when assistance is approved, not by hand.")))
+        reasons.append(
+            Reason.of("not_by_hand", N_("A household goes on the register when assistance is approved, not by hand."))
+        )
     return StatusDecision(allowed=not reasons, reasons=tuple(reasons))

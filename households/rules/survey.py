@@ -25,9 +25,16 @@ class MemberCheck:
     note: str = ""
 
 
-def survey_problems(*, visited_on: date | None, today: date, follow_up_on: date | None, present: int,
-                    present_from_township: int, members: Mapping[int, str],
-                    checks: Mapping[int, MemberCheck]) -> dict[str, list[Reason]]:
+def survey_problems(
+    *,
+    visited_on: date | None,
+    today: date,
+    follow_up_on: date | None,
+    present: int,
+    present_from_township: int,
+    members: Mapping[int, str],
+    checks: Mapping[int, MemberCheck],
+) -> dict[str, list[Reason]]:
     """Every problem of a survey, by field (``member_<id>`` for a member's check).
 
     ``present``: how many distinct people are recorded as present; ``present_from_township``:
@@ -48,18 +55,31 @@ def survey_problems(*, visited_on: date | None, today: date, follow_up_on: date 
     if present < MIN_PRESENT:
         add("present", Reason.of("survey.two_present", N_("A home visit needs two caseworkers present.")))
     elif present_from_township != present:
-        add("present", Reason.of("survey.present_township",
-                                 N_("Those present must be caseworkers or officers of the household's township.")))
+        add(
+            "present",
+            Reason.of(
+                "survey.present_township",
+                N_("Those present must be caseworkers or officers of the household's township."),
+            ),
+        )
     for pk, name in members.items():
         check = checks.get(pk)
         if check is None or not check.outcome:
-            add(f"member_{pk}", Reason.of("survey.no_outcome",
-                                          N_("Say whether %(name)s was confirmed, changed or not met."), name=name))
+            add(
+                f"member_{pk}",
+                Reason.of(
+                    "survey.no_outcome", N_("Say whether %(name)s was confirmed, changed or not met."), name=name
+                ),
+            )
         elif check.outcome == CHANGED and not check.note.strip():
-            add(f"member_{pk}", Reason.of("survey.no_change_note", N_("Describe what changed for %(name)s."), name=name))
+            add(
+                f"member_{pk}", Reason.of("survey.no_change_note", N_("Describe what changed for %(name)s."), name=name)
+            )
         elif check.outcome not in OUTCOMES:
             add(f"member_{pk}", Reason.of("survey.bad_outcome", N_("Choose a valid outcome.")))
     if set(checks) - set(members):
-        add("non_field_errors", Reason.of("survey.foreign_member",
-                                          N_("A checked member is not an active member of this household.")))
+        add(
+            "non_field_errors",
+            Reason.of("survey.foreign_member", N_("A checked member is not an active member of this household.")),
+        )
     return problems

@@ -27,9 +27,20 @@ def _rows(make, households: int, size: int, key: str = "K") -> list[imports.Row]
         for m in range(size):
             # Every third household without a phone, every other one with a disabled member:
             # different completeness figures.
-            sheet.append([f"{key}{h}", "330402007", f"中山路{h}号", "" if h % 3 == 0 else "13800000000", f"居民{h}{m}",
-                          make.id_number(), "户主" if m == 0 else "子女", "有", "残疾" if (h % 2 and m == 1) else "健康",
-                          "500"])
+            sheet.append(
+                [
+                    f"{key}{h}",
+                    "330402007",
+                    f"中山路{h}号",
+                    "" if h % 3 == 0 else "13800000000",
+                    f"居民{h}{m}",
+                    make.id_number(),
+                    "户主" if m == 0 else "子女",
+                    "有",
+                    "残疾" if (h % 2 and m == 1) else "健康",
+                    "500",
+                ]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

@@ -25,20 +25,36 @@ def assessment(household, user, ratings: dict[str, str] | None = None, on: datet
 def active_plan(household, user, *, due=TODAY, ratings=None) -> Plan:
     plan = plan_services.plan_create_from_assessment(actor=user, assessment=assessment(household, user, ratings))
     for goal in plan.goals.all():
-        plan_services.plan_action_add(actor=user, plan=plan, goal=goal, kind="case_work", description=f"do {goal.text}",
-                                      responsible=user, due_on=due)
+        plan_services.plan_action_add(
+            actor=user,
+            plan=plan,
+            goal=goal,
+            kind="case_work",
+            description=f"do {goal.text}",
+            responsible=user,
+            due_on=due,
+        )
     plan_services.plan_update(actor=user, plan=plan, agreed_on=TODAY)
     return plan_services.plan_activate(actor=user, plan=plan, today=TODAY)
 
 
 def resource(user, area_code: str = "330402007", name: str = "Job fair") -> Resource:
-    return services.resource_create(actor=user, area=Area.objects.get(code=area_code), name=name, kind="government",
-                                    domain="employment", provider="人社局", contact="123")
+    return services.resource_create(
+        actor=user,
+        area=Area.objects.get(code=area_code),
+        name=name,
+        kind="government",
+        domain="employment",
+        provider="人社局",
+        contact="123",
+    )
 
 
 def referral(user, household, res=None, **kw):
     sent_on = kw.pop("sent_on", TODAY)
-    return services.referral_create(actor=user, household=household, resource=res or resource(user), sent_on=sent_on, **kw)
+    return services.referral_create(
+        actor=user, household=household, resource=res or resource(user), sent_on=sent_on, **kw
+    )
 
 
 def service(user, households, **kw):

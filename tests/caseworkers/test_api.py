@@ -13,8 +13,16 @@ from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = {"resource": "resources", "referral": "referrals", "service": "services", "publicity": "publicity",
-             "feedback": "policy-feedback", "volunteer": "volunteers", "training": "trainings", "case": "typical-cases"}
+ENDPOINTS = {
+    "resource": "resources",
+    "referral": "referrals",
+    "service": "services",
+    "publicity": "publicity",
+    "feedback": "policy-feedback",
+    "volunteer": "volunteers",
+    "training": "trainings",
+    "case": "typical-cases",
+}
 
 
 def api(user):
@@ -43,8 +51,16 @@ def test_endpoint_scope(make, cw, kind):
 # COUNT for the pagination, the page of rows (joined, annotated), then one query per
 # prefetched many-to-many: services (households), publicity (households, volunteers),
 # trainings (caseworkers and volunteers present).
-LIST_QUERIES = {"resource": 2, "referral": 2, "service": 3, "publicity": 4, "feedback": 2, "volunteer": 2,
-                "training": 4, "case": 2}
+LIST_QUERIES = {
+    "resource": 2,
+    "referral": 2,
+    "service": 3,
+    "publicity": 4,
+    "feedback": 2,
+    "volunteer": 2,
+    "training": 4,
+    "case": 2,
+}
 
 
 @pytest.mark.parametrize("kind", list(ENDPOINTS))
@@ -81,8 +97,11 @@ def test_plan_through_the_api_from_assessment_to_active(make, cw):
     client = api(cw)
     plan = client.post("/api/plans/", {"assessment": a.pk}, format="json").json()
     goal = plan["goals"][0]["id"]
-    client.post(f"/api/plans/{plan['id']}/actions/", {"goal": goal, "kind": "government", "description": "医疗救助",
-                                                       "due_on": "2026-12-01", "responsible": cw.pk}, format="json")
+    client.post(
+        f"/api/plans/{plan['id']}/actions/",
+        {"goal": goal, "kind": "government", "description": "医疗救助", "due_on": "2026-12-01", "responsible": cw.pk},
+        format="json",
+    )
     refused = client.post(f"/api/plans/{plan['id']}/activate/")
     assert refused.status_code == 400
     client.post(f"/api/plans/{plan['id']}/details/", {"agreed_on": "2026-11-29"}, format="json")
@@ -98,11 +117,17 @@ def test_plan_assessment_of_another_township_is_not_found(make, cw):
 def test_status_cannot_be_mass_assigned(make, cw):
     res = resource(cw)
     h = make.household("330402007")
-    response = api(cw).post("/api/referrals/", {"household": h.pk, "resource": res.pk, "sent_on": "2026-11-29",
-                                                "status": "done", "closed_on": "2026-11-29"}, format="json")
+    response = api(cw).post(
+        "/api/referrals/",
+        {"household": h.pk, "resource": res.pk, "sent_on": "2026-11-29", "status": "done", "closed_on": "2026-11-29"},
+        format="json",
+    )
     assert response.status_code == 201
     assert Referral.objects.get().status == ReferralStatus.SENT and Referral.objects.get().closed_on is None
-    assert api(cw).patch(f"/api/referrals/{Referral.objects.get().pk}/", {"status": "done"}, format="json").status_code == 405
+    assert (
+        api(cw).patch(f"/api/referrals/{Referral.objects.get().pk}/", {"status": "done"}, format="json").status_code
+        == 405
+    )
     plan = active_plan(make.household("330402007"), cw)
     api(cw).post(f"/api/plans/{plan.pk}/details/", {"status": "closed"}, format="json")
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.ACTIVE
@@ -120,9 +145,18 @@ def test_referral_transitions_through_the_api(make, cw):
 
 
 def test_api_refuses_another_townships_household(make, cw):
-    response = api(cw).post("/api/services/", {"method": "case", "service_area": "counselling", "held_on": "2026-11-29",
-                                               "minutes": 30, "content": "x", "households": [make.household("330402008").pk]},
-                            format="json")
+    response = api(cw).post(
+        "/api/services/",
+        {
+            "method": "case",
+            "service_area": "counselling",
+            "held_on": "2026-11-29",
+            "minutes": 30,
+            "content": "x",
+            "households": [make.household("330402008").pk],
+        },
+        format="json",
+    )
     assert response.status_code == 400
 
 

@@ -13,9 +13,13 @@ from tests.caseworkers.helpers import assessment
 
 @pytest.mark.django_db
 def test_demo_is_idempotent_and_covers_every_referral_state(make):
-    users = {"demo-caseworker": make.user(Role.CASEWORKER, "330402007"), "demo-county": make.user(Role.COUNTY_CIVIL, "330402"),
-             "demo-city": make.user(Role.CITY_CIVIL, "330400"), "demo-caseworker2": make.user(Role.CASEWORKER, "330411002"),
-             "demo-admin": make.user(Role.ADMIN, None)}
+    users = {
+        "demo-caseworker": make.user(Role.CASEWORKER, "330402007"),
+        "demo-county": make.user(Role.COUNTY_CIVIL, "330402"),
+        "demo-city": make.user(Role.CITY_CIVIL, "330400"),
+        "demo-caseworker2": make.user(Role.CASEWORKER, "330411002"),
+        "demo-admin": make.user(Role.ADMIN, None),
+    }
     for _n in range(10):
         h = make.household("330402007")
         assessment(h, users["demo-caseworker"])

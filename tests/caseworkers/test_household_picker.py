@@ -27,15 +27,25 @@ def page(client, url):
     return len(queries), len(response.content)
 
 
-@pytest.mark.parametrize("url_name", ["caseworkers:referral_new", "caseworkers:service_new", "caseworkers:publicity_new",
-                                      "caseworkers:volunteer_detail", "households:application_create"])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "caseworkers:referral_new",
+        "caseworkers:service_new",
+        "caseworkers:publicity_new",
+        "caseworkers:volunteer_detail",
+        "households:application_create",
+    ],
+)
 def test_form_pages_keep_their_queries_and_size_from_1_to_50_households(make, cw, login, url_name):
     from caseworkers import services
     from tests.clock import TODAY
 
     client = login(cw)
     make.household("330402007", members=0)
-    args = [services.volunteer_create(actor=cw, name="志愿者", registered_on=TODAY).pk] if "volunteer" in url_name else []
+    args = (
+        [services.volunteer_create(actor=cw, name="志愿者", registered_on=TODAY).pk] if "volunteer" in url_name else []
+    )
     url = reverse(url_name, args=args)
     queries_1, size_1 = page(client, url)
     for _n in range(49):
@@ -67,11 +77,16 @@ def test_search_keeps_to_the_users_area(make, cw, login):
     assert login(cw).get(reverse(SEARCH), {"q": foreign.dossier_no}).json()["results"] == []
     county = login(make.user(Role.COUNTY_CIVIL, "330402")).get(reverse(SEARCH), {"q": foreign.dossier_no}).json()
     assert [r["id"] for r in county["results"]] == [foreign.pk]
-    assert login(make.user(Role.COUNTY_CIVIL, "330411")).get(reverse(SEARCH), {"q": foreign.dossier_no}).json()["results"] == []
+    assert (
+        login(make.user(Role.COUNTY_CIVIL, "330411")).get(reverse(SEARCH), {"q": foreign.dossier_no}).json()["results"]
+        == []
+    )
     assert login(make.user(Role.COUNTY_FINANCE, "330402")).get(reverse(SEARCH), {"q": "3"}).status_code == 403
 
 
-def test_search_returns_at_most_20_in_the_same_queries_for_1_and_25_households(make, cw, login, django_assert_num_queries):
+def test_search_returns_at_most_20_in_the_same_queries_for_1_and_25_households(
+    make, cw, login, django_assert_num_queries
+):
     client = login(cw)
     make.household("330402007", members=1)
     # session, user, guardian grants of the user, user's area, households (joined with head
@@ -87,18 +102,34 @@ def test_search_returns_at_most_20_in_the_same_queries_for_1_and_25_households(m
 
 def test_service_form_takes_typed_dossier_numbers(make, cw, login):
     a, b = make.household("330402007", members=0), make.household("330402007", members=0)
-    response = login(cw).post(reverse("caseworkers:service_new"), {
-        "method": "group", "service_area": "integration", "held_on": "2026-11-29", "minutes": 90,
-        "households": f"{a.dossier_no}，{b.dossier_no}", "content": "小组活动"})
+    response = login(cw).post(
+        reverse("caseworkers:service_new"),
+        {
+            "method": "group",
+            "service_area": "integration",
+            "held_on": "2026-11-29",
+            "minutes": 90,
+            "households": f"{a.dossier_no}，{b.dossier_no}",
+            "content": "小组活动",
+        },
+    )
     assert response.status_code == 302
     assert set(ServiceRecord.objects.get().households.all()) == {a, b}
 
 
 def test_service_form_refuses_a_typed_dossier_number_of_another_township(make, cw, login):
     a, foreign = make.household("330402007", members=0), make.household("330402008", members=0)
-    response = login(cw).post(reverse("caseworkers:service_new"), {
-        "method": "group", "service_area": "integration", "held_on": "2026-11-29", "minutes": 90,
-        "households": f"{a.dossier_no}, {foreign.dossier_no}", "content": "小组活动"})
+    response = login(cw).post(
+        reverse("caseworkers:service_new"),
+        {
+            "method": "group",
+            "service_area": "integration",
+            "held_on": "2026-11-29",
+            "minutes": 90,
+            "households": f"{a.dossier_no}, {foreign.dossier_no}",
+            "content": "小组活动",
+        },
+    )
     assert response.status_code == 200 and response.context["form"].errors["households"]
     assert not ServiceRecord.objects.exists()
     # The box keeps what was typed so it can be corrected.
@@ -112,11 +143,20 @@ def test_referral_member_list_follows_the_chosen_household(make, cw, login):
     assert set(form.fields["member"].queryset) == set(h.members.all())
     assert h.dossier_no in str(form["household"])
     stranger = other.members.get()
-    response = client.post(reverse("caseworkers:referral_new"), {
-        "household": h.dossier_no, "member": stranger.pk, "resource": resource(cw).pk, "sent_on": "2026-11-29"})
+    response = client.post(
+        reverse("caseworkers:referral_new"),
+        {"household": h.dossier_no, "member": stranger.pk, "resource": resource(cw).pk, "sent_on": "2026-11-29"},
+    )
     assert response.status_code == 200 and response.context["form"].errors["member"]
     mine = h.members.first()
-    response = client.post(reverse("caseworkers:referral_new"), {
-        "household": h.dossier_no, "member": mine.pk, "resource": resource(cw, name="Clinic").pk, "sent_on": "2026-11-29"})
+    response = client.post(
+        reverse("caseworkers:referral_new"),
+        {
+            "household": h.dossier_no,
+            "member": mine.pk,
+            "resource": resource(cw, name="Clinic").pk,
+            "sent_on": "2026-11-29",
+        },
+    )
     assert response.status_code == 302
     assert Referral.objects.get().member == mine

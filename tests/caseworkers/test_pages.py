@@ -30,23 +30,45 @@ def build(kind, cw, make):
     if kind == "service":
         return service(cw, [h], follow_up_on=TODAY)
     if kind == "publicity":
-        return services.publicity_create(actor=cw, held_on=TODAY, topics="低保政策", place="社区", form="community_talk",
-                                         households=[h], head_count=20)
+        return services.publicity_create(
+            actor=cw,
+            held_on=TODAY,
+            topics="低保政策",
+            place="社区",
+            form="community_talk",
+            households=[h],
+            head_count=20,
+        )
     if kind == "feedback":
         return services.feedback_create(actor=cw, kind="problem", title="问题", body="说明")
     if kind == "volunteer":
         return services.volunteer_create(actor=cw, name="志愿者", registered_on=TODAY)
     if kind == "training":
-        return services.training_create(actor=cw, title="培训", audience="caseworkers", topic="policy", held_on=TODAY,
-                                        hours=Decimal(2), caseworkers_present=[cw])
+        return services.training_create(
+            actor=cw,
+            title="培训",
+            audience="caseworkers",
+            topic="policy",
+            held_on=TODAY,
+            hours=Decimal(2),
+            caseworkers_present=[cw],
+        )
     if kind == "case":
         return services.case_create(actor=cw, title="案例", domain="living", body="匿名")
     raise AssertionError(kind)
 
 
 KINDS = ["resource", "referral", "service", "publicity", "feedback", "volunteer", "training", "case"]
-LIST = {"resource": "resource_list", "referral": "referral_list", "service": "service_list", "publicity": "publicity_list",
-        "feedback": "feedback_list", "volunteer": "volunteer_list", "training": "training_list", "case": "case_list"}
+LIST = {
+    "resource": "resource_list",
+    "referral": "referral_list",
+    "service": "service_list",
+    "publicity": "publicity_list",
+    "feedback": "feedback_list",
+    "volunteer": "volunteer_list",
+    "training": "training_list",
+    "case": "case_list",
+}
 
 
 def detail(kind):
@@ -88,8 +110,10 @@ def test_caseworker_records_a_referral_and_moves_it_on_a_phone_form(make, cw, lo
     h = make.household("330402007")
     res = resource(cw)
     client = login(cw)
-    response = client.post(reverse("caseworkers:referral_new"), {"household": h.pk, "resource": res.pk, "sent_on": "2026-11-29",
-                                                                 "follow_up_on": "2026-12-05"})
+    response = client.post(
+        reverse("caseworkers:referral_new"),
+        {"household": h.pk, "resource": res.pk, "sent_on": "2026-11-29", "follow_up_on": "2026-12-05"},
+    )
     r = Referral.objects.get()
     assert response.status_code == 302
     client.post(reverse("caseworkers:referral_step", args=[r.pk]) + "?to=accepted")
@@ -99,24 +123,37 @@ def test_caseworker_records_a_referral_and_moves_it_on_a_phone_form(make, cw, lo
 
 def test_referral_form_refuses_another_townships_household(make, cw, login):
     foreign = make.household("330402008")
-    response = login(cw).post(reverse("caseworkers:referral_new"), {"household": foreign.pk, "resource": resource(cw).pk,
-                                                                    "sent_on": "2026-11-29"})
+    response = login(cw).post(
+        reverse("caseworkers:referral_new"),
+        {"household": foreign.pk, "resource": resource(cw).pk, "sent_on": "2026-11-29"},
+    )
     assert response.status_code == 200 and response.context["form"].errors["household"]
     assert not Referral.objects.exists()
 
 
 def test_referral_step_of_another_township_is_404(make, cw, login):
     r = referral(cw, make.household("330402007"))
-    response = login(make.user(Role.CASEWORKER, "330402008")).post(reverse("caseworkers:referral_step", args=[r.pk]) + "?to=accepted")
+    response = login(make.user(Role.CASEWORKER, "330402008")).post(
+        reverse("caseworkers:referral_step", args=[r.pk]) + "?to=accepted"
+    )
     assert response.status_code == 404
     assert Referral.objects.get().status == ReferralStatus.SENT
 
 
 def test_group_service_links_many_households(make, cw, login):
     a, b = make.household("330402007"), make.household("330402007")
-    login(cw).post(reverse("caseworkers:service_new"), {
-        "method": "group", "service_area": "integration", "held_on": "2026-11-29", "minutes": 90,
-        "households": [a.pk, b.pk], "content": "小组活动", "follow_up_on": "2026-12-20"})
+    login(cw).post(
+        reverse("caseworkers:service_new"),
+        {
+            "method": "group",
+            "service_area": "integration",
+            "held_on": "2026-11-29",
+            "minutes": 90,
+            "households": [a.pk, b.pk],
+            "content": "小组活动",
+            "follow_up_on": "2026-12-20",
+        },
+    )
     assert set(ServiceRecord.objects.get().households.all()) == {a, b}
 
 
@@ -128,9 +165,21 @@ def test_county_approves_a_case_and_a_stranger_then_reads_it(make, cw, login):
     case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
     login(cw).post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=submitted")
     # Another county may not approve it.
-    assert login(make.user(Role.COUNTY_CIVIL, "330411")).post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=approved").status_code == 404
-    login(make.user(Role.COUNTY_CIVIL, "330402")).post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=approved")
-    assert login(make.user(Role.CASEWORKER, "330411002")).get(reverse("caseworkers:case_detail", args=[case.pk])).status_code == 200
+    assert (
+        login(make.user(Role.COUNTY_CIVIL, "330411"))
+        .post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=approved")
+        .status_code
+        == 404
+    )
+    login(make.user(Role.COUNTY_CIVIL, "330402")).post(
+        reverse("caseworkers:case_step", args=[case.pk]) + "?to=approved"
+    )
+    assert (
+        login(make.user(Role.CASEWORKER, "330411002"))
+        .get(reverse("caseworkers:case_detail", args=[case.pk]))
+        .status_code
+        == 200
+    )
 
 
 def test_my_tasks_page_and_nav_count(make, cw, login):
@@ -151,8 +200,20 @@ def test_work_summary_page_for_the_township_officer(make, cw, login):
     assert other.context["rows"] == []
 
 
-@pytest.mark.parametrize("name", ["resource_new", "referral_new", "service_new", "publicity_new", "feedback_new",
-                                  "volunteer_new", "organization_new", "training_new", "case_new"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "resource_new",
+        "referral_new",
+        "service_new",
+        "publicity_new",
+        "feedback_new",
+        "volunteer_new",
+        "organization_new",
+        "training_new",
+        "case_new",
+    ],
+)
 def test_every_new_form_opens_for_a_caseworker(cw, login, name):
     response = login(cw).get(reverse(f"caseworkers:{name}"))
     assert response.status_code == 200 and response.context["form"] is not None
@@ -169,15 +230,43 @@ def test_publicity_feedback_volunteer_training_and_case_through_the_forms(make, 
 
     h = make.household("330402007")
     client = login(cw)
-    client.post(reverse("caseworkers:publicity_new"), {"held_on": "2026-11-20", "form": "leaflets", "topics": "低保",
-                                                       "place": "菜场", "households": [h.pk], "head_count": 12})
-    client.post(reverse("caseworkers:feedback_new"), {"kind": "good_practice", "sent_to": "county", "title": "做法", "body": "说明"})
-    client.post(reverse("caseworkers:volunteer_new"), {"name": "周敏", "registered_on": "2026-01-01", "status": "active"})
+    client.post(
+        reverse("caseworkers:publicity_new"),
+        {
+            "held_on": "2026-11-20",
+            "form": "leaflets",
+            "topics": "低保",
+            "place": "菜场",
+            "households": [h.pk],
+            "head_count": 12,
+        },
+    )
+    client.post(
+        reverse("caseworkers:feedback_new"),
+        {"kind": "good_practice", "sent_to": "county", "title": "做法", "body": "说明"},
+    )
+    client.post(
+        reverse("caseworkers:volunteer_new"), {"name": "周敏", "registered_on": "2026-01-01", "status": "active"}
+    )
     v = Volunteer.objects.get()
-    client.post(reverse("caseworkers:training_new"), {"title": "培训", "audience": "volunteers", "topic": "practice",
-                                                      "held_on": "2026-11-20", "hours": "3", "volunteers_present": [v.pk]})
-    client.post(reverse("caseworkers:case_new"), {"title": "案例", "domain": "living", "body": "匿名", "anonymised": "on"})
-    client.post(reverse("caseworkers:volunteer_detail", args=[v.pk]), {"task": "陪伴", "household": h.pk, "due_on": "2026-12-01"})
+    client.post(
+        reverse("caseworkers:training_new"),
+        {
+            "title": "培训",
+            "audience": "volunteers",
+            "topic": "practice",
+            "held_on": "2026-11-20",
+            "hours": "3",
+            "volunteers_present": [v.pk],
+        },
+    )
+    client.post(
+        reverse("caseworkers:case_new"), {"title": "案例", "domain": "living", "body": "匿名", "anonymised": "on"}
+    )
+    client.post(
+        reverse("caseworkers:volunteer_detail", args=[v.pk]),
+        {"task": "陪伴", "household": h.pk, "due_on": "2026-12-01"},
+    )
     assert PublicityActivity.objects.get().households.get() == h
     assert PolicyFeedback.objects.get().status == "sent"
     assert Training.objects.get().volunteers_present.get() == v
@@ -201,9 +290,14 @@ def test_posted_steps_on_another_areas_records_are_404(make, cw, login):
     other = login(make.user(Role.CASEWORKER, "330402008"))
     assert other.post(reverse("caseworkers:service_followed_up", args=[s.pk])).status_code == 404
     assert other.post(reverse("caseworkers:assignment_done", args=[a.pk]), {"hours": "2"}).status_code == 404
-    assert other.post(reverse("caseworkers:volunteer_detail", args=[v.pk]), {"task": "x", "household": h.pk}).status_code == 404
+    assert (
+        other.post(reverse("caseworkers:volunteer_detail", args=[v.pk]), {"task": "x", "household": h.pk}).status_code
+        == 404
+    )
     other_county = login(make.user(Role.COUNTY_CIVIL, "330411"))
-    assert other_county.post(reverse("caseworkers:feedback_respond", args=[fb.pk]), {"response": "x"}).status_code == 404
+    assert (
+        other_county.post(reverse("caseworkers:feedback_respond", args=[fb.pk]), {"response": "x"}).status_code == 404
+    )
     assert PolicyFeedback.objects.get().status == "sent"
     assert not ServiceRecord.objects.get().followed_up
 
@@ -229,12 +323,15 @@ def test_the_author_edits_a_returned_case_and_resubmits_it(make, cw, login):
     case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
     client = login(cw)
     client.post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=submitted")
-    login(make.user(Role.COUNTY_CIVIL, "330402")).post(reverse("caseworkers:case_step", args=[case.pk]) + "?to=returned",
-                                                      {"reason": "请补充成效"})
+    login(make.user(Role.COUNTY_CIVIL, "330402")).post(
+        reverse("caseworkers:case_step", args=[case.pk]) + "?to=returned", {"reason": "请补充成效"}
+    )
     client = login(cw)
     assert client.get(reverse("caseworkers:case_edit", args=[case.pk])).status_code == 200
-    response = client.post(reverse("caseworkers:case_edit", args=[case.pk]),
-                           {"title": "案例", "domain": "living", "body": "匿名，补充：已稳定就业"})
+    response = client.post(
+        reverse("caseworkers:case_edit", args=[case.pk]),
+        {"title": "案例", "domain": "living", "body": "匿名，补充：已稳定就业"},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.body.endswith("已稳定就业") and case.status == "returned"
@@ -249,8 +346,10 @@ def test_the_author_edits_a_returned_case_and_resubmits_it(make, cw, login):
 
 def test_case_edit_refuses_an_id_number_or_a_phone_in_the_text(make, cw, login):
     case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
-    response = login(cw).post(reverse("caseworkers:case_edit", args=[case.pk]),
-                              {"title": "案例", "domain": "living", "body": "户主电话13812345678"})
+    response = login(cw).post(
+        reverse("caseworkers:case_edit", args=[case.pk]),
+        {"title": "案例", "domain": "living", "body": "户主电话13812345678"},
+    )
     assert response.status_code == 200
     assert "手机号码" in str(response.context["form"].errors["body"])
     case.refresh_from_db()
@@ -276,10 +375,24 @@ def test_case_edit_page_queries(make, cw, login, django_assert_num_queries):
 
 def test_work_summary_labels_every_cell_and_shows_the_caseworkers_training(make, cw, login, django_assert_num_queries):
     referral(cw, make.household("330402007"))
-    services.training_create(actor=cw, title="培训", audience="caseworkers", topic="policy", held_on=TODAY,
-                             hours=Decimal("2.5"), caseworkers_present=[cw])
-    services.training_create(actor=cw, title="去年", audience="caseworkers", topic="policy",
-                             held_on=datetime.date(2025, 5, 1), hours=Decimal(3), caseworkers_present=[cw])
+    services.training_create(
+        actor=cw,
+        title="培训",
+        audience="caseworkers",
+        topic="policy",
+        held_on=TODAY,
+        hours=Decimal("2.5"),
+        caseworkers_present=[cw],
+    )
+    services.training_create(
+        actor=cw,
+        title="去年",
+        audience="caseworkers",
+        topic="policy",
+        held_on=datetime.date(2025, 5, 1),
+        hours=Decimal(3),
+        caseworkers_present=[cw],
+    )
     client = login(make.user(Role.TOWNSHIP_OFFICER, "330402007"))
     response = client.get(reverse("caseworkers:summary") + "?year=2026")
     assert response.context["training"] == [(cw, {"sessions": 1, "hours": Decimal("2.5")})]

@@ -84,8 +84,16 @@ def test_case_work_serves_one_household_group_work_many(make, cw):
 
 def test_training_adds_hours_to_each_volunteer_present(make, cw):
     v = services.volunteer_create(actor=cw, name="志愿者", registered_on=TODAY)
-    services.training_create(actor=cw, title="政策", audience="volunteers", topic="policy", held_on=TODAY,
-                             hours=Decimal("2.5"), volunteers_present=[v], caseworkers_present=[cw])
+    services.training_create(
+        actor=cw,
+        title="政策",
+        audience="volunteers",
+        topic="policy",
+        held_on=TODAY,
+        hours=Decimal("2.5"),
+        volunteers_present=[v],
+        caseworkers_present=[cw],
+    )
     assert Volunteer.objects.get(pk=v.pk).training_hours == Decimal("2.5")
     assert cw.trainings.get().title == "政策"
 
@@ -126,7 +134,12 @@ def test_volunteer_assignment_needs_a_household_or_activity_and_records_hours(ma
     v = services.volunteer_create(actor=cw, name="志愿者", registered_on=TODAY)
     with pytest.raises(RuleViolation):
         services.assignment_create(actor=cw, volunteer=v, task="陪伴")
-    a = services.assignment_create(actor=cw, volunteer=v, task="陪伴", household=make.household("330402007"),
-                                   due_on=TODAY + datetime.timedelta(days=3))
+    a = services.assignment_create(
+        actor=cw,
+        volunteer=v,
+        task="陪伴",
+        household=make.household("330402007"),
+        due_on=TODAY + datetime.timedelta(days=3),
+    )
     services.assignment_complete(actor=cw, assignment=a, hours=Decimal(3))
     assert a.done and a.hours == Decimal(3)

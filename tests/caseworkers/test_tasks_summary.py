@@ -56,14 +56,20 @@ def test_my_tasks_one_query_per_source_and_count_in_one_query(make, cw, django_a
 def test_work_summary_matches_hand_counts(make, cw, django_assert_num_queries):
     h = make.household("330402007")
     second = make.user(Role.CASEWORKER, "330402007")
-    Survey.objects.create(household=h, visited_on=datetime.date(2026, 10, 5), housing="own", housing_condition="good", recorded_by=cw)
-    Survey.objects.create(household=h, visited_on=datetime.date(2026, 11, 5), housing="own", housing_condition="good", recorded_by=cw)
+    Survey.objects.create(
+        household=h, visited_on=datetime.date(2026, 10, 5), housing="own", housing_condition="good", recorded_by=cw
+    )
+    Survey.objects.create(
+        household=h, visited_on=datetime.date(2026, 11, 5), housing="own", housing_condition="good", recorded_by=cw
+    )
     active_plan(h, cw)
     referral(cw, h)
     referral(cw, h)
     referral(second, h)
     service(cw, [h], held_on=datetime.date(2026, 10, 20))
-    services.publicity_create(actor=second, held_on=TODAY, topics="低保", place="社区", form="community_talk", head_count=30)
+    services.publicity_create(
+        actor=second, held_on=TODAY, topics="低保", place="社区", form="community_talk", head_count=30
+    )
     # Elsewhere: not in the township's summary.
     far = make.user(Role.CASEWORKER, "330411002")
     referral(far, make.household("330411002"), res=resource(far, "330411002"))
@@ -81,7 +87,10 @@ def test_work_summary_matches_hand_counts(make, cw, django_assert_num_queries):
         (second.pk, 11): {**zero, "referrals": 1, "publicity": 1},
     }
     county = make.user(Role.COUNTY_CIVIL, "330411")
-    assert [r.caseworker.pk for r in work_summary(user=county, start=datetime.date(2026, 1, 1), end=datetime.date(2027, 1, 1))] == [far.pk]
+    assert [
+        r.caseworker.pk
+        for r in work_summary(user=county, start=datetime.date(2026, 1, 1), end=datetime.date(2027, 1, 1))
+    ] == [far.pk]
 
 
 def test_an_active_plans_next_review_is_a_task_of_its_author(make, cw):
@@ -93,7 +102,9 @@ def test_an_active_plans_next_review_is_a_task_of_its_author(make, cw):
     [task] = [t for t in mytasks.tasks_for(cw, TODAY) if t.kind == "plan_review"]
     assert task.due == TODAY + 2 * DAY and h.dossier_no in task.label
     assert mytasks.kind_label("plan_review") == "计划复核到期"
-    assert [t for t in mytasks.tasks_for(make.user(Role.CASEWORKER, "330402008"), TODAY) if t.kind == "plan_review"] == []
+    assert [
+        t for t in mytasks.tasks_for(make.user(Role.CASEWORKER, "330402008"), TODAY) if t.kind == "plan_review"
+    ] == []
     plan_services.plan_close(actor=cw, plan=plan, outcome="稳定")
     assert [t for t in mytasks.tasks_for(cw, TODAY) if t.kind == "plan_review"] == []
 

@@ -26,8 +26,14 @@ def cw(make):
 
 
 def _task(household, reason, *, due, assigned_to=None, status="open"):
-    return ReviewTask.objects.create(household=household, reason=reason, created_on=TODAY - 3 * DAY, due_on=due,
-                                     assigned_to=assigned_to, status=status)
+    return ReviewTask.objects.create(
+        household=household,
+        reason=reason,
+        created_on=TODAY - 3 * DAY,
+        due_on=due,
+        assigned_to=assigned_to,
+        status=status,
+    )
 
 
 def _app(household, status, user, **dates):
@@ -47,8 +53,11 @@ def test_a_caseworker_sees_their_open_review_tasks_among_the_others_by_date(make
 
     tasks = mytasks.tasks_for(cw, TODAY)
 
-    assert [(t.kind, t.due) for t in tasks] == [("referral", TODAY - 2 * DAY), ("review", TODAY + DAY),
-                                                ("referral", TODAY + 2 * DAY)]
+    assert [(t.kind, t.due) for t in tasks] == [
+        ("referral", TODAY - 2 * DAY),
+        ("review", TODAY + DAY),
+        ("referral", TODAY + 2 * DAY),
+    ]
     assert tasks[1].url == reverse("households:review_task_detail", args=[mine.pk])
     assert tasks[1].label.startswith(h.dossier_no)
     assert mytasks.task_count(cw, TODAY) == 3
@@ -69,17 +78,25 @@ def test_a_township_officer_gets_overdue_steps_and_their_township_reviews(make):
     investigation = _app(h, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1))
     _app(h, ApplicationStatus.INVESTIGATING, officer, received_on=TODAY - DAY)  # still in time
     notice = _app(h, ApplicationStatus.NOTICE, officer, received_on=d(2026, 10, 1), notice_end=d(2026, 11, 20))
-    _app(h, ApplicationStatus.UNDER_REVIEW, officer, received_on=d(2026, 8, 1), notice_end=d(2026, 8, 20),
-         notice_closed_on=d(2026, 8, 20))  # the county's decision: not the township's
+    _app(
+        h,
+        ApplicationStatus.UNDER_REVIEW,
+        officer,
+        received_on=d(2026, 8, 1),
+        notice_end=d(2026, 8, 20),
+        notice_closed_on=d(2026, 8, 20),
+    )  # the county's decision: not the township's
     _app(far, ApplicationStatus.SUBMITTED, officer, received_on=d(2026, 9, 1))  # another county
     review = _task(h, "change_report", due=TODAY, status="recorded")
 
     tasks = mytasks.tasks_for(officer, TODAY)
 
     assert [t.kind for t in tasks] == ["application", "application", "review"]
-    assert [t.url for t in tasks] == [reverse("households:application_detail", args=[investigation.pk]),
-                                      reverse("households:application_detail", args=[notice.pk]),
-                                      reverse("households:review_task_detail", args=[review.pk])]
+    assert [t.url for t in tasks] == [
+        reverse("households:application_detail", args=[investigation.pk]),
+        reverse("households:application_detail", args=[notice.pk]),
+        reverse("households:review_task_detail", args=[review.pk]),
+    ]
     assert tasks[0].label.endswith("乡镇调查核实")
     # The badge leaves the calendar-based source out (it must stay one cheap query).
     assert mytasks.task_count(officer, TODAY) == 1
@@ -89,8 +106,14 @@ def test_the_county_gets_its_overdue_decisions_only(make):
     county = make.user(Role.COUNTY_CIVIL, "330402")
     h = make.household("330402007")
     _app(h, ApplicationStatus.SUBMITTED, county, received_on=d(2026, 9, 1))
-    decision = _app(h, ApplicationStatus.UNDER_REVIEW, county, received_on=d(2026, 8, 1), notice_end=d(2026, 8, 20),
-                    notice_closed_on=d(2026, 8, 20))
+    decision = _app(
+        h,
+        ApplicationStatus.UNDER_REVIEW,
+        county,
+        received_on=d(2026, 8, 1),
+        notice_end=d(2026, 8, 20),
+        notice_closed_on=d(2026, 8, 20),
+    )
     apps = [t for t in mytasks.tasks_for(county, TODAY) if t.kind == "application"]
     assert [t.url for t in apps] == [reverse("households:application_detail", args=[decision.pk])]
     other_county = make.user(Role.COUNTY_CIVIL, "330411")
@@ -127,7 +150,9 @@ def test_township_officers_and_county_users_have_the_menu_entry_without_a_badge(
     assert [i.count for i in county.context["nav_items"] if i.url_name == "caseworkers:tasks"] == [None]
 
 
-def test_a_township_officers_badge_counts_the_townships_due_reviews_in_one_query(make, login, django_assert_num_queries):
+def test_a_township_officers_badge_counts_the_townships_due_reviews_in_one_query(
+    make, login, django_assert_num_queries
+):
     from caseworkers import nav
 
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
@@ -143,25 +168,35 @@ def test_change_reports_count_per_reporter_and_month_in_one_query(make, cw, djan
     h = make.household("330402007")
     far_cw = make.user(Role.CASEWORKER, "330411002")
     for reporter, household in ((cw, h), (cw, h), (far_cw, make.household("330411002"))):
-        ChangeReport.objects.create(household=household, kind="income", date=TODAY, source="本人", description="x",
-                                    reported_by=reporter)
-    october = ChangeReport.objects.create(household=h, kind="job", date=d(2026, 10, 3), source="邻居", description="y",
-                                          reported_by=cw)
+        ChangeReport.objects.create(
+            household=household, kind="income", date=TODAY, source="本人", description="x", reported_by=reporter
+        )
+    october = ChangeReport.objects.create(
+        household=h, kind="job", date=d(2026, 10, 3), source="邻居", description="y", reported_by=cw
+    )
     ChangeReport.objects.filter(pk=october.pk).update(created_at=datetime.datetime(2026, 10, 3, 2, tzinfo=datetime.UTC))
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
     granted_household_ids(officer)  # the grants, fetched once per request user
     with django_assert_num_queries(1):
         counts = change_report_counts(user=officer, start=d(2026, 1, 1), end=d(2027, 1, 1))
     assert counts == {(cw.pk, d(2026, 11, 1)): 2, (cw.pk, d(2026, 10, 1)): 1}
-    rows = {(r.caseworker.pk, r.month.month): r.counts["change_reports"]
-            for r in work_summary(user=officer, start=d(2026, 1, 1), end=d(2027, 1, 1))}
+    rows = {
+        (r.caseworker.pk, r.month.month): r.counts["change_reports"]
+        for r in work_summary(user=officer, start=d(2026, 1, 1), end=d(2027, 1, 1))
+    }
     assert rows == {(cw.pk, 11): 2, (cw.pk, 10): 1}
 
 
 def _temporary_decision(household, user):
-    return Application.objects.create(household=household, category="temporary", status=ApplicationStatus.UNDER_REVIEW,
-                                      helped_by=user, received_on=d(2026, 8, 1), notice_end=d(2026, 8, 20),
-                                      notice_closed_on=d(2026, 8, 20))
+    return Application.objects.create(
+        household=household,
+        category="temporary",
+        status=ApplicationStatus.UNDER_REVIEW,
+        helped_by=user,
+        received_on=d(2026, 8, 1),
+        notice_end=d(2026, 8, 20),
+        notice_closed_on=d(2026, 8, 20),
+    )
 
 
 def test_an_overdue_temporary_aid_decision_is_on_the_county_and_the_township_lists(make):
@@ -175,8 +210,16 @@ def test_an_overdue_temporary_aid_decision_is_on_the_county_and_the_township_lis
 
 
 def _urgent(household, user, **fields):
-    values = {"category": "temporary", "status": ApplicationStatus.APPROVED, "helped_by": user, "urgent": True,
-              "urgent_reason": "火灾", "received_on": d(2026, 11, 2), "decided_on": d(2026, 11, 3), **fields}
+    values = {
+        "category": "temporary",
+        "status": ApplicationStatus.APPROVED,
+        "helped_by": user,
+        "urgent": True,
+        "urgent_reason": "火灾",
+        "received_on": d(2026, 11, 2),
+        "decided_on": d(2026, 11, 3),
+        **fields,
+    }
     return Application.objects.create(household=household, **values)
 
 
@@ -191,8 +234,10 @@ def test_urgent_cases_with_steps_outstanding_are_on_the_township_officers_list_a
 
     urgent = [t for t in mytasks.tasks_for(officer, TODAY) if t.kind == "urgent"]
 
-    assert [t.url for t in urgent] == [reverse("households:application_detail", args=[both.pk]),
-                                       reverse("households:application_detail", args=[notice.pk])]
+    assert [t.url for t in urgent] == [
+        reverse("households:application_detail", args=[both.pk]),
+        reverse("households:application_detail", args=[notice.pk]),
+    ]
     assert urgent[0].due == d(2026, 11, 3) and urgent[0].label.endswith("乡镇调查核实、民主评议与公示")
     assert urgent[1].label.endswith(" · 民主评议与公示")
     assert mytasks.task_count(officer, TODAY) == 2
@@ -226,11 +271,16 @@ def test_a_follow_up_visit_promised_at_a_survey_is_the_recorders_task_until_a_la
     household = make.household("330402007", members=1)
     client = login(worker)
     url = reverse("households:survey_new", args=[household.pk])
-    visit = {"present": [worker.pk, second.pk], "housing": "own", "housing_condition": "fair",
-             **{f"member_{m.pk}": "confirmed" for m in household.members.all()}}
+    visit = {
+        "present": [worker.pk, second.pk],
+        "housing": "own",
+        "housing_condition": "fair",
+        **{f"member_{m.pk}": "confirmed" for m in household.members.all()},
+    }
 
-    refused = client.post(url, {**visit, "visited_on": "2026-11-20", "follow_up_on": "2026-11-20"},
-                          HTTP_ACCEPT_LANGUAGE="zh-hans")
+    refused = client.post(
+        url, {**visit, "visited_on": "2026-11-20", "follow_up_on": "2026-11-20"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert refused.status_code == 400
     assert refused.context["form"].errors["follow_up_on"] == ["下次回访日期须晚于本次走访日期。"]
     assert not Survey.objects.exists()

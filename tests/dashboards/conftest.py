@@ -47,8 +47,15 @@ def household(township, *, members, status, completeness=0, next_review_on=None,
 
 
 def enrol(h, category, amount, start, *, status=EnrolmentStatus.ACTIVE, end=None, member=None):
-    return Enrolment.objects.create(household=h, category=category, status=status, start_on=start, end_on=end,
-                                    monthly_amount=Decimal(amount), member=member)
+    return Enrolment.objects.create(
+        household=h,
+        category=category,
+        status=status,
+        start_on=start,
+        end_on=end,
+        monthly_amount=Decimal(amount),
+        member=member,
+    )
 
 
 def assess(h, on, needs, by):
@@ -69,21 +76,35 @@ def town(db):
     h1 = household(T1, members=3, status=HouseholdStatus.ACTIVE, completeness=100, next_review_on=d(2026, 10, 1))
     # Missing items (on the register, i.e. active: h2, h5, h7; h3 and h4 are not counted):
     # plan 3 (Nanhu 2, Xiuzhou 1), phone 2 (1, 1), survey 1 (0, 1), ID copies 1 (1, 0).
-    h2 = household(T1, members=2, status=HouseholdStatus.ACTIVE, completeness=70, next_review_on=d(2027, 1, 1),
-                   missing=("phone", "plan", "doc_id_copy"))
+    h2 = household(
+        T1,
+        members=2,
+        status=HouseholdStatus.ACTIVE,
+        completeness=70,
+        next_review_on=d(2027, 1, 1),
+        missing=("phone", "plan", "doc_id_copy"),
+    )
     h3 = household(T1, members=1, status=HouseholdStatus.EXITED, completeness=50, missing=("plan", "address"))
     h4 = household(T2, members=2, status=HouseholdStatus.PENDING, completeness=30, missing=("plan",))
-    h5 = household(T2, members=4, status=HouseholdStatus.ACTIVE, completeness=85, next_review_on=d(2026, 11, 1),
-                   missing=("plan",))
+    h5 = household(
+        T2, members=4, status=HouseholdStatus.ACTIVE, completeness=85, next_review_on=d(2026, 11, 1), missing=("plan",)
+    )
     h6 = household(T3, members=1, status=HouseholdStatus.ACTIVE, completeness=100, next_review_on=d(2026, 11, 28))
-    h7 = household(T3, members=2, status=HouseholdStatus.ACTIVE, completeness=59, next_review_on=d(2026, 11, 29),
-                   missing=("plan", "phone", "survey"))
+    h7 = household(
+        T3,
+        members=2,
+        status=HouseholdStatus.ACTIVE,
+        completeness=59,
+        next_review_on=d(2026, 11, 29),
+        missing=("plan", "phone", "survey"),
+    )
     enrol(h1, Category.DIBAO, "1500.00", d(2026, 3, 1))
     enrol(h2, Category.LOW_INCOME, "300.00", d(2025, 6, 1))
     individual = factories.member(h2, actor=admin)
     # keep the hand counts: adding a member updates the count and the completeness
-    type(h2).objects.filter(pk=h2.pk).update(member_count=2, completeness=70,
-                                             missing_items=missing_mask(["phone", "plan", "doc_id_copy"]))
+    type(h2).objects.filter(pk=h2.pk).update(
+        member_count=2, completeness=70, missing_items=missing_mask(["phone", "plan", "doc_id_copy"])
+    )
     enrol(h2, Category.MEDICAL, "200.00", d(2026, 5, 1), member=individual)
     enrol(h3, Category.DIBAO, "800.00", d(2024, 1, 1), status=EnrolmentStatus.ENDED, end=d(2026, 4, 30))
     enrol(h5, Category.TEKUN, "2000.00", d(2026, 2, 1), status=EnrolmentStatus.GRADUAL_EXIT)
@@ -93,7 +114,11 @@ def town(db):
     assess(h1, d(2026, 6, 1), {"living": "medium", "employment": "low"}, admin)
     assess(h5, d(2026, 3, 3), {"medical": "high", "care": "none"}, admin)
     assess(h6, d(2026, 8, 8), {"living": "high"}, admin)
-    Application.objects.create(household=h4, category=Category.DIBAO, status=ApplicationStatus.SUBMITTED, helped_by=admin)
-    Application.objects.create(household=h2, category=Category.MEDICAL, status=ApplicationStatus.APPROVED, helped_by=admin)
+    Application.objects.create(
+        household=h4, category=Category.DIBAO, status=ApplicationStatus.SUBMITTED, helped_by=admin
+    )
+    Application.objects.create(
+        household=h2, category=Category.MEDICAL, status=ApplicationStatus.APPROVED, helped_by=admin
+    )
     Application.objects.create(household=h6, category=Category.DIBAO, status=ApplicationStatus.DRAFT, helped_by=admin)
     return {"h": [h1, h2, h3, h4, h5, h6, h7], "admin": admin}

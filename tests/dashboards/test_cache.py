@@ -68,7 +68,8 @@ def test_a_fresh_view_queues_no_refresh(town, city_user, login, monkeypatch):
 
 
 def test_the_nightly_review_leaves_the_city_view_computed_for_the_morning(
-        town, city_user, login, django_assert_num_queries, django_capture_on_commit_callbacks):
+    town, city_user, login, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     client = login(city_user)
     client.get("/dashboards/")
     household(T1, members=1, status=HouseholdStatus.ACTIVE)

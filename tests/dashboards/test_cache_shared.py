@@ -43,8 +43,15 @@ INVALIDATE = "from dashboards.cache import invalidate_dashboards; invalidate_das
 
 
 def _manage(args: list[str], env: dict) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -56,8 +63,14 @@ def _free_port() -> int:
 
 
 def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _stop(process: subprocess.Popen | None) -> None:
@@ -90,9 +103,17 @@ def test_a_refresh_in_the_worker_and_an_invalidation_elsewhere_reach_the_web_pro
     for folder in ("celery/queue", "celery/processed", "celery/control"):
         (var / folder).mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "JIUZHU_CACHE_DIR"}}
-    env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}", "JIUZHU_VAR_DIR": str(var),
-                "DJANGO_SETTINGS_MODULE": "jiuzhu.settings", "CELERY_TASK_ALWAYS_EAGER": "0",
-                "DASHBOARD_CACHE_SECONDS": "1", "PYTHONPATH": str(ROOT), "JIUZHU_LOG_LEVEL": "INFO"})
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+            "JIUZHU_VAR_DIR": str(var),
+            "DJANGO_SETTINGS_MODULE": "jiuzhu.settings",
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "DASHBOARD_CACHE_SECONDS": "1",
+            "PYTHONPATH": str(ROOT),
+            "JIUZHU_LOG_LEVEL": "INFO",
+        }
+    )
     _manage(["migrate", "--noinput"], env)
     token = _manage(["shell", "-c", SEED], env).strip().splitlines()[-1]
     _manage(["shell", "-c", ADD_HOUSEHOLD], env)
@@ -101,8 +122,9 @@ def test_a_refresh_in_the_worker_and_an_invalidation_elsewhere_reach_the_web_pro
     logs = [web_log, worker_log]
 
     def get() -> dict:
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/dashboard/",
-                                         headers={"Authorization": f"Token {token}"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/dashboard/", headers={"Authorization": f"Token {token}"}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own local server
             body = json.loads(response.read())
         panel = next(p for p in body["panels"] if p["key"] == "households")
@@ -113,9 +135,26 @@ def test_a_refresh_in_the_worker_and_an_invalidation_elsewhere_reach_the_web_pro
     web = worker = None
     try:
         web = _start(["manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"], env, web_log)
-        worker = _start(["-m", "celery", "-A", "jiuzhu.celery", "worker", "--pool", "solo", "-c", "1",
-                         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
-                        env, worker_log)
+        worker = _start(
+            [
+                "-m",
+                "celery",
+                "-A",
+                "jiuzhu.celery",
+                "worker",
+                "--pool",
+                "solo",
+                "-c",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+            ],
+            env,
+            worker_log,
+        )
         first = _wait_for("the web server", get, seconds=60, logs=logs)
         assert first["active"] == 1 and first["computed_at"]  # a cached (city) view
 
@@ -125,8 +164,12 @@ def test_a_refresh_in_the_worker_and_an_invalidation_elsewhere_reach_the_web_pro
         time.sleep(1.5)
         stale = get()
         assert stale == first
-        fresh = _wait_for("the worker's refresh to be served", lambda: (lambda d: d if d["active"] == 2 else None)(get()),
-                          seconds=90, logs=logs)
+        fresh = _wait_for(
+            "the worker's refresh to be served",
+            lambda: (lambda d: d if d["active"] == 2 else None)(get()),
+            seconds=90,
+            logs=logs,
+        )
         assert fresh["computed_at"] > first["computed_at"]  # the time shown is when it was computed
         assert "dashboards.refresh_dashboard" in worker_log.read_text(errors="replace")
 

@@ -50,9 +50,29 @@ def test_city_page_shows_every_panel_with_a_chart_and_table(town, city_user, log
     response = login(city_user).get("/dashboards/")
     assert response.status_code == 200
     keys = [p.key for p in response.context["panels"]]
-    assert keys == ["households", "categories", "movement", "assistance", "assistance_months", "reviews", "candidates",
-                    "review_run", "completeness", "missing_items", "needs", "plans", "referrals", "applications", "applications_overdue", "four_roles",
-                    "volunteers", "training", "staffing", "staffing_alerts", "funding"]
+    assert keys == [
+        "households",
+        "categories",
+        "movement",
+        "assistance",
+        "assistance_months",
+        "reviews",
+        "candidates",
+        "review_run",
+        "completeness",
+        "missing_items",
+        "needs",
+        "plans",
+        "referrals",
+        "applications",
+        "applications_overdue",
+        "four_roles",
+        "volunteers",
+        "training",
+        "staffing",
+        "staffing_alerts",
+        "funding",
+    ]
     html = response.content.decode()
     assert 'src="/static/vendor/chartjs/chart.umd.js"' in html
     assert 'id="chart-data-households"' in html
@@ -70,8 +90,11 @@ def test_each_household_figure_links_to_a_list_with_that_many_rows(town, city_us
             for column, cell in zip(data.columns, row.cells, strict=True):
                 if cell.link is None:
                     # Only zeros, derived figures and the "no village recorded" row are unlinked.
-                    assert (cell.value in (0, None) or (row.area_id is None and not row.is_total)
-                            or column.key in ("oldest", "age", "share_complete")), (url, row.label, column.key)
+                    assert (
+                        cell.value in (0, None)
+                        or (row.area_id is None and not row.is_total)
+                        or column.key in ("oldest", "age", "share_complete")
+                    ), (url, row.label, column.key)
                     continue
                 if column.key.endswith("_persons"):
                     continue
@@ -106,7 +129,8 @@ def test_household_list_and_api_filter_by_a_missing_item(town, city_user, login)
     assert [row["dossier_no"] for row in api["results"]] == [h7.dossier_no]
     # Any status: the exited h3 and the pending h4 miss the plan too.
     assert {r["dossier_no"] for r in client.get("/api/households/?missing=plan").json()["results"]} == {
-        h.dossier_no for h in (h2, town["h"][2], town["h"][3], h5, h7)}
+        h.dossier_no for h in (h2, town["h"][2], town["h"][3], h5, h7)
+    }
     assert client.get("/api/households/?missing=nonsense").status_code == 400
 
 
@@ -173,7 +197,11 @@ def test_finance_users_see_only_the_staffing_panels(town, login):
     assert 'href="/dashboards/"' in response.content.decode()  # the menu entry, now that finance has panels
     assert client.get("/dashboards/?export=households").status_code == 404
     assert client.get("/dashboards/?export=funding").status_code == 200
-    assert [p["key"] for p in client.get("/api/dashboard/").json()["panels"]] == ["staffing", "staffing_alerts", "funding"]
+    assert [p["key"] for p in client.get("/api/dashboard/").json()["panels"]] == [
+        "staffing",
+        "staffing_alerts",
+        "funding",
+    ]
 
 
 def test_anonymous_users_are_sent_to_login_and_refused_by_the_api(town, client):
@@ -191,8 +219,13 @@ def test_invalid_period_shows_a_chinese_message_and_falls_back(town, city_user, 
 def _bigger_town(n_households):
     codes = [a.code for a in Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("code")[:12]]
     for i in range(n_households):
-        household(codes[i % len(codes)], members=1 + i % 3, status=HouseholdStatus.ACTIVE, completeness=(i * 13) % 101,
-                  next_review_on=TODAY.replace(day=1))
+        household(
+            codes[i % len(codes)],
+            members=1 + i % 3,
+            status=HouseholdStatus.ACTIVE,
+            completeness=(i * 13) % 101,
+            next_review_on=TODAY.replace(day=1),
+        )
 
 
 @pytest.mark.parametrize("extra", [0, 40])
@@ -230,7 +263,10 @@ def test_city_view_is_cached_until_invalidated(town, city_user, login, django_as
     invalidate_dashboards()
     assert panel(client.get("/dashboards/"), "households").data.value(None, "active_households") == 6
     # A county view is cached on its own: first asked for now, so computed now.
-    assert panel(client.get(f"/dashboards/?area={area(NANHU).pk}"), "households").data.value(None, "active_households") == 4
+    assert (
+        panel(client.get(f"/dashboards/?area={area(NANHU).pk}"), "households").data.value(None, "active_households")
+        == 4
+    )
 
 
 def test_export_is_an_audited_xlsx_of_the_panel_table(town, city_user, login):
@@ -252,7 +288,7 @@ def test_export_is_an_audited_xlsx_of_the_panel_table(town, city_user, login):
 
 def test_export_escapes_cells_a_spreadsheet_would_run(town, login):
     township = area(T1)
-    village = Area(code="330402007001", name="=HYPERLINK(\"x\")", level=AreaLevel.VILLAGE, parent=township)
+    village = Area(code="330402007001", name='=HYPERLINK("x")', level=AreaLevel.VILLAGE, parent=township)
     village.fill_ancestors()
     village.save()
     h = household(T1, members=1, status=HouseholdStatus.ACTIVE)
@@ -261,14 +297,18 @@ def test_export_escapes_cells_a_spreadsheet_would_run(town, login):
     response = login(officer).get("/dashboards/?export=households")
     sheet = load_workbook(io.BytesIO(response.content)).active
     labels = [row[0].value for row in sheet.iter_rows()]
-    assert "'=HYPERLINK(\"x\")" in labels
+    assert '\'=HYPERLINK("x")' in labels
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert [safe_text(s) for s in ["+1", "-1", "@a", "a=b", ""]] == ["'+1", "'-1", "'@a", "a=b", ""]
 
 
 def test_api_returns_the_panels_as_json(town, login):
     county_user = factories.user(Role.COUNTY_CIVIL, NANHU, username="nanhu")
-    body = login(county_user).get("/api/dashboard/", {"area": area(T2).pk, "from": "2026-01-01", "to": "2026-11-29"}).json()
+    body = (
+        login(county_user)
+        .get("/api/dashboard/", {"area": area(T2).pk, "from": "2026-01-01", "to": "2026-11-29"})
+        .json()
+    )
     assert body["area"] == {"id": area(T2).pk, "code": T2, "name": "解放街道", "level": "township"}
     assert body["period"] == {"from": "2026-01-01", "to": "2026-11-29"}
     households = next(p for p in body["panels"] if p["key"] == "households")

@@ -16,11 +16,17 @@ def test_city_user_drills_from_city_to_county_to_township_and_charts_draw(page, 
     cache.clear()  # the city view is cached; this database is new
     factories.user(Role.CITY_CIVIL, "330400", username="city", first_name="李敏")
     for township, members in (("330402007", 3), ("330402008", 2), ("330411002", 1)):
-        h = factories.household(township, members=0, status=HouseholdStatus.ACTIVE, completeness=80,
-                                next_review_on=datetime.date(2026, 1, 1))
+        h = factories.household(
+            township,
+            members=0,
+            status=HouseholdStatus.ACTIVE,
+            completeness=80,
+            next_review_on=datetime.date(2026, 1, 1),
+        )
         type(h).objects.filter(pk=h.pk).update(member_count=members)
-        Enrolment.objects.create(household=h, category=Category.DIBAO, start_on=datetime.date(2026, 3, 1),
-                                 monthly_amount=Decimal("1000.00"))
+        Enrolment.objects.create(
+            household=h, category=Category.DIBAO, start_on=datetime.date(2026, 3, 1), monthly_amount=Decimal("1000.00")
+        )
 
     log_in(page, "city")
     page.goto(page.base_url + "/dashboards/")

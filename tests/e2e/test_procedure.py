@@ -106,5 +106,13 @@ def test_application_goes_from_draft_to_delivered_decision(browser, live_server,
     app = Application.objects.get()
     assert app.status == "approved" and app.delivered_on == today
     assert Enrolment.objects.get().monthly_amount == app.monthly_amount
-    assert [e.action for e in app.events.all()] == ["create", "submit", "start_investigation", "record_investigation",
-                                                     "start_notice", "close_notice", "decide", "deliver"]
+    assert [e.action for e in app.events.all()] == [
+        "create",
+        "submit",
+        "start_investigation",
+        "record_investigation",
+        "start_notice",
+        "close_notice",
+        "decide",
+        "deliver",
+    ]

@@ -80,8 +80,9 @@ def test_a_users_role_and_area_change_in_the_admin_is_audited(make, client):
     township = make.area("330402007")
     client.force_login(admin)
 
-    response = change_in_admin(client, f"/admin/jiuzhu/user/{wang.pk}/change/",
-                               role=Role.TOWNSHIP_OFFICER, phone="13800000000")
+    response = change_in_admin(
+        client, f"/admin/jiuzhu/user/{wang.pk}/change/", role=Role.TOWNSHIP_OFFICER, phone="13800000000"
+    )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     event = AuditEvent.objects.for_object(wang).get()
@@ -99,8 +100,9 @@ def test_a_password_set_in_the_admin_is_audited_without_its_hash(make, client):
     wang = make.user(Role.CASEWORKER, "330402007", username="wang")
     client.force_login(admin)
 
-    response = client.post(f"/admin/jiuzhu/user/{wang.pk}/password/",
-                           {"password1": "Another-pass-2026", "password2": "Another-pass-2026"})
+    response = client.post(
+        f"/admin/jiuzhu/user/{wang.pk}/password/", {"password1": "Another-pass-2026", "password2": "Another-pass-2026"}
+    )
 
     assert response.status_code == 302
     event = AuditEvent.objects.for_object(wang).get()
@@ -125,8 +127,9 @@ def test_assigning_caseworkers_to_a_household_in_the_admin_is_audited(make, clie
     client.force_login(admin)
     already = AuditEvent.objects.for_household(household.pk).count()
 
-    response = change_in_admin(client, f"/admin/households/household/{household.pk}/change/",
-                               caseworkers=[str(wang.pk)])
+    response = change_in_admin(
+        client, f"/admin/households/household/{household.pk}/change/", caseworkers=[str(wang.pk)]
+    )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     events = AuditEvent.objects.for_household(household.pk).order_by("pk")[already:]
@@ -148,8 +151,11 @@ def test_sharing_a_household_in_the_admin_is_audited_for_users_and_groups(make, 
     assert client.post(f"{base}/user-manage/{outsider.pk}/", {"permissions": ["change_household"]}).status_code == 302
 
     grants = [e.changes for e in AuditEvent.objects.for_object(household).filter(summary="admin").order_by("pk")]
-    assert grants == [{"grant:user:chen": [[], ["view_household"]]}, {"grant:group:协查组": [[], ["view_household"]]},
-                      {"grant:user:chen": [["view_household"], ["change_household"]]}]
+    assert grants == [
+        {"grant:user:chen": [[], ["view_household"]]},
+        {"grant:group:协查组": [[], ["view_household"]]},
+        {"grant:user:chen": [["view_household"], ["change_household"]]},
+    ]
 
 
 def test_deleting_in_the_admin_records_the_last_values(make, client):
@@ -159,8 +165,9 @@ def test_deleting_in_the_admin_records_the_last_values(make, client):
     client.force_login(admin)
 
     client.post(f"/admin/jiuzhu/policyparameters/{row.pk}/delete/", {"post": "yes"})
-    client.post("/admin/jiuzhu/policyparameters/", {"action": "delete_selected", "_selected_action": [other.pk],
-                                                    "post": "yes"})
+    client.post(
+        "/admin/jiuzhu/policyparameters/", {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"}
+    )
 
     assert not PolicyParameters.objects.filter(pk__in=[row.pk, other.pk]).exists()
     deleted = AuditEvent.objects.filter(action=AuditAction.DELETE, target_type="jiuzhu.policyparameters")
@@ -174,8 +181,12 @@ def test_every_admin_of_personal_or_money_data_is_audited():
     from jiuzhu.admin import AuditedAdminMixin
 
     read_only = {"AuditEvent", "Application"}  # nothing can be changed there
-    unaudited = [model.__name__ for model, model_admin in admin.site._registry.items()
-                 if model._meta.app_label in {"jiuzhu", "households", "caseworkers", "staffing"}
-                 and model.__name__ not in read_only and not isinstance(model_admin, AuditedAdminMixin)]
+    unaudited = [
+        model.__name__
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"jiuzhu", "households", "caseworkers", "staffing"}
+        and model.__name__ not in read_only
+        and not isinstance(model_admin, AuditedAdminMixin)
+    ]
     assert unaudited == []
     assert Household in admin.site._registry

@@ -19,7 +19,9 @@ def test_creating_a_household_and_a_member_writes_audit_rows(make):
 
     rows = AuditEvent.objects.for_household(household.pk)
     assert {(r.action, r.target_type) for r in rows} >= {
-        (AuditAction.CREATE, "households.household"), (AuditAction.CREATE, "households.member")}
+        (AuditAction.CREATE, "households.household"),
+        (AuditAction.CREATE, "households.member"),
+    }
     assert all(r.actor_name == "wang" for r in rows)
 
 
@@ -75,7 +77,8 @@ def test_bulk_writes_are_audited_one_row_per_record(make):
     assert written == 3
     assert AuditEvent.objects.count() == before + 3
     assert set(AuditEvent.objects.filter(action=AuditAction.IMPORT).values_list("household_id", flat=True)) == {
-        h.pk for h in households}
+        h.pk for h in households
+    }
 
 
 def test_dossier_page_shows_the_audit_trail(make, login):

@@ -27,12 +27,16 @@ def test_the_trigger_is_installed():
     assert audit_lock.installed(connection)
 
 
-@pytest.mark.parametrize("change", [
-    lambda e: AuditEvent.objects.filter(pk=e.pk).update(summary="rewritten"),
-    lambda e: AuditEvent.objects.filter(pk=e.pk).delete(),
-    lambda e: connection.cursor().execute("UPDATE jiuzhu_auditevent SET summary = 'x' WHERE id = %s", [e.pk]),
-    lambda e: connection.cursor().execute("DELETE FROM jiuzhu_auditevent"),
-], ids=["queryset update", "queryset delete", "raw update", "raw delete"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: AuditEvent.objects.filter(pk=e.pk).update(summary="rewritten"),
+        lambda e: AuditEvent.objects.filter(pk=e.pk).delete(),
+        lambda e: connection.cursor().execute("UPDATE jiuzhu_auditevent SET summary = 'x' WHERE id = %s", [e.pk]),
+        lambda e: connection.cursor().execute("DELETE FROM jiuzhu_auditevent"),
+    ],
+    ids=["queryset update", "queryset delete", "raw update", "raw delete"],
+)
 def test_an_audit_row_cannot_be_changed_or_deleted(event, change):
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         change(event)
@@ -84,7 +88,6 @@ def test_a_failed_purge_leaves_the_trigger_on(event, monkeypatch):
     with pytest.raises(RuntimeError):
         call_command("purge_audit", "--before", "2015-01-01", "--operator", "x", "--execute")
     assert audit_lock.installed(connection) and AuditEvent.objects.count() == 2
-
 
 
 def test_a_user_who_acted_cannot_be_deleted_only_deactivated(make):

@@ -123,13 +123,16 @@ def test_the_address_threshold_is_configurable(client, make, settings):
     assert post_login(client, "chen", PASSWORD, ip="10.9.9.9").status_code == 403
 
 
-@pytest.mark.parametrize(("account", "per_account", "locked"), [
-    (4, [4, 4, 4], False),          # nobody at the account limit, 12 at the address
-    (5, [5], True),                 # the account limit includes the number itself
-    (0, [5] * 10, True),            # ten accounts at their limit: 50 at the address
-    (0, [5] * 9 + [4], False),      # 49
-    (0, [60], False),               # one account retried 60 times counts 5
-])
+@pytest.mark.parametrize(
+    ("account", "per_account", "locked"),
+    [
+        (4, [4, 4, 4], False),  # nobody at the account limit, 12 at the address
+        (5, [5], True),  # the account limit includes the number itself
+        (0, [5] * 10, True),  # ten accounts at their limit: 50 at the address
+        (0, [5] * 9 + [4], False),  # 49
+        (0, [60], False),  # one account retried 60 times counts 5
+    ],
+)
 def test_the_account_and_address_limits(account, per_account, locked):
     from jiuzhu.lockout import is_locked
 
@@ -174,14 +177,26 @@ def test_behind_a_proxy_the_client_address_is_locked_not_the_proxy(client, make)
     make.user(Role.CASEWORKER, "330402007", username="chen")
     # The attacker also forges an X-Forwarded-For entry; our proxy appends the real address.
     for n in range(50):
-        client.post("/login/", {"username": f"guess{n % 10}", "password": "x"}, REMOTE_ADDR="10.0.0.1",
-                    HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.7")
+        client.post(
+            "/login/",
+            {"username": f"guess{n % 10}", "password": "x"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.7",
+        )
 
-    colleague = client.post("/login/", {"username": "chen", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
-                            HTTP_X_FORWARDED_FOR="203.0.113.8")
+    colleague = client.post(
+        "/login/",
+        {"username": "chen", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+    )
     client.logout()
-    attacker = client.post("/login/", {"username": "chen", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
-                           HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7")
+    attacker = client.post(
+        "/login/",
+        {"username": "chen", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7",
+    )
 
     assert colleague.status_code == 302
     assert attacker.status_code == 403
@@ -192,11 +207,16 @@ def test_behind_a_proxy_one_persons_failures_do_not_lock_the_office(client, make
     make.user(Role.CASEWORKER, "330402007", username="wang")
     make.user(Role.CASEWORKER, "330402007", username="chen")
     for _ in range(5):
-        client.post("/login/", {"username": "wang", "password": "x"}, REMOTE_ADDR="10.0.0.1",
-                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+        client.post(
+            "/login/", {"username": "wang", "password": "x"}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7"
+        )
 
-    colleague = client.post("/login/", {"username": "chen", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
-                            HTTP_X_FORWARDED_FOR="203.0.113.7")
+    colleague = client.post(
+        "/login/",
+        {"username": "chen", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
 
     assert colleague.status_code == 302
 
@@ -264,8 +284,10 @@ def test_a_lockout_is_released_after_the_configured_minutes(client, make, settin
 def test_the_token_endpoint_is_locked_too_and_says_so_in_chinese(client, make, settings):
     settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=45)
     make.user(Role.CASEWORKER, "330402007", username="wang")
-    answers = [client.post("/api/auth/token/", {"username": "wang", "password": "wrong-password-1"}, REMOTE_ADDR="10.1.1.1")
-               for _ in range(5)]
+    answers = [
+        client.post("/api/auth/token/", {"username": "wang", "password": "wrong-password-1"}, REMOTE_ADDR="10.1.1.1")
+        for _ in range(5)
+    ]
     assert [a.status_code for a in answers] == [400, 400, 400, 400, 403]  # the fifth failure locks
 
     locked = token_for(client, "wang")

@@ -17,8 +17,13 @@ pytestmark = pytest.mark.django_db
 
 def _household(n: int, **fields) -> Household:
     township = Area.objects.get(code="330402007")
-    return Household(dossier_no=f"BULK-{n}", township=township, county_id=township.county_id,
-                     registered_on=datetime.date(2026, 1, 2), **fields)
+    return Household(
+        dossier_no=f"BULK-{n}",
+        township=township,
+        county_id=township.county_id,
+        registered_on=datetime.date(2026, 1, 2),
+        **fields,
+    )
 
 
 def test_insert_sets_keys_and_carries_special_characters_exactly(make):
@@ -37,10 +42,23 @@ def test_insert_sets_keys_and_carries_special_characters_exactly(make):
 def test_copy_rows_writes_json_and_nulls_on_postgresql_and_nothing_elsewhere():
     from django.db import connection
 
-    copied = bulk.copy_rows(AuditEvent._meta.db_table, ["at", "action", "target_type", "changes", "summary", "ip",
-                                                         "actor_name", "target_id", "area_code"],
-                            [(datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC), "create", "x", {"a": ["\t", None]},
-                              "s", None, "", "1", "")])
+    copied = bulk.copy_rows(
+        AuditEvent._meta.db_table,
+        ["at", "action", "target_type", "changes", "summary", "ip", "actor_name", "target_id", "area_code"],
+        [
+            (
+                datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC),
+                "create",
+                "x",
+                {"a": ["\t", None]},
+                "s",
+                None,
+                "",
+                "1",
+                "",
+            )
+        ],
+    )
     if connection.vendor != "postgresql":
         # No COPY: the caller falls back to bulk_create, so nothing may have been written.
         assert copied is False and not AuditEvent.objects.filter(target_type="x").exists()

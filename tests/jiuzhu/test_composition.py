@@ -22,8 +22,9 @@ def _check_in_a_copy(tmp_path: Path, edit) -> subprocess.CompletedProcess:
     edit(copy)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jiuzhu.settings", "JIUZHU_VAR_DIR": str(tmp_path / "var")}
     env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=copy, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=copy, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_the_project_as_it_is_passes_the_check(tmp_path):
@@ -34,8 +35,10 @@ def test_the_project_as_it_is_passes_the_check(tmp_path):
 def test_a_typo_in_an_apps_urls_fails_start_up_loudly(tmp_path):
     def typo(copy: Path) -> None:
         urls = copy / "caseworkers" / "urls.py"
-        urls.write_text(urls.read_text(encoding="utf-8").replace("from caseworkers import", "from caseworkers import viewz,", 1),
-                        encoding="utf-8")
+        urls.write_text(
+            urls.read_text(encoding="utf-8").replace("from caseworkers import", "from caseworkers import viewz,", 1),
+            encoding="utf-8",
+        )
 
     result = _check_in_a_copy(tmp_path, typo)
     assert result.returncode != 0
@@ -44,6 +47,7 @@ def test_a_typo_in_an_apps_urls_fails_start_up_loudly(tmp_path):
 
 def test_a_missing_module_inside_an_apps_urls_is_not_swallowed(tmp_path):
     """The old probes caught ModuleNotFoundError and dropped the whole namespace."""
+
     def typo(copy: Path) -> None:
         urls = copy / "staffing" / "urls.py"
         urls.write_text("import staffing.no_such_module\n" + urls.read_text(encoding="utf-8"), encoding="utf-8")
@@ -53,16 +57,22 @@ def test_a_missing_module_inside_an_apps_urls_is_not_swallowed(tmp_path):
 
 
 def test_a_beat_entry_naming_no_task_fails_the_check(settings):
-    settings.CELERY_BEAT_SCHEDULE = {**settings.CELERY_BEAT_SCHEDULE,
-                                     "typo": {"task": "households.run_reveiw", "schedule": 60}}
+    settings.CELERY_BEAT_SCHEDULE = {
+        **settings.CELERY_BEAT_SCHEDULE,
+        "typo": {"task": "households.run_reveiw", "schedule": 60},
+    }
     errors = beat_schedule_names_real_tasks()
     assert [e.id for e in errors] == ["jiuzhu.E001"] and "households.run_reveiw" in errors[0].msg
 
 
 def test_every_beat_entry_names_a_real_task(settings):
     assert beat_schedule_names_real_tasks() == []
-    assert set(settings.CELERY_BEAT_SCHEDULE) == {"households-nightly-review", "households-purge-exports",
-                                                  "households-fail-stale-jobs", "staffing-alerts-nightly"}
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {
+        "households-nightly-review",
+        "households-purge-exports",
+        "households-fail-stale-jobs",
+        "staffing-alerts-nightly",
+    }
 
 
 @pytest.mark.parametrize("setting", ["JIUZHU_MENUS", "JIUZHU_DEMO_SEEDERS"])

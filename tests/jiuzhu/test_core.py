@@ -23,7 +23,17 @@ pytestmark = pytest.mark.django_db
 def test_the_shipped_tree_has_the_city_nine_county_level_units_and_72_townships():
     assert Area.objects.filter(level=AreaLevel.CITY).count() == 1
     counties = set(Area.objects.counties().values_list("name", flat=True))
-    assert counties == {"南湖区", "秀洲区", "嘉善县", "海盐县", "海宁市", "平湖市", "桐乡市", "嘉兴经济技术开发区", "嘉兴港区"}
+    assert counties == {
+        "南湖区",
+        "秀洲区",
+        "嘉善县",
+        "海盐县",
+        "海宁市",
+        "平湖市",
+        "桐乡市",
+        "嘉兴经济技术开发区",
+        "嘉兴港区",
+    }
     assert Area.objects.townships().count() == 72
     assert Area.objects.get(code="330482101").county.name == "嘉兴港区"
 
@@ -56,7 +66,9 @@ def test_policy_for_a_county_prefers_its_own_row_then_the_city_then_earlier_year
     make.policy_row("330402", 2026, "1350.00")
 
     assert PolicyParameters.objects.for_county(nanhu, 2026).dibao_standard == Decimal("1350.00")
-    assert PolicyParameters.objects.for_county(Area.objects.get(code="330411"), 2026).dibao_standard == Decimal("1300.00")
+    assert PolicyParameters.objects.for_county(Area.objects.get(code="330411"), 2026).dibao_standard == Decimal(
+        "1300.00"
+    )
     assert PolicyParameters.objects.for_county(nanhu, 2027).dibao_standard == Decimal("1350.00")
     assert PolicyParameters.objects.for_county(nanhu, 2025).dibao_standard == Decimal("1200.00")
     assert PolicyParameters.objects.for_county(nanhu, 2024) is None
@@ -114,15 +126,24 @@ def test_seed_demo_refuses_without_debug(settings):
         call_command("seed_demo")
 
 
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//|@import\s+url\(["']?(?:https?:)?//|url\(["']?https?://""", re.I)
+EXTERNAL = re.compile(
+    r"""(?:src|href)\s*=\s*["'](?:https?:)?//|@import\s+url\(["']?(?:https?:)?//|url\(["']?https?://""", re.I
+)
 
 
 def test_no_template_or_static_file_references_an_external_host():
-    files = [p for folder in ("templates", "static", "households", "caseworkers", "staffing", "jiuzhu")
-             for p in (ROOT / folder).rglob("*") if p.suffix in {".html", ".css", ".js"}]
+    files = [
+        p
+        for folder in ("templates", "static", "households", "caseworkers", "staffing", "jiuzhu")
+        for p in (ROOT / folder).rglob("*")
+        if p.suffix in {".html", ".css", ".js"}
+    ]
     assert files, "no templates found: the test would prove nothing"
-    offenders = [str(p.relative_to(ROOT)) for p in files
-                 if "vendor" not in p.parts and EXTERNAL.search(p.read_text(encoding="utf-8", errors="ignore"))]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in files
+        if "vendor" not in p.parts and EXTERNAL.search(p.read_text(encoding="utf-8", errors="ignore"))
+    ]
 
     assert offenders == []
 

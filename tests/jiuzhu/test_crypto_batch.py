@@ -21,7 +21,7 @@ def test_decrypt_many_gives_what_decrypt_gives_for_every_length():
 def test_a_changed_character_anywhere_is_refused(position):
     token = crypto.encrypt("330402198005170011")
     index = position % len(token)
-    changed = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1:]
+    changed = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1 :]
     with pytest.raises(InvalidToken):
         crypto.decrypt_many([crypto.encrypt("330402198005170012"), changed])
 

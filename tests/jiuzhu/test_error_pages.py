@@ -68,8 +68,7 @@ def test_the_500_page_renders_without_a_request_or_static_files():
 def test_a_malformed_json_body_gets_a_chinese_message(make, login):
     client = login(make.user(Role.CASEWORKER, "330402007"))
 
-    response = client.post("/api/households/", "{not json", content_type="application/json",
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/api/households/", "{not json", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
     assert response.json() == {"detail": "请求内容不是格式正确的 JSON。"}
@@ -79,9 +78,12 @@ def test_an_empty_or_wrongly_typed_household_gets_chinese_messages_per_field(mak
     client = login(make.user(Role.CASEWORKER, "330402007"))
 
     empty = client.post("/api/households/", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-    wrong = client.post("/api/households/", {"township": "建设街道", "registered_on": "yesterday",
-                                             "income_stable": "perhaps"},
-                        content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    wrong = client.post(
+        "/api/households/",
+        {"township": "建设街道", "registered_on": "yesterday", "income_stable": "perhaps"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     assert empty.status_code == wrong.status_code == 400
     assert empty.json()["township"] == ["该字段是必填项。"]
@@ -109,7 +111,6 @@ def test_a_server_error_under_the_api_answers_json_in_chinese(make, login, monke
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "服务器出错。请重试；如再次出错，请告知系统管理员。"}
-
 
 
 def test_a_server_error_on_a_page_still_answers_the_chinese_page():

@@ -34,8 +34,9 @@ class Weekends:
 
 
 # National Day 2026: Oct 1-7 off, Sunday Sep 20 and Saturday Oct 10 worked.
-NATIONAL_DAY = Weekends(holidays={date(2026, 10, d) for d in range(1, 8)},
-                        make_up={date(2026, 9, 20), date(2026, 10, 10)})
+NATIONAL_DAY = Weekends(
+    holidays={date(2026, 10, d) for d in range(1, 8)}, make_up={date(2026, 9, 20), date(2026, 10, 10)}
+)
 
 
 def _reference_month_end(event: date, months: int) -> date:
@@ -141,7 +142,9 @@ def test_next_working_day_is_the_first_working_day_not_before(day):
 
 
 def test_importing_periods_and_money_loads_no_django_module():
-    code = ("import sys, jiuzhu.periods, jiuzhu.policy; "
-            "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))")
+    code = (
+        "import sys, jiuzhu.periods, jiuzhu.policy; "
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -88,7 +88,9 @@ def test_guardian_grant_opens_exactly_the_granted_household(make, households, lo
     assert client.get(f"/api/households/{households['jianshe'].pk}/").status_code == 200
     assert client.get(f"/households/{households['jiefang'].pk}/").status_code == 404
     assert set(Household.objects.in_scope(outsider).values_list("pk", flat=True)) == {
-        households["jianshe"].pk, households["xincheng"].pk}
+        households["jianshe"].pk,
+        households["xincheng"].pk,
+    }
 
 
 def test_anonymous_user_is_sent_to_login_and_refused_by_the_api(client, households):

@@ -30,8 +30,9 @@ def settings_in_subprocess(env: dict[str, str]) -> dict:
         "'options': s.DATABASES['default'].get('OPTIONS', {}).get('options', '')}))"
     )
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG"}}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, check=True
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -65,8 +66,9 @@ def test_redis_url_selects_redis_for_broker_and_cache():
 def test_production_without_a_secret_key_refuses_to_start():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
     env["DJANGO_DEBUG"] = "0"
-    result = subprocess.run([sys.executable, "-c", "import jiuzhu.settings"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", "import jiuzhu.settings"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
@@ -76,8 +78,14 @@ def test_check_deploy_with_production_variables_has_no_warnings():
     env = {**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "jiuzhu.settings"}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests of this same run
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -86,23 +94,42 @@ def test_check_deploy_with_production_variables_has_no_warnings():
 def test_a_command_can_queue_a_task_on_the_embedded_broker_before_any_worker_ran(tmp_path):
     # The nightly review run as a command queues the dashboards' warm-up: the filesystem
     # broker's folders must exist in that process too, not only in the worker's.
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'jiuzhu.settings'; django.setup();"
-            "from jiuzhu.celery import ping; ping.delay()")
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'jiuzhu.settings'; django.setup();"
+        "from jiuzhu.celery import ping; ping.delay()"
+    )
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, "JIUZHU_VAR_DIR": str(tmp_path)},
-                   capture_output=True, text=True, check=True)
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "JIUZHU_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert len(list((tmp_path / "celery" / "queue").iterdir())) == 1
 
 
 def test_collectstatic_with_production_variables_builds_the_manifest_and_pages_render(tmp_path):
     # Whitenoise's manifest storage refuses a file that references another file it does
     # not have (a vendored script's sourceMappingURL): then every page is a 500.
-    env = {**os.environ, **PRODUCTION_ENV, "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-           "JIUZHU_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "jiuzhu.settings"}
+    env = {
+        **os.environ,
+        **PRODUCTION_ENV,
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "JIUZHU_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "jiuzhu.settings",
+    }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    collected = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"],
-                               cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert collected.returncode == 0, collected.stdout + collected.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
 
@@ -113,8 +140,9 @@ def test_collectstatic_with_production_variables_builds_the_manifest_and_pages_r
         "print(json.dumps({'status': r.status_code, 'css': static('css/app.css'),"
         "'chart': static('vendor/chartjs/chart.umd.js'), 'body': r.content.decode()}))"
     )
-    rendered = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
-                              capture_output=True, text=True, check=False)
+    rendered = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     found = json.loads(rendered.stdout.strip().splitlines()[-1])
     assert found["status"] == 200

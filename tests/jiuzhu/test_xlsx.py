@@ -22,8 +22,10 @@ def _write(header, rows, **options) -> bytes:
 
 
 def test_it_reads_back_with_values_and_types():
-    rows = [["张三", 85, Decimal("800.50"), datetime.date(1980, 5, 17), 1.25, True, None, "末列"],
-            ["李四", -3, Decimal("0.00"), datetime.date(2026, 1, 1), 0.0, False, "", "x"]]
+    rows = [
+        ["张三", 85, Decimal("800.50"), datetime.date(1980, 5, 17), 1.25, True, None, "末列"],
+        ["李四", -3, Decimal("0.00"), datetime.date(2026, 1, 1), 0.0, False, "", "x"],
+    ]
     header = ["姓名", "分", "收入", "出生", "比", "是", "空", "尾"]
     sheet = load_workbook(io.BytesIO(_write(header, rows))).active
     values = list(sheet.iter_rows(values_only=True))
@@ -36,9 +38,11 @@ def test_it_reads_back_with_values_and_types():
 
 
 def test_text_is_escaped_and_formula_starts_are_neutralised():
-    rows = [["a < b & c > d", "=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "bad\x01char", " padded "]]
-    values = next(load_workbook(io.BytesIO(_write(list("ABCDEFG"), rows))).active.iter_rows(min_row=2, values_only=True))
-    assert values == ("a < b & c > d", "'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "badchar", " padded ")
+    rows = [["a < b & c > d", '=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "bad\x01char", " padded "]]
+    values = next(
+        load_workbook(io.BytesIO(_write(list("ABCDEFG"), rows))).active.iter_rows(min_row=2, values_only=True)
+    )
+    assert values == ("a < b & c > d", '\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "badchar", " padded ")
 
 
 def test_heading_is_bold_and_frozen_and_columns_have_the_given_widths():
@@ -52,8 +56,14 @@ def test_package_has_the_parts_excel_needs_and_every_part_is_well_formed_xml():
     data = _write(["a"], [[1]], title="bad:name/[x]")
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         names = set(package.namelist())
-        assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                "xl/styles.xml", "xl/worksheets/sheet1.xml"} <= names
+        assert {
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+            "xl/worksheets/sheet1.xml",
+        } <= names
         for name in names:
             ElementTree.fromstring(package.read(name))
         assert b'name="bad_name__x_"' in package.read("xl/workbook.xml")
@@ -61,8 +71,9 @@ def test_package_has_the_parts_excel_needs_and_every_part_is_well_formed_xml():
 
 def test_it_returns_the_row_count_and_reports_progress():
     seen: list[int] = []
-    count = xlsx.write_sheet(io.BytesIO(), title="t", header=["n"], rows=([n] for n in range(2500)),
-                             progress=seen.append)
+    count = xlsx.write_sheet(
+        io.BytesIO(), title="t", header=["n"], rows=([n] for n in range(2500)), progress=seen.append
+    )
     assert count == 2500 and seen == [1000, 2000, 2500]
 
 
@@ -100,4 +111,7 @@ def test_read_sheet_gives_what_openpyxl_reads_from_shared_and_inline_strings():
 
     ours = _write(["户编号", "姓名", "月收入"], [["A1", "张三", 800], [None, "李 四", 12.5]])
     assert list(xlsx.read_sheet(io.BytesIO(ours))) == [
-        (1, ["户编号", "姓名", "月收入"]), (2, ["A1", "张三", 800]), (3, [None, "李 四", 12.5])]
+        (1, ["户编号", "姓名", "月收入"]),
+        (2, ["A1", "张三", 800]),
+        (3, [None, "李 四", 12.5]),
+    ]

@@ -105,8 +105,12 @@ def household_page(**extra) -> Entry:
 
 
 def member_page(**extra) -> Entry:
-    return Entry(obj="households.Member", hidden_from=HOUSEHOLD_FILE,
-                 route=lambda m: {"pk": m.household_id, "member_id": m.pk}, **extra)
+    return Entry(
+        obj="households.Member",
+        hidden_from=HOUSEHOLD_FILE,
+        route=lambda m: {"pk": m.household_id, "member_id": m.pk},
+        **extra,
+    )
 
 
 def open_page(**extra) -> Entry:
@@ -120,6 +124,7 @@ def area_page(model: str, lookup: str = "township__code", **extra) -> Entry:
 
 def file_page(model: str, lookup: str = "household__township__code", **extra) -> Entry:
     return Entry(obj=model, own_lookup=lookup, hidden_from=HOUSEHOLD_FILE, **extra)
+
 
 # Who is let in, by case (own/other area; "_all": both areas).
 SIGNED_IN = set(CASES) - {"anonymous"}
@@ -163,18 +168,37 @@ MATRIX: dict[str, Entry] = {
     "households:detail": household_page(allowed=READERS),
     "households:create": open_page(allowed=FIELD_ALL, methods=FORM),
     "households:export": open_page(method="post", allowed=NOT_FINANCE),
-    "households:export_job": Entry(obj="households.ExportJob", own_lookup="area__code", hidden_from=NOT_THE_CREATOR,
-                                   route=lambda job: {"job_id": job.pk}, allowed={"township_own", "admin"}),
-    "households:export_status": Entry(obj="households.ExportJob", own_lookup="area__code", hidden_from=NOT_THE_CREATOR,
-                                      route=lambda job: {"job_id": job.pk}, allowed={"township_own", "admin"}),
-    "households:export_download": Entry(obj="households.ExportJob", own_lookup="area__code",
-                                        hidden_from=NOT_THE_CREATOR, route=lambda job: {"job_id": job.pk},
-                                        allowed={"township_own", "admin"}),
+    "households:export_job": Entry(
+        obj="households.ExportJob",
+        own_lookup="area__code",
+        hidden_from=NOT_THE_CREATOR,
+        route=lambda job: {"job_id": job.pk},
+        allowed={"township_own", "admin"},
+    ),
+    "households:export_status": Entry(
+        obj="households.ExportJob",
+        own_lookup="area__code",
+        hidden_from=NOT_THE_CREATOR,
+        route=lambda job: {"job_id": job.pk},
+        allowed={"township_own", "admin"},
+    ),
+    "households:export_download": Entry(
+        obj="households.ExportJob",
+        own_lookup="area__code",
+        hidden_from=NOT_THE_CREATOR,
+        route=lambda job: {"job_id": job.pk},
+        allowed={"township_own", "admin"},
+    ),
     "households:import": open_page(allowed=FIELD_ALL, methods=FORM),
     "households:import_template": open_page(allowed=SIGNED_IN),
     # An import's progress is its creator's only (administrators included: they did not start it).
-    "households:import_status": Entry(obj="households.ImportJob", own_lookup="township__code", hidden_from=HOUSEHOLD_FILE,
-                                      route=lambda job: {"job_id": job.pk}, allowed={"township_own"}),
+    "households:import_status": Entry(
+        obj="households.ImportJob",
+        own_lookup="township__code",
+        hidden_from=HOUSEHOLD_FILE,
+        route=lambda job: {"job_id": job.pk},
+        allowed={"township_own"},
+    ),
     "households:edit": household_page(allowed=FIELD, methods=FORM),
     "households:status": household_page(allowed=may(access.Action.SET_STATUS), methods=FORM),
     "households:member_add": household_page(allowed=FIELD, methods=FORM),
@@ -186,20 +210,27 @@ MATRIX: dict[str, Entry] = {
     "households:assessment_new": household_page(allowed=FIELD, methods=FORM),
     "households:survey_new": household_page(allowed=FIELD, methods=FORM),
     "households:document_upload": household_page(allowed=FIELD, methods=FORM),
-    "households:document": file_page("households.Document", route=lambda d: {"pk": d.household_id, "document_id": d.pk},
-                                     allowed=READERS),
+    "households:document": file_page(
+        "households.Document", route=lambda d: {"pk": d.household_id, "document_id": d.pk}, allowed=READERS
+    ),
     "households:application_list": open_page(allowed=SIGNED_IN),
     "households:application_due": open_page(allowed=SIGNED_IN),
     "households:application_create": open_page(allowed=FIELD_ALL, methods=FORM),
     "households:application_detail": file_page("households.Application", allowed=READERS),
-    "households:application_step": file_page("households.Application", route=lambda a: {"pk": a.pk, "step": "submit"},
-                                             method="post", allowed=FIELD),
+    "households:application_step": file_page(
+        "households.Application", route=lambda a: {"pk": a.pk, "step": "submit"}, method="post", allowed=FIELD
+    ),
     # The notice sheet exists once the public notice has started.
-    "households:application_print": file_page("households.Application", route=lambda a: {"pk": a.pk, "kind": "notice"},
-                                              where={"notice_start__isnull": False}, allowed=READERS),
+    "households:application_print": file_page(
+        "households.Application",
+        route=lambda a: {"pk": a.pk, "kind": "notice"},
+        where={"notice_start__isnull": False},
+        allowed=READERS,
+    ),
     "households:review_task_list": open_page(allowed=SIGNED_IN),
-    "households:review_task_detail": file_page("households.ReviewTask", allowed=READERS, methods=FORM,
-                                               post_allowed=FIELD),
+    "households:review_task_detail": file_page(
+        "households.ReviewTask", allowed=READERS, methods=FORM, post_allowed=FIELD
+    ),
     "households:review_confirm_queue": open_page(allowed=may(access.Action.CONFIRM_REVIEW, anywhere=True)),
     "households:review_decide": file_page("households.ReviewRecord", method="post", allowed=OFFICERS),
     "households:review_run_list": open_page(allowed=may(access.Action.SEE_REVIEW_RUNS, anywhere=True)),
@@ -210,8 +241,13 @@ MATRIX: dict[str, Entry] = {
     "households:plan_detail": file_page("households.Plan", allowed=READERS),
     "households:plan_edit": file_page("households.Plan", method="post", allowed=FIELD),
     "households:plan_action_add": file_page("households.Plan", method="post", allowed=FIELD),
-    "households:plan_action_step": file_page("households.PlanAction", "plan__household__township__code", method="post",
-                                             allowed=FIELD, data={"status": "done"}),
+    "households:plan_action_step": file_page(
+        "households.PlanAction",
+        "plan__household__township__code",
+        method="post",
+        allowed=FIELD,
+        data={"status": "done"},
+    ),
     "households:plan_activate": file_page("households.Plan", method="post", allowed=FIELD),
     "households:plan_review_add": file_page("households.Plan", method="post", allowed=FIELD),
     "households:plan_close": file_page("households.Plan", method="post", allowed=FIELD),
@@ -221,8 +257,9 @@ MATRIX: dict[str, Entry] = {
     "caseworkers:summary": open_page(allowed=NOT_FINANCE),
     "caseworkers:resource_list": open_page(allowed=SIGNED_IN),
     "caseworkers:resource_new": open_page(allowed=WRITE_ALL, methods=FORM),
-    "caseworkers:resource_detail": area_page("caseworkers.Resource", "area__code",
-                                             allowed=READERS | {"finance_own", "city_finance"}),
+    "caseworkers:resource_detail": area_page(
+        "caseworkers.Resource", "area__code", allowed=READERS | {"finance_own", "city_finance"}
+    ),
     "caseworkers:referral_list": open_page(allowed=SIGNED_IN),
     "caseworkers:referral_new": open_page(allowed=FIELD_ALL, methods=FORM),
     "caseworkers:referral_detail": file_page("caseworkers.Referral", allowed=READERS),
@@ -237,46 +274,60 @@ MATRIX: dict[str, Entry] = {
     "caseworkers:feedback_list": open_page(allowed=SIGNED_IN),
     "caseworkers:feedback_new": open_page(allowed=WRITE_ALL, methods=FORM),
     "caseworkers:feedback_detail": area_page("caseworkers.PolicyFeedback", allowed=READERS),
-    "caseworkers:feedback_respond": area_page("caseworkers.PolicyFeedback", method="post",
-                                              allowed={"county_own", "city", "admin"}),
+    "caseworkers:feedback_respond": area_page(
+        "caseworkers.PolicyFeedback", method="post", allowed={"county_own", "city", "admin"}
+    ),
     "caseworkers:volunteer_list": open_page(allowed=SIGNED_IN),
     "caseworkers:volunteer_new": open_page(allowed=WRITE_ALL, methods=FORM),
     "caseworkers:organization_new": open_page(allowed=WRITE_ALL, methods=FORM),
-    "caseworkers:volunteer_detail": area_page("caseworkers.Volunteer", allowed=READERS, methods=FORM,
-                                              post_allowed=READERS - {"city"}),
-    "caseworkers:assignment_done": area_page("caseworkers.VolunteerAssignment", "volunteer__township__code",
-                                             method="post", allowed=FIELD | {"county_own"}),
+    "caseworkers:volunteer_detail": area_page(
+        "caseworkers.Volunteer", allowed=READERS, methods=FORM, post_allowed=READERS - {"city"}
+    ),
+    "caseworkers:assignment_done": area_page(
+        "caseworkers.VolunteerAssignment", "volunteer__township__code", method="post", allowed=FIELD | {"county_own"}
+    ),
     "caseworkers:training_list": open_page(allowed=SIGNED_IN),
     "caseworkers:training_new": open_page(allowed=WRITE_ALL, methods=FORM),
     "caseworkers:training_detail": area_page("caseworkers.Training", allowed=READERS),
     "caseworkers:case_list": open_page(allowed=SIGNED_IN),
     "caseworkers:case_new": open_page(allowed=FIELD_ALL, methods=FORM),
     # Approved typical cases are readable by every user (the exchange platform): probe a draft.
-    "caseworkers:case_detail": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True},
-                                         allowed=READERS),
+    "caseworkers:case_detail": area_page(
+        "caseworkers.TypicalCase", where={"approved_by__isnull": True}, allowed=READERS
+    ),
     # Submitting a draft is its author's own step (caseworker_own wrote the probed draft).
-    "caseworkers:case_step": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True,
-                                                                        "created_by__username": "matrix-caseworker_own"},
-                                       method="post", allowed={"caseworker_own"}),
-    "caseworkers:case_edit": area_page("caseworkers.TypicalCase", where={"approved_by__isnull": True,
-                                                                        "created_by__username": "matrix-caseworker_own"},
-                                       allowed={"caseworker_own"}, methods=FORM),
+    "caseworkers:case_step": area_page(
+        "caseworkers.TypicalCase",
+        where={"approved_by__isnull": True, "created_by__username": "matrix-caseworker_own"},
+        method="post",
+        allowed={"caseworker_own"},
+    ),
+    "caseworkers:case_edit": area_page(
+        "caseworkers.TypicalCase",
+        where={"approved_by__isnull": True, "created_by__username": "matrix-caseworker_own"},
+        allowed={"caseworker_own"},
+        methods=FORM,
+    ),
     "staffing:board": open_page(allowed=STAFF_READ),
     "staffing:recruitment_check": open_page(allowed=SIGNED_IN),
     "staffing:funding": open_page(allowed=STAFF_READ),
     "staffing:transfer_sheet": open_page(allowed=STAFF_READ),
     "staffing:caseworkers": open_page(allowed=SIGNED_IN),
     "staffing:caseworker_new": open_page(allowed={"county_own", "county_other", "admin"}, methods=FORM),
-    "staffing:caseworker": area_page("staffing.Caseworker",
-                                     allowed={"township_own", "county_own", "city", "finance_own", "city_finance", "admin"}),
+    "staffing:caseworker": area_page(
+        "staffing.Caseworker", allowed={"township_own", "county_own", "city", "finance_own", "city_finance", "admin"}
+    ),
     "staffing:caseworker_edit": area_page("staffing.Caseworker", allowed=COUNTY, methods=FORM),
     "staffing:caseworker_status": area_page("staffing.Caseworker", method="post", allowed=COUNTY),
     "staffing:caseworker_id_number": area_page("staffing.Caseworker", method="post", allowed=COUNTY),
     "staffing:caseworker_post": area_page("staffing.Caseworker", allowed=COUNTY, methods=FORM),
-    "staffing:list": open_page(kwargs={"slug": "transfers"}, allowed=SIGNED_IN - {"caseworker_own", "caseworker_other"}),
+    "staffing:list": open_page(
+        kwargs={"slug": "transfers"}, allowed=SIGNED_IN - {"caseworker_own", "caseworker_other"}
+    ),
     "staffing:create": open_page(kwargs={"slug": "transfers"}, allowed=FINANCE | {"admin"}, methods=FORM),
-    "staffing:edit": area_page("staffing.ServiceContract", route=lambda c: {"slug": "contracts", "pk": c.pk},
-                               allowed=COUNTY, methods=FORM),
+    "staffing:edit": area_page(
+        "staffing.ServiceContract", route=lambda c: {"slug": "contracts", "pk": c.pk}, allowed=COUNTY, methods=FORM
+    ),
     "dashboards:index": open_page(allowed=SIGNED_IN),
     "api:staffing-recruitment-check": open_page(method="post", allowed=SIGNED_IN),
     "api:staffing-transfer-sheet": open_page(allowed=STAFF_READ, ok=(400,)),  # no year given: a 400 that names it
@@ -319,29 +370,49 @@ def world(django_db_blocker, settings):
             continue
         role, code = spec
         users[case] = User.objects.create_user(
-            f"matrix-{case}", password="Matrix-pass-2026", role=role,
-            area=Area.objects.get(code=code) if code else None, is_superuser=role == Role.ADMIN, is_staff=role == Role.ADMIN)
+            f"matrix-{case}",
+            password="Matrix-pass-2026",
+            role=role,
+            area=Area.objects.get(code=code) if code else None,
+            is_superuser=role == Role.ADMIN,
+            is_staff=role == Role.ADMIN,
+        )
     # Records the demo data does not make: an import job and a roster export of the own township.
     from households.models import ImportJob, ImportJobStatus
 
-    ImportJob.objects.create(original_name="户籍名单.xlsx", township=Area.objects.get(code=OWN_TOWNSHIP),
-                             status=ImportJobStatus.DONE, created_by=users["township_own"])
+    ImportJob.objects.create(
+        original_name="户籍名单.xlsx",
+        township=Area.objects.get(code=OWN_TOWNSHIP),
+        status=ImportJobStatus.DONE,
+        created_by=users["township_own"],
+    )
     from django.core.files.base import ContentFile
 
     from households.models import ExportJob
 
-    export = ExportJob.objects.create(area=Area.objects.get(code=OWN_TOWNSHIP), status=ImportJobStatus.DONE,
-                                      created_by=users["township_own"], total_rows=1, done_rows=1)
+    export = ExportJob.objects.create(
+        area=Area.objects.get(code=OWN_TOWNSHIP),
+        status=ImportJobStatus.DONE,
+        created_by=users["township_own"],
+        total_rows=1,
+        done_rows=1,
+    )
     export.file.save("roster.xlsx", ContentFile(b"PK\x03\x04"))
     from households.models import ReviewRecord, ReviewTask
 
     task = ReviewTask.objects.filter(household__township__code=OWN_TOWNSHIP).order_by("pk").first()
-    ReviewRecord.objects.create(task=task, household=task.household, visited_on=task.created_on, outcome="keep",
-                                recorded_by=users["caseworker_own"])
+    ReviewRecord.objects.create(
+        task=task,
+        household=task.household,
+        visited_on=task.created_on,
+        outcome="keep",
+        recorded_by=users["caseworker_own"],
+    )
     from caseworkers import services as caseworker_services
 
-    caseworker_services.case_create(actor=users["caseworker_own"], title="一户一策帮扶纪实", domain="living",
-                                    body="（已匿名）")
+    caseworker_services.case_create(
+        actor=users["caseworker_own"], title="一户一策帮扶纪实", domain="living", body="（已匿名）"
+    )
     return users
 
 
@@ -381,8 +452,10 @@ def test_every_route_lets_its_users_in_and_keeps_other_areas_out(world):
             probe_viewset_route(name, pattern, viewset, world, failures, tally)
         else:
             probe_entry(name, pattern, MATRIX[name], world, failures, tally)
-    print(f"access matrix: {tally['routes']} routes x {len(CASES)} cases: {tally['probes']} probes "
-          f"({tally['explicit']} with an explicit expectation), {tally['writes']} API writes on another's record")
+    print(
+        f"access matrix: {tally['routes']} routes x {len(CASES)} cases: {tally['probes']} probes "
+        f"({tally['explicit']} with an explicit expectation), {tally['writes']} API writes on another's record"
+    )
     assert failures == [], f"{len(failures)} failures:\n" + "\n".join(failures)
     assert tally["probes"] >= len(routes) * len(CASES)
 
@@ -391,8 +464,19 @@ REFUSED = (403, 404)
 POST_OK = (200, 302, 400)
 
 
-def expect(name: str, case: str, status: int, *, method: str = "get", hidden: bool, public: bool, api: bool,
-           failures: list[str], allowed: bool = False, ok: tuple[int, ...] = (200,)) -> None:
+def expect(
+    name: str,
+    case: str,
+    status: int,
+    *,
+    method: str = "get",
+    hidden: bool,
+    public: bool,
+    api: bool,
+    failures: list[str],
+    allowed: bool = False,
+    ok: tuple[int, ...] = (200,),
+) -> None:
     label = f"{name} {method.upper()}: {case} got {status}"
     if status >= 500:
         failures.append(label)
@@ -424,9 +508,18 @@ def probe_entry(name, pattern, entry: Entry, users, failures, tally) -> None:
     for method in entry.methods:
         for case in CASES:
             response = probe(client_for(users, case), method, url, entry.data)
-            expect(name, case, response.status_code, method=method, hidden=entry.refuses(case, method),
-                   public=entry.public, api=name.startswith("api:"), failures=failures,
-                   allowed=entry.allows(case, method), ok=entry.ok)
+            expect(
+                name,
+                case,
+                response.status_code,
+                method=method,
+                hidden=entry.refuses(case, method),
+                public=entry.public,
+                api=name.startswith("api:"),
+                failures=failures,
+                allowed=entry.allows(case, method),
+                ok=entry.ok,
+            )
             tally["probes"] += 1
             tally["explicit"] += entry.explicit or case == "anonymous" or case in entry.hidden_from
 
@@ -445,8 +538,15 @@ def scope_of(viewset, user):
 
 # Paths from a record to its township, tried in order to pick a record that belongs to
 # the own township (not a city-wide one that every area may read).
-OWN_LOOKUPS = ("township__code", "household__township__code", "area__code", "caseworker__township__code",
-               "task__household__township__code", "plan__household__township__code", "code")
+OWN_LOOKUPS = (
+    "township__code",
+    "household__township__code",
+    "area__code",
+    "caseworker__township__code",
+    "task__household__township__code",
+    "plan__household__township__code",
+    "code",
+)
 # Records every area may read by design, with the reason.
 SHARED_BY_DESIGN = {
     "api:review-run-list": "the nightly run log holds counts, no personal data",
@@ -476,8 +576,14 @@ def probe_viewset_route(name, pattern, viewset, users, failures, tally) -> None:
     list never shows it). Write pass, on a detail or a record's action: PATCH, PUT, DELETE
     (detail) or POST (action) by every case whose scope does not hold the record: refused
     (403/404, or 405 where the route takes no such write), and the record is unchanged."""
-    owner = next((users[c] for c in ("caseworker_own", "township_own", "county_own", "finance_own")
-                  if scope_of(viewset, users[c]).exists()), None)
+    owner = next(
+        (
+            users[c]
+            for c in ("caseworker_own", "township_own", "county_own", "finance_own")
+            if scope_of(viewset, users[c]).exists()
+        ),
+        None,
+    )
     sample = own_sample(scope_of(viewset, owner), name) if owner else None
     detail = name.endswith("-detail") or bool(route_kwargs(pattern, sample) if sample else False)
     if detail and sample is None:
@@ -487,16 +593,30 @@ def probe_viewset_route(name, pattern, viewset, users, failures, tally) -> None:
     # A record's action is probed with its own method(s) only (a GET would be a 405 for all).
     actions = set(getattr(pattern.callback, "actions", {}) or {"get": None})
     reads = "get" in actions
-    writes = (("patch", "put", "delete") if name.endswith("-detail")
-              else tuple(sorted(actions - {"get", "head", "options"})) if detail else ())
+    writes = (
+        ("patch", "put", "delete")
+        if name.endswith("-detail")
+        else tuple(sorted(actions - {"get", "head", "options"}))
+        if detail
+        else ()
+    )
     for case in CASES:
         user = users.get(case)
         visible = user is not None and sample is not None and scope_of(viewset, user).filter(pk=sample.pk).exists()
-        response = probe(client_for(users, case), "get", url + ("?page_size=200" if not detail else "")) if reads else None
+        response = (
+            probe(client_for(users, case), "get", url + ("?page_size=200" if not detail else "")) if reads else None
+        )
         if response is not None:
             tally["probes"] += 1
-            expect(name, case, response.status_code, hidden=detail and not visible, public=False, api=True,
-                   failures=failures)
+            expect(
+                name,
+                case,
+                response.status_code,
+                hidden=detail and not visible,
+                public=False,
+                api=True,
+                failures=failures,
+            )
         if response is not None and not detail and response.status_code == 200 and sample is not None and not visible:
             body = response.json()
             rows = body.get("results", body) if isinstance(body, dict) else body
@@ -511,7 +631,13 @@ def probe_viewset_route(name, pattern, viewset, users, failures, tally) -> None:
                 tally["writes"] += not visible
         if name in SHARED_BY_DESIGN:
             continue
-        if case in OTHER_AREA and sample is not None and visible and owner is not None and owner.area_id != user.area_id:
+        if (
+            case in OTHER_AREA
+            and sample is not None
+            and visible
+            and owner is not None
+            and owner.area_id != user.area_id
+        ):
             if not user.is_superuser and user.area and user.area.level != "city":
                 failures.append(f"{name}: {case}'s scope includes a record of {OWN_TOWNSHIP}")
 

@@ -36,8 +36,9 @@ class Rollback(Exception):
 
 
 def fuzz_operation(operation, headers: dict, tally: dict, examples: int) -> None:
-    @hsettings(max_examples=examples, deadline=None, derandomize=True, database=None,
-               suppress_health_check=list(HealthCheck))
+    @hsettings(
+        max_examples=examples, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(case=operation.as_strategy())
     def run(case):
         tally["examples"] += 1

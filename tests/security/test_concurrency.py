@@ -38,14 +38,22 @@ def client_for(user, api=False):
 
 @pytest.fixture
 def officers(make):
-    return (make.user(Role.TOWNSHIP_OFFICER, "330402007", username="officer-a"),
-            make.user(Role.TOWNSHIP_OFFICER, "330402007", username="officer-b"))
+    return (
+        make.user(Role.TOWNSHIP_OFFICER, "330402007", username="officer-a"),
+        make.user(Role.TOWNSHIP_OFFICER, "330402007", username="officer-b"),
+    )
 
 
 def household_post(household, *, address, version):
-    return {"village": household.village_id or "", "address": address, "phone": household.phone,
-            "risk_level": household.risk_level, "income_stable": "on" if household.income_stable else "",
-            "notes": household.notes, "version": version}
+    return {
+        "village": household.village_id or "",
+        "address": address,
+        "phone": household.phone,
+        "risk_level": household.risk_level,
+        "income_stable": "on" if household.income_stable else "",
+        "notes": household.notes,
+        "version": version,
+    }
 
 
 @pytest.mark.django_db
@@ -76,11 +84,21 @@ def test_second_household_edit_through_the_api_is_refused(make, officers):
 
 
 def member_post(member, *, name, version):
-    fields = {"name": name, "id_number": "", "relation_to_head": member.relation_to_head, "hukou_place": member.hukou_place,
-            "labour_ability": member.labour_ability, "health": member.health, "disability_class": member.disability_class,
-            "disability_kind": member.disability_kind, "school_stage": member.school_stage,
-            "employment": member.employment, "monthly_income": member.monthly_income, "phone": member.phone,
-            "version": version}
+    fields = {
+        "name": name,
+        "id_number": "",
+        "relation_to_head": member.relation_to_head,
+        "hukou_place": member.hukou_place,
+        "labour_ability": member.labour_ability,
+        "health": member.health,
+        "disability_class": member.disability_class,
+        "disability_kind": member.disability_kind,
+        "school_stage": member.school_stage,
+        "employment": member.employment,
+        "monthly_income": member.monthly_income,
+        "phone": member.phone,
+        "version": version,
+    }
     return {k: ("" if v is None else v) for k, v in fields.items()}
 
 
@@ -91,11 +109,15 @@ def test_second_member_edit_page_and_api_are_refused(make, officers):
     member = household.members.get()
     opened = member.version
     url = reverse("households:member_edit", args=[household.pk, member.pk])
-    first = client_for(a, api=True).patch(f"/api/members/{member.pk}/", {"name": "张甲", "version": opened}, format="json")
+    first = client_for(a, api=True).patch(
+        f"/api/members/{member.pk}/", {"name": "张甲", "version": opened}, format="json"
+    )
     assert first.status_code == 200
     second = client_for(b).post(url, member_post(member, name="张乙", version=opened))
     assert second.status_code == 200 and STALE in second.content.decode()
-    api = client_for(b, api=True).patch(f"/api/members/{member.pk}/", {"name": "张丙", "version": opened}, format="json")
+    api = client_for(b, api=True).patch(
+        f"/api/members/{member.pk}/", {"name": "张丙", "version": opened}, format="json"
+    )
     assert api.status_code == 400 and api.json()["version"] == [STALE]
     member.refresh_from_db()
     assert member.name == "张甲" and member.version == opened + 1
@@ -107,8 +129,14 @@ def plan(make, officers):
     from households.plans import services as plan_services
 
     household = make.household("330402007", members=1)
-    assessment = services.assessment_record(actor=officers[0], household=household, assessed_on=datetime.date(2026, 11, 20),
-                                            ratings={d: "high" for d in NeedDomain.values}, notes={}, summary="")
+    assessment = services.assessment_record(
+        actor=officers[0],
+        household=household,
+        assessed_on=datetime.date(2026, 11, 20),
+        ratings={d: "high" for d in NeedDomain.values},
+        notes={},
+        summary="",
+    )
     return plan_services.plan_create_from_assessment(actor=officers[0], assessment=assessment)
 
 
@@ -121,7 +149,9 @@ def test_second_plan_edit_page_and_api_are_refused(plan, officers):
     assert first.status_code == 200
     second = client_for(b).post(url, {"summary": "乙的计划", "version": opened}, follow=True)
     assert STALE in second.content.decode()
-    api = client_for(b, api=True).post(f"/api/plans/{plan.pk}/details/", {"summary": "丙", "version": opened}, format="json")
+    api = client_for(b, api=True).post(
+        f"/api/plans/{plan.pk}/details/", {"summary": "丙", "version": opened}, format="json"
+    )
     assert api.status_code == 400 and STALE in str(api.json())
     plan.refresh_from_db()
     assert plan.summary == "甲的计划" and plan.version == opened + 1
@@ -135,12 +165,17 @@ def test_second_caseworker_record_edit_is_refused_on_the_page_and_the_api(make):
     cw = builders.caseworker("330402007")
     opened = cw.version
     api_url = f"/api/staffing/caseworkers/{cw.pk}/"
-    assert client_for(county, api=True).patch(api_url, {"name": "社工甲", "version": opened}, format="json").status_code == 200
+    assert (
+        client_for(county, api=True).patch(api_url, {"name": "社工甲", "version": opened}, format="json").status_code
+        == 200
+    )
     second = client_for(other, api=True).patch(api_url, {"name": "社工乙", "version": opened}, format="json")
     assert second.status_code == 400 and second.json()["version"] == [STALE]
-    status_page = client_for(other).post(reverse("staffing:caseworker_status", args=[cw.pk]),
-                                         {"status": "left", "on": "2026-11-29", "reason": "离职", "version": opened},
-                                         follow=True)
+    status_page = client_for(other).post(
+        reverse("staffing:caseworker_status", args=[cw.pk]),
+        {"status": "left", "on": "2026-11-29", "reason": "离职", "version": opened},
+        follow=True,
+    )
     assert STALE in status_page.content.decode()
     cw.refresh_from_db()
     assert cw.name == "社工甲" and cw.status != "left" and cw.version == opened + 1
@@ -153,8 +188,13 @@ def test_a_double_submitted_approval_creates_one_enrolment():
     app = ps.advance(p, ps.draft(p), "under_review")
     opened = app.version
     url = reverse("households:application_step", args=[app.pk, "decide"])
-    data = {"decide-decision": "approve", "decide-category": "dibao", "decide-monthly_amount": "300.00",
-            "decide-decision_no": "南民救〔2026〕1号", "decide-version": opened}
+    data = {
+        "decide-decision": "approve",
+        "decide-category": "dibao",
+        "decide-monthly_amount": "300.00",
+        "decide-decision_no": "南民救〔2026〕1号",
+        "decide-version": opened,
+    }
     first = client_for(p.county).post(url, data)
     assert first.status_code == 302
     second = client_for(p.county).post(url, data)  # the same form, sent again (a double click, a reload)

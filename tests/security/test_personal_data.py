@@ -40,9 +40,20 @@ def client_for(user, **kwargs) -> Client:
 
 
 def member_form(name: str, id_number: str, relation: str = "head") -> dict:
-    return {"name": name, "id_number": id_number, "relation_to_head": relation, "labour_ability": "full",
-            "health": "healthy", "employment": "unemployed", "monthly_income": "0", "phone": "", "hukou_place": "",
-            "disability_class": "", "disability_kind": "", "school_stage": "none"}
+    return {
+        "name": name,
+        "id_number": id_number,
+        "relation_to_head": relation,
+        "labour_ability": "full",
+        "health": "healthy",
+        "employment": "unemployed",
+        "monthly_income": "0",
+        "phone": "",
+        "hukou_place": "",
+        "disability_class": "",
+        "disability_kind": "",
+        "school_stage": "none",
+    }
 
 
 xlsx = factories.import_upload
@@ -55,8 +66,9 @@ def officer(make):
 
 
 @pytest.mark.django_db
-def test_no_id_number_in_logs_audit_rows_or_task_arguments_across_a_whole_flow(make, officer, caplog,
-                                                                               django_capture_on_commit_callbacks):
+def test_no_id_number_in_logs_audit_rows_or_task_arguments_across_a_whole_flow(
+    make, officer, caplog, django_capture_on_commit_callbacks
+):
     ids = [make.id_number(serial=n) for n in (701, 702, 703, 704)]
     enqueued: list[tuple] = []
     original = Task.apply_async
@@ -67,13 +79,23 @@ def test_no_id_number_in_logs_audit_rows_or_task_arguments_across_a_whole_flow(m
 
     client = client_for(officer)
     with caplog.at_level(logging.DEBUG), mock.patch.object(Task, "apply_async", recording):
-        response = client.post(reverse("households:create"), {
-            "township": officer.area_id, "address": "南湖路1号", "phone": "", "risk_level": "low",
-            "registered_on": "2026-11-29", "notes": ""})
+        response = client.post(
+            reverse("households:create"),
+            {
+                "township": officer.area_id,
+                "address": "南湖路1号",
+                "phone": "",
+                "risk_level": "low",
+                "registered_on": "2026-11-29",
+                "notes": "",
+            },
+        )
         assert response.status_code == 302
         household = Household.objects.get(address="南湖路1号")
-        assert client.post(reverse("households:member_add", args=[household.pk]),
-                           member_form("王一", ids[0])).status_code == 302
+        assert (
+            client.post(reverse("households:member_add", args=[household.pk]), member_form("王一", ids[0])).status_code
+            == 302
+        )
         api = client.post("/api/members/", {**member_form("王二", ids[1], "child"), "household": household.pk})
         assert api.status_code == 201, api.content
         assert ids[1] not in api.content.decode()  # the API answers with the masked number
@@ -85,9 +107,18 @@ def test_no_id_number_in_logs_audit_rows_or_task_arguments_across_a_whole_flow(m
             assert client.post(reverse("households:export")).status_code == 302
         assert client.get(reverse("households:export_download", args=[ExportJob.objects.get().pk])).status_code == 200
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("households:import"), {"file": xlsx([
-                ["H1", "330402007", "解放路2号", "", "李三", ids[2], "户主", "完全", "健康", "0"],
-                ["H1", "330402007", "解放路2号", "", "李四", ids[3], "配偶", "完全", "健康", "0"]]), "dry_run": ""})
+            client.post(
+                reverse("households:import"),
+                {
+                    "file": xlsx(
+                        [
+                            ["H1", "330402007", "解放路2号", "", "李三", ids[2], "户主", "完全", "健康", "0"],
+                            ["H1", "330402007", "解放路2号", "", "李四", ids[3], "配偶", "完全", "健康", "0"],
+                        ]
+                    ),
+                    "dry_run": "",
+                },
+            )
         client.get(reverse("households:list") + f"?q={ids[2]}")  # a search by full ID (GET, as the list form does)
     assert Member.objects.filter(name="李三").exists(), "the import ran (eagerly) and created its members"
     text = caplog.text + " ".join(str(r.args) for r in caplog.records)
@@ -123,10 +154,21 @@ def test_no_id_number_in_any_link_of_the_demo_list_and_dossier_pages(settings):
     settings.DEBUG = False
     officer = User.objects.get(username="demo-township")
     client = client_for(officer)
-    pages = [reverse(name) for name in ("households:list", "households:application_list", "households:review_task_list", "households:plan_list",
-                                        "caseworkers:tasks", "staffing:caseworkers")]
-    pages += [reverse("households:detail", args=[pk]) for pk in
-              Household.objects.in_scope(officer).order_by("pk").values_list("pk", flat=True)[:10]]
+    pages = [
+        reverse(name)
+        for name in (
+            "households:list",
+            "households:application_list",
+            "households:review_task_list",
+            "households:plan_list",
+            "caseworkers:tasks",
+            "staffing:caseworkers",
+        )
+    ]
+    pages += [
+        reverse("households:detail", args=[pk])
+        for pk in Household.objects.in_scope(officer).order_by("pk").values_list("pk", flat=True)[:10]
+    ]
     from staffing.models import Caseworker
 
     known = {m.id_number for m in Member.objects.all()} | {c.id_number for c in Caseworker.objects.all()}
@@ -149,7 +191,10 @@ def test_error_pages_do_not_echo_an_id_number(make, officer, caplog):
     client = client_for(officer, raise_request_exception=False)
     not_found = client.get(f"/households/999999/?q={id_number}")
     assert not_found.status_code == 404 and id_number not in not_found.content.decode()
-    with caplog.at_level(logging.DEBUG), mock.patch("households.dossier.services.member_add", side_effect=RuntimeError("boom")):
+    with (
+        caplog.at_level(logging.DEBUG),
+        mock.patch("households.dossier.services.member_add", side_effect=RuntimeError("boom")),
+    ):
         crashed = client.post(reverse("households:member_add", args=[household.pk]), member_form("赵五", id_number))
     assert crashed.status_code == 500
     assert id_number not in crashed.content.decode()
@@ -172,7 +217,8 @@ def roster_ids(client, run_on_commit) -> list[str]:
 
 @pytest.mark.django_db
 def test_roster_export_is_masked_for_a_caseworker_and_full_for_the_township_officer(
-        make, officer, django_capture_on_commit_callbacks):
+    make, officer, django_capture_on_commit_callbacks
+):
     household = make.household("330402007", members=2)
     full = sorted(m.id_number for m in household.members.all())
     caseworker = make.user(Role.CASEWORKER, "330402007", username="pd-caseworker")
@@ -188,14 +234,18 @@ def roster_phones(client, run_on_commit) -> list[str]:
         job_page = client.post(reverse("households:export"))
     job = ExportJob.objects.get(pk=int(job_page.url.rstrip("/").rsplit("/", 1)[1]))
     response = client.get(reverse("households:export_download", args=[job.pk]))
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
-                .iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
     return [row[3] for row in rows[1:]]
 
 
 @pytest.mark.django_db
 def test_roster_export_masks_phones_for_a_caseworker_and_shows_them_to_the_township_officer(
-        make, officer, django_capture_on_commit_callbacks):
+    make, officer, django_capture_on_commit_callbacks
+):
     make.household("330402007", members=1, phone="13812345678")
     caseworker = make.user(Role.CASEWORKER, "330402007", username="pd-caseworker")
     assert roster_phones(client_for(caseworker), django_capture_on_commit_callbacks) == ["138****5678"]
@@ -203,13 +253,14 @@ def test_roster_export_masks_phones_for_a_caseworker_and_shows_them_to_the_towns
 
 
 @pytest.mark.django_db
-def test_api_masks_household_and_member_phones_for_a_caseworker_and_shows_them_to_the_township_officer(
-        make, officer):
+def test_api_masks_household_and_member_phones_for_a_caseworker_and_shows_them_to_the_township_officer(make, officer):
     household = make.household("330402007", members=0, phone="13812345678")
     member = make.member(household, relation_to_head="head", phone="13900001111")
     caseworker = make.user(Role.CASEWORKER, "330402007", username="pd-caseworker")
-    for user, household_phone, member_phone in ((caseworker, "138****5678", "139****1111"),
-                                                (officer, "13812345678", "13900001111")):
+    for user, household_phone, member_phone in (
+        (caseworker, "138****5678", "139****1111"),
+        (officer, "13812345678", "13900001111"),
+    ):
         client = client_for(user)
         listed = client.get("/api/households/").json()["results"]
         assert [h["phone"] for h in listed] == [household_phone]
@@ -224,9 +275,11 @@ def test_a_caseworker_sending_back_the_masked_phone_leaves_the_number_unchanged(
     caseworker = make.user(Role.CASEWORKER, "330402007", username="pd-caseworker")
     client = client_for(caseworker)
     read = client.get(f"/api/households/{household.pk}/").json()
-    response = client.patch(f"/api/households/{household.pk}/", {"phone": read["phone"], "notes": "走访",
-                                                                  "version": read["version"]},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/households/{household.pk}/",
+        {"phone": read["phone"], "notes": "走访", "version": read["version"]},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     household.refresh_from_db()
     assert household.phone == "13812345678" and household.notes == "走访"
@@ -240,8 +293,10 @@ def test_documents_are_served_only_through_the_permission_check(make, officer, s
     household = make.household("330402007", members=1)
     client = client_for(officer)
     upload = SimpleUploadedFile("收入证明.pdf", PDF, content_type="application/pdf")
-    response = client.post(reverse("households:document_upload", args=[household.pk]),
-                           {"kind": Document._meta.get_field("kind").choices[0][0], "file": upload, "note": ""})
+    response = client.post(
+        reverse("households:document_upload", args=[household.pk]),
+        {"kind": Document._meta.get_field("kind").choices[0][0], "file": upload, "note": ""},
+    )
     assert response.status_code == 302
     document = Document.objects.get(household=household)
     url = reverse("households:document", args=[household.pk, document.pk])
@@ -259,17 +314,25 @@ def test_documents_are_served_only_through_the_permission_check(make, officer, s
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name,content,why", [
-    ("收入证明.pdf", b"<html><script>alert(1)</script></html>", "只能上传"),
-    ("照片.jpg", b"%PDF" + b"\x00" * 10, "只能上传"),
-    ("大文件.pdf", PDF + b"0" * 2048, "MB"),
-])
+@pytest.mark.parametrize(
+    "name,content,why",
+    [
+        ("收入证明.pdf", b"<html><script>alert(1)</script></html>", "只能上传"),
+        ("照片.jpg", b"%PDF" + b"\x00" * 10, "只能上传"),
+        ("大文件.pdf", PDF + b"0" * 2048, "MB"),
+    ],
+)
 def test_uploads_are_checked_by_content_and_size(make, officer, settings, name, content, why):
     settings.JIUZHU_UPLOAD_MAX_BYTES = 1024
     household = make.household("330402007", members=1)
-    response = client_for(officer).post(reverse("households:document_upload", args=[household.pk]), {
-        "kind": Document._meta.get_field("kind").choices[0][0],
-        "file": SimpleUploadedFile(name, content, content_type="application/pdf"), "note": ""})
+    response = client_for(officer).post(
+        reverse("households:document_upload", args=[household.pk]),
+        {
+            "kind": Document._meta.get_field("kind").choices[0][0],
+            "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
+            "note": "",
+        },
+    )
     assert response.status_code == 200
     assert why in response.content.decode()
     assert Document.objects.count() == 0

@@ -62,8 +62,12 @@ def test_a_dossier_outside_the_scope_is_not_found_and_not_audited(make):
 def document(make):
     actor = make.user(Role.TOWNSHIP_OFFICER, "330402007")
     household = make.household(members=1, actor=actor)
-    return services.document_upload(actor=actor, household=household, kind=Document._meta.get_field("kind").choices[0][0],
-                                     upload=SimpleUploadedFile("收入证明.pdf", PDF, content_type="application/pdf"))
+    return services.document_upload(
+        actor=actor,
+        household=household,
+        kind=Document._meta.get_field("kind").choices[0][0],
+        upload=SimpleUploadedFile("收入证明.pdf", PDF, content_type="application/pdf"),
+    )
 
 
 def test_a_document_download_from_the_page_is_audited(make, document):
@@ -85,7 +89,10 @@ def test_a_document_download_from_the_api_is_audited(make, document):
 def test_a_document_of_another_township_is_not_served_nor_audited(make, document):
     stranger = make.user(Role.CASEWORKER, "330411002")
     assert client_for(stranger).get(f"/api/documents/{document.pk}/download/").status_code == 404
-    assert client_for(stranger).get(reverse("households:document", args=[document.household_id, document.pk])).status_code == 404
+    assert (
+        client_for(stranger).get(reverse("households:document", args=[document.household_id, document.pk])).status_code
+        == 404
+    )
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
 
 
@@ -109,8 +116,9 @@ def test_a_document_whose_file_is_missing_answers_a_chinese_404_and_is_not_audit
     client = client_for(worker)
     message = "此文件已不在服务器存储中，请告知系统管理员从备份中恢复。"
 
-    page = client.get(reverse("households:document", args=[document.household_id, document.pk]),
-                      HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = client.get(
+        reverse("households:document", args=[document.household_id, document.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     api = client.get(f"/api/documents/{document.pk}/download/", HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     assert page.status_code == 404 and message in page.content.decode()

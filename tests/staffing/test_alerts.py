@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 def due():
     cw = builders.caseworker("330402007", hire=date(2019, 1, 1))  # R-6 overdue; no 2025 appraisal
     builders.contract(cw, start=date(2024, 1, 1), end=date(2027, 1, 15))  # ends within 90 days
-    last = builders.caseworker("330402008", hire=date(2020, 1, 1), qualification_level="intermediate",
-                               qualification_date=date(2021, 1, 1))
+    last = builders.caseworker(
+        "330402008", hire=date(2020, 1, 1), qualification_level="intermediate", qualification_date=date(2021, 1, 1)
+    )
     builders.appraisal(last, 2024, last=True)
     builders.appraisal(last, 2025, last=True)
     return cw, last

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def nanhu():
     """Five caseworkers in 南湖区 and one in 秀洲区; the expected figures are counted by hand below."""
-    cw1 = builders.caseworker("330402007", hire=date(2020, 1, 1), qualification_level="intermediate",
-                              qualification_date=date(2021, 1, 1))
+    cw1 = builders.caseworker(
+        "330402007", hire=date(2020, 1, 1), qualification_level="intermediate", qualification_date=date(2021, 1, 1)
+    )
     builders.contract(cw1, start=date(2024, 1, 1), end=date(2026, 12, 31))  # ends in 32 days
     builders.appraisal(cw1, 2025)
     cw2 = builders.caseworker("330402008", hire=date(2022, 3, 1))  # R-6 deadline 2027-03-01: 92 days left
@@ -30,8 +31,13 @@ def nanhu():
     cw3 = builders.caseworker("330402009", hire=date(2019, 1, 1))  # deadline 2024-01-01: overdue
     builders.appraisal(cw3, 2024, last=True)
     builders.appraisal(cw3, 2025, last=True)  # last place twice in a row: dismissal due
-    cw4 = builders.caseworker("330402010", hire=date(2026, 2, 1), full_time=False,
-                              qualification_level="assistant", qualification_date=date(2025, 1, 1))
+    cw4 = builders.caseworker(
+        "330402010",
+        hire=date(2026, 2, 1),
+        full_time=False,
+        qualification_level="assistant",
+        qualification_date=date(2025, 1, 1),
+    )
     cw5 = builders.caseworker("330402011", hire=date(2020, 1, 1))
     services.caseworker_change_status(actor=builders.admin(), caseworker=cw5, status="left", on=date(2026, 6, 30))
     other = builders.caseworker("330411002", hire=date(2020, 1, 1))

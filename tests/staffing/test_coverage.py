@@ -40,8 +40,10 @@ def test_no_contract_or_a_part_time_post_covers_nothing():
 
 
 def test_overlapping_contracts_count_each_day_once():
-    parts = covering_posts(posts=[Post("T", D(2026, 1, 1), D(2026, 12, 31), True)],
-                           contracts=[Span(D(2025, 1, 1), D(2026, 6, 30)), Span(D(2026, 6, 1), None)])
+    parts = covering_posts(
+        posts=[Post("T", D(2026, 1, 1), D(2026, 12, 31), True)],
+        contracts=[Span(D(2025, 1, 1), D(2026, 6, 30)), Span(D(2026, 6, 1), None)],
+    )
     assert parts == [Post("T", D(2026, 1, 1), D(2026, 12, 31), True)]
 
 
@@ -54,8 +56,9 @@ def test_a_township_with_no_full_time_caseworker_is_not_met_although_nothing_is_
 def test_a_dismissal_stays_due_after_a_better_year():
     due = dismissal_due(grades_by_year={2024: "unqualified", 2025: "excellent"}, last_place_years=set())
     assert due is not None and due.year == 2024
-    both = dismissal_due(grades_by_year={2023: "qualified", 2024: "qualified", 2025: "qualified"},
-                         last_place_years={2023, 2024})
+    both = dismissal_due(
+        grades_by_year={2023: "qualified", 2024: "qualified", 2025: "qualified"}, last_place_years={2023, 2024}
+    )
     assert both is not None and both.year == 2024
     assert dismissal_due(grades_by_year={2023: "qualified", 2025: "qualified"}, last_place_years={2023, 2025}) is None
 
@@ -75,20 +78,27 @@ def span(draw):
     return start, end
 
 
-history = st.lists(st.fixed_dictionaries({
-    # One post each: the services close a caseworker's post before opening the next, so one
-    # person never holds two at once (two people at one township do, and both count).
-    "posts": st.lists(st.tuples(st.sampled_from(TOWNSHIPS), st.booleans(), span()), min_size=1, max_size=1),
-    "contracts": st.lists(span(), max_size=2),
-}), min_size=1, max_size=3)
+history = st.lists(
+    st.fixed_dictionaries(
+        {
+            # One post each: the services close a caseworker's post before opening the next, so one
+            # person never holds two at once (two people at one township do, and both count).
+            "posts": st.lists(st.tuples(st.sampled_from(TOWNSHIPS), st.booleans(), span()), min_size=1, max_size=1),
+            "contracts": st.lists(span(), max_size=2),
+        }
+    ),
+    min_size=1,
+    max_size=3,
+)
 
 
 def _covers(posts, contracts, township, day) -> bool:
     """The brute-force reading of S-2.1.1 for one caseworker on one day."""
+
     def runs(start, end):
         return start <= day and (end is None or day <= end)
-    return (any(t == township and full and runs(*s) for t, full, s in posts)
-            and any(runs(*c) for c in contracts))
+
+    return any(t == township and full and runs(*s) for t, full, s in posts) and any(runs(*c) for c in contracts)
 
 
 @pytest.fixture
@@ -102,21 +112,32 @@ def people(db):
 def test_board_dashboard_and_sheet_agree_on_every_township_and_day(people, histories, checked):
     county = factories.area("330402")
     org = SocialOrganization.objects.first() or builders.organization("330402")
-    user = User.objects.filter(username="coverage-county").first() or \
-        factories.user(Role.COUNTY_CIVIL, "330402", username="coverage-county")
+    user = User.objects.filter(username="coverage-county").first() or factories.user(
+        Role.COUNTY_CIVIL, "330402", username="coverage-county"
+    )
     areas = {code: factories.area(code) for code in TOWNSHIPS}
     with transaction.atomic():
         CaseworkerPost.objects.filter(caseworker__in=people).delete()
         EmploymentContract.objects.filter(caseworker__in=people).delete()
         for cw, h in zip(people, histories):
             for code, full, (start, end) in h["posts"]:
-                CaseworkerPost.objects.create(caseworker=cw, township=areas[code], county=county, full_time=full,
-                                              start_on=start, end_on=end)
+                CaseworkerPost.objects.create(
+                    caseworker=cw, township=areas[code], county=county, full_time=full, start_on=start, end_on=end
+                )
             for start, end in h["contracts"]:
-                EmploymentContract.objects.create(caseworker=cw, organization=org, start=start, end=end,
-                                                  monthly_pay=Decimal("5800"), township_reference_pay=Decimal("5600"))
-        truth = {(code, day): [_covers(h["posts"], h["contracts"], code, day) for h in histories]
-                 for code in TOWNSHIPS for day in (YEAR_START + timedelta(days=n) for n in range(365))}
+                EmploymentContract.objects.create(
+                    caseworker=cw,
+                    organization=org,
+                    start=start,
+                    end=end,
+                    monthly_pay=Decimal("5800"),
+                    township_reference_pay=Decimal("5600"),
+                )
+        truth = {
+            (code, day): [_covers(h["posts"], h["contracts"], code, day) for h in histories]
+            for code in TOWNSHIPS
+            for day in (YEAR_START + timedelta(days=n) for n in range(365))
+        }
 
         # The board's computation (gaps of the covering posts) for every day of the year ...
         posts = list(CaseworkerPost.objects.filter(county=county, full_time=True).select_related("township"))
@@ -145,8 +166,10 @@ def test_board_dashboard_and_sheet_agree_on_every_township_and_day(people, histo
         # The funding sheet: each caseworker's covered days, and 无专职社工 when there are none.
         sheet = {r.township.code: r for r in selectors.county_funding(county=county, year=2026).rows}
         for code in TOWNSHIPS:
-            days = sum(sum(1 for day in range(365) if truth[(code, YEAR_START + timedelta(days=day))][i])
-                       for i in range(len(histories)))
+            days = sum(
+                sum(1 for day in range(365) if truth[(code, YEAR_START + timedelta(days=day))][i])
+                for i in range(len(histories))
+            )
             assert sheet[code].line.days_in_post == days
             assert sheet[code].check.no_caseworker == (days == 0)
         transaction.set_rollback(True)
@@ -157,8 +180,10 @@ def test_in_post_without_a_running_contract_is_flagged_and_leaves_a_gap(login):
     ended = builders.caseworker("330402008", employed=False)
     builders.contract(ended, start=D(2023, 1, 1), end=D(2026, 10, 31))
     board = selectors.county_board(county=factories.area("330402"), today=D(2026, 11, 29))
-    assert {(f.caseworker.pk, f.key) for f in board.findings["no_contract"]} == {(never.pk, "none"),
-                                                                                (ended.pk, "2026-10-31")}
+    assert {(f.caseworker.pk, f.key) for f in board.findings["no_contract"]} == {
+        (never.pk, "none"),
+        (ended.pk, "2026-10-31"),
+    }
     gaps = {row.township.code: row.open_gap_since for row in board.gaps}
     assert gaps["330402007"] == D(2018, 5, 25) and gaps["330402008"] == D(2026, 11, 1)
     page = login(factories.user(Role.COUNTY_CIVIL, "330402")).get("/staffing/").content.decode()
@@ -188,8 +213,9 @@ def test_no_full_time_caseworker_is_a_gap_on_the_funding_page_the_sheet_and_the_
     client = login(factories.user(Role.CITY_FINANCE, "330400"))
     page = client.get("/staffing/funding/?year=2025&county=330402").content.decode()
     assert "无专职社工" in page
-    book = openpyxl.load_workbook(io.BytesIO(client.get("/staffing/funding/sheet.xlsx?year=2025").content),
-                                  data_only=True)
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/staffing/funding/sheet.xlsx?year=2025").content), data_only=True
+    )
     summary, nanhu = book.worksheets[0], next(ws for ws in book.worksheets if ws["A1"].value.find("南湖区") >= 0)
     meets = {nanhu[f"B{r}"].value: nanhu[f"K{r}"].value for r in range(3, nanhu.max_row) if nanhu[f"B{r}"].value}
     assert meets["330402008"] == "无专职社工" and meets["330402007"] == "否"

@@ -48,7 +48,10 @@ def test_shortfall_per_township_to_the_cent(funded_2025):
     assert len(rows) == 11
     jianshe = rows["330402007"]
     assert (jianshe.line.days_in_post, jianshe.line.required, jianshe.transferred) == (
-        549, Decimal("75205.48"), Decimal("75000.00"))  # 50000 × 549/365, rounded once
+        549,
+        Decimal("75205.48"),
+        Decimal("75000.00"),
+    )  # 50000 × 549/365, rounded once
     assert jianshe.check.shortfall == Decimal("205.48")
     assert jianshe.caseworkers == ["甲", "乙"]
     jiefang = rows["330402008"]

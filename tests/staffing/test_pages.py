@@ -23,7 +23,8 @@ def nanhu_rows():
     cw = builders.caseworker("330402007", employed=False)
     org = builders.organization("330402")
     return {
-        "caseworkers": cw, "organizations": org,
+        "caseworkers": cw,
+        "organizations": org,
         "contracts": builders.service_contract("330402007", org=org),
         "employment": builders.contract(cw, start=date(2024, 1, 1), end=date(2026, 12, 31), org=org),
         "appraisals": builders.appraisal(cw, 2025),
@@ -86,7 +87,9 @@ def test_organization_form_shows_the_credit_code_reason_and_saves_nothing(login)
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
     code = builders.credit_code()
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
-    response = client.post("/staffing/organizations/new/", {"name": "甲", "credit_code": wrong, "county": factories.area("330402").pk})
+    response = client.post(
+        "/staffing/organizations/new/", {"name": "甲", "credit_code": wrong, "county": factories.area("330402").pk}
+    )
     assert response.status_code == 200
     assert "统一社会信用代码" in response.content.decode() and "校验" in response.content.decode()
     assert not SocialOrganization.objects.exists()
@@ -96,7 +99,10 @@ def test_organization_form_saves_and_a_stale_form_is_refused(login):
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
     county = factories.area("330402").pk
     code = builders.credit_code()
-    assert client.post("/staffing/organizations/new/", {"name": "甲", "credit_code": code, "county": county}).status_code == 302
+    assert (
+        client.post("/staffing/organizations/new/", {"name": "甲", "credit_code": code, "county": county}).status_code
+        == 302
+    )
     org = SocialOrganization.objects.get()
     data = {"name": "乙", "credit_code": code, "county": county, "version": 1}
     assert client.post(f"/staffing/organizations/{org.pk}/edit/", data).status_code == 302
@@ -111,10 +117,23 @@ def test_caseworker_form_creates_a_profile_with_a_masked_id(login):
     user = factories.user(Role.CASEWORKER, "330402007", first_name="王丽")
     org = builders.organization("330402")
     number = factories.id_number(born=date(1992, 3, 4))
-    response = client.post("/staffing/caseworkers/new/", {
-        "user": user.pk, "name": "王丽", "township": factories.area("330402007").pk, "organization": org.pk,
-        "hire_date": "2024-01-01", "full_time": "on", "education": "bachelor", "full_time_education": "on",
-        "work_years": "3", "qualification_level": "none", "id_number": number, "hukou_in_jiaxing": "on"})
+    response = client.post(
+        "/staffing/caseworkers/new/",
+        {
+            "user": user.pk,
+            "name": "王丽",
+            "township": factories.area("330402007").pk,
+            "organization": org.pk,
+            "hire_date": "2024-01-01",
+            "full_time": "on",
+            "education": "bachelor",
+            "full_time_education": "on",
+            "work_years": "3",
+            "qualification_level": "none",
+            "id_number": number,
+            "hukou_in_jiaxing": "on",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     cw = Caseworker.objects.get()
     page = client.get(f"/staffing/caseworkers/{cw.pk}/").content.decode()
@@ -126,18 +145,30 @@ def test_caseworker_form_creates_a_profile_with_a_masked_id(login):
 
 def test_transfer_form_records_a_payment(login):
     client = login(factories.user(Role.COUNTY_FINANCE, "330402"))
-    response = client.post("/staffing/transfers/new/", {"township": factories.area("330402007").pk, "year": 2025,
-                                                         "amount": "50000.00", "paid_on": "2025-06-30"})
+    response = client.post(
+        "/staffing/transfers/new/",
+        {"township": factories.area("330402007").pk, "year": 2025, "amount": "50000.00", "paid_on": "2025-06-30"},
+    )
     assert response.status_code == 302
     assert TransferPayment.objects.get().county.code == "330402"
 
 
 def test_recruitment_page_renders_reasons_in_chinese(login):
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
-    page = client.get("/staffing/recruitment-check/", {
-        "check_date": "2026-11-29", "birth_date": "1990-11-29", "education": "college", "work_years": "2",
-        "social_work_certificate": "none", "hukou_in_jiaxing": "on", "healthy": "on", "computer_literate": "on",
-        "full_time_education": "on"}).content.decode()
+    page = client.get(
+        "/staffing/recruitment-check/",
+        {
+            "check_date": "2026-11-29",
+            "birth_date": "1990-11-29",
+            "education": "college",
+            "work_years": "2",
+            "social_work_certificate": "none",
+            "hukou_in_jiaxing": "on",
+            "healthy": "on",
+            "computer_literate": "on",
+            "full_time_education": "on",
+        },
+    ).content.decode()
     assert "不符合条件" in page and "已满 36 周岁" in page
 
 
@@ -168,8 +199,9 @@ def _more(n: int):
         builders.service_contract("330402007", org=org)
 
 
-@pytest.mark.parametrize("url", [*(f"/staffing/{slug}/" for slug in LISTS), "/staffing/caseworkers/",
-                                 "/staffing/funding/?year=2025"])
+@pytest.mark.parametrize(
+    "url", [*(f"/staffing/{slug}/" for slug in LISTS), "/staffing/caseworkers/", "/staffing/funding/?year=2025"]
+)
 def test_list_pages_query_count_is_the_same_for_1_and_20_rows(login, url):
     # session; user; COUNT(*) for the pager; the page of rows with its joins; (funding: townships,
     # caseworkers, transfer sums, policy rows) — none of them per row.
@@ -204,9 +236,19 @@ def test_saving_a_short_contract_warns_with_the_reasons_and_the_list_shows_them(
     cw = builders.caseworker("330402007")
     org = builders.organization("330402")
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
-    response = client.post("/staffing/employment/new/", {
-        "caseworker": cw.pk, "organization": org.pk, "start": "2025-01-01", "end": "2026-12-31",
-        "monthly_pay": "5500.00", "township_reference_pay": "5600.00", "social_insurance": "on"}, follow=True)
+    response = client.post(
+        "/staffing/employment/new/",
+        {
+            "caseworker": cw.pk,
+            "organization": org.pk,
+            "start": "2025-01-01",
+            "end": "2026-12-31",
+            "monthly_pay": "5500.00",
+            "township_reference_pay": "5600.00",
+            "social_insurance": "on",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert len(warnings) == 2  # two years only; pay below the township reference
@@ -219,9 +261,19 @@ def test_a_contract_that_meets_the_rules_saves_without_a_warning(login):
     cw = builders.caseworker("330402007")
     org = builders.organization("330402")
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
-    response = client.post("/staffing/employment/new/", {
-        "caseworker": cw.pk, "organization": org.pk, "start": "2025-01-01", "end": "2027-12-31",
-        "monthly_pay": "5800.00", "township_reference_pay": "5600.00", "social_insurance": "on"}, follow=True)
+    response = client.post(
+        "/staffing/employment/new/",
+        {
+            "caseworker": cw.pk,
+            "organization": org.pk,
+            "start": "2025-01-01",
+            "end": "2027-12-31",
+            "monthly_pay": "5800.00",
+            "township_reference_pay": "5600.00",
+            "social_insurance": "on",
+        },
+        follow=True,
+    )
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     assert "符合规定" in response.content.decode()
 
@@ -242,8 +294,9 @@ def test_caseworker_detail_shows_the_qualification_deadline_and_days_left(login)
 
 
 def test_caseworker_detail_shows_a_met_qualification(login):
-    cw = builders.caseworker("330402007", hire=date(2024, 1, 1), qualification_level="intermediate",
-                             qualification_date=date(2025, 6, 1))
+    cw = builders.caseworker(
+        "330402007", hire=date(2024, 1, 1), qualification_level="intermediate", qualification_date=date(2025, 6, 1)
+    )
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
     with time_machine.travel(date(2026, 11, 29)):
         page = client.get(f"/staffing/caseworkers/{cw.pk}/")
@@ -264,9 +317,17 @@ def test_caseworker_detail_query_count_does_not_grow_with_its_history(login):
     assert len(many) == len(one)
 
 
-@pytest.mark.parametrize(("role", "area"), [
-    (Role.TOWNSHIP_OFFICER, "330402007"), (Role.COUNTY_CIVIL, "330402"), (Role.COUNTY_FINANCE, "330402"),
-    (Role.CITY_CIVIL, "330400"), (Role.CITY_FINANCE, "330400"), (Role.ADMIN, None)])
+@pytest.mark.parametrize(
+    ("role", "area"),
+    [
+        (Role.TOWNSHIP_OFFICER, "330402007"),
+        (Role.COUNTY_CIVIL, "330402"),
+        (Role.COUNTY_FINANCE, "330402"),
+        (Role.CITY_CIVIL, "330400"),
+        (Role.CITY_FINANCE, "330400"),
+        (Role.ADMIN, None),
+    ],
+)
 def test_every_staffing_nav_link_opens_for_the_user_who_sees_it(login, role, area):
     client = login(factories.user(role, area))
     response = client.get("/staffing/caseworkers/")

@@ -28,13 +28,21 @@ def _same_day_years_later(day: date, years: int) -> date:
 @given(hire=DATES, years=st.integers(min_value=1, max_value=8))
 def test_qualification_deadline_is_the_same_day_years_later(hire, years):
     expected = _same_day_years_later(hire, years)
-    status = qualification_deadline(hire_date=hire, level="intermediate", obtained_on=expected,
-                                    today=expected + timedelta(days=1),
-                                    policy=POLICY.but(qualification_deadline_years=years))
+    status = qualification_deadline(
+        hire_date=hire,
+        level="intermediate",
+        obtained_on=expected,
+        today=expected + timedelta(days=1),
+        policy=POLICY.but(qualification_deadline_years=years),
+    )
     assert status.deadline == expected and status.met
-    late = qualification_deadline(hire_date=hire, level="intermediate", obtained_on=expected + timedelta(days=1),
-                                  today=expected + timedelta(days=1),
-                                  policy=POLICY.but(qualification_deadline_years=years))
+    late = qualification_deadline(
+        hire_date=hire,
+        level="intermediate",
+        obtained_on=expected + timedelta(days=1),
+        today=expected + timedelta(days=1),
+        policy=POLICY.but(qualification_deadline_years=years),
+    )
     assert not late.met and late.overdue
 
 
@@ -47,8 +55,14 @@ def test_contract_term_ends_the_day_before_the_same_day_years_later(start, years
     policy = POLICY.but(min_contract_years=years)
 
     def ok(end: date) -> bool:
-        return check_contract(start=start, end=end, monthly_pay=Decimal(1), township_reference_pay=Decimal(1),
-                              social_insurance_enrolled=True, policy=policy).ok
+        return check_contract(
+            start=start,
+            end=end,
+            monthly_pay=Decimal(1),
+            township_reference_pay=Decimal(1),
+            social_insurance_enrolled=True,
+            policy=policy,
+        ).ok
 
     assert ok(last)
     assert not ok(last - timedelta(days=1))

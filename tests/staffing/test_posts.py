@@ -30,8 +30,14 @@ def _lines(year: int) -> dict[str, tuple]:
 
 
 def _transfer(cw, township: str, on: date, full_time: bool = True):
-    return services.caseworker_transfer(actor=builders.admin(), caseworker=cw, township=factories.area(township),
-                                        full_time=full_time, on=on, expected_version=cw.version)
+    return services.caseworker_transfer(
+        actor=builders.admin(),
+        caseworker=cw,
+        township=factories.area(township),
+        full_time=full_time,
+        on=on,
+        expected_version=cw.version,
+    )
 
 
 def test_moving_a_caseworker_in_2024_keeps_2022_and_2023_and_splits_2024_pro_rata():
@@ -88,12 +94,22 @@ def test_going_part_time_is_a_new_post_and_stops_the_funding_from_that_day():
 def test_a_plain_edit_cannot_move_a_started_post():
     cw = builders.caseworker(JIANSHE, hire=date(2022, 1, 1))
     with pytest.raises(RuleViolation) as error:
-        services.caseworker_update(actor=builders.admin(), caseworker=cw, expected_version=cw.version,
-                                   township=factories.area(JIEFANG), today=date(2024, 6, 1))
+        services.caseworker_update(
+            actor=builders.admin(),
+            caseworker=cw,
+            expected_version=cw.version,
+            township=factories.area(JIEFANG),
+            today=date(2024, 6, 1),
+        )
     assert error.value.field == "township"
     with pytest.raises(RuleViolation):
-        services.caseworker_update(actor=builders.admin(), caseworker=Caseworker.objects.get(pk=cw.pk),
-                                   expected_version=cw.version, full_time=False, today=date(2024, 6, 1))
+        services.caseworker_update(
+            actor=builders.admin(),
+            caseworker=Caseworker.objects.get(pk=cw.pk),
+            expected_version=cw.version,
+            full_time=False,
+            today=date(2024, 6, 1),
+        )
     cw.refresh_from_db()
     assert (cw.township.code, cw.full_time) == (JIANSHE, True)
     assert list(cw.posts.values_list("township__code", "full_time")) == [(JIANSHE, True)]
@@ -101,8 +117,14 @@ def test_a_plain_edit_cannot_move_a_started_post():
 
 def test_an_edit_before_the_first_day_corrects_the_post():
     cw = builders.caseworker(JIANSHE, hire=date(2027, 3, 1))
-    services.caseworker_update(actor=builders.admin(), caseworker=cw, expected_version=cw.version,
-                               township=factories.area(JIEFANG), hire_date=date(2027, 4, 1), today=date(2027, 2, 1))
+    services.caseworker_update(
+        actor=builders.admin(),
+        caseworker=cw,
+        expected_version=cw.version,
+        township=factories.area(JIEFANG),
+        hire_date=date(2027, 4, 1),
+        today=date(2027, 2, 1),
+    )
     post = cw.posts.get()
     assert (post.township.code, post.start_on) == (JIEFANG, date(2027, 4, 1))
 
@@ -112,8 +134,9 @@ def test_the_hire_date_is_fixed_once_there_is_a_second_post():
     _transfer(cw, JIEFANG, date(2024, 4, 10))
     cw.refresh_from_db()
     with pytest.raises(RuleViolation) as error:
-        services.caseworker_update(actor=builders.admin(), caseworker=cw, expected_version=cw.version,
-                                   hire_date=date(2021, 1, 1))
+        services.caseworker_update(
+            actor=builders.admin(), caseworker=cw, expected_version=cw.version, hire_date=date(2021, 1, 1)
+        )
     assert error.value.field == "hire_date"
 
 
@@ -122,12 +145,23 @@ def test_leaving_closes_the_post_and_a_rehire_starts_a_new_one_after_a_gap():
     services.caseworker_change_status(actor=builders.admin(), caseworker=cw, status="left", on=date(2024, 3, 31))
     assert cw.posts.get().end_on == date(2024, 3, 31)
     with pytest.raises(RuleViolation) as error:
-        services.caseworker_rehire(actor=builders.admin(), caseworker=cw, township=factories.area(JIEFANG),
-                                   full_time=True, on=date(2024, 3, 31))
+        services.caseworker_rehire(
+            actor=builders.admin(),
+            caseworker=cw,
+            township=factories.area(JIEFANG),
+            full_time=True,
+            on=date(2024, 3, 31),
+        )
     assert error.value.field == "on"
 
-    services.caseworker_rehire(actor=builders.admin(), caseworker=cw, township=factories.area(JIEFANG),
-                               full_time=True, on=date(2024, 7, 1), expected_version=cw.version)
+    services.caseworker_rehire(
+        actor=builders.admin(),
+        caseworker=cw,
+        township=factories.area(JIEFANG),
+        full_time=True,
+        on=date(2024, 7, 1),
+        expected_version=cw.version,
+    )
 
     cw.refresh_from_db()
     assert (cw.status, cw.left_on, cw.township.code) == (CaseworkerStatus.IN_POST, None, JIEFANG)
@@ -141,8 +175,9 @@ def test_a_dismissed_caseworker_is_not_rehired_nor_transferred():
     cw = builders.caseworker(JIANSHE, hire=date(2023, 1, 1))
     services.caseworker_change_status(actor=builders.admin(), caseworker=cw, status="dismissed", on=date(2024, 3, 31))
     with pytest.raises(RuleViolation):
-        services.caseworker_rehire(actor=builders.admin(), caseworker=cw, township=factories.area(JIEFANG),
-                                   full_time=True, on=date(2024, 7, 1))
+        services.caseworker_rehire(
+            actor=builders.admin(), caseworker=cw, township=factories.area(JIEFANG), full_time=True, on=date(2024, 7, 1)
+        )
     with pytest.raises(RuleViolation):
         _transfer(cw, JIEFANG, date(2024, 7, 1))
     assert cw.posts.count() == 1
@@ -166,8 +201,10 @@ def test_the_data_migration_gives_each_existing_caseworker_one_post():
     migration.one_post_per_caseworker(apps, None)
 
     rows = set(CaseworkerPost.objects.values_list("caseworker_id", "township__code", "full_time", "start_on", "end_on"))
-    assert rows == {(staying.pk, JIANSHE, True, date(2022, 1, 1), None),
-                    (leaving.pk, JIEFANG, False, date(2023, 5, 1), date(2025, 3, 31))}
+    assert rows == {
+        (staying.pk, JIANSHE, True, date(2022, 1, 1), None),
+        (leaving.pk, JIEFANG, False, date(2023, 5, 1), date(2025, 3, 31)),
+    }
 
 
 # --------------------------------------------------------------------------- pages
@@ -177,8 +214,10 @@ def test_transfer_page_moves_the_caseworker(login):
     cw = builders.caseworker(JIANSHE, hire=date(2022, 1, 1))
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
     assert client.get(f"/staffing/caseworkers/{cw.pk}/post/").status_code == 200
-    response = client.post(f"/staffing/caseworkers/{cw.pk}/post/", {
-        "township": factories.area(JIEFANG).pk, "full_time": "on", "on": "2024-04-10", "version": cw.version})
+    response = client.post(
+        f"/staffing/caseworkers/{cw.pk}/post/",
+        {"township": factories.area(JIEFANG).pk, "full_time": "on", "on": "2024-04-10", "version": cw.version},
+    )
     assert response.status_code == 302
     page = client.get(f"/staffing/caseworkers/{cw.pk}/").content.decode()
     assert "2022-01-01 ~ 2024-04-09 建设街道" in page and "2024-04-10 ~  解放街道" in page
@@ -187,8 +226,10 @@ def test_transfer_page_moves_the_caseworker(login):
 def test_transfer_page_shows_the_reason_in_chinese_and_saves_nothing(login):
     cw = builders.caseworker(JIANSHE, hire=date(2024, 1, 1))
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
-    response = client.post(f"/staffing/caseworkers/{cw.pk}/post/", {
-        "township": factories.area(JIEFANG).pk, "full_time": "on", "on": "2023-12-01", "version": cw.version})
+    response = client.post(
+        f"/staffing/caseworkers/{cw.pk}/post/",
+        {"township": factories.area(JIEFANG).pk, "full_time": "on", "on": "2023-12-01", "version": cw.version},
+    )
     assert response.status_code == 200
     assert "调动日期须晚于" in response.content.decode()
     assert cw.posts.count() == 1
@@ -196,13 +237,22 @@ def test_transfer_page_shows_the_reason_in_chinese_and_saves_nothing(login):
 
 def test_transfer_page_is_for_the_civil_affairs_writers_of_the_area(login):
     cw = builders.caseworker(JIANSHE, hire=date(2024, 1, 1))
-    assert login(factories.user(Role.COUNTY_CIVIL, "330411")).get(f"/staffing/caseworkers/{cw.pk}/post/").status_code == 404
-    assert login(factories.user(Role.TOWNSHIP_OFFICER, JIANSHE)).get(
-        f"/staffing/caseworkers/{cw.pk}/post/").status_code == 403
-    assert login(factories.user(Role.COUNTY_FINANCE, "330402")).get(
-        f"/staffing/caseworkers/{cw.pk}/post/").status_code == 403
-    outside = login(factories.user(Role.COUNTY_CIVIL, "330402")).post(f"/staffing/caseworkers/{cw.pk}/post/", {
-        "township": factories.area("330411002").pk, "full_time": "on", "on": "2025-01-01"})
+    assert (
+        login(factories.user(Role.COUNTY_CIVIL, "330411")).get(f"/staffing/caseworkers/{cw.pk}/post/").status_code
+        == 404
+    )
+    assert (
+        login(factories.user(Role.TOWNSHIP_OFFICER, JIANSHE)).get(f"/staffing/caseworkers/{cw.pk}/post/").status_code
+        == 403
+    )
+    assert (
+        login(factories.user(Role.COUNTY_FINANCE, "330402")).get(f"/staffing/caseworkers/{cw.pk}/post/").status_code
+        == 403
+    )
+    outside = login(factories.user(Role.COUNTY_CIVIL, "330402")).post(
+        f"/staffing/caseworkers/{cw.pk}/post/",
+        {"township": factories.area("330411002").pk, "full_time": "on", "on": "2025-01-01"},
+    )
     assert outside.status_code == 200 and cw.posts.count() == 1  # 秀洲区 is not a choice for 南湖区
 
 
@@ -211,8 +261,9 @@ def test_edit_form_refuses_a_township_change_with_a_pointer_to_the_transfer(logi
     client = login(factories.user(Role.COUNTY_CIVIL, "330402"))
     form = client.get(f"/staffing/caseworkers/{cw.pk}/edit/").context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None and name != "user"}
-    data.update({"township": factories.area(JIEFANG).pk, "version": cw.version, "full_time": "on",
-                 "hukou_in_jiaxing": "on"})
+    data.update(
+        {"township": factories.area(JIEFANG).pk, "version": cw.version, "full_time": "on", "hukou_in_jiaxing": "on"}
+    )
     response = client.post(f"/staffing/caseworkers/{cw.pk}/edit/", data)
     assert response.status_code == 200
     assert "调动或重新聘用" in response.content.decode()

@@ -102,19 +102,12 @@ def candidate(**changes) -> Candidate:
 
 def born_years_before(years: int, *, days_offset: int = 0) -> date:
     """Birth date whose ``years``-th birthday is CHECK shifted by ``days_offset`` days."""
-    return date(CHECK.year - years, CHECK.month, CHECK.day) + timedelta(
-        days=days_offset
-    )
+    return date(CHECK.year - years, CHECK.month, CHECK.day) + timedelta(days=days_offset)
 
 
 def test_plain_candidate_is_eligible():
     decision = check_recruitment(candidate=candidate(), policy=POLICY)
-    assert (
-        decision.eligible
-        and decision.reasons == ()
-        and not decision.relaxed
-        and not decision.priority
-    )
+    assert decision.eligible and decision.reasons == () and not decision.relaxed and not decision.priority
 
 
 def test_candidate_day_before_36th_birthday_is_young_enough():
@@ -127,9 +120,7 @@ def test_candidate_day_before_36th_birthday_is_young_enough():
 
 
 def test_candidate_on_36th_birthday_is_too_old():
-    decision = check_recruitment(
-        candidate=candidate(birth_date=born_years_before(36)), policy=POLICY
-    )
+    decision = check_recruitment(candidate=candidate(birth_date=born_years_before(36)), policy=POLICY)
     assert not decision.eligible
     assert codes(decision.reasons) == ["age_over"]
     assert dict(decision.reasons[0].params) == {
@@ -137,16 +128,12 @@ def test_candidate_on_36th_birthday_is_too_old():
         "date": "2026-06-01",
         "limit": 35,
     }
-    assert (
-        str(decision.reasons[0]) == "Aged 36 on 2026-06-01: the limit is 35 or under."
-    )
+    assert str(decision.reasons[0]) == "Aged 36 on 2026-06-01: the limit is 35 or under."
 
 
 def test_candidate_on_36th_birthday_with_community_experience_is_eligible_and_relaxed():
     decision = check_recruitment(
-        candidate=candidate(
-            birth_date=born_years_before(36), civil_affairs_or_community_experience=True
-        ),
+        candidate=candidate(birth_date=born_years_before(36), civil_affairs_or_community_experience=True),
         policy=POLICY,
     )
     assert decision.eligible and decision.relaxed
@@ -165,9 +152,7 @@ def test_candidate_day_before_39th_birthday_with_certificate_is_eligible():
 
 def test_candidate_on_39th_birthday_is_too_old_even_with_r4():
     decision = check_recruitment(
-        candidate=candidate(
-            birth_date=born_years_before(39), social_work_certificate="intermediate"
-        ),
+        candidate=candidate(birth_date=born_years_before(39), social_work_certificate="intermediate"),
         policy=POLICY,
     )
     assert not decision.eligible and not decision.relaxed
@@ -183,60 +168,44 @@ def test_candidate_day_before_39th_birthday_without_r4_is_too_old():
 
 
 def test_r4_not_needed_is_not_reported_as_relaxed():
-    decision = check_recruitment(
-        candidate=candidate(civil_affairs_or_community_experience=True), policy=POLICY
-    )
+    decision = check_recruitment(candidate=candidate(civil_affairs_or_community_experience=True), policy=POLICY)
     assert decision.eligible and not decision.relaxed
 
 
 def test_age_limits_come_from_the_policy():
     policy = POLICY.but(recruit_max_age=40, recruit_max_age_relaxed=45)
-    decision = check_recruitment(
-        candidate=candidate(birth_date=born_years_before(40)), policy=policy
-    )
+    decision = check_recruitment(candidate=candidate(birth_date=born_years_before(40)), policy=policy)
     assert decision.eligible
 
 
 def test_exactly_two_years_experience_is_enough():
-    assert check_recruitment(
-        candidate=candidate(work_years=Decimal(2)), policy=POLICY
-    ).eligible
+    assert check_recruitment(candidate=candidate(work_years=Decimal(2)), policy=POLICY).eligible
 
 
 def test_just_under_two_years_experience_fails():
-    decision = check_recruitment(
-        candidate=candidate(work_years=Decimal("1.99")), policy=POLICY
-    )
+    decision = check_recruitment(candidate=candidate(work_years=Decimal("1.99")), policy=POLICY)
     assert codes(decision.reasons) == ["work_years_short"]
 
 
 def test_r4_does_not_relax_work_experience():
     decision = check_recruitment(
-        candidate=candidate(
-            work_years=Decimal(1), civil_affairs_or_community_experience=True
-        ),
+        candidate=candidate(work_years=Decimal(1), civil_affairs_or_community_experience=True),
         policy=POLICY,
     )
     assert codes(decision.reasons) == ["work_years_short"]
 
 
 def test_full_time_college_is_enough():
-    assert check_recruitment(
-        candidate=candidate(education="college"), policy=POLICY
-    ).eligible
+    assert check_recruitment(candidate=candidate(education="college"), policy=POLICY).eligible
 
 
 def test_part_time_degree_fails_without_r4():
-    decision = check_recruitment(
-        candidate=candidate(full_time_education=False), policy=POLICY
-    )
+    decision = check_recruitment(candidate=candidate(full_time_education=False), policy=POLICY)
     assert codes(decision.reasons) == ["education_below_college"]
 
 
 def test_high_school_fails_without_r4():
-    decision = check_recruitment(
-        candidate=candidate(education="high_school"), policy=POLICY
-    )
+    decision = check_recruitment(candidate=candidate(education="high_school"), policy=POLICY)
     assert codes(decision.reasons) == ["education_below_college"]
 
 
@@ -288,9 +257,7 @@ def test_every_failing_reason_is_given():
 
 
 def test_priority_follows_household_in_difficulty():
-    assert check_recruitment(
-        candidate=candidate(from_household_in_difficulty=True), policy=POLICY
-    ).priority
+    assert check_recruitment(candidate=candidate(from_household_in_difficulty=True), policy=POLICY).priority
 
 
 def test_priority_only_for_an_eligible_candidate():
@@ -306,16 +273,11 @@ def test_unknown_education_or_certificate_is_an_error():
     with pytest.raises(ValueError):
         check_recruitment(candidate=candidate(education="phd"), policy=POLICY)
     with pytest.raises(ValueError):
-        check_recruitment(
-            candidate=candidate(social_work_certificate="gold"), policy=POLICY
-        )
+        check_recruitment(candidate=candidate(social_work_certificate="gold"), policy=POLICY)
 
 
 def test_education_rank_orders_levels():
-    ranks = [
-        education_rank(e)
-        for e in ("high_school", "college", "bachelor", "master", "doctorate")
-    ]
+    ranks = [education_rank(e) for e in ("high_school", "college", "bachelor", "master", "doctorate")]
     assert ranks == sorted(ranks) and len(set(ranks)) == 5
 
 
@@ -361,15 +323,11 @@ def test_contract_starting_on_feb_29_needs_to_run_to_feb_28_three_years_on():
 
 
 def test_pay_one_cent_below_reference_fails():
-    assert codes(contract(monthly_pay=Decimal("5999.99")).reasons) == [
-        "pay_below_reference"
-    ]
+    assert codes(contract(monthly_pay=Decimal("5999.99")).reasons) == ["pay_below_reference"]
 
 
 def test_contract_gives_every_failing_reason():
-    result = contract(
-        end=date(2027, 1, 1), monthly_pay=Decimal(1), social_insurance_enrolled=False
-    )
+    result = contract(end=date(2027, 1, 1), monthly_pay=Decimal(1), social_insurance_enrolled=False)
     assert codes(result.reasons) == [
         "contract_too_short",
         "pay_below_reference",
@@ -378,9 +336,7 @@ def test_contract_gives_every_failing_reason():
 
 
 def test_contract_ending_before_start_is_reported():
-    assert codes(contract(end=date(2025, 12, 31)).reasons) == [
-        "contract_ends_before_start"
-    ]
+    assert codes(contract(end=date(2025, 12, 31)).reasons) == ["contract_ends_before_start"]
 
 
 def test_minimum_contract_years_come_from_policy():
@@ -391,9 +347,7 @@ def test_minimum_contract_years_come_from_policy():
 
 
 def test_excellent_grade_makes_a_reward_due():
-    outcome = appraisal_consequences(
-        grades_by_year={2026: "excellent"}, last_place_years=set(), year=2026
-    )
+    outcome = appraisal_consequences(grades_by_year={2026: "excellent"}, last_place_years=set(), year=2026)
     assert outcome.reward_due and not outcome.dismissal_due
     assert codes(outcome.reasons) == ["appraisal_excellent"]
 
@@ -408,19 +362,13 @@ def test_excellent_in_another_year_gives_no_reward_now():
 
 
 def test_unqualified_grade_makes_dismissal_due():
-    outcome = appraisal_consequences(
-        grades_by_year={2026: "unqualified"}, last_place_years=set(), year=2026
-    )
+    outcome = appraisal_consequences(grades_by_year={2026: "unqualified"}, last_place_years=set(), year=2026)
     assert outcome.dismissal_due and codes(outcome.reasons) == ["appraisal_unqualified"]
 
 
 def test_basically_qualified_has_no_consequence():
-    outcome = appraisal_consequences(
-        grades_by_year={2026: "basically_qualified"}, last_place_years=set(), year=2026
-    )
-    assert outcome == appraisal_consequences(
-        grades_by_year={}, last_place_years=set(), year=2026
-    )
+    outcome = appraisal_consequences(grades_by_year={2026: "basically_qualified"}, last_place_years=set(), year=2026)
+    assert outcome == appraisal_consequences(grades_by_year={}, last_place_years=set(), year=2026)
     assert not outcome.reward_due and not outcome.dismissal_due
 
 
@@ -434,34 +382,24 @@ def test_last_place_two_consecutive_years_makes_dismissal_due():
 
 
 def test_last_place_in_non_consecutive_years_does_not():
-    outcome = appraisal_consequences(
-        grades_by_year={}, last_place_years={2024, 2026}, year=2026
-    )
+    outcome = appraisal_consequences(grades_by_year={}, last_place_years={2024, 2026}, year=2026)
     assert not outcome.dismissal_due
 
 
 def test_last_place_this_year_and_next_is_not_judged_this_year():
-    outcome = appraisal_consequences(
-        grades_by_year={}, last_place_years={2026, 2027}, year=2026
-    )
+    outcome = appraisal_consequences(grades_by_year={}, last_place_years={2026, 2027}, year=2026)
     assert not outcome.dismissal_due
 
 
 def test_last_place_years_may_be_a_mapping_of_flags():
-    yes = appraisal_consequences(
-        grades_by_year={}, last_place_years={2025: True, 2026: True}, year=2026
-    )
-    no = appraisal_consequences(
-        grades_by_year={}, last_place_years={2025: False, 2026: True}, year=2026
-    )
+    yes = appraisal_consequences(grades_by_year={}, last_place_years={2025: True, 2026: True}, year=2026)
+    no = appraisal_consequences(grades_by_year={}, last_place_years={2025: False, 2026: True}, year=2026)
     assert yes.dismissal_due and not no.dismissal_due
 
 
 def test_unknown_grade_is_an_error():
     with pytest.raises(ValueError):
-        appraisal_consequences(
-            grades_by_year={2026: "good"}, last_place_years=set(), year=2026
-        )
+        appraisal_consequences(grades_by_year={2026: "good"}, last_place_years=set(), year=2026)
 
 
 # --------------------------------------------------------------------------- qualification deadline
@@ -471,19 +409,12 @@ HIRE = date(2021, 3, 10)  # deadline 2026-03-10
 
 
 def status(today: date, level=None, obtained_on=None, policy=POLICY):
-    return qualification_deadline(
-        hire_date=HIRE, level=level, obtained_on=obtained_on, today=today, policy=policy
-    )
+    return qualification_deadline(hire_date=HIRE, level=level, obtained_on=obtained_on, today=today, policy=policy)
 
 
 def test_qualification_deadline_day_before_has_one_day_left():
     s = status(date(2026, 3, 9))
-    assert (
-        s.deadline == date(2026, 3, 10)
-        and s.days_left == 1
-        and not s.overdue
-        and not s.met
-    )
+    assert s.deadline == date(2026, 3, 10) and s.days_left == 1 and not s.overdue and not s.met
 
 
 def test_qualification_deadline_day_of_is_not_overdue():
@@ -516,9 +447,7 @@ def test_senior_obtained_before_hiring_is_met():
 
 
 def test_certificate_dated_in_the_future_is_not_held_yet():
-    assert not status(
-        date(2024, 1, 1), level="intermediate", obtained_on=date(2025, 1, 1)
-    ).met
+    assert not status(date(2024, 1, 1), level="intermediate", obtained_on=date(2025, 1, 1)).met
 
 
 def test_qualification_deadline_years_come_from_policy_with_feb_29_hire():
@@ -533,12 +462,22 @@ def test_qualification_deadline_years_come_from_policy_with_feb_29_hire():
 
 
 def test_title_obtained_on_1_march_after_a_feb_29_hire_is_late():
-    late = qualification_deadline(hire_date=date(2024, 2, 29), level="intermediate", obtained_on=date(2029, 3, 1),
-                                  today=date(2029, 3, 2), policy=POLICY)
+    late = qualification_deadline(
+        hire_date=date(2024, 2, 29),
+        level="intermediate",
+        obtained_on=date(2029, 3, 1),
+        today=date(2029, 3, 2),
+        policy=POLICY,
+    )
     assert late.deadline == date(2029, 2, 28)
     assert not late.met and late.overdue
-    in_time = qualification_deadline(hire_date=date(2024, 2, 29), level="intermediate",
-                                     obtained_on=date(2029, 2, 28), today=date(2029, 3, 2), policy=POLICY)
+    in_time = qualification_deadline(
+        hire_date=date(2024, 2, 29),
+        level="intermediate",
+        obtained_on=date(2029, 2, 28),
+        today=date(2029, 3, 2),
+        policy=POLICY,
+    )
     assert in_time.met
 
 
@@ -558,9 +497,7 @@ FIRST = first_check_date(POLICY)
 
 def test_first_check_date_comes_from_the_policy():
     assert FIRST == date(2018, 5, 25)
-    assert first_check_date(POLICY.but(staffing_first_check_date="2019-01-01")) == date(
-        2019, 1, 1
-    )
+    assert first_check_date(POLICY.but(staffing_first_check_date="2019-01-01")) == date(2019, 1, 1)
 
 
 def test_gap_between_one_caseworker_leaving_and_the_next_starting():
@@ -568,9 +505,7 @@ def test_gap_between_one_caseworker_leaving_and_the_next_starting():
         Post("330402007", date(2018, 5, 1), date(2020, 6, 30), True),
         Post("330402007", date(2020, 9, 1), None, True),
     ]
-    gaps = township_gaps(
-        township_codes=["330402007"], posts=posts, start=FIRST, end=date(2026, 6, 1)
-    )
+    gaps = township_gaps(township_codes=["330402007"], posts=posts, start=FIRST, end=date(2026, 6, 1))
     assert gaps == {"330402007": [Gap(date(2020, 7, 1), date(2020, 8, 31))]}
 
 
@@ -579,16 +514,12 @@ def test_next_caseworker_starting_the_day_after_leaves_no_gap():
         Post("T", date(2018, 5, 1), date(2020, 6, 30), True),
         Post("T", date(2020, 7, 1), None, True),
     ]
-    assert township_gaps(
-        township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1)
-    ) == {"T": []}
+    assert township_gaps(township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1)) == {"T": []}
 
 
 def test_late_first_hire_leaves_a_gap_from_the_first_check_date():
     posts = [Post("T", date(2018, 6, 1), None, True)]
-    gaps = township_gaps(
-        township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1)
-    )
+    gaps = township_gaps(township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1))
     assert gaps["T"] == [Gap(FIRST, date(2018, 5, 31))]
     assert gaps["T"][0].days(through=date(2026, 6, 1)) == 7
 
@@ -606,9 +537,9 @@ def test_township_without_posts_has_one_open_gap_and_part_time_does_not_count():
 
 def test_caseworker_who_left_leaves_an_open_gap():
     posts = [Post("T", date(2018, 1, 1), date(2025, 12, 31), True)]
-    assert township_gaps(
-        township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1)
-    ) == {"T": [Gap(date(2026, 1, 1), None)]}
+    assert township_gaps(township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1)) == {
+        "T": [Gap(date(2026, 1, 1), None)]
+    }
 
 
 def test_overlapping_and_nested_posts_merge():
@@ -619,9 +550,7 @@ def test_overlapping_and_nested_posts_merge():
         Post("T", date(2023, 1, 3), None, True),
         Post("X", date(2018, 1, 1), None, True),  # township not checked
     ]
-    gaps = township_gaps(
-        township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1)
-    )
+    gaps = township_gaps(township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1))
     assert gaps == {"T": [Gap(date(2023, 1, 2), date(2023, 1, 2))]}
 
 
@@ -630,9 +559,9 @@ def test_gaps_ignore_posts_outside_the_window():
         Post("T", date(2010, 1, 1), date(2017, 1, 1), True),
         Post("T", date(2027, 1, 1), None, True),
     ]
-    assert township_gaps(
-        township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1)
-    ) == {"T": [Gap(FIRST, None)]}
+    assert township_gaps(township_codes=["T"], posts=posts, start=FIRST, end=date(2026, 6, 1)) == {
+        "T": [Gap(FIRST, None)]
+    }
 
 
 @given(
@@ -659,9 +588,7 @@ def test_gaps_are_exactly_the_uncovered_days(spans):
             covered.add(d)
             d += timedelta(days=1)
     gap_days = set()
-    for g in township_gaps(township_codes=["T"], posts=posts, start=start, end=end)[
-        "T"
-    ]:
+    for g in township_gaps(township_codes=["T"], posts=posts, start=start, end=end)["T"]:
         d = g.since
         while d <= (g.until or end):
             gap_days.add(d)
@@ -676,9 +603,7 @@ FLOOR = Decimal("50000.00")
 
 
 def test_full_year_is_one_caseworker_year_at_the_floor():
-    line = required_transfer(
-        posts_in_year=[Post("T", date(2020, 1, 1), None, True)], year=2026, floor=FLOOR
-    )
+    line = required_transfer(posts_in_year=[Post("T", date(2020, 1, 1), None, True)], year=2026, floor=FLOOR)
     assert line == type(line)(
         caseworker_years=Decimal("1.000000"),
         days_in_post=365,
@@ -690,9 +615,7 @@ def test_full_year_is_one_caseworker_year_at_the_floor():
 
 def test_leap_year_pro_rata_divides_by_366():
     # 2024-07-01..2024-12-31 = 184 days of 366.
-    line = required_transfer(
-        posts_in_year=[Post("T", date(2024, 7, 1), None, True)], year=2024, floor=FLOOR
-    )
+    line = required_transfer(posts_in_year=[Post("T", date(2024, 7, 1), None, True)], year=2024, floor=FLOOR)
     assert line.days_in_post == 184
     # 184 / 366 = 0.50273224... → 0.502732 shown; the requirement is 50000 × 184 / 366 =
     # 25136.612 → 25136.61, rounded once (it was 50000 × 0.502732 = 25136.60).
@@ -740,12 +663,8 @@ def test_two_overlapping_caseworkers_both_count_and_part_time_does_not():
 
 
 def test_months_basis_counts_months_held_on_the_15th():
-    posts = [
-        Post("T", date(2026, 3, 15), date(2026, 6, 14), True)
-    ]  # March, April, May (not June)
-    line = required_transfer(
-        posts_in_year=posts, year=2026, floor=FLOOR, basis="months"
-    )
+    posts = [Post("T", date(2026, 3, 15), date(2026, 6, 14), True)]  # March, April, May (not June)
+    line = required_transfer(posts_in_year=posts, year=2026, floor=FLOOR, basis="months")
     assert line.months_in_post == Decimal(3)
     assert line.required == Decimal("12500.00")
     later = required_transfer(
@@ -764,11 +683,7 @@ def test_months_basis_short_post_not_spanning_a_15th_counts_zero():
         floor=FLOOR,
         basis="months",
     )
-    assert (
-        line.months_in_post == 0
-        and line.required == Decimal("0.00")
-        and line.days_in_post == 14
-    )
+    assert line.months_in_post == 0 and line.required == Decimal("0.00") and line.days_in_post == 14
 
 
 def test_posts_outside_the_year_count_nothing():
@@ -799,9 +714,7 @@ def test_unknown_basis_is_an_error():
     year=st.sampled_from([2024, 2025]),
     basis=st.sampled_from(["days", "months"]),
 )
-def test_required_transfer_never_exceeds_floor_times_number_of_posts(
-    posts, cents, year, basis
-):
+def test_required_transfer_never_exceeds_floor_times_number_of_posts(posts, cents, year, basis):
     floor = Decimal(cents) / 100
     items = [Post("T", s, s + timedelta(days=n), full) for s, n, full in posts]
     line = required_transfer(posts_in_year=items, year=year, floor=floor, basis=basis)
@@ -809,18 +722,14 @@ def test_required_transfer_never_exceeds_floor_times_number_of_posts(
 
 
 def test_transfer_equal_to_requirement_to_the_cent_is_ok():
-    assert check_funding(
-        required=Decimal("50000.00"), transferred=Decimal("50000.00")
-    ) == check_funding(required=Decimal("50000.00"), transferred=Decimal(60000))
-    assert check_funding(
-        required=Decimal("50000.00"), transferred=Decimal("50000.00")
-    ).ok
+    assert check_funding(required=Decimal("50000.00"), transferred=Decimal("50000.00")) == check_funding(
+        required=Decimal("50000.00"), transferred=Decimal(60000)
+    )
+    assert check_funding(required=Decimal("50000.00"), transferred=Decimal("50000.00")).ok
 
 
 def test_transfer_one_cent_short_has_shortfall_of_one_cent():
-    result = check_funding(
-        required=Decimal("50000.00"), transferred=Decimal("49999.99")
-    )
+    result = check_funding(required=Decimal("50000.00"), transferred=Decimal("49999.99"))
     assert not result.ok and result.shortfall == Decimal("0.01")
 
 
@@ -829,9 +738,7 @@ def test_transfer_one_cent_short_has_shortfall_of_one_cent():
 
 def test_published_credit_code_is_valid():
     result = check_credit_code("91350100M000100Y43")
-    assert (
-        result.valid and result.normal == "91350100M000100Y43" and result.reasons == ()
-    )
+    assert result.valid and result.normal == "91350100M000100Y43" and result.reasons == ()
 
 
 def test_credit_code_is_normalised_from_full_width_lower_case_and_spaces():
@@ -846,9 +753,7 @@ def test_wrong_check_character_is_reported():
 
 
 def test_wrong_length_is_reported():
-    assert codes(check_credit_code("91350100M000100Y4").reasons) == [
-        "credit_code_length"
-    ]
+    assert codes(check_credit_code("91350100M000100Y4").reasons) == ["credit_code_length"]
 
 
 def test_illegal_letters_are_reported_with_position():
@@ -903,9 +808,7 @@ def test_generated_code_round_trips(body):
     position=st.integers(0, 17),
     replacement=alphabet,
 )
-def test_any_single_character_change_makes_a_valid_code_invalid(
-    body, position, replacement
-):
+def test_any_single_character_change_makes_a_valid_code_invalid(body, position, replacement):
     code = body + credit_code_check_character(body)
     changed = code[:position] + replacement + code[position + 1 :]
     if changed != code:
@@ -952,18 +855,11 @@ def test_every_reason_template_has_a_chinese_translation_with_the_same_placehold
         assert template in entries, template
         translated = entries[template]
         assert translated and re.search(r"[\u4e00-\u9fff]", translated), template
-        assert sorted(placeholder.findall(translated)) == sorted(
-            placeholder.findall(template)
-        ), template
+        assert sorted(placeholder.findall(translated)) == sorted(placeholder.findall(template)), template
     assert set(entries) - {""} == templates  # no stale entries either
 
 
 def test_translated_reason_renders_in_chinese():
     entries = po_entries(REPO / "locale-fragments" / "staffing-rules.po")
-    decision = check_recruitment(
-        candidate=candidate(birth_date=born_years_before(36)), policy=POLICY
-    )
-    assert (
-        decision.reasons[0].render(entries.get)
-        == "截至 2026-06-01 已满 36 周岁，年龄超过 35 周岁。"
-    )
+    decision = check_recruitment(candidate=candidate(birth_date=born_years_before(36)), policy=POLICY)
+    assert decision.reasons[0].render(entries.get) == "截至 2026-06-01 已满 36 周岁，年龄超过 35 周岁。"

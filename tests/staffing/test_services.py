@@ -63,9 +63,15 @@ def test_caseworker_id_number_is_encrypted_masked_and_indexed():
 def test_caseworker_with_an_invalid_id_number_saves_nothing():
     user = factories.user(Role.CASEWORKER, "330402007")
     with pytest.raises(RuleViolation) as error:
-        services.caseworker_create(actor=builders.admin(), user=user, township=factories.area("330402007"),
-                                   id_number="330402199001011234", education="college", hire_date=date(2024, 1, 1),
-                                   name="张三")
+        services.caseworker_create(
+            actor=builders.admin(),
+            user=user,
+            township=factories.area("330402007"),
+            id_number="330402199001011234",
+            education="college",
+            hire_date=date(2024, 1, 1),
+            name="张三",
+        )
     assert error.value.field == "id_number"
     assert not Caseworker.objects.exists()
 
@@ -74,8 +80,9 @@ def test_status_change_keeps_history_and_dates():
     cw = builders.caseworker()
     county_user = factories.user(Role.COUNTY_CIVIL, "330402")
 
-    services.caseworker_change_status(actor=county_user, caseworker=cw, status=CaseworkerStatus.LEFT,
-                                      on=date(2026, 3, 31), reason="辞职")
+    services.caseworker_change_status(
+        actor=county_user, caseworker=cw, status=CaseworkerStatus.LEFT, on=date(2026, 3, 31), reason="辞职"
+    )
 
     cw.refresh_from_db()
     assert (cw.status, cw.left_on, cw.post_end) == ("left", date(2026, 3, 31), date(2026, 3, 31))
@@ -89,8 +96,7 @@ def test_a_stale_edit_is_refused():
 
     stale = SocialOrganization.objects.get(pk=org.pk)
     with pytest.raises(StaleEdit):
-        services.organization_update(actor=county_user, organization=stale, expected_version=1,
-                                     contact_person="乙")
+        services.organization_update(actor=county_user, organization=stale, expected_version=1, contact_person="乙")
     assert SocialOrganization.objects.get(pk=org.pk).contact_person == "甲"
 
 
@@ -98,8 +104,15 @@ def test_county_civil_cannot_write_in_another_county():
     xiuzhou = factories.user(Role.COUNTY_CIVIL, "330411")
     org = builders.organization("330402")
     with pytest.raises(RuleViolation) as error:
-        services.service_contract_create(actor=xiuzhou, township=factories.area("330402007"), organization=org,
-                                         start=date(2026, 1, 1), end=date(2028, 12, 31), amount=Decimal(1), posts=1)
+        services.service_contract_create(
+            actor=xiuzhou,
+            township=factories.area("330402007"),
+            organization=org,
+            start=date(2026, 1, 1),
+            end=date(2028, 12, 31),
+            amount=Decimal(1),
+            posts=1,
+        )
     assert error.value.field == "township"
 
 
@@ -107,11 +120,17 @@ def test_finance_cannot_write_caseworker_records_and_civil_cannot_record_transfe
     finance = factories.user(Role.COUNTY_FINANCE, "330402")
     civil = factories.user(Role.COUNTY_CIVIL, "330402")
     with pytest.raises(RuleViolation):
-        services.organization_create(actor=finance, county=factories.area("330402"), name="x",
-                                     credit_code=builders.credit_code())
+        services.organization_create(
+            actor=finance, county=factories.area("330402"), name="x", credit_code=builders.credit_code()
+        )
     with pytest.raises(RuleViolation):
-        services.transfer_create(actor=civil, township=factories.area("330402007"), year=2025,
-                                 amount=Decimal("1.00"), paid_on=date(2025, 1, 1))
+        services.transfer_create(
+            actor=civil,
+            township=factories.area("330402007"),
+            year=2025,
+            amount=Decimal("1.00"),
+            paid_on=date(2025, 1, 1),
+        )
 
 
 def test_one_appraisal_per_caseworker_and_year():
@@ -170,8 +189,7 @@ def test_a_leaver_cannot_be_put_back_in_post():
     cw = builders.caseworker()
     services.caseworker_change_status(actor=builders.admin(), caseworker=cw, status="left", on=date(2026, 1, 31))
     with pytest.raises(RuleViolation) as error:
-        services.caseworker_change_status(actor=builders.admin(), caseworker=cw, status="in_post",
-                                          on=date(2026, 3, 1))
+        services.caseworker_change_status(actor=builders.admin(), caseworker=cw, status="in_post", on=date(2026, 3, 1))
     assert error.value.field == "status"
     cw.refresh_from_db()
     assert cw.left_on == date(2026, 1, 31)

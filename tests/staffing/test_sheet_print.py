@@ -35,10 +35,20 @@ def test_a_year_not_over_is_an_estimate_and_a_past_year_is_not():
 
 def test_the_city_summary_prints_the_same_way():
     wb = new_workbook()
-    row = SummaryLine("330402", "南湖区", 11, 10, Decimal("9.5"), Decimal("475000.00"), Decimal("470000.00"),
-                      Decimal("5000.00"), uncovered=1)
-    write_summary_sheet(workbook=wb, city_name="嘉兴市", year=2026, rows=[row], unit="嘉兴市财政局",
-                        generated_on=date(2026, 11, 29))
+    row = SummaryLine(
+        "330402",
+        "南湖区",
+        11,
+        10,
+        Decimal("9.5"),
+        Decimal("475000.00"),
+        Decimal("470000.00"),
+        Decimal("5000.00"),
+        uncovered=1,
+    )
+    write_summary_sheet(
+        workbook=wb, city_name="嘉兴市", year=2026, rows=[row], unit="嘉兴市财政局", generated_on=date(2026, 11, 29)
+    )
     ws = reload(wb, data_only=True).worksheets[0]
     assert ws.row_dimensions[2].height == HEADER_HEIGHT and "&P" in ws.oddFooter.center.text
     assert ws["A1"].value.endswith("（预计）") and ws["C3"].font.name == FONT_NAME

@@ -153,15 +153,22 @@ def test_required_is_the_floor_times_the_days_over_the_year_rounded_once():
 
 
 def test_a_line_whose_required_does_not_multiply_out_is_refused():
-    wrong = SheetLine("330402008", "解放街道", ["李四"], 184, Decimal("0.504110"), Decimal("25205.50"),
-                      Decimal("0"))
+    wrong = SheetLine("330402008", "解放街道", ["李四"], 184, Decimal("0.504110"), Decimal("25205.50"), Decimal("0"))
     with pytest.raises(ValueError, match="25205.48"):
         county_book(lines=[wrong])
 
 
 def test_caseworkers_are_shown_with_their_days_in_post():
-    line = SheetLine("330402007", "建设街道", ["王丽", "张三"], 465, Decimal("1.273973"), Decimal("63698.63"),
-                     Decimal("0"), caseworker_days=[100, 365])
+    line = SheetLine(
+        "330402007",
+        "建设街道",
+        ["王丽", "张三"],
+        465,
+        Decimal("1.273973"),
+        Decimal("63698.63"),
+        Decimal("0"),
+        caseworker_days=[100, 365],
+    )
     ws = reload(county_book(lines=[line]), data_only=False).worksheets[0]
     assert ws["D3"].value == "王丽(100天)、张三(365天)"
 
@@ -170,7 +177,9 @@ def test_basis_note_under_the_totals_states_how_caseworker_years_are_counted():
     ws = reload(county_book(), data_only=False).worksheets[0]
     note = ws["A7"].value
     assert "折合人年＝在岗天数÷365（闰年366，按日计算）" in note
-    assert "显示保留6位小数" in note and "应转移支付＝保障标准×在岗天数÷365（闰年366），只在最后四舍五入到分一次" in note
+    assert (
+        "显示保留6位小数" in note and "应转移支付＝保障标准×在岗天数÷365（闰年366），只在最后四舍五入到分一次" in note
+    )
     assert note == basis_note("days")
     assert "A7:K7" in {str(r) for r in ws.merged_cells.ranges}
     assert "在岗月数÷12" in basis_note("months")
@@ -213,9 +222,7 @@ def test_formula_cells_without_cache_in_plain_openpyxl_save_are_filled_by_workbo
     wb = county_book()
     plain = io.BytesIO()
     wb.save(plain)
-    assert (
-        openpyxl.load_workbook(plain, data_only=True).worksheets[0]["H6"].value is None
-    )
+    assert openpyxl.load_workbook(plain, data_only=True).worksheets[0]["H6"].value is None
     assert reload(wb, data_only=True).worksheets[0]["H6"].value is not None
 
 
@@ -244,9 +251,7 @@ def test_user_text_starting_like_a_formula_is_stored_as_escaped_text(evil):
         )
     ]
     for data_only in (False, True):
-        ws = reload(
-            county_book(lines=lines, county_name="南湖区"), data_only=data_only
-        ).worksheets[0]
+        ws = reload(county_book(lines=lines, county_name="南湖区"), data_only=data_only).worksheets[0]
         for coordinate in ("B3", "C3", "D3"):
             assert ws[coordinate].data_type == "s"
             assert ws[coordinate].value.startswith("'" + evil)
@@ -319,16 +324,11 @@ def test_each_call_appends_a_sheet_with_a_unique_title():
 def test_sheet_title_drops_characters_excel_forbids():
     wb = county_book(county_name="'南湖/区[测试]'")
     assert wb.sheetnames == ["南湖_区_测试_'2026"]
-    assert (
-        wb.worksheets[0]["A1"].value
-        == "2026年度 '南湖/区[测试]' 社会救助专职社工转移支付核对表"
-    )
+    assert wb.worksheets[0]["A1"].value == "2026年度 '南湖/区[测试]' 社会救助专职社工转移支付核对表"
 
 
 def test_required_from_rules_flows_into_the_sheet():
-    line = required_transfer(
-        posts_in_year=[Post("T", date(2024, 7, 1), None, True)], year=2024, floor=FLOOR
-    )
+    line = required_transfer(posts_in_year=[Post("T", date(2024, 7, 1), None, True)], year=2024, floor=FLOOR)
     sheet_line = SheetLine(
         "330402007",
         "建设街道",
@@ -351,17 +351,13 @@ def test_save_workbook_to_path_and_file(tmp_path):
     buffer = io.BytesIO()
     save_workbook(wb, buffer)
     for target in (path, io.BytesIO(buffer.getvalue())):
-        cached = (
-            openpyxl.load_workbook(target, data_only=True).worksheets[0]["H6"].value
-        )
+        cached = openpyxl.load_workbook(target, data_only=True).worksheets[0]["H6"].value
         assert money(cached) == Decimal("175205.48")
 
 
 def test_saved_package_keeps_full_calculation_on_load():
     data = workbook_bytes(county_book())
-    assert b'fullCalcOnLoad="1"' in zipfile.ZipFile(io.BytesIO(data)).read(
-        "xl/workbook.xml"
-    )
+    assert b'fullCalcOnLoad="1"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
 
 
 def test_labels_are_all_in_one_dict():
@@ -372,13 +368,9 @@ def test_labels_are_all_in_one_dict():
 
 
 def test_summary_line_adds_township_shortfalls_without_offsetting():
-    summary = SummaryLine.from_lines(
-        county_code="330402", county_name="南湖区", lines=LINES
-    )
+    summary = SummaryLine.from_lines(county_code="330402", county_name="南湖区", lines=LINES)
     assert summary.townships == 3 and summary.caseworkers == 4
-    assert summary.required == Decimal("175205.48") and summary.transferred == Decimal(
-        "185205.47"
-    )
+    assert summary.required == Decimal("175205.48") and summary.transferred == Decimal("185205.47")
     assert summary.shortfall == Decimal("0.01")
     assert summary.caseworker_years == Decimal("3.504110")
 
@@ -387,9 +379,7 @@ def test_summary_sheet_has_one_row_per_county_and_cached_sum_totals():
     wb = new_workbook()
     rows = [
         SummaryLine.from_lines(county_code="330402", county_name="南湖区", lines=LINES),
-        SummaryLine.from_lines(
-            county_code="330411", county_name="秀洲区", lines=LINES[:1]
-        ),
+        SummaryLine.from_lines(county_code="330411", county_name="秀洲区", lines=LINES[:1]),
     ]
     write_summary_sheet(
         workbook=wb,
@@ -426,26 +416,33 @@ money_cents = st.integers(0, 10_000_000).map(lambda c: Decimal(c) / 100)
 
 @settings(max_examples=25, deadline=None)
 @given(
-    rows=st.lists(
-        st.tuples(st.integers(0, 366), money_cents, money_cents), min_size=1, max_size=6
-    ),
+    rows=st.lists(st.tuples(st.integers(0, 366), money_cents, money_cents), min_size=1, max_size=6),
 )
 def test_cached_totals_equal_decimal_sums(rows):
     lines = []
     for i, (days, floor, transferred) in enumerate(rows):
         line = required_transfer(
             posts_in_year=[Post("T", date(2024, 1, 1), date(2024, 1, 1) + timedelta(days=days - 1), True)]
-            if days else [],
+            if days
+            else [],
             year=2024,
             floor=FLOOR,
         )
-        lines.append(SheetLine(f"T{i}", f"镇{i}", ["张"], days, line.caseworker_years, line.required, transferred,
-                               exact_years=line.exact_years))
+        lines.append(
+            SheetLine(
+                f"T{i}",
+                f"镇{i}",
+                ["张"],
+                days,
+                line.caseworker_years,
+                line.required,
+                transferred,
+                exact_years=line.exact_years,
+            )
+        )
     ws = reload(county_book(lines=lines), data_only=True).worksheets[0]
     total = 3 + len(lines)
     assert money(ws[f"H{total}"].value) == sum(line.required for line in lines)
     assert money(ws[f"I{total}"].value) == sum(t for _, _, t in rows)
-    assert money(ws[f"J{total}"].value) == sum(
-        max(Decimal(0), line.required - line.transferred) for line in lines
-    )
+    assert money(ws[f"J{total}"].value) == sum(max(Decimal(0), line.required - line.transferred) for line in lines)
     assert ws[f"E{total}"].value == sum(d for d, _, _ in rows)

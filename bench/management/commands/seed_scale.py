@@ -57,19 +57,32 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--chunk", type=int, default=10_000)
         parser.add_argument("--force", action="store_true")
-        parser.add_argument("--extras-only", action="store_true",
-                            help="only add the newer rows (applications, plans, ...) to households that lack them")
+        parser.add_argument(
+            "--extras-only",
+            action="store_true",
+            help="only add the newer rows (applications, plans, ...) to households that lack them",
+        )
         parser.add_argument("--no-review", action="store_true", help="do not run the review pass at the end")
 
-    def handle(self, *args, households: int, seed: int, chunk: int, force: bool, extras_only: bool = False,
-               no_review: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        households: int,
+        seed: int,
+        chunk: int,
+        force: bool,
+        extras_only: bool = False,
+        no_review: bool = False,
+        **options,
+    ):
         if not settings.DEBUG and not force:
             raise CommandError("seed_scale writes synthetic people: refused when DEBUG is off (use --force).")
         townships = list(Area.objects.townships().select_related("parent", "county").order_by("code"))
         if not townships:
             raise CommandError("No townships: run `manage.py load_areas` (or seed_demo) first.")
         actor = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
-            "bench-admin", password=None, role=Role.ADMIN)
+            "bench-admin", password=None, role=Role.ADMIN
+        )
         rng = random.Random(seed)
         # Missing items from a generator of their own, so the rest of the data stays the
         # same for a given --seed as before households kept them.
@@ -88,8 +101,14 @@ class Command(BaseCommand):
             with transaction.atomic():
                 first = bulk.next_id(Household)
                 self._load_chunk(rng, townships, size)
-                extras.load_extras(rng, first_id=first, last_id=first + size - 1, ref=self.ref, today=self.today,
-                                   actor_id=self.actor_id)
+                extras.load_extras(
+                    rng,
+                    first_id=first,
+                    last_id=first + size - 1,
+                    ref=self.ref,
+                    today=self.today,
+                    actor_id=self.actor_id,
+                )
             done += size
             elapsed = time.perf_counter() - started
             self.stdout.write(f"  {done:>9,} / {households:,} households  ({done / elapsed:,.0f}/s)")
@@ -98,8 +117,14 @@ class Command(BaseCommand):
         while missing:
             first, last = missing[0], min(missing[1], missing[0] + chunk - 1)
             with transaction.atomic():
-                extras.load_extras(random.Random(seed * 1_000_003 + first), first_id=first, last_id=last, ref=self.ref,
-                                   today=self.today, actor_id=self.actor_id)
+                extras.load_extras(
+                    random.Random(seed * 1_000_003 + first),
+                    first_id=first,
+                    last_id=last,
+                    ref=self.ref,
+                    today=self.today,
+                    actor_id=self.actor_id,
+                )
             self.stdout.write(f"  extras up to household {last:,}  ({time.perf_counter() - started:.0f} s)")
             self.stdout.flush()
             missing = extras.households_without_extras()
@@ -132,17 +157,29 @@ class Command(BaseCommand):
             hid = hh_id + n
             head_id = m_id
             last_visit = self.today - datetime.timedelta(days=rng.randrange(0, 400))
-            hh_rows.append({
-                "id": hid, "dossier_no": f"{township.code}-S{hid:08d}", "township_id": township.pk,
-                "county_id": township.county_id, "address": f"{township.name}{rng.randrange(1, 999)}号",
-                "phone": f"13{rng.randrange(100000000, 999999999)}", "head_id": None, "registered_on": registered,
-                "status": status, "risk_level": rng.choice(["low", "low", "medium", "high"]),
-                "income_stable": rng.random() < 0.7, "last_visit_on": last_visit,
-                "next_review_on": last_visit + datetime.timedelta(days=rng.choice([182, 365])),
-                "completeness": rng.choice([40, 60, 75, 85, 90, 100, 100]), "member_count": members,
-                "latest_assessment_id": None,
-                "version": 1, "created_at": now, "updated_at": now,
-            })
+            hh_rows.append(
+                {
+                    "id": hid,
+                    "dossier_no": f"{township.code}-S{hid:08d}",
+                    "township_id": township.pk,
+                    "county_id": township.county_id,
+                    "address": f"{township.name}{rng.randrange(1, 999)}号",
+                    "phone": f"13{rng.randrange(100000000, 999999999)}",
+                    "head_id": None,
+                    "registered_on": registered,
+                    "status": status,
+                    "risk_level": rng.choice(["low", "low", "medium", "high"]),
+                    "income_stable": rng.random() < 0.7,
+                    "last_visit_on": last_visit,
+                    "next_review_on": last_visit + datetime.timedelta(days=rng.choice([182, 365])),
+                    "completeness": rng.choice([40, 60, 75, 85, 90, 100, 100]),
+                    "member_count": members,
+                    "latest_assessment_id": None,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             income_total = Decimal(0)
             for index in range(members):
                 income = Decimal(rng.choice([0, 0, 0, 300, 600, 900, 1500, 2500]))
@@ -153,42 +190,100 @@ class Command(BaseCommand):
                 category = rng.choices([c for c, _ in CATEGORY_SHARES], weights=[w for _, w in CATEGORY_SHARES])[0]
                 start = registered + datetime.timedelta(days=rng.randrange(10, 60))
                 ended = status == "exited"
-                en_rows.append({"id": en_id, "household_id": hid, "member_id": None, "category": category,
-                                "status": "ended" if ended else "active", "start_on": start,
-                                "end_on": start + datetime.timedelta(days=rng.randrange(180, 900)) if ended else None,
-                                "monthly_amount": Decimal(rng.randrange(200, 2400)), "decision_no": f"民救〔{start.year}〕{en_id}号",
-                                "version": 1, "created_at": now, "updated_at": now})
-                ch_rows.append({"enrolment_id": en_id, "from_status": "", "to_status": "active", "on": start,
-                                "reason": "", "decision_no": "", "by_id": self.actor_id, "at": now})
+                en_rows.append(
+                    {
+                        "id": en_id,
+                        "household_id": hid,
+                        "member_id": None,
+                        "category": category,
+                        "status": "ended" if ended else "active",
+                        "start_on": start,
+                        "end_on": start + datetime.timedelta(days=rng.randrange(180, 900)) if ended else None,
+                        "monthly_amount": Decimal(rng.randrange(200, 2400)),
+                        "decision_no": f"民救〔{start.year}〕{en_id}号",
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                ch_rows.append(
+                    {
+                        "enrolment_id": en_id,
+                        "from_status": "",
+                        "to_status": "active",
+                        "on": start,
+                        "reason": "",
+                        "decision_no": "",
+                        "by_id": self.actor_id,
+                        "at": now,
+                    }
+                )
                 if ended:
-                    ch_rows.append({"enrolment_id": en_id, "from_status": "active", "to_status": "ended",
-                                    "on": start + datetime.timedelta(days=200), "reason": "收入超过标准",
-                                    "decision_no": "", "by_id": self.actor_id, "at": now})
+                    ch_rows.append(
+                        {
+                            "enrolment_id": en_id,
+                            "from_status": "active",
+                            "to_status": "ended",
+                            "on": start + datetime.timedelta(days=200),
+                            "reason": "收入超过标准",
+                            "decision_no": "",
+                            "by_id": self.actor_id,
+                            "at": now,
+                        }
+                    )
                 en_id += 1
             for _v in range(rng.choice([1, 1, 2, 3])):
                 per_capita = (income_total / members).quantize(Decimal("0.01"))
-                ver_rows.append({"id": ver_id, "household_id": hid,
-                                 "verified_on": self.today - datetime.timedelta(days=rng.randrange(0, 5 * 365)),
-                                 "source": rng.choice(["township", "county_centre"]), "report_no": f"HD{ver_id}",
-                                 "members_counted": members, "income_wages": income_total, "total_income": income_total,
-                                 "per_capita_income": per_capita,
-                                 "classification": "dibao" if per_capita < 1200 else ("low_income" if per_capita <= 1800 else "above"),
-                                 "recorded_by_id": self.actor_id, "created_at": now})
+                ver_rows.append(
+                    {
+                        "id": ver_id,
+                        "household_id": hid,
+                        "verified_on": self.today - datetime.timedelta(days=rng.randrange(0, 5 * 365)),
+                        "source": rng.choice(["township", "county_centre"]),
+                        "report_no": f"HD{ver_id}",
+                        "members_counted": members,
+                        "income_wages": income_total,
+                        "total_income": income_total,
+                        "per_capita_income": per_capita,
+                        "classification": "dibao"
+                        if per_capita < 1200
+                        else ("low_income" if per_capita <= 1800 else "above"),
+                        "recorded_by_id": self.actor_id,
+                        "created_at": now,
+                    }
+                )
                 ver_id += 1
             for _s in range(rng.choice([0, 1, 1, 2])):
-                sv_rows.append({"id": sv_id, "household_id": hid,
-                                "visited_on": self.today - datetime.timedelta(days=rng.randrange(0, 5 * 365)),
-                                "housing": rng.choice(["own", "rent", "public"]), "housing_condition": rng.choice(["good", "fair", "poor"]),
-                                "household_confirmed": True, "recorded_by_id": self.actor_id, "created_at": now})
+                sv_rows.append(
+                    {
+                        "id": sv_id,
+                        "household_id": hid,
+                        "visited_on": self.today - datetime.timedelta(days=rng.randrange(0, 5 * 365)),
+                        "housing": rng.choice(["own", "rent", "public"]),
+                        "housing_condition": rng.choice(["good", "fair", "poor"]),
+                        "household_confirmed": True,
+                        "recorded_by_id": self.actor_id,
+                        "created_at": now,
+                    }
+                )
                 pres_rows.append({"survey_id": sv_id, "user_id": self.actor_id})
                 sv_id += 1
             if rng.random() < 0.7:
-                as_rows.append({"id": as_id, "household_id": hid,
-                                "assessed_on": self.today - datetime.timedelta(days=rng.randrange(0, 3 * 365)),
-                                "priority": rng.choice(["urgent", "high", "normal", "low"]), "summary": "",
-                                "assessed_by_id": self.actor_id, "created_at": now})
+                as_rows.append(
+                    {
+                        "id": as_id,
+                        "household_id": hid,
+                        "assessed_on": self.today - datetime.timedelta(days=rng.randrange(0, 3 * 365)),
+                        "priority": rng.choice(["urgent", "high", "normal", "low"]),
+                        "summary": "",
+                        "assessed_by_id": self.actor_id,
+                        "created_at": now,
+                    }
+                )
                 for domain in DOMAINS:
-                    need_rows.append({"assessment_id": as_id, "domain": domain, "level": rng.choice(LEVELS), "note": ""})
+                    need_rows.append(
+                        {"assessment_id": as_id, "domain": domain, "level": rng.choice(LEVELS), "note": ""}
+                    )
                 hh_rows[-1]["latest_assessment_id"] = as_id  # the household's only assessment
                 as_id += 1
             # Foreign keys are checked at commit (Django makes them deferrable), so the
@@ -220,15 +315,27 @@ class Command(BaseCommand):
         first17 = f"{county}{born:%Y%m%d}{serial:03d}"
         normal = first17 + id_check_character(first17)
         return {
-            "id": member_id, "household_id": household_id, "name": f"居民{member_id}",
-            "id_number_cipher": crypto.encrypt(normal), "id_number_digest": crypto.blind_index(normal),
+            "id": member_id,
+            "household_id": household_id,
+            "name": f"居民{member_id}",
+            "id_number_cipher": crypto.encrypt(normal),
+            "id_number_digest": crypto.blind_index(normal),
             "id_number_masked": f"{normal[:6]}********{normal[-4:]}",
             "relation_to_head": "head" if index == 0 else ("spouse" if index == 1 else "child"),
-            "sex": "M" if serial % 2 else "F", "birth_date": born, "hukou_place": township.name,
-            "labour_ability": rng.choice(["full", "partial", "none"]), "health": rng.choice(["healthy", "healthy", "chronic", "serious", "disability"]),
-            "school_stage": "none", "employment": rng.choice(["employed", "flexible", "unemployed", "farming", "retired"]),
-            "monthly_income": income, "phone": "", "active": True, "joined_on": registered, "version": 1,
-            "created_at": now, "updated_at": now,
+            "sex": "M" if serial % 2 else "F",
+            "birth_date": born,
+            "hukou_place": township.name,
+            "labour_ability": rng.choice(["full", "partial", "none"]),
+            "health": rng.choice(["healthy", "healthy", "chronic", "serious", "disability"]),
+            "school_stage": "none",
+            "employment": rng.choice(["employed", "flexible", "unemployed", "farming", "retired"]),
+            "monthly_income": income,
+            "phone": "",
+            "active": True,
+            "joined_on": registered,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
         }
 
     def _finish(self, townships):
@@ -244,10 +351,29 @@ class Command(BaseCommand):
             ReviewTask,
         )
 
-        bulk.reset_sequences(Household, Member, Enrolment, EnrolmentStatusChange, Verification, Survey, Assessment, AssessmentNeed,
-                             Application, ApplicationEvent, Plan, PlanGoal, PlanAction, PlanReview, Referral, ServiceRecord,
-                             ChangeReport, ReviewTask, Household.caseworkers.through, ServiceRecord.households.through,
-                             Survey.present.through)
+        bulk.reset_sequences(
+            Household,
+            Member,
+            Enrolment,
+            EnrolmentStatusChange,
+            Verification,
+            Survey,
+            Assessment,
+            AssessmentNeed,
+            Application,
+            ApplicationEvent,
+            Plan,
+            PlanGoal,
+            PlanAction,
+            PlanReview,
+            Referral,
+            ServiceRecord,
+            ChangeReport,
+            ReviewTask,
+            Household.caseworkers.through,
+            ServiceRecord.households.through,
+            Survey.present.through,
+        )
         # Dossier numbers stay unique after synthetic ones: bump each township's sequence.
         for township in townships:
             DossierSequence.objects.get_or_create(township=township)

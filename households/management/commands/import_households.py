@@ -17,8 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="the user the import is recorded as (default: the first administrator)")
 
     def handle(self, *args, file: str, dry_run: bool, user: str | None, **options):
-        actor = (User.objects.filter(username=user).first() if user
-                 else User.objects.filter(is_superuser=True).order_by("pk").first())
+        actor = (
+            User.objects.filter(username=user).first()
+            if user
+            else User.objects.filter(is_superuser=True).order_by("pk").first()
+        )
         if actor is None:
             raise CommandError("No such user." if user else "No administrator: pass --user.")
         try:
@@ -34,8 +37,10 @@ class Command(BaseCommand):
             self.stdout.write(f"row {number}: {reason}")
         if plan.errors:
             raise CommandError(f"{len(plan.errors)} bad rows; nothing imported.")
-        self.stdout.write(f"{plan.new_households} new households, {plan.new_members} new members, "
-                          f"{plan.skipped_members} already imported")
+        self.stdout.write(
+            f"{plan.new_households} new households, {plan.new_members} new members, "
+            f"{plan.skipped_members} already imported"
+        )
         if dry_run:
             self.stdout.write("dry run: nothing written")
             return

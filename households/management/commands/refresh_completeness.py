@@ -15,8 +15,12 @@ from households.dossier import services
 from households.models import Household
 from jiuzhu.models import Area, AreaLevel
 
-FIELD_BY_LEVEL = {AreaLevel.CITY: "county__city_id", AreaLevel.COUNTY: "county_id",
-                  AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
+FIELD_BY_LEVEL = {
+    AreaLevel.CITY: "county__city_id",
+    AreaLevel.COUNTY: "county_id",
+    AreaLevel.TOWNSHIP: "township_id",
+    AreaLevel.VILLAGE: "village_id",
+}
 
 
 class Command(BaseCommand):
@@ -42,5 +46,6 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         done = services.completeness_refresh_all(households, chunk=max(chunk, 1), progress=progress)
-        self.stdout.write(self.style.SUCCESS(f"refresh_completeness: {done:,} households in "
-                                             f"{time.perf_counter() - started:.1f} s"))
+        self.stdout.write(
+            self.style.SUCCESS(f"refresh_completeness: {done:,} households in {time.perf_counter() - started:.1f} s")
+        )

@@ -8,8 +8,10 @@ from jiuzhu.consistency import SAMPLE, problems, report
 
 
 class Command(BaseCommand):
-    help = ("Count rows per table and orphaned references, decrypt a sample of ID numbers, open a sample of "
-            "documents; exit non-zero saying what is wrong.")
+    help = (
+        "Count rows per table and orphaned references, decrypt a sample of ID numbers, open a sample of "
+        "documents; exit non-zero saying what is wrong."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")

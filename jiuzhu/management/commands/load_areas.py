@@ -12,10 +12,14 @@ class Command(BaseCommand):
     help = "Load or update the city, county-level units, townships and villages from a CSV or XLSX sheet."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", default=str(SHIPPED_TOWNSHIPS),
-                            help="Columns: township_code, township_name, kind, county_code, county_name, functional_zone; "
-                                 "optionally village_code (12 digits, beginning with the township code) and "
-                                 "village_name, one row per village")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            default=str(SHIPPED_TOWNSHIPS),
+            help="Columns: township_code, township_name, kind, county_code, county_name, functional_zone; "
+            "optionally village_code (12 digits, beginning with the township code) and "
+            "village_name, one row per village",
+        )
 
     def handle(self, *args, file: str, **options):
         path = Path(file)

@@ -22,8 +22,12 @@ class Command(BaseCommand):
     help = "Delete audit events older than the retention period (dry run unless --execute)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--before", required=True, type=datetime.date.fromisoformat,
-                            help="delete events recorded before this day (YYYY-MM-DD)")
+        parser.add_argument(
+            "--before",
+            required=True,
+            type=datetime.date.fromisoformat,
+            help="delete events recorded before this day (YYYY-MM-DD)",
+        )
         parser.add_argument("--operator", required=True, help="who runs the deletion (recorded in the trail)")
         parser.add_argument("--execute", action="store_true", help="delete (default: count only)")
 
@@ -35,8 +39,10 @@ class Command(BaseCommand):
         except ValueError:  # 29 February
             limit = today.replace(year=today.year - years, day=28)
         if before > limit:
-            raise CommandError(f"{before} is within the retention period: events are kept {years} years, "
-                               f"so only those before {limit} may be deleted.")
+            raise CommandError(
+                f"{before} is within the retention period: events are kept {years} years, "
+                f"so only those before {limit} may be deleted."
+            )
         cutoff = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
         old = AuditEvent.objects.filter(at__lt=cutoff)
         if not execute:
@@ -46,7 +52,11 @@ class Command(BaseCommand):
             with audit_lock.lifted(connection):
                 deleted, _by_model = old.delete()
             AuditEvent.objects.create(
-                actor=None, actor_name=operator[:150], action=AuditAction.DELETE, target_type="jiuzhu.auditevent",
+                actor=None,
+                actor_name=operator[:150],
+                action=AuditAction.DELETE,
+                target_type="jiuzhu.auditevent",
                 summary=f"retention: {deleted} audit events before {before} deleted "
-                        f"(kept {years} years; database user {connection.settings_dict.get('USER') or '-'})"[:300])
+                f"(kept {years} years; database user {connection.settings_dict.get('USER') or '-'})"[:300],
+            )
         self.stdout.write(self.style.SUCCESS(f"{deleted} audit events before {before} deleted."))

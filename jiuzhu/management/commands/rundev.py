@@ -17,8 +17,7 @@ from jiuzhu.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
 def demo_logins_line() -> str:
     """The demo logins, every one that seed_demo creates."""
     names = [username for username, *_rest in DEMO_USERS]
-    return (f"Log in as {', '.join(names[:-1])} or {names[-1]}; password {DEMO_PASSWORD}. "
-            "Ctrl-C stops everything.\n")
+    return f"Log in as {', '.join(names[:-1])} or {names[-1]}; password {DEMO_PASSWORD}. Ctrl-C stops everything.\n"
 
 
 class Command(BaseCommand):
@@ -31,8 +30,23 @@ class Command(BaseCommand):
     def handle(self, *args, port: str, host: str, **options):
         ensure_broker_folders()
         broker = "Redis" if settings.REDIS_URL else "embedded (filesystem) broker"
-        worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "jiuzhu.celery", "worker", "--beat",
-                                   "--loglevel", "INFO", "--concurrency", "1", "--pool", "solo"])
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "jiuzhu.celery",
+                "worker",
+                "--beat",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "1",
+                "--pool",
+                "solo",
+            ]
+        )
         web = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"])
         url = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\njiuzhu is running at {url}  (Celery worker + beat on the {broker})"))

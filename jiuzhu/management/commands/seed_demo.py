@@ -50,21 +50,37 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool, seed: int, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("seed_demo creates users with a published password; refused when DEBUG is off (use --force).")
+            raise CommandError(
+                "seed_demo creates users with a published password; refused when DEBUG is off (use --force)."
+            )
         rng = random.Random(seed)
         with transaction.atomic():
             rows = list(read_rows(SHIPPED_TOWNSHIPS))
-            load_townships(rows + [{**row, "village_code": code, "village_name": name}
-                                   for row in rows for code, name in DEMO_VILLAGES.get(row["township_code"], ())])
+            load_townships(
+                rows
+                + [
+                    {**row, "village_code": code, "village_name": name}
+                    for row in rows
+                    for code, name in DEMO_VILLAGES.get(row["township_code"], ())
+                ]
+            )
             city = Area.objects.get(code="330400")
             for year, standard in DEMO_STANDARDS.items():
-                PolicyParameters.objects.get_or_create(area=city, year=year, defaults={
-                    "dibao_standard": standard, "note": "演示数据（demo figures）"})
+                PolicyParameters.objects.get_or_create(
+                    area=city, year=year, defaults={"dibao_standard": standard, "note": "演示数据（demo figures）"}
+                )
             users = {}
             for username, role, code, name in DEMO_USERS:
-                user, created = User.objects.get_or_create(username=username, defaults={
-                    "role": role, "area": Area.objects.get(code=code) if code else None,
-                    "first_name": name, "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN})
+                user, created = User.objects.get_or_create(
+                    username=username,
+                    defaults={
+                        "role": role,
+                        "area": Area.objects.get(code=code) if code else None,
+                        "first_name": name,
+                        "is_staff": role == Role.ADMIN,
+                        "is_superuser": role == Role.ADMIN,
+                    },
+                )
                 if created:
                     user.set_password(DEMO_PASSWORD)
                     user.save(update_fields=["password"])

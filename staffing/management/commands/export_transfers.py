@@ -37,7 +37,11 @@ class Command(BaseCommand):
         data = exports.transfer_workbook(counties=counties, year=year, generated_on=timezone.localdate(), city=city)
         Path(output).write_bytes(data)
         area = city if all else counties[0]
-        audit.record(actor=None, action=AuditAction.EXPORT, area_code=area.code if area else "",
-                     target_type="staffing.transferpayment", summary=f"transfer sheet {area.code if area else ''} "
-                                                                     f"{year} (manage.py export_transfers)")
+        audit.record(
+            actor=None,
+            action=AuditAction.EXPORT,
+            area_code=area.code if area else "",
+            target_type="staffing.transferpayment",
+            summary=f"transfer sheet {area.code if area else ''} {year} (manage.py export_transfers)",
+        )
         self.stdout.write(f"Wrote {output} ({len(counties)} county sheet(s), {len(data)} bytes)")

@@ -36,8 +36,12 @@ def test_the_apps_register_their_sections_at_start_up(make):
     household = make.household(members=1)
     user = make.user(Role.CASEWORKER, "330402007")
     templates = [s.template_name for s in sections_for(household=household, user=user)]
-    assert templates == ["households/plans/_dossier_plan.html", "households/review/_dossier_section.html",
-                         "caseworkers/_dossier_referrals.html", "caseworkers/_dossier_services.html"]
+    assert templates == [
+        "households/plans/_dossier_plan.html",
+        "households/review/_dossier_section.html",
+        "caseworkers/_dossier_referrals.html",
+        "caseworkers/_dossier_services.html",
+    ]
 
 
 def test_registering_twice_adds_the_section_once(make, extra_app):

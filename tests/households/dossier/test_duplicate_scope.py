@@ -39,21 +39,27 @@ def test_a_person_outside_the_scope_is_only_said_to_be_registered_elsewhere_and_
     household = make.household("330402007", members=0)
     number = far_away.id_number
     with translation.override("zh-hans"), pytest.raises(RuleViolation) as refused:
-        services.member_add(actor=caseworker, household=household, name="张三", id_number=number,
-                            relation_to_head=Relation.HEAD)
+        services.member_add(
+            actor=caseworker, household=household, name="张三", id_number=number, relation_to_head=Relation.HEAD
+        )
     assert refused.value.messages() == [ELSEWHERE]
     assert far_away.household.dossier_no not in str(refused.value)
     event = denied().get()
     assert (event.actor, event.household_id, event.target_id, event.area_code) == (
-        caseworker, far_away.household_id, str(far_away.pk), "330421")
+        caseworker,
+        far_away.household_id,
+        str(far_away.pk),
+        "330421",
+    )
     assert not Member.objects.filter(household=household).exists()
 
 
 def test_changing_a_members_id_number_to_one_held_elsewhere_is_refused_alike(make, caseworker, far_away):
     member = make.household("330402007", members=1).head
     with translation.override("zh-hans"), pytest.raises(RuleViolation) as refused:
-        services.member_update(actor=caseworker, member=member, expected_version=member.version,
-                               id_number=far_away.id_number)
+        services.member_update(
+            actor=caseworker, member=member, expected_version=member.version, id_number=far_away.id_number
+        )
     assert refused.value.messages() == [ELSEWHERE] and denied().count() == 1
 
 
@@ -61,8 +67,13 @@ def test_a_person_in_the_scope_is_named_by_dossier_and_not_audited_as_denied(mak
     near = make.household("330402007", members=1)
     household = make.household("330402007", members=0)
     with pytest.raises(RuleViolation) as refused:
-        services.member_add(actor=caseworker, household=household, name="张三", id_number=near.head.id_number,
-                            relation_to_head=Relation.HEAD)
+        services.member_add(
+            actor=caseworker,
+            household=household,
+            name="张三",
+            id_number=near.head.id_number,
+            relation_to_head=Relation.HEAD,
+        )
     assert near.dossier_no in str(refused.value)
     assert not denied().exists()
 
@@ -71,9 +82,11 @@ def test_the_api_answers_400_without_the_dossier_and_the_audit_row_stays(make, c
     household = make.household("330402007", members=0)
     client = APIClient()
     client.force_authenticate(caseworker)
-    response = client.post("/api/members/", {"household": household.pk, "name": "张三",
-                                             "id_number": far_away.id_number, "relation_to_head": "head"},
-                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.post(
+        "/api/members/",
+        {"household": household.pk, "name": "张三", "id_number": far_away.id_number, "relation_to_head": "head"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     assert response.status_code == 400
     assert far_away.household.dossier_no not in response.content.decode()
     assert ELSEWHERE in response.content.decode()
@@ -82,9 +95,19 @@ def test_the_api_answers_400_without_the_dossier_and_the_audit_row_stays(make, c
 
 def test_the_form_answers_alike(make, caseworker, far_away, login):
     household = make.household("330402007", members=0)
-    response = login(caseworker).post(reverse("households:member_add", args=[household.pk]), {
-        "name": "张三", "id_number": far_away.id_number, "relation_to_head": "head", "labour_ability": "full",
-        "health": "healthy", "school_stage": "none", "monthly_income": "0"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = login(caseworker).post(
+        reverse("households:member_add", args=[household.pk]),
+        {
+            "name": "张三",
+            "id_number": far_away.id_number,
+            "relation_to_head": "head",
+            "labour_ability": "full",
+            "health": "healthy",
+            "school_stage": "none",
+            "monthly_income": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     page = response.content.decode()
     assert ELSEWHERE in page and far_away.household.dossier_no not in page
     assert denied().count() == 1
@@ -92,8 +115,16 @@ def test_the_form_answers_alike(make, caseworker, far_away, login):
 
 def test_the_import_names_no_dossier_outside_the_scope_and_audits_the_look_up(make, far_away):
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
-    row = Row(2, {"户编号": "A1", "乡镇街道代码": "330402007", "姓名": "张三", "身份证号码": far_away.id_number,
-                  "与户主关系": "户主"})
+    row = Row(
+        2,
+        {
+            "户编号": "A1",
+            "乡镇街道代码": "330402007",
+            "姓名": "张三",
+            "身份证号码": far_away.id_number,
+            "与户主关系": "户主",
+        },
+    )
     with translation.override("zh-hans"):
         plan = imports.validate([row], user=officer)
     assert plan.errors == [(2, ELSEWHERE)]

@@ -22,16 +22,20 @@ from tests.households.review.review_support import enrol, verification
 
 # --- the rule ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("current,statuses,expected", [
-    (PENDING, [], PENDING),  # nothing ever decided: still to be verified
-    (PENDING, ["active"], ON_REGISTER),
-    (EXITED, ["ended", "gradual_exit"], ON_REGISTER),  # a gradual exit still pays
-    (ON_REGISTER, ["ended"], EXITED),
-    (ON_REGISTER, ["ended", "ended"], EXITED),
-    (ON_REGISTER, ["ended", "suspended"], ON_REGISTER),  # suspended: neither in force nor ended
-    (PENDING, ["ended"], PENDING),  # re-registered by hand after the old enrolments ended
-    (ON_REGISTER, [], ON_REGISTER),  # a status set without enrolments (legacy) is left alone
-])
+
+@pytest.mark.parametrize(
+    "current,statuses,expected",
+    [
+        (PENDING, [], PENDING),  # nothing ever decided: still to be verified
+        (PENDING, ["active"], ON_REGISTER),
+        (EXITED, ["ended", "gradual_exit"], ON_REGISTER),  # a gradual exit still pays
+        (ON_REGISTER, ["ended"], EXITED),
+        (ON_REGISTER, ["ended", "ended"], EXITED),
+        (ON_REGISTER, ["ended", "suspended"], ON_REGISTER),  # suspended: neither in force nor ended
+        (PENDING, ["ended"], PENDING),  # re-registered by hand after the old enrolments ended
+        (ON_REGISTER, [], ON_REGISTER),  # a status set without enrolments (legacy) is left alone
+    ],
+)
 def test_status_follows_the_enrolments(current, statuses, expected):
     assert rules.household_status(current=current, enrolment_statuses=statuses) == expected
 
@@ -40,18 +44,21 @@ def test_an_exit_by_hand_needs_nothing_in_force_and_a_reason():
     assert rules.manual_status_change(current=ON_REGISTER, to=EXITED, in_force=False, reason="迁出本市").allowed
     refused = rules.manual_status_change(current=ON_REGISTER, to=EXITED, in_force=True, reason="迁出本市")
     assert [r.code for r in refused.reasons] == ["assistance_in_force"]
-    assert [r.code for r in rules.manual_status_change(current=PENDING, to=EXITED, in_force=False, reason=" ").reasons] \
-        == ["reason_required"]
+    assert [
+        r.code for r in rules.manual_status_change(current=PENDING, to=EXITED, in_force=False, reason=" ").reasons
+    ] == ["reason_required"]
 
 
 def test_only_an_exited_household_is_registered_again_and_never_put_on_the_register_by_hand():
     assert rules.manual_status_change(current=EXITED, to=PENDING, in_force=False, reason="重新申请").allowed
     assert not rules.manual_status_change(current=ON_REGISTER, to=PENDING, in_force=False, reason="x").allowed
-    assert [r.code for r in rules.manual_status_change(current=EXITED, to=ON_REGISTER, in_force=False,
-                                                       reason="x").reasons] == ["not_by_hand"]
+    assert [
+        r.code for r in rules.manual_status_change(current=EXITED, to=ON_REGISTER, in_force=False, reason="x").reasons
+    ] == ["not_by_hand"]
 
 
 # --- the services -----------------------------------------------------------------------
+
 
 @pytest.fixture
 def p(db, make):
@@ -64,8 +71,9 @@ def test_an_approved_application_puts_the_household_on_the_register_audited(p):
     app = proc.advance(p, proc.draft(p), "approved")
     household = Household.objects.get(pk=app.household_id)
     assert household.status == "active"
-    event = AuditEvent.objects.get(target_type="households.household", target_id=str(household.pk),
-                                   action=AuditAction.TRANSITION)
+    event = AuditEvent.objects.get(
+        target_type="households.household", target_id=str(household.pk), action=AuditAction.TRANSITION
+    )
     assert event.changes == {"status": ["pending", "active"]} and event.actor == p.county
     assert "在册" in event.summary or "On register" in event.summary
 
@@ -92,9 +100,15 @@ def exiting(make):
 
 
 def _confirm_exit(world):
-    record = review_services.review_record(actor=world["caseworker"], task=world["task"], visited_on=TODAY,
-                                           outcome="exit", enrolment=world["dibao"], exit_reason="收入超过标准",
-                                           today=TODAY)
+    record = review_services.review_record(
+        actor=world["caseworker"],
+        task=world["task"],
+        visited_on=TODAY,
+        outcome="exit",
+        enrolment=world["dibao"],
+        exit_reason="收入超过标准",
+        today=TODAY,
+    )
     review_services.review_decide(actor=world["officer"], record=record, confirm=True, today=TODAY)
 
 
@@ -104,8 +118,9 @@ def test_ending_the_last_enrolment_in_a_review_exits_the_household(exiting):
     exiting["dibao"].refresh_from_db()
     assert exiting["dibao"].status == "ended"
     assert Household.objects.get(pk=exiting["household"].pk).status == "exited"
-    event = AuditEvent.objects.get(target_id=str(exiting["household"].pk), target_type="households.household",
-                                   action=AuditAction.TRANSITION)
+    event = AuditEvent.objects.get(
+        target_id=str(exiting["household"].pk), target_type="households.household", action=AuditAction.TRANSITION
+    )
     assert event.changes == {"status": ["active", "exited"]} and event.actor == exiting["officer"]
 
 
@@ -128,7 +143,8 @@ def test_refresh_is_set_based_and_counts_only_the_changed_households(make, djang
     with django_assert_num_queries(6):
         assert services.refresh_household_status(ids) == 2
     assert sorted(Household.objects.filter(status="active").values_list("pk", flat=True)) == sorted(
-        [households[0].pk, households[1].pk, unchanged.pk])
+        [households[0].pk, households[1].pk, unchanged.pk]
+    )
     assert services.refresh_household_status(ids) == 0
 
 
@@ -149,6 +165,7 @@ def test_the_dashboards_count_an_approved_household_as_on_the_register(p, login)
 
 
 # --- status by hand ---------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_an_officer_exits_a_household_with_nothing_in_force_and_registers_it_again(make):
@@ -205,19 +222,29 @@ def test_the_status_page_shows_the_refusal_next_to_the_field_and_saves_nothing(m
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
     household = make.household(members=1, status="active")
     enrol(household, "dibao")
-    response = login(officer).post(reverse("households:status", args=[household.pk]),
-                                   {"status": "exited", "reason": "迁出", "version": household.version})
+    response = login(officer).post(
+        reverse("households:status", args=[household.pk]),
+        {"status": "exited", "reason": "迁出", "version": household.version},
+    )
     assert response.status_code == 200 and response.context["form"].errors["status"]
     assert Household.objects.get(pk=household.pk).status == "active"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role,area,code", [(Role.CASEWORKER, "330402007", 403), (Role.COUNTY_CIVIL, "330402", 403),
-                                            (Role.TOWNSHIP_OFFICER, "330402008", 404)])
+@pytest.mark.parametrize(
+    "role,area,code",
+    [
+        (Role.CASEWORKER, "330402007", 403),
+        (Role.COUNTY_CIVIL, "330402", 403),
+        (Role.TOWNSHIP_OFFICER, "330402008", 404),
+    ],
+)
 def test_the_status_page_is_for_the_households_township_officer_only(make, login, role, area, code):
     household = make.household(members=1, status="active")
-    response = login(make.user(role, area)).post(reverse("households:status", args=[household.pk]),
-                                                 {"status": "exited", "reason": "迁出", "version": household.version})
+    response = login(make.user(role, area)).post(
+        reverse("households:status", args=[household.pk]),
+        {"status": "exited", "reason": "迁出", "version": household.version},
+    )
     assert response.status_code == code
     assert Household.objects.get(pk=household.pk).status == "active"
 

@@ -35,7 +35,9 @@ def test_the_leave_page_ends_the_membership_keeps_the_row_and_audits(make, login
     household.refresh_from_db()
     assert household.member_count == 1 and household.head_id is None
     assert Member.objects.filter(pk=head.pk).exists()  # history kept
-    event = AuditEvent.objects.get(target_type="households.member", target_id=str(head.pk), action=AuditAction.TRANSITION)
+    event = AuditEvent.objects.get(
+        target_type="households.member", target_id=str(head.pk), action=AuditAction.TRANSITION
+    )
     assert event.changes["active"] == [True, False] and "病故" in event.summary
     assert "2026-11-29" in client.get(reverse("households:detail", args=[household.pk])).content.decode()
 
@@ -53,8 +55,10 @@ def test_a_person_who_left_can_join_a_household_of_another_county(make, worker):
 def test_leaving_twice_in_the_future_or_without_a_known_reason_is_refused(make, worker):
     household = make.household(members=1)
     member = household.members.get()
-    for kwargs, field in [({"reason": "eloped"}, "reason"), ({"reason": "death", "on": TODAY + datetime.timedelta(days=1)},
-                                                              "left_on")]:
+    for kwargs, field in [
+        ({"reason": "eloped"}, "reason"),
+        ({"reason": "death", "on": TODAY + datetime.timedelta(days=1)}, "left_on"),
+    ]:
         with pytest.raises(RuleViolation) as error:
             services.member_leave(actor=worker, member=member, today=TODAY, **kwargs)
         assert error.value.field == field
@@ -67,8 +71,10 @@ def test_leaving_twice_in_the_future_or_without_a_known_reason_is_refused(make, 
 def test_a_stale_leave_form_is_refused(make, login, worker):
     household = make.household(members=1)
     member = household.members.get()
-    response = login(worker).post(reverse("households:member_leave", args=[household.pk, member.pk]),
-                                  {"reason": "death", "left_on": "2026-11-29", "version": member.version - 1})
+    response = login(worker).post(
+        reverse("households:member_leave", args=[household.pk, member.pk]),
+        {"reason": "death", "left_on": "2026-11-29", "version": member.version - 1},
+    )
     assert response.status_code == 200 and response.context["form"].errors["version"]
     assert Member.objects.get(pk=member.pk).active
 
@@ -77,8 +83,9 @@ def test_a_stale_leave_form_is_refused(make, login, worker):
 def test_the_leave_page_is_out_of_reach_of_other_areas_and_readers(make, login, role, area, code):
     household = make.household(members=1)
     member = household.members.get()
-    response = login(make.user(role, area)).post(reverse("households:member_leave", args=[household.pk, member.pk]),
-                                                 {"reason": "death", "left_on": "2026-11-29"})
+    response = login(make.user(role, area)).post(
+        reverse("households:member_leave", args=[household.pk, member.pk]), {"reason": "death", "left_on": "2026-11-29"}
+    )
     assert response.status_code == code and Member.objects.get(pk=member.pk).active
 
 

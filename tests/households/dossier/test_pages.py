@@ -29,8 +29,9 @@ pytestmark = pytest.mark.django_db
 def _full_household(make, actor, members=2):
     household = make.household(members=members, address="中山路1号", phone="13800000000")
     services.assessment_record(actor=actor, household=household, assessed_on=TODAY, ratings={"living": "medium"})
-    services.document_upload(actor=actor, household=household, kind="id_copy",
-                             upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
+    services.document_upload(
+        actor=actor, household=household, kind="id_copy", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
+    )
     return household
 
 
@@ -39,8 +40,15 @@ def worker(make):
     return make.user(Role.CASEWORKER, "330402007")
 
 
-PAGES = ["households:detail", "households:edit", "households:member_add", "households:verification_new",
-         "households:assessment_new", "households:survey_new", "households:document_upload"]
+PAGES = [
+    "households:detail",
+    "households:edit",
+    "households:member_add",
+    "households:verification_new",
+    "households:assessment_new",
+    "households:survey_new",
+    "households:document_upload",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -50,8 +58,15 @@ def test_own_township_caseworker_opens_every_page(make, login, worker, name):
 
 
 @pytest.mark.parametrize("name", PAGES)
-@pytest.mark.parametrize("role,area", [(Role.CASEWORKER, "330402008"), (Role.COUNTY_CIVIL, "330411"),
-                                       (Role.COUNTY_FINANCE, "330402"), (Role.CITY_FINANCE, "330400")])
+@pytest.mark.parametrize(
+    "role,area",
+    [
+        (Role.CASEWORKER, "330402008"),
+        (Role.COUNTY_CIVIL, "330411"),
+        (Role.COUNTY_FINANCE, "330402"),
+        (Role.CITY_FINANCE, "330400"),
+    ],
+)
 def test_users_outside_scope_get_404(make, login, name, role, area):
     household = make.household(members=1)
     assert login(make.user(role, area)).get(reverse(name, args=[household.pk])).status_code == 404
@@ -116,7 +131,9 @@ def test_list_filters_by_completeness_band_and_review_due(make, login, worker):
     Household.objects.filter(pk=due.pk).update(next_review_on=TODAY, completeness=90)
     Household.objects.filter(pk=low.pk).update(completeness=10)
     client = login(worker)
-    assert [h.pk for h in client.get(reverse("households:list"), {"completeness": "0-59"}).context["households"]] == [low.pk]
+    assert [h.pk for h in client.get(reverse("households:list"), {"completeness": "0-59"}).context["households"]] == [
+        low.pk
+    ]
     assert due.pk in [h.pk for h in client.get(reverse("households:list"), {"review_due": "on"}).context["households"]]
 
 
@@ -174,12 +191,22 @@ def _records(make, household, actor, colleague, times=1):
     for _ in range(times):
         services.assessment_record(actor=actor, household=household, assessed_on=TODAY, ratings={"care": "high"})
         services.verification_record(actor=actor, household=household, verified_on=TODAY, source="township")
-        services.document_upload(actor=actor, household=household, kind="photo",
-                                 upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n00"))
-        services.survey_record(actor=actor, household=household, visited_on=TODAY, present=[actor, colleague],
-                               housing="own", housing_condition="fair", today=TODAY,
-                               checks=[{"member": m.pk, "outcome": "confirmed"} for m in household.members.filter(active=True)])
-        enrolment = Enrolment.objects.create(household=household, category="dibao", start_on=TODAY, monthly_amount="500")
+        services.document_upload(
+            actor=actor, household=household, kind="photo", upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n00")
+        )
+        services.survey_record(
+            actor=actor,
+            household=household,
+            visited_on=TODAY,
+            present=[actor, colleague],
+            housing="own",
+            housing_condition="fair",
+            today=TODAY,
+            checks=[{"member": m.pk, "outcome": "confirmed"} for m in household.members.filter(active=True)],
+        )
+        enrolment = Enrolment.objects.create(
+            household=household, category="dibao", start_on=TODAY, monthly_amount="500"
+        )
         EnrolmentStatusChange.objects.create(enrolment=enrolment, to_status="active", on=TODAY)
         Application.objects.create(household=household, category="dibao", helped_by=actor)
 
@@ -248,9 +275,18 @@ def test_show_full_id_number_is_audited_and_post_only(make, login, worker):
 
 def test_member_form_shows_the_id_reason_next_to_the_field(make, login, worker):
     household = make.household(members=0)
-    response = login(worker).post(reverse("households:member_add", args=[household.pk]), {
-        "name": "张三", "id_number": "12345", "relation_to_head": "head", "labour_ability": "full",
-        "health": "healthy", "school_stage": "none", "monthly_income": "0"})
+    response = login(worker).post(
+        reverse("households:member_add", args=[household.pk]),
+        {
+            "name": "张三",
+            "id_number": "12345",
+            "relation_to_head": "head",
+            "labour_ability": "full",
+            "health": "healthy",
+            "school_stage": "none",
+            "monthly_income": "0",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["id_number"]
     assert not Member.objects.filter(household=household).exists()
@@ -259,7 +295,14 @@ def test_member_form_shows_the_id_reason_next_to_the_field(make, login, worker):
 def test_stale_household_edit_through_the_page_is_refused(make, login, worker):
     household = make.household(members=1)
     client = login(worker)
-    data = {"address": "甲", "phone": "", "risk_level": "low", "income_stable": "on", "notes": "", "version": household.version}
+    data = {
+        "address": "甲",
+        "phone": "",
+        "risk_level": "low",
+        "income_stable": "on",
+        "notes": "",
+        "version": household.version,
+    }
     assert client.post(reverse("households:edit", args=[household.pk]), data).status_code == 302
     response = client.post(reverse("households:edit", args=[household.pk]), {**data, "address": "乙"})
     assert response.status_code == 200 and response.context["form"].errors
@@ -269,8 +312,13 @@ def test_stale_household_edit_through_the_page_is_refused(make, login, worker):
 def test_survey_page_saves_whole_survey(make, login, worker):
     household = make.household(members=2)
     second = make.user(Role.CASEWORKER, "330402007")
-    data = {"visited_on": "2026-11-20", "present": [worker.pk, second.pk], "housing": "own", "housing_condition": "fair",
-            **{f"member_{m.pk}": "confirmed" for m in household.members.all()}}
+    data = {
+        "visited_on": "2026-11-20",
+        "present": [worker.pk, second.pk],
+        "housing": "own",
+        "housing_condition": "fair",
+        **{f"member_{m.pk}": "confirmed" for m in household.members.all()},
+    }
     response = login(worker).post(reverse("households:survey_new", args=[household.pk]), data)
     assert response.status_code == 302 and "survey_saved=1" in response["Location"]
     assert Survey.objects.get(household=household).member_checks.count() == 2
@@ -280,8 +328,13 @@ def test_survey_page_with_a_missing_member_choice_saves_nothing_and_marks_the_me
     household = make.household(members=2)
     second = make.user(Role.CASEWORKER, "330402007")
     first_member = household.members.first()
-    data = {"visited_on": "2026-11-20", "present": [worker.pk, second.pk], "housing": "own", "housing_condition": "fair",
-            f"member_{first_member.pk}": "confirmed"}
+    data = {
+        "visited_on": "2026-11-20",
+        "present": [worker.pk, second.pk],
+        "housing": "own",
+        "housing_condition": "fair",
+        f"member_{first_member.pk}": "confirmed",
+    }
     response = login(worker).post(reverse("households:survey_new", args=[household.pk]), data)
     assert response.status_code == 400
     assert not Survey.objects.exists()
@@ -291,8 +344,9 @@ def test_survey_page_with_a_missing_member_choice_saves_nothing_and_marks_the_me
 
 def test_document_download_is_an_attachment_with_nosniff_and_scoped(make, login, worker):
     household = make.household(members=1)
-    document = services.document_upload(actor=worker, household=household, kind="id_copy",
-                                        upload=SimpleUploadedFile("<b>.pdf", b"%PDF-1.4 hello"))
+    document = services.document_upload(
+        actor=worker, household=household, kind="id_copy", upload=SimpleUploadedFile("<b>.pdf", b"%PDF-1.4 hello")
+    )
     url = reverse("households:document", args=[household.pk, document.pk])
     response = login(worker).get(url)
     assert response.status_code == 200
@@ -304,41 +358,71 @@ def test_document_download_is_an_attachment_with_nosniff_and_scoped(make, login,
 
 def test_upload_page_refuses_html_named_pdf(make, login, worker):
     household = make.household(members=1)
-    response = login(worker).post(reverse("households:document_upload", args=[household.pk]), {
-        "kind": "id_copy", "file": SimpleUploadedFile("x.pdf", b"<html><script>x</script></html>", "application/pdf")})
+    response = login(worker).post(
+        reverse("households:document_upload", args=[household.pk]),
+        {"kind": "id_copy", "file": SimpleUploadedFile("x.pdf", b"<html><script>x</script></html>", "application/pdf")},
+    )
     assert response.status_code == 200 and response.context["form"].errors["file"]
     assert not Document.objects.exists()
 
 
 def test_create_household_then_member(make, login, worker):
     client = login(worker)
-    response = client.post(reverse("households:create"), {
-        "township": worker.area_id, "address": "禾兴路8号", "phone": "13900000000", "risk_level": "low",
-        "income_stable": "on", "registered_on": "2026-11-01", "notes": ""})
+    response = client.post(
+        reverse("households:create"),
+        {
+            "township": worker.area_id,
+            "address": "禾兴路8号",
+            "phone": "13900000000",
+            "risk_level": "low",
+            "income_stable": "on",
+            "registered_on": "2026-11-01",
+            "notes": "",
+        },
+    )
     assert response.status_code == 302
     household = Household.objects.get(address="禾兴路8号")
     assert household.dossier_no.startswith("330402007-")
 
 
 def test_a_phone_typed_with_spaces_and_full_width_digits_is_stored_in_its_normal_form(make, login, worker):
-    response = login(worker).post(reverse("households:create"), {
-        "township": worker.area_id, "address": "禾兴路9号", "phone": "（０５７３）8201 2345", "risk_level": "low",
-        "income_stable": "on", "registered_on": "2026-11-01", "notes": ""})
+    response = login(worker).post(
+        reverse("households:create"),
+        {
+            "township": worker.area_id,
+            "address": "禾兴路9号",
+            "phone": "（０５７３）8201 2345",
+            "risk_level": "low",
+            "income_stable": "on",
+            "registered_on": "2026-11-01",
+            "notes": "",
+        },
+    )
     assert response.status_code == 302
     assert Household.objects.get(address="禾兴路9号").phone == "0573-82012345"
 
 
 def test_a_wrong_phone_number_is_refused_with_the_reason_and_nothing_is_saved(make, login, worker):
-    response = login(worker).post(reverse("households:create"), {
-        "township": worker.area_id, "address": "禾兴路10号", "phone": "1381234567", "risk_level": "low",
-        "income_stable": "on", "registered_on": "2026-11-01", "notes": ""})
+    response = login(worker).post(
+        reverse("households:create"),
+        {
+            "township": worker.area_id,
+            "address": "禾兴路10号",
+            "phone": "1381234567",
+            "risk_level": "low",
+            "income_stable": "on",
+            "registered_on": "2026-11-01",
+            "notes": "",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["phone"] == ["手机号码应为 11 位，输入的是 10 位。"]
     assert not Household.objects.filter(address="禾兴路10号").exists()
 
 
-@pytest.mark.parametrize(("name", "method"), [("households:list", "get"), ("households:export", "post"),
-                                             ("households:import", "get")])
+@pytest.mark.parametrize(
+    ("name", "method"), [("households:list", "get"), ("households:export", "post"), ("households:import", "get")]
+)
 def test_finance_users_are_refused_the_household_pages(make, login, name, method):
     for role, area in [(Role.COUNTY_FINANCE, "330402"), (Role.CITY_FINANCE, "330400")]:
         assert getattr(login(make.user(role, area)), method)(reverse(name)).status_code == 403
@@ -346,11 +430,31 @@ def test_finance_users_are_refused_the_household_pages(make, login, name, method
 
 def test_verification_page_without_a_policy_row_explains_and_saves_nothing(make, login, worker):
     household = make.household(members=1)
-    response = login(worker).post(reverse("households:verification_new", args=[household.pk]), {
-        "verified_on": "2026-11-20", "source": "township", **{f: "0" for f in (
-            "income_wages", "income_business", "income_property", "income_transfer", "income_support", "income_other",
-            "deposits", "securities", "real_estate_count", "vehicles", "registered_businesses", "expense_medical",
-            "expense_education")}})
+    response = login(worker).post(
+        reverse("households:verification_new", args=[household.pk]),
+        {
+            "verified_on": "2026-11-20",
+            "source": "township",
+            **{
+                f: "0"
+                for f in (
+                    "income_wages",
+                    "income_business",
+                    "income_property",
+                    "income_transfer",
+                    "income_support",
+                    "income_other",
+                    "deposits",
+                    "securities",
+                    "real_estate_count",
+                    "vehicles",
+                    "registered_businesses",
+                    "expense_medical",
+                    "expense_education",
+                )
+            },
+        },
+    )
     assert response.status_code == 200
     assert "低保" in " ".join(response.context["form"].non_field_errors())
     assert not household.verifications.exists()
@@ -360,8 +464,10 @@ def test_member_move_page_moves_and_keeps_history(make, login, worker):
     source = make.household(members=2)
     target = make.household(members=1)
     child = source.members.get(relation_to_head=Relation.CHILD)
-    response = login(worker).post(reverse("households:member_move", args=[source.pk, child.pk]), {
-        "to_dossier_no": target.dossier_no, "relation_to_head": "child", "reason": "婚嫁", "version": child.version})
+    response = login(worker).post(
+        reverse("households:member_move", args=[source.pk, child.pk]),
+        {"to_dossier_no": target.dossier_no, "relation_to_head": "child", "reason": "婚嫁", "version": child.version},
+    )
     assert response.status_code == 302
     child.refresh_from_db()
     assert not child.active
@@ -376,15 +482,24 @@ def test_member_move_to_another_township_household_is_refused(make, login, worke
     source = make.household(members=2)
     other = make.household("330402008", members=1)
     child = source.members.get(relation_to_head=Relation.CHILD)
-    response = login(worker).post(reverse("households:member_move", args=[source.pk, child.pk]), {
-        "to_dossier_no": other.dossier_no, "relation_to_head": "child", "version": child.version})
+    response = login(worker).post(
+        reverse("households:member_move", args=[source.pk, child.pk]),
+        {"to_dossier_no": other.dossier_no, "relation_to_head": "child", "version": child.version},
+    )
     assert response.status_code == 200 and response.context["form"].errors["to_dossier_no"]
 
 
 def test_stale_edit_message_is_chinese(make, login, worker):
     household = make.household(members=1)
     client = login(worker)
-    data = {"address": "甲", "phone": "", "risk_level": "low", "income_stable": "on", "notes": "", "version": household.version}
+    data = {
+        "address": "甲",
+        "phone": "",
+        "risk_level": "low",
+        "income_stable": "on",
+        "notes": "",
+        "version": household.version,
+    }
     client.post(reverse("households:edit", args=[household.pk]), data)
     response = client.post(reverse("households:edit", args=[household.pk]), {**data, "address": "乙"})
     assert "其他人已保存" in response.content.decode()

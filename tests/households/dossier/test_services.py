@@ -48,8 +48,9 @@ def test_member_with_wrong_check_digit_gets_the_specific_reason(make, worker):
     good = make.id_number()
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     with pytest.raises(RuleViolation) as error:
-        services.member_add(actor=worker, household=household, name="张三", id_number=bad,
-                            relation_to_head=Relation.HEAD, today=TODAY)
+        services.member_add(
+            actor=worker, household=household, name="张三", id_number=bad, relation_to_head=Relation.HEAD, today=TODAY
+        )
     assert error.value.field == "id_number"
     assert [r.code for r in error.value.reasons] == ["id_check_character_mismatch"]
     assert not Member.objects.filter(household=household).exists()
@@ -61,8 +62,9 @@ def test_same_person_in_a_second_household_is_refused_naming_the_first(make, wor
     make.member(first, id_no=number, relation_to_head=Relation.HEAD)
     second = make.household(members=0)
     with pytest.raises(RuleViolation) as error:
-        services.member_add(actor=worker, household=second, name="李四", id_number=number,
-                            relation_to_head=Relation.HEAD, today=TODAY)
+        services.member_add(
+            actor=worker, household=second, name="李四", id_number=number, relation_to_head=Relation.HEAD, today=TODAY
+        )
     assert first.dossier_no in error.value.messages()[0]
 
 
@@ -70,7 +72,9 @@ def test_moving_a_member_keeps_the_old_membership_and_links_both(make, worker):
     source = make.household(members=2)
     target = make.household(members=1)
     moving = source.members.get(relation_to_head=Relation.CHILD)
-    new = services.member_move(actor=worker, member=moving, to_household=target, relation_to_head=Relation.SPOUSE, today=TODAY)
+    new = services.member_move(
+        actor=worker, member=moving, to_household=target, relation_to_head=Relation.SPOUSE, today=TODAY
+    )
     moving.refresh_from_db()
     assert not moving.active and moving.left_on == TODAY
     assert new.active and new.household == target and new.id_number_digest == moving.id_number_digest
@@ -83,8 +87,13 @@ def test_verification_stores_per_capita_income_and_classification(make, worker):
     make.policy_row("330402", 2026, "1200.00")
     household = make.household(members=3)
     verification = services.verification_record(
-        actor=worker, household=household, verified_on=datetime.date(2026, 11, 1), source="township",
-        income_wages=Decimal("2400.00"), income_other=Decimal("300.00"))
+        actor=worker,
+        household=household,
+        verified_on=datetime.date(2026, 11, 1),
+        source="township",
+        income_wages=Decimal("2400.00"),
+        income_other=Decimal("300.00"),
+    )
     assert verification.total_income == Decimal("2700.00")
     assert verification.per_capita_income == Decimal("900.00")
     assert verification.classification == "dibao"
@@ -101,8 +110,9 @@ def test_verification_without_policy_row_says_so(make, worker):
 
 def test_assessment_has_one_need_per_domain_and_a_computed_priority(make, worker):
     household = make.household(members=1)
-    assessment = services.assessment_record(actor=worker, household=household, assessed_on=TODAY,
-                                            ratings={"medical": "high", "housing": "low"})
+    assessment = services.assessment_record(
+        actor=worker, household=household, assessed_on=TODAY, ratings={"medical": "high", "housing": "low"}
+    )
     assert assessment.priority == "urgent"
     assert assessment.needs.count() == 8
 
@@ -114,9 +124,17 @@ def _checks(household, outcome="confirmed"):
 def test_survey_is_saved_whole_with_checks_and_photos(make, worker):
     household = make.household(members=2)
     second = make.user(Role.CASEWORKER, "330402007")
-    survey = services.survey_record(actor=worker, household=household, visited_on=TODAY, present=[worker, second],
-                                    housing="own", housing_condition="fair", checks=_checks(household),
-                                    photos=[SimpleUploadedFile("a.png", PNG)], today=TODAY)
+    survey = services.survey_record(
+        actor=worker,
+        household=household,
+        visited_on=TODAY,
+        present=[worker, second],
+        housing="own",
+        housing_condition="fair",
+        checks=_checks(household),
+        photos=[SimpleUploadedFile("a.png", PNG)],
+        today=TODAY,
+    )
     assert survey.member_checks.count() == 2
     assert Document.objects.get(survey=survey).content_type == "image/png"
     assert Household.objects.get(pk=household.pk).last_visit_on == TODAY
@@ -126,10 +144,17 @@ def test_survey_with_a_bad_photo_saves_nothing(make, worker):
     household = make.household(members=2)
     second = make.user(Role.CASEWORKER, "330402007")
     with pytest.raises(RuleViolation) as error:
-        services.survey_record(actor=worker, household=household, visited_on=TODAY, present=[worker, second],
-                               housing="own", housing_condition="fair", checks=_checks(household),
-                               photos=[SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.pdf", b"<html>x</html>")],
-                               today=TODAY)
+        services.survey_record(
+            actor=worker,
+            household=household,
+            visited_on=TODAY,
+            present=[worker, second],
+            housing="own",
+            housing_condition="fair",
+            checks=_checks(household),
+            photos=[SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.pdf", b"<html>x</html>")],
+            today=TODAY,
+        )
     assert "photos" in error.value.as_dict()
     assert not Survey.objects.exists() and not SurveyMemberCheck.objects.exists() and not Document.objects.exists()
 
@@ -138,8 +163,16 @@ def test_survey_missing_a_member_check_or_second_worker_reports_each_field(make,
     household = make.household(members=2)
     checks = _checks(household)[:1]
     with pytest.raises(RuleViolation) as error:
-        services.survey_record(actor=worker, household=household, visited_on=TODAY, present=[worker],
-                               housing="own", housing_condition="fair", checks=checks, today=TODAY)
+        services.survey_record(
+            actor=worker,
+            household=household,
+            visited_on=TODAY,
+            present=[worker],
+            housing="own",
+            housing_condition="fair",
+            checks=checks,
+            today=TODAY,
+        )
     fields = error.value.as_dict()
     assert "present" in fields and any(k.startswith("member_") for k in fields)
     assert not Survey.objects.exists()
@@ -149,15 +182,27 @@ def test_changed_outcome_needs_a_note(make, worker):
     household = make.household(members=1)
     second = make.user(Role.CASEWORKER, "330402007")
     with pytest.raises(RuleViolation):
-        services.survey_record(actor=worker, household=household, visited_on=TODAY, present=[worker, second],
-                               housing="own", housing_condition="fair", checks=_checks(household, "changed"), today=TODAY)
+        services.survey_record(
+            actor=worker,
+            household=household,
+            visited_on=TODAY,
+            present=[worker, second],
+            housing="own",
+            housing_condition="fair",
+            checks=_checks(household, "changed"),
+            today=TODAY,
+        )
 
 
 def test_html_named_pdf_is_refused(make, worker):
     household = make.household(members=1)
     with pytest.raises(RuleViolation) as error:
-        services.document_upload(actor=worker, household=household, kind="id_copy",
-                                 upload=SimpleUploadedFile("id.pdf", b"<!doctype html><script>alert(1)</script>"))
+        services.document_upload(
+            actor=worker,
+            household=household,
+            kind="id_copy",
+            upload=SimpleUploadedFile("id.pdf", b"<!doctype html><script>alert(1)</script>"),
+        )
     assert error.value.field == "file"
     assert not Document.objects.exists()
 
@@ -166,18 +211,24 @@ def test_oversize_upload_is_refused(make, worker, settings):
     settings.JIUZHU_UPLOAD_MAX_BYTES = 100
     household = make.household(members=1)
     with pytest.raises(RuleViolation):
-        services.document_upload(actor=worker, household=household, kind="id_copy",
-                                 upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4" + b"0" * 200))
+        services.document_upload(
+            actor=worker,
+            household=household,
+            kind="id_copy",
+            upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4" + b"0" * 200),
+        )
 
 
 def test_completeness_rises_with_documents_and_is_audited(make, worker):
     household = make.household(members=1, address="中山路1号", phone="13800000000")
     before = Household.objects.get(pk=household.pk).completeness
-    services.document_upload(actor=worker, household=household, kind="id_copy",
-                             upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4 test"))
+    services.document_upload(
+        actor=worker, household=household, kind="id_copy", upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4 test")
+    )
     assert Household.objects.get(pk=household.pk).completeness > before
-    assert AuditEvent.objects.filter(household_id=household.pk, action=AuditAction.CREATE,
-                                     target_type="households.document").exists()
+    assert AuditEvent.objects.filter(
+        household_id=household.pk, action=AuditAction.CREATE, target_type="households.document"
+    ).exists()
 
 
 def test_completeness_refresh_uses_a_fixed_number_of_queries(make, django_assert_num_queries):
@@ -195,8 +246,9 @@ def test_completeness_refresh_uses_a_fixed_number_of_queries(make, django_assert
 
 def test_completeness_refresh_stores_the_missing_items_beside_the_percent(make, worker):
     household = make.household(members=1, address="中山路1号", phone="")
-    services.document_upload(actor=worker, household=household, kind="id_copy",
-                             upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4 test"))
+    services.document_upload(
+        actor=worker, household=household, kind="id_copy", upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4 test")
+    )
     stored = Household.objects.get(pk=household.pk)
     expected = services.completeness_of(stored, today=TODAY)
     assert rules.missing_requirements(stored.missing_items) == expected.missing
@@ -211,11 +263,13 @@ def test_latest_assessment_is_the_latest_by_date_not_the_last_recorded(make, wor
     first = services.assessment_record(actor=worker, household=household, assessed_on=TODAY, ratings={})
     assert Household.objects.get(pk=household.pk).latest_assessment_id == first.pk
     assert household.latest_assessment_id == first.pk
-    assert "assessment" not in {r.code for r in rules.missing_requirements(
-        Household.objects.get(pk=household.pk).missing_items)}
+    assert "assessment" not in {
+        r.code for r in rules.missing_requirements(Household.objects.get(pk=household.pk).missing_items)
+    }
     # A back-dated assessment is recorded but does not replace the later one.
-    services.assessment_record(actor=worker, household=household, assessed_on=TODAY - datetime.timedelta(days=30),
-                               ratings={})
+    services.assessment_record(
+        actor=worker, household=household, assessed_on=TODAY - datetime.timedelta(days=30), ratings={}
+    )
     assert Household.objects.get(pk=household.pk).latest_assessment_id == first.pk
     same_day = services.assessment_record(actor=worker, household=household, assessed_on=TODAY, ratings={})
     assert Household.objects.get(pk=household.pk).latest_assessment_id == same_day.pk

@@ -24,11 +24,19 @@ def worker(make):
 
 def _review_records(household, worker, times):
     for n in range(times):
-        ChangeReport.objects.create(household=household, kind="income", date=TODAY - datetime.timedelta(days=n),
-                                    source="本人", description=f"变化{n}", reported_by=worker)
+        ChangeReport.objects.create(
+            household=household,
+            kind="income",
+            date=TODAY - datetime.timedelta(days=n),
+            source="本人",
+            description=f"变化{n}",
+            reported_by=worker,
+        )
     reasons = ["change_report", "exit_candidate", "verification_expired", "due"][:times]
     for reason in reasons:
-        ReviewTask.objects.create(household=household, reason=reason, created_on=TODAY, due_on=TODAY, assigned_to=worker)
+        ReviewTask.objects.create(
+            household=household, reason=reason, created_on=TODAY, due_on=TODAY, assigned_to=worker
+        )
 
 
 def test_dossier_shows_the_plan_and_the_reviews_with_links(make, login, worker):
@@ -43,8 +51,8 @@ def test_dossier_shows_the_plan_and_the_reviews_with_links(make, login, worker):
     assert reverse("households:review_task_detail", args=[task.pk]) in html
     closed = ReviewTask.objects.get(household=h, status="closed")
     assert reverse("households:review_task_detail", args=[closed.pk]) not in html
-    assert f'{reverse("households:change_report_create")}?household={h.pk}' in html
-    assert f'{reverse("households:application_create")}?household={h.pk}' in html
+    assert f"{reverse('households:change_report_create')}?household={h.pk}" in html
+    assert f"{reverse('households:application_create')}?household={h.pk}" in html
 
 
 def test_county_users_read_the_sections_without_the_write_links(make, login, worker):
@@ -64,8 +72,9 @@ def test_another_areas_user_gets_404_and_no_section(make, login, worker):
     assert login(stranger).get(reverse("households:detail", args=[h.pk])).status_code == 404
 
 
-def test_dossier_query_count_with_plan_and_review_sections_does_not_grow(make, login, worker,
-                                                                        django_assert_num_queries):
+def test_dossier_query_count_with_plan_and_review_sections_does_not_grow(
+    make, login, worker, django_assert_num_queries
+):
     make.policy_row("330402", 2026, "1200.00")
     colleague = make.user(Role.CASEWORKER, "330402007")
     small, big = make.household(members=1), make.household(members=6)

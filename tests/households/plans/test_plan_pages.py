@@ -21,10 +21,21 @@ def test_caseworker_makes_a_plan_adds_an_action_and_activates_it(make, cw, login
     response = client.post(reverse("households:plan_new"), {"assessment": a.pk})
     plan = Plan.objects.get()
     assert response.status_code == 302 and response.url == reverse("households:plan_detail", args=[plan.pk])
-    client.post(reverse("households:plan_action_add", args=[plan.pk]), {
-        "goal": plan.goals.get().pk, "kind": "government", "description": "申请临时救助", "responsible": cw.pk,
-        "due_on": "2026-12-10", "resource_name": "临时救助"})
-    client.post(reverse("households:plan_edit", args=[plan.pk]), {"agreed_on": "2026-11-29", "agreed_by_name": "户主", "version": 1})
+    client.post(
+        reverse("households:plan_action_add", args=[plan.pk]),
+        {
+            "goal": plan.goals.get().pk,
+            "kind": "government",
+            "description": "申请临时救助",
+            "responsible": cw.pk,
+            "due_on": "2026-12-10",
+            "resource_name": "临时救助",
+        },
+    )
+    client.post(
+        reverse("households:plan_edit", args=[plan.pk]),
+        {"agreed_on": "2026-11-29", "agreed_by_name": "户主", "version": 1},
+    )
     client.post(reverse("households:plan_activate", args=[plan.pk]))
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE and plan.agreed_on == TODAY
@@ -44,13 +55,26 @@ def test_activation_refusal_is_shown_in_chinese(make, cw, login):
     assert plan.status == PlanStatus.DRAFT
 
 
-@pytest.mark.parametrize("name", ["households:plan_detail", "households:plan_edit", "households:plan_activate",
-                                  "households:plan_action_add", "households:plan_review_add", "households:plan_close"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "households:plan_detail",
+        "households:plan_edit",
+        "households:plan_activate",
+        "households:plan_action_add",
+        "households:plan_review_add",
+        "households:plan_close",
+    ],
+)
 def test_another_townships_caseworker_gets_404(make, cw, login, name):
     plan = active_plan(make.household("330402007"), cw)
     other = make.user(Role.CASEWORKER, "330402008")
     client = login(other)
-    response = client.get(reverse(name, args=[plan.pk])) if name.endswith("detail") else client.post(reverse(name, args=[plan.pk]), {"outcome": "x"})
+    response = (
+        client.get(reverse(name, args=[plan.pk]))
+        if name.endswith("detail")
+        else client.post(reverse(name, args=[plan.pk]), {"outcome": "x"})
+    )
     assert response.status_code == 404
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
@@ -70,7 +94,9 @@ def test_plan_list_scope_township_and_county(make, cw, login):
 def test_action_step_of_another_township_is_404(make, cw, login):
     plan = active_plan(make.household("330402007"), cw)
     action = plan.actions.first()
-    response = login(make.user(Role.CASEWORKER, "330402008")).post(reverse("households:plan_action_step", args=[action.pk]), {"status": "done"})
+    response = login(make.user(Role.CASEWORKER, "330402008")).post(
+        reverse("households:plan_action_step", args=[action.pk]), {"status": "done"}
+    )
     assert response.status_code == 404
 
 
@@ -118,8 +144,15 @@ def test_action_progress_review_and_closing_through_the_pages(make, cw, login):
     client.post(reverse("households:plan_action_step", args=[action.pk]), {"status": "done"})
     action.refresh_from_db()
     assert action.status == "done" and action.done_on is not None
-    client.post(reverse("households:plan_review_add", args=[plan.pk]), {
-        "reviewed_on": "2026-11-29", "summary": "进展顺利", "next_review_on": "2027-02-28", f"goal_{goal.pk}": "已落实"})
+    client.post(
+        reverse("households:plan_review_add", args=[plan.pk]),
+        {
+            "reviewed_on": "2026-11-29",
+            "summary": "进展顺利",
+            "next_review_on": "2027-02-28",
+            f"goal_{goal.pk}": "已落实",
+        },
+    )
     plan.refresh_from_db()
     assert plan.next_review_on.isoformat() == "2027-02-28"
     assert plan.reviews.get().progress == {str(goal.pk): "已落实"}
@@ -144,8 +177,9 @@ def test_plan_new_from_an_older_assessment_is_refused_on_the_page(make, cw, logi
     assert not Plan.objects.exists()
 
 
-def test_plan_new_offers_the_chosen_assessment_only_and_a_short_list_otherwise(make, cw, login,
-                                                                                django_assert_num_queries):
+def test_plan_new_offers_the_chosen_assessment_only_and_a_short_list_otherwise(
+    make, cw, login, django_assert_num_queries
+):
     client = login(cw)
     latest = [assessment(make.household("330402007", members=0), cw, {"living": "high"}) for _n in range(22)]
     form = client.get(reverse("households:plan_new"), {"assessment": latest[0].pk}).context["form"]
@@ -181,7 +215,9 @@ def test_action_step_of_a_closed_plan_is_refused_on_the_page_and_the_api(make, c
     assert "不能再修改" in response.content.decode()
     api = APIClient()
     api.force_authenticate(cw)
-    response = api.post(f"/api/plans/{plan.pk}/action-status/", {"action_id": action.pk, "status": "done"}, format="json")
+    response = api.post(
+        f"/api/plans/{plan.pk}/action-status/", {"action_id": action.pk, "status": "done"}, format="json"
+    )
     assert response.status_code == 400
     action.refresh_from_db()
     assert action.status == "planned"

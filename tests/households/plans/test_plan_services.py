@@ -23,7 +23,9 @@ def test_plan_from_assessment_gets_one_goal_per_need_above_none(make, cw):
     plan = plan_services.plan_create_from_assessment(actor=cw, assessment=assessment(h, cw))
     assert plan.status == PlanStatus.DRAFT and plan.number == 1
     assert sorted(g.need.domain for g in plan.goals.all()) == ["employment", "living"]
-    assert AuditEvent.objects.filter(target_type="households.plan", target_id=str(plan.pk), action="create").count() == 1
+    assert (
+        AuditEvent.objects.filter(target_type="households.plan", target_id=str(plan.pk), action="create").count() == 1
+    )
 
 
 def test_assessment_without_needs_gives_no_plan(make, cw):
@@ -98,8 +100,13 @@ def test_review_records_progress_and_moves_the_next_review(make, cw):
     h = make.household("330402007")
     plan = active_plan(h, cw)
     goal = plan.goals.first()
-    plan_services.plan_review_add(actor=cw, plan=plan, reviewed_on=TODAY, progress={goal.pk: "better"},
-                                  next_review_on=TODAY + datetime.timedelta(days=90))
+    plan_services.plan_review_add(
+        actor=cw,
+        plan=plan,
+        reviewed_on=TODAY,
+        progress={goal.pk: "better"},
+        next_review_on=TODAY + datetime.timedelta(days=90),
+    )
     plan.refresh_from_db()
     assert plan.next_review_on == TODAY + datetime.timedelta(days=90)
     assert plan.reviews.get().progress == {str(goal.pk): "better"}

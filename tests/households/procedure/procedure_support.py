@@ -41,18 +41,33 @@ def people() -> People:
     )
 
 
-def verification(household, *, per_capita: str = "400.00", members: int = 2, by=None,
-                 on: datetime.date | None = None, classification: str = "dibao") -> Verification:
+def verification(
+    household,
+    *,
+    per_capita: str = "400.00",
+    members: int = 2,
+    by=None,
+    on: datetime.date | None = None,
+    classification: str = "dibao",
+) -> Verification:
     by = by or User.objects.filter(is_superuser=True).first() or factories.user(Role.ADMIN, None)
-    return Verification.objects.create(household=household, verified_on=on or D(2026, 11, 5), source="county_centre", report_no="HD-1",
-                                       members_counted=members, per_capita_income=Decimal(per_capita),
-                                       total_income=Decimal(per_capita) * members, classification=classification,
-                                       recorded_by=by)
+    return Verification.objects.create(
+        household=household,
+        verified_on=on or D(2026, 11, 5),
+        source="county_centre",
+        report_no="HD-1",
+        members_counted=members,
+        per_capita_income=Decimal(per_capita),
+        total_income=Decimal(per_capita) * members,
+        classification=classification,
+        recorded_by=by,
+    )
 
 
 def survey(household, *, by, on: datetime.date | None = None) -> Survey:
-    return Survey.objects.create(household=household, visited_on=on or D(2026, 11, 4), housing="own", housing_condition="fair",
-                                 recorded_by=by)
+    return Survey.objects.create(
+        household=household, visited_on=on or D(2026, 11, 4), housing="own", housing_condition="fair", recorded_by=by
+    )
 
 
 def draft(p: People, household=None, category: str = "dibao") -> Application:
@@ -71,14 +86,27 @@ def advance(p: People, app: Application, to: str) -> Application:
         elif app.status == "investigating":
             v = verification(app.household)
             app = services.investigation_record(
-                actor=p.caseworker, application=app, on=D(2026, 11, 10), survey=survey(app.household, by=p.caseworker),
-                authorisation_signed_on=D(2026, 11, 4), verification_requested_on=D(2026, 11, 4), verification=v,
-                verification_received_on=D(2026, 11, 9))
-            app = services.notice_start(actor=p.officer, application=app, start=NOTICE_START, end=NOTICE_END,
-                                        place="社区公告栏", on=NOTICE_START)
+                actor=p.caseworker,
+                application=app,
+                on=D(2026, 11, 10),
+                survey=survey(app.household, by=p.caseworker),
+                authorisation_signed_on=D(2026, 11, 4),
+                verification_requested_on=D(2026, 11, 4),
+                verification=v,
+                verification_received_on=D(2026, 11, 9),
+            )
+            app = services.notice_start(
+                actor=p.officer,
+                application=app,
+                start=NOTICE_START,
+                end=NOTICE_END,
+                place="社区公告栏",
+                on=NOTICE_START,
+            )
         elif app.status == "notice":
             app = services.notice_close(actor=p.officer, application=app, closed_on=CLOSED)
         elif app.status == "under_review":
-            app = services.application_decide(actor=p.county, application=app, approve=True, on=DECIDED,
-                                              monthly_amount="300.00")
+            app = services.application_decide(
+                actor=p.county, application=app, approve=True, on=DECIDED, monthly_amount="300.00"
+            )
     return app

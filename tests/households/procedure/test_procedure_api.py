@@ -44,8 +44,17 @@ def url(app=None, action=None):
 
 def test_create_draft_ignores_status_and_amount(p):
     household = factories.household(members=2)
-    response = api(p.caseworker).post(url(), {"household": household.pk, "category": "dibao", "status": "approved",
-                                              "monthly_amount": "9999.00", "enrolment": 1}, format="json")
+    response = api(p.caseworker).post(
+        url(),
+        {
+            "household": household.pk,
+            "category": "dibao",
+            "status": "approved",
+            "monthly_amount": "9999.00",
+            "enrolment": 1,
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     app = Application.objects.get()
     assert app.status == "draft" and app.monthly_amount is None and app.enrolment_id is None
@@ -71,14 +80,36 @@ def test_whole_procedure_through_the_api(p):
     assert officer.post(url(app, "start-investigation"), {"on": "2026-11-03"}).status_code == 200
     v = verification(app.household)
     s = survey(app.household, by=p.caseworker)
-    response = cw.post(url(app, "record-investigation"), {
-        "survey": s.pk, "authorisation_signed_on": "2026-11-04", "verification_requested_on": "2026-11-04",
-        "verification": v.pk, "verification_received_on": "2026-11-09"})
+    response = cw.post(
+        url(app, "record-investigation"),
+        {
+            "survey": s.pk,
+            "authorisation_signed_on": "2026-11-04",
+            "verification_requested_on": "2026-11-04",
+            "verification": v.pk,
+            "verification_received_on": "2026-11-09",
+        },
+    )
     assert response.status_code == 200 and response.json()["investigation_completed_on"]
-    assert officer.post(url(app, "start-notice"), {"notice_start": "2026-11-16", "notice_end": "2026-11-22",
-                                                   "notice_place": "村公告栏"}).status_code == 200
-    assert cw.post(url(app, "record-objection"), {"received_on": "2026-11-17", "content": "有异议",
-                                                  "resolution": "经核实不成立", "resolved_on": "2026-11-18"}).status_code == 200
+    assert (
+        officer.post(
+            url(app, "start-notice"),
+            {"notice_start": "2026-11-16", "notice_end": "2026-11-22", "notice_place": "村公告栏"},
+        ).status_code
+        == 200
+    )
+    assert (
+        cw.post(
+            url(app, "record-objection"),
+            {
+                "received_on": "2026-11-17",
+                "content": "有异议",
+                "resolution": "经核实不成立",
+                "resolved_on": "2026-11-18",
+            },
+        ).status_code
+        == 200
+    )
     assert officer.post(url(app, "close-notice"), {"closed_on": "2026-11-23"}).status_code == 200
     response = county.post(url(app, "decide"), {"decision": "approve"})
     assert response.status_code == 200, response.content
@@ -109,17 +140,31 @@ def test_bad_amount_is_400_under_its_field(p):
 def test_township_limit_through_the_api(p):
     at = advance(p, draft(p, category="temporary"), "under_review")
     above = advance(p, draft(p, category="temporary"), "under_review")
-    assert api(p.officer).post(url(above, "decide"), {"decision": "approve", "monthly_amount": "1000.01"}).status_code == 400
-    assert api(p.officer).post(url(at, "decide"), {"decision": "approve", "monthly_amount": "1000.00"}).status_code == 200
+    assert (
+        api(p.officer).post(url(above, "decide"), {"decision": "approve", "monthly_amount": "1000.01"}).status_code
+        == 400
+    )
+    assert (
+        api(p.officer).post(url(at, "decide"), {"decision": "approve", "monthly_amount": "1000.00"}).status_code == 200
+    )
 
 
-@pytest.mark.parametrize(("action", "who", "status"), [
-    ("submit", "county", "draft"), ("start-investigation", "caseworker", "submitted"),
-    ("start-notice", "caseworker", "investigating"), ("close-notice", "caseworker", "notice"),
-    ("decide", "caseworker", "under_review"), ("decide", "city", "under_review"), ("deliver", "city", "approved"),
-    ("record-investigation", "county", "investigating"), ("mark-urgent", "caseworker", "submitted"),
-    ("record-objection", "county", "notice"), ("submit", "city", "draft"),
-])
+@pytest.mark.parametrize(
+    ("action", "who", "status"),
+    [
+        ("submit", "county", "draft"),
+        ("start-investigation", "caseworker", "submitted"),
+        ("start-notice", "caseworker", "investigating"),
+        ("close-notice", "caseworker", "notice"),
+        ("decide", "caseworker", "under_review"),
+        ("decide", "city", "under_review"),
+        ("deliver", "city", "approved"),
+        ("record-investigation", "county", "investigating"),
+        ("mark-urgent", "caseworker", "submitted"),
+        ("record-objection", "county", "notice"),
+        ("submit", "city", "draft"),
+    ],
+)
 def test_wrong_role_is_403(p, action, who, status):
     app = advance(p, draft(p), status)
     assert api(getattr(p, who)).post(url(app, action), {}).status_code == 403
@@ -137,8 +182,14 @@ def test_other_area_is_404(p, who):
 def test_retrieve_shows_the_history_and_objections(p):
     app = advance(p, draft(p), "under_review")
     body = api(p.city).get(url(app)).json()
-    assert [e["action"] for e in body["events"]] == ["create", "submit", "start_investigation", "record_investigation",
-                                                     "start_notice", "close_notice"]
+    assert [e["action"] for e in body["events"]] == [
+        "create",
+        "submit",
+        "start_investigation",
+        "record_investigation",
+        "start_notice",
+        "close_notice",
+    ]
     assert body["events"][1]["by"] == "cw" and body["objections"] == []
 
 

@@ -40,12 +40,19 @@ def p(time_machine):
 def _investigated(p, app):
     app = advance(p, app, "investigating")
     return services.investigation_record(
-        actor=p.caseworker, application=app, on=D(2026, 11, 10), survey=survey(app.household, by=p.caseworker),
-        authorisation_signed_on=D(2026, 11, 4), verification_requested_on=D(2026, 11, 4),
-        verification=verification(app.household), verification_received_on=D(2026, 11, 9))
+        actor=p.caseworker,
+        application=app,
+        on=D(2026, 11, 10),
+        survey=survey(app.household, by=p.caseworker),
+        authorisation_signed_on=D(2026, 11, 4),
+        verification_requested_on=D(2026, 11, 4),
+        verification=verification(app.household),
+        verification_received_on=D(2026, 11, 9),
+    )
 
 
 # 1. The notice is not closed on a day still to come.
+
 
 def test_notice_close_refuses_a_future_close_date(p):
     app = _investigated(p, draft(p))
@@ -60,18 +67,21 @@ def test_notice_close_refuses_a_future_close_date(p):
 
 # 2. Temporary aid: capped by the rules and granted once.
 
+
 def test_county_approves_temporary_aid_at_the_cap(p):
     app = advance(p, draft(p, category="temporary"), "under_review")  # verification: 2 members
-    app = services.application_decide(actor=p.county, application=app, approve=True, on=DECIDED,
-                                      monthly_amount="14400.00")  # 6 × 1200 × 2
+    app = services.application_decide(
+        actor=p.county, application=app, approve=True, on=DECIDED, monthly_amount="14400.00"
+    )  # 6 × 1200 × 2
     assert app.status == "approved" and app.monthly_amount == Decimal("14400.00")
 
 
 def test_county_cannot_approve_temporary_aid_one_cent_above_the_cap(p):
     app = advance(p, draft(p, category="temporary"), "under_review")
     with pytest.raises(RuleViolation) as error:
-        services.application_decide(actor=p.county, application=app, approve=True, on=DECIDED,
-                                    monthly_amount="14400.01")
+        services.application_decide(
+            actor=p.county, application=app, approve=True, on=DECIDED, monthly_amount="14400.01"
+        )
     assert error.value.field == "monthly_amount"
     assert "14400.00元" in error.value.messages()[0]
     assert not Enrolment.objects.exists()
@@ -81,10 +91,12 @@ def test_county_cannot_approve_temporary_aid_one_cent_above_the_cap(p):
 def test_severe_hardship_allows_the_higher_cap(p):
     app = advance(p, draft(p, category="temporary"), "under_review")
     with pytest.raises(RuleViolation):
-        services.application_decide(actor=p.county, application=app, approve=True, on=DECIDED,
-                                    monthly_amount="28800.01", severe=True)
-    app = services.application_decide(actor=p.county, application=app, approve=True, on=DECIDED,
-                                      monthly_amount="28800.00", severe=True)  # 12 × 1200 × 2
+        services.application_decide(
+            actor=p.county, application=app, approve=True, on=DECIDED, monthly_amount="28800.01", severe=True
+        )
+    app = services.application_decide(
+        actor=p.county, application=app, approve=True, on=DECIDED, monthly_amount="28800.00", severe=True
+    )  # 12 × 1200 × 2
     assert app.monthly_amount == Decimal("28800.00")
 
 
@@ -104,17 +116,20 @@ def test_urgent_temporary_aid_without_verification_is_capped_by_the_members_on_r
     app = advance(p, draft(p, household=household, category="temporary"), "submitted")
     app = services.urgent_mark(actor=p.officer, application=app, reason="火灾", on=D(2026, 11, 3))
     with pytest.raises(RuleViolation):  # 6 × 1200 × 1
-        services.application_decide(actor=p.county, application=app, approve=True, on=D(2026, 11, 3),
-                                    monthly_amount="7200.01")
-    app = services.application_decide(actor=p.county, application=app, approve=True, on=D(2026, 11, 3),
-                                      monthly_amount="7200.00")
+        services.application_decide(
+            actor=p.county, application=app, approve=True, on=D(2026, 11, 3), monthly_amount="7200.01"
+        )
+    app = services.application_decide(
+        actor=p.county, application=app, approve=True, on=D(2026, 11, 3), monthly_amount="7200.00"
+    )
     assert app.status == "approved"
 
 
 def test_temporary_aid_is_a_one_off_grant_not_a_monthly_enrolment(p):
     app = advance(p, draft(p, category="temporary"), "under_review")
-    app = services.application_decide(actor=p.officer, application=app, approve=True, on=DECIDED,
-                                      monthly_amount="800.00")
+    app = services.application_decide(
+        actor=p.officer, application=app, approve=True, on=DECIDED, monthly_amount="800.00"
+    )
     enrolment = app.enrolment
     assert enrolment.start_on == enrolment.end_on == DECIDED == app.start_on
     assert enrolment.status == "ended"  # never counted as assistance in force
@@ -123,8 +138,9 @@ def test_temporary_aid_is_a_one_off_grant_not_a_monthly_enrolment(p):
 
 def test_the_decision_notice_labels_a_temporary_grant_as_one_off(p, login):
     app = advance(p, draft(p, category="temporary"), "under_review")
-    app = services.application_decide(actor=p.county, application=app, approve=True, on=DECIDED,
-                                      monthly_amount="800.00")
+    app = services.application_decide(
+        actor=p.county, application=app, approve=True, on=DECIDED, monthly_amount="800.00"
+    )
     html = login(p.county).get(reverse("households:application_print", args=[app.pk, "decision"])).content.decode()
     assert "一次性救助金额（元）" in html and "发放日期" in html and "2026-11-24" in html
     monthly = advance(p, draft(p), "approved")
@@ -134,14 +150,16 @@ def test_the_decision_notice_labels_a_temporary_grant_as_one_off(p, login):
 
 # 3. One application and one enrolment in force per monthly category.
 
+
 def test_approval_is_refused_when_the_household_already_has_an_enrolment_in_force_in_the_category(p):
     household = factories.household(members=2)
     first = advance(p, draft(p, household=household, category="medical"), "under_review")
     second = advance(p, draft(p, household=household, category="low_income"), "under_review")
     services.application_decide(actor=p.county, application=first, approve=True, on=DECIDED, monthly_amount="300")
     with pytest.raises(RuleViolation) as error:  # approved in the category already in force
-        services.application_decide(actor=p.county, application=second, approve=True, on=DECIDED,
-                                    category="medical", monthly_amount="300")
+        services.application_decide(
+            actor=p.county, application=second, approve=True, on=DECIDED, category="medical", monthly_amount="300"
+        )
     assert error.value.messages() == ["该户已在享受此类救助。"]
     assert Enrolment.objects.filter(household=household, category="medical").count() == 1
 
@@ -175,13 +193,15 @@ def test_temporary_aid_may_be_applied_for_and_granted_again(p):
     first = advance(p, draft(p, household=household, category="temporary"), "under_review")
     services.application_decide(actor=p.officer, application=first, approve=True, on=DECIDED, monthly_amount="500")
     again = advance(p, draft(p, household=household, category="temporary"), "under_review")
-    again = services.application_decide(actor=p.officer, application=again, approve=True, on=DECIDED,
-                                        monthly_amount="500")
+    again = services.application_decide(
+        actor=p.officer, application=again, approve=True, on=DECIDED, monthly_amount="500"
+    )
     assert again.status == "approved"
     assert Enrolment.objects.filter(household=household, category="temporary").count() == 2
 
 
 # 4. Step dates against each other and today.
+
 
 def test_investigation_cannot_start_before_receipt_or_in_the_future(p):
     app = advance(p, draft(p), "submitted")  # received 2026-11-02
@@ -212,10 +232,22 @@ def test_objections_are_received_within_the_notice_and_not_resolved_before_they_
         assert error.value.field == "received_on"
     objection = services.objection_record(actor=p.caseworker, application=app, received_on=NOTICE_END, content="有车")
     with pytest.raises(RuleViolation) as error:
-        services.objection_record(actor=p.officer, application=app, objection=objection, received_on=NOTICE_END,
-                                  resolution="已核实", resolved_on=NOTICE_START)
+        services.objection_record(
+            actor=p.officer,
+            application=app,
+            objection=objection,
+            received_on=NOTICE_END,
+            resolution="已核实",
+            resolved_on=NOTICE_START,
+        )
     assert error.value.field == "resolved_on"
-    services.objection_record(actor=p.officer, application=app, objection=objection, received_on=CLOSED,
-                              resolution="已核实", resolved_on=CLOSED)
+    services.objection_record(
+        actor=p.officer,
+        application=app,
+        objection=objection,
+        received_on=CLOSED,
+        resolution="已核实",
+        resolved_on=CLOSED,
+    )
     objection.refresh_from_db()
     assert objection.resolved_on == CLOSED

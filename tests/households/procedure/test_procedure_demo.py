@@ -32,8 +32,9 @@ def test_seed_creates_applications_in_every_state_once():
     procedure_demo.seed(rng=random.Random(7), users=users, stdout=out)
 
     statuses = sorted(Application.objects.values_list("status", flat=True))
-    assert statuses == sorted(["draft", "submitted", "investigating", "notice", "under_review", "approved",
-                               "rejected", "approved"])
+    assert statuses == sorted(
+        ["draft", "submitted", "investigating", "notice", "under_review", "approved", "rejected", "approved"]
+    )
     assert Enrolment.objects.count() == 2
     overdue = overdue_application_steps(user=users["demo-township"], today=timezone.localdate())
     assert [s.step for s in overdue] == ["investigation"]

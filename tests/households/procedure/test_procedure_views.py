@@ -35,8 +35,9 @@ def step(app, name):
 def test_caseworker_drafts_and_submits_through_the_pages(p, login):
     household = factories.household(members=2)
     client = login(p.caseworker)
-    response = client.post(reverse("households:application_create"),
-                           {"household": household.pk, "category": "dibao", "note": "因病致贫"})
+    response = client.post(
+        reverse("households:application_create"), {"household": household.pk, "category": "dibao", "note": "因病致贫"}
+    )
     app = Application.objects.get()
     assert response.status_code == 302 and response.url == detail(app)
     response = client.get(detail(app))
@@ -50,8 +51,9 @@ def test_caseworker_drafts_and_submits_through_the_pages(p, login):
 
 def test_a_refused_step_shows_the_reason_next_to_the_field_and_saves_nothing(p, login):
     app = advance(p, draft(p), "notice")
-    response = login(p.officer).post(step(app, "close-notice"), {"close-notice-closed_on": "2026-11-20",
-                                                                 "close-notice-version": app.version})
+    response = login(p.officer).post(
+        step(app, "close-notice"), {"close-notice-closed_on": "2026-11-20", "close-notice-version": app.version}
+    )
     assert response.status_code == 400
     assert "2026-11-22" in response.content.decode()
     app.refresh_from_db()
@@ -85,9 +87,12 @@ def test_city_reads_but_cannot_create(p, login):
 def test_other_area_gets_404_on_every_page(p, login, who):
     app = advance(p, draft(p), "approved")
     client = login(getattr(p, who))
-    for url in (detail(app), step(app, "deliver"),
-                reverse("households:application_print", args=[app.pk, "notice"]),
-                reverse("households:application_print", args=[app.pk, "decision"])):
+    for url in (
+        detail(app),
+        step(app, "deliver"),
+        reverse("households:application_print", args=[app.pk, "notice"]),
+        reverse("households:application_print", args=[app.pk, "decision"]),
+    ):
         method = client.post if "/step/" in url else client.get
         assert method(url).status_code == 404, url
     listing = client.get(reverse("households:application_list")).content.decode()
@@ -120,8 +125,10 @@ def test_decision_and_refusal_notices(p, login):
     assert approved.decision_no in html and "1600.00" in html and "2026-12-01" in html
     assert client.get(reverse("households:application_print", args=[approved.pk, "refusal"])).status_code == 404
     refused = advance(p, draft(p), "under_review")
-    client.post(step(refused, "decide"), {"decide-decision": "refuse", "decide-reason": "存款超过规定标准",
-                                          "decide-version": refused.version})
+    client.post(
+        step(refused, "decide"),
+        {"decide-decision": "refuse", "decide-reason": "存款超过规定标准", "decide-version": refused.version},
+    )
     html = client.get(reverse("households:application_print", args=[refused.pk, "refusal"])).content.decode()
     assert "存款超过规定标准" in html
 
@@ -158,8 +165,9 @@ def _open_applications(p, n):
 
 
 @pytest.mark.parametrize("url_name", ["households:application_list", "households:application_due"])
-def test_list_pages_take_the_same_queries_for_1_and_20_rows(p, login, django_assert_num_queries,
-                                                           django_assert_max_num_queries, url_name):
+def test_list_pages_take_the_same_queries_for_1_and_20_rows(
+    p, login, django_assert_num_queries, django_assert_max_num_queries, url_name
+):
     client = login(p.county)
     _open_applications(p, 1)
     client.get(reverse(url_name))  # warm up: session, nav
@@ -188,11 +196,12 @@ def test_the_dossier_links_each_application_and_shows_the_refusal_reason_or_the_
     refused = advance(p, draft(p, household=household, category="low_income"), "under_review")
     from households.procedure import services
 
-    services.application_decide(actor=p.county, application=refused, approve=False, on=D(2026, 11, 24),
-                                reason="家庭金融资产超过规定标准")
+    services.application_decide(
+        actor=p.county, application=refused, approve=False, on=D(2026, 11, 24), reason="家庭金融资产超过规定标准"
+    )
     waiting = advance(p, draft(p, household=household), "submitted")  # received 2026-11-02
     html = login(p.caseworker).get(reverse("households:detail", args=[household.pk])).content.decode()
-    section = html[html.index('id="applications"'):html.index('id="documents"')]
+    section = html[html.index('id="applications"') : html.index('id="documents"')]
     assert f'href="{detail(refused)}"' in section and f'href="{detail(waiting)}"' in section
     assert "家庭金融资产超过规定标准" in section
     assert "乡镇调查核实 · 2026-11" in section and "个工作日" in section  # the investigation's deadline

@@ -30,44 +30,69 @@ def world(make):
     dibao = enrol(household, "dibao")
     verification(household, per_capita="1300.00")
     review_pass.run_review(run_on=TODAY)
-    return {"caseworker": caseworker, "officer": officer, "household": household, "dibao": dibao,
-            "task": ReviewTask.objects.get(household=household)}
+    return {
+        "caseworker": caseworker,
+        "officer": officer,
+        "household": household,
+        "dibao": dibao,
+        "task": ReviewTask.objects.get(household=household),
+    }
 
 
 def test_reviews_are_scoped_and_recorded_through_the_api(world, login, make):
     client = login(world["caseworker"])
     listing = client.get("/api/reviews/").json()
     assert [row["id"] for row in listing["results"]] == [world["task"].pk]
-    response = client.post(f"/api/reviews/{world['task'].pk}/record/", {
-        "visited_on": "2026-11-28", "outcome": "exit", "enrolment": world["dibao"].pk, "exit_reason": "收入高"},
-        content_type="application/json")
+    response = client.post(
+        f"/api/reviews/{world['task'].pk}/record/",
+        {"visited_on": "2026-11-28", "outcome": "exit", "enrolment": world["dibao"].pk, "exit_reason": "收入高"},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
-    assert client.post(f"/api/reviews/{world['task'].pk}/decide/", {"confirm": True},
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            f"/api/reviews/{world['task'].pk}/decide/", {"confirm": True}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     officer = login(world["officer"])
-    response = officer.post(f"/api/reviews/{world['task'].pk}/decide/", {"confirm": True},
-                            content_type="application/json")
+    response = officer.post(
+        f"/api/reviews/{world['task'].pk}/decide/", {"confirm": True}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["decision"] == "confirmed"
 
     stranger = login(make.user("caseworker", "330411002"))
     assert stranger.get("/api/reviews/").json()["results"] == []
     assert stranger.get(f"/api/reviews/{world['task'].pk}/").status_code == 404
-    assert stranger.post(f"/api/reviews/{world['task'].pk}/record/", {"visited_on": "2026-11-28", "outcome": "keep"},
-                         content_type="application/json").status_code == 404
+    assert (
+        stranger.post(
+            f"/api/reviews/{world['task'].pk}/record/",
+            {"visited_on": "2026-11-28", "outcome": "keep"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
 
 
 def test_a_bad_record_answers_400_with_a_message_for_the_field(world, login):
-    response = login(world["caseworker"]).post(f"/api/reviews/{world['task'].pk}/record/", {
-        "visited_on": "2026-11-28", "outcome": "exit", "enrolment": world["dibao"].pk},
-        content_type="application/json")
+    response = login(world["caseworker"]).post(
+        f"/api/reviews/{world['task'].pk}/record/",
+        {"visited_on": "2026-11-28", "outcome": "exit", "enrolment": world["dibao"].pk},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "exit_reason" in response.json()
     assert not ReviewRecord.objects.exists()
 
 
 def test_change_reports_through_the_api_open_one_review_and_refuse_other_areas(world, login, make):
     client = login(world["caseworker"])
-    body = {"household": world["household"].pk, "kind": "death", "date": "2026-11-20", "source": "村委会",
-            "description": "户主去世"}
+    body = {
+        "household": world["household"].pk,
+        "kind": "death",
+        "date": "2026-11-20",
+        "source": "村委会",
+        "description": "户主去世",
+    }
     assert client.post("/api/change-reports/", body, content_type="application/json").status_code == 201
     assert client.post("/api/change-reports/", body, content_type="application/json").status_code == 201
     assert ReviewTask.objects.filter(household=world["household"], reason="change_report").count() == 1
@@ -99,11 +124,24 @@ def _more_rows(world, make, n: int) -> None:
     for _ in range(n):
         h = make.household("330402007", status="active")
         h.caseworkers.add(world["caseworker"])
-        review_services.change_report_create(actor=world["caseworker"], household=h, kind="job", date=TODAY,
-                                             source="本人", description="变化", today=TODAY)
+        review_services.change_report_create(
+            actor=world["caseworker"],
+            household=h,
+            kind="job",
+            date=TODAY,
+            source="本人",
+            description="变化",
+            today=TODAY,
+        )
         task = ReviewTask.objects.get(household=h)
-        review_services.review_record(actor=world["caseworker"], task=task, visited_on=TODAY, outcome="enrol_other",
-                                      proposed_category="low_income", today=TODAY)
+        review_services.review_record(
+            actor=world["caseworker"],
+            task=task,
+            visited_on=TODAY,
+            outcome="enrol_other",
+            proposed_category="low_income",
+            today=TODAY,
+        )
         ReviewRun.objects.create(run_on=TODAY, started_at=timezone.now(), status="succeeded", counts={"due": 1})
 
 
@@ -126,8 +164,9 @@ PAGES = {
 
 
 @pytest.mark.parametrize("url_name", list(PAGES))
-def test_review_list_pages_take_the_same_queries_for_1_and_20_rows(world, login, make, url_name,
-                                                                   django_assert_num_queries):
+def test_review_list_pages_take_the_same_queries_for_1_and_20_rows(
+    world, login, make, url_name, django_assert_num_queries
+):
     role, expected = PAGES[url_name]
     client = login(world[role])
     _more_rows(world, make, 1)
@@ -173,4 +212,6 @@ def test_open_review_tasks_is_one_query_whatever_the_number_of_tasks(world, make
         names = [(t.household.dossier_no, t.household.head, t.assigned_to.username, t.is_overdue) for t in tasks]
     assert len(names) == 21
     assert all(not overdue for *_, overdue in names)
-    assert review_selectors.open_review_tasks(user=world["caseworker"], today=TODAY + datetime.timedelta(days=1))[0].is_overdue
+    assert review_selectors.open_review_tasks(user=world["caseworker"], today=TODAY + datetime.timedelta(days=1))[
+        0
+    ].is_overdue

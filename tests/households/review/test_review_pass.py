@@ -32,7 +32,8 @@ def python_flags(households) -> set[tuple[int, str]]:
         enrolments = list(Enrolment.objects.filter(household=h))
         enrolled = {e.category for e in enrolments if e.status in review_pass.ENROLLED}
         if h.status == "active" and rules.verification_expired(
-                verified_on=latest.verified_on if latest else None, today=TODAY, policy=policy):
+            verified_on=latest.verified_on if latest else None, today=TODAY, policy=policy
+        ):
             flags.add((h.pk, "verification_expired"))
         if latest is None or h.status == "exited":
             continue
@@ -40,11 +41,17 @@ def python_flags(households) -> set[tuple[int, str]]:
         income = rules.per_capita_exact(total=latest.total_income, members=latest.members_counted)
         for e in enrolments:
             if e.status == "active" and e.category in ("dibao", "low_income"):
-                if rules.exit_candidate(enrolled_category=e.category, per_capita_income=income, policy=policy,
-                                        income_rose_from_work=latest.income_from_new_work, today=TODAY).candidate:
+                if rules.exit_candidate(
+                    enrolled_category=e.category,
+                    per_capita_income=income,
+                    policy=policy,
+                    income_rose_from_work=latest.income_from_new_work,
+                    today=TODAY,
+                ).candidate:
                     flags.add((h.pk, "exit_candidate"))
-                if rules.category_change_candidate(enrolled_category=e.category, per_capita_income=income,
-                                                   policy=policy).candidate:
+                if rules.category_change_candidate(
+                    enrolled_category=e.category, per_capita_income=income, policy=policy
+                ).candidate:
                     flags.add((h.pk, "category_change"))
         if rules.inclusion_candidate(per_capita_income=income, enrolled_categories=enrolled, policy=policy).candidate:
             flags.add((h.pk, "inclusion_candidate"))
@@ -146,8 +153,14 @@ def test_exit_tasks_carry_the_suggestion_and_the_gradual_exit_period(edges):
     assert ReviewTask.objects.get(household=edges["dibao_above_line"], reason="exit_candidate").suggested_category == ""
     work = ReviewTask.objects.select_related("verification").get(household=edges["dibao_from_work"])
     policy = PolicyParameters.objects.for_county(work.household.county, 2026).as_policy()
-    expected = rules.exit_candidate(enrolled_category="dibao", per_capita_income=Decimal("1500.00"), policy=policy,
-                                    income_rose_from_work=True, today=TODAY, rose_on=work.verification.verified_on)
+    expected = rules.exit_candidate(
+        enrolled_category="dibao",
+        per_capita_income=Decimal("1500.00"),
+        policy=policy,
+        income_rose_from_work=True,
+        today=TODAY,
+        rose_on=work.verification.verified_on,
+    )
     assert work.gradual_exit_until == expected.gradual_exit_until
     suggested = ReviewTask.objects.get(household=edges["none_cent_below"]).suggested_category
     assert suggested == "dibao"
@@ -176,7 +189,10 @@ def test_due_and_overdue_households_get_one_task_each(make):
     # Next day the due household is overdue, but it already has an open review: no second task.
     review_pass.run_review(run_on=TODAY + datetime.timedelta(days=1))
     assert set(ReviewTask.objects.values_list("household_id", "reason")) == {
-        (due.pk, "due"), (overdue.pk, "overdue"), (tomorrow.pk, "due")}
+        (due.pk, "due"),
+        (overdue.pk, "overdue"),
+        (tomorrow.pk, "due"),
+    }
 
 
 def test_open_tasks_overdue_by_the_escalation_days_are_escalated(make):
@@ -208,7 +224,9 @@ def test_a_crash_in_a_step_leaves_that_step_unwritten_and_a_rerun_completes(edge
     assert failed.status == RunStatus.FAILED and "disk full" in failed.errors
     # The first step (due reviews) committed whole; the exit step's INSERT ran, but its
     # transaction rolled back: none of its rows exist.
-    assert list(ReviewTask.objects.filter(reason__in=["due", "overdue"]).values_list("household_id", flat=True)) == [due.pk]
+    assert list(ReviewTask.objects.filter(reason__in=["due", "overdue"]).values_list("household_id", flat=True)) == [
+        due.pk
+    ]
     assert not ReviewTask.objects.filter(reason="exit_candidate").exists()
     assert not ReviewTask.objects.filter(reason="inclusion_candidate").exists()  # never reached
     assert not AuditEvent.objects.filter(summary__contains="exit_candidate").exists()
@@ -226,12 +244,27 @@ def test_the_run_log_records_counts_per_reason(edges):
     assert run.finished_at is not None and run.errors == ""
     assert run.counts["category_change"] == 1
     assert run.counts["verification_expired"] == ReviewTask.objects.filter(reason="verification_expired").count() == 2
-    assert set(run.counts) == {"gradual_exit_ended", "due", "exit_candidate", "category_change",
-                               "inclusion_candidate", "verification_expired", "escalated"}
+    assert set(run.counts) == {
+        "gradual_exit_ended",
+        "due",
+        "exit_candidate",
+        "category_change",
+        "inclusion_candidate",
+        "verification_expired",
+        "escalated",
+    }
 
 
-@pytest.mark.parametrize("today", [datetime.date(2026, 2, 28), datetime.date(2026, 3, 1), datetime.date(2026, 3, 31),
-                                   datetime.date(2028, 2, 29), datetime.date(2026, 11, 29)])
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2026, 2, 28),
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 3, 31),
+        datetime.date(2028, 2, 29),
+        datetime.date(2026, 11, 29),
+    ],
+)
 @pytest.mark.parametrize("months", [1, 6, 12])
 def test_verification_valid_from_is_the_exact_edge_of_verification_expired(today, months):
     policy = Policy.with_defaults(year=2026, dibao_standard=Decimal(1200), verification_valid_months=months)
@@ -246,8 +279,11 @@ def test_a_kept_review_does_not_come_back_until_a_new_verification(edges, make):
 
     caseworker = make.user("caseworker", "330402007")
     review_pass.run_review(run_on=TODAY)
-    cases = {"exit_candidate": edges["dibao_cent_above"], "category_change": edges["dibao_at_standard"],
-             "inclusion_candidate": edges["none_cent_below"]}
+    cases = {
+        "exit_candidate": edges["dibao_cent_above"],
+        "category_change": edges["dibao_at_standard"],
+        "inclusion_candidate": edges["none_cent_below"],
+    }
     for reason, household in cases.items():
         task = ReviewTask.objects.get(household=household, reason=reason)
         review_services.review_record(actor=caseworker, task=task, visited_on=TODAY, outcome="keep", today=TODAY)
@@ -259,8 +295,7 @@ def test_a_kept_review_does_not_come_back_until_a_new_verification(edges, make):
         assert all(run.counts[reason] == 0 for reason in cases)
     # A new verification (same income) is new facts: the review comes back, once per reason.
     for household in cases.values():
-        verification(household, per_capita=str(household.verifications.get().per_capita_income),
-                     verified_on=TODAY)
+        verification(household, per_capita=str(household.verifications.get().per_capita_income), verified_on=TODAY)
     run = review_pass.run_review(run_on=TODAY + datetime.timedelta(days=2))
     for reason, household in cases.items():
         assert ReviewTask.objects.filter(household=household, reason=reason).count() == 2
@@ -283,17 +318,28 @@ def test_gradual_exits_past_their_last_day_end_with_history_and_audit(make):
     assert run.counts["gradual_exit_ended"] == 1 and run.total == 0
     change = EnrolmentStatusChange.objects.get(enrolment=over)
     assert (change.from_status, change.to_status, change.on, change.by) == (
-        "gradual_exit", "ended", TODAY - datetime.timedelta(days=1), None)
+        "gradual_exit",
+        "ended",
+        TODAY - datetime.timedelta(days=1),
+        None,
+    )
     event = AuditEvent.objects.get(target_type="households.enrolment", target_id=str(over.pk))
-    assert (event.action, event.household_id, event.changes) == ("transition", h.pk,
-                                                                  {"status": ["gradual_exit", "ended"]})
+    assert (event.action, event.household_id, event.changes) == (
+        "transition",
+        h.pk,
+        {"status": ["gradual_exit", "ended"]},
+    )
     # Its only enrolment ended: the household leaves the register, as after a confirmed exit;
     # the other household's gradual exit is still in force, so it stays on it.
     h.refresh_from_db()
     assert h.status == "exited"
     assert Household.objects.get(pk=last_day.household_id).status == "active"
-    assert AuditEvent.objects.filter(target_type="households.household", target_id=str(h.pk),
-                                     changes={"status": ["active", "exited"]}).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            target_type="households.household", target_id=str(h.pk), changes={"status": ["active", "exited"]}
+        ).count()
+        == 1
+    )
     # Idempotent: a second run the same day changes and writes nothing more.
     again = review_pass.run_review(run_on=TODAY)
     assert again.counts["gradual_exit_ended"] == 0

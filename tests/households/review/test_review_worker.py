@@ -62,8 +62,11 @@ def _database(tmp_path: Path) -> tuple[str, object, object]:
                 conn.close()
 
         sql(admin_url, f'CREATE DATABASE "{name}"')
-        return (own_url, lambda: sql(own_url, "SELECT status, counts::text FROM households_reviewrun"),
-                lambda: sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return (
+            own_url,
+            lambda: sql(own_url, "SELECT status, counts::text FROM households_reviewrun"),
+            lambda: sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'),
+        )
     path = tmp_path / "worker.sqlite3"
 
     def poll():
@@ -74,7 +77,9 @@ def _database(tmp_path: Path) -> tuple[str, object, object]:
 
 
 def _run(args: list[str], env: dict) -> None:
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -86,16 +91,43 @@ def test_the_review_task_runs_in_a_real_worker_and_writes_the_run_log(tmp_path, 
     for folder in ("celery/queue", "celery/processed"):
         (var / folder).mkdir(parents=True, exist_ok=True)
     queue = f"review-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": database_url, "JIUZHU_VAR_DIR": str(var),
-           "DJANGO_SETTINGS_MODULE": "jiuzhu.settings", "CELERY_TASK_ALWAYS_EAGER": "0", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "JIUZHU_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "jiuzhu.settings",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "PYTHONPATH": str(ROOT),
+    }
     worker = None
     try:
         _run(["manage.py", "migrate", "--noinput"], env)
         _run(["manage.py", "shell", "-c", SEED], env)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "jiuzhu.celery", "worker", "--pool", "solo", "-c", "1",
-             "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "jiuzhu.celery",
+                "worker",
+                "--pool",
+                "solo",
+                "-c",
+                "1",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         send = f"from households.tasks import run_review; run_review.apply_async(args=['2026-11-29'], queue={queue!r})"
         _run(["manage.py", "shell", "-c", send], env)

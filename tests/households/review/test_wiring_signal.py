@@ -88,4 +88,5 @@ def test_staffing_alerts_have_one_trigger_their_beat_entry(django_capture_on_com
     assert entries[0]["task"] == staffing_alerts.name
     staffing_alerts.apply(args=[TODAY.isoformat()]).get()
     assert (AlertKind.CONTRACT_ENDING, cw.pk, "2026-12-31") in set(
-        StaffingAlert.objects.values_list("kind", "caseworker_id", "key"))
+        StaffingAlert.objects.values_list("kind", "caseworker_id", "key")
+    )

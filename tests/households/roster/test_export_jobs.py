@@ -69,7 +69,8 @@ def test_the_job_writes_the_roster_to_a_file_its_creator_downloads(make, officer
     download = client.get(reverse("households:export_download", args=[job.pk]))
     assert download["Content-Disposition"].startswith("attachment")
     assert sorted(row[0] for row in rows_of(download)) == sorted(
-        h.dossier_no for h in households for _m in range(h.members.count()))
+        h.dossier_no for h in households for _m in range(h.members.count())
+    )
 
 
 def test_the_export_is_audited_once_with_its_actor_when_the_file_is_written(make, officer, login, start):
@@ -94,6 +95,7 @@ def test_progress_moves_in_steps_of_n_rows_against_the_total(make, officer, logi
         def spy(done):
             progress(done)
             seen.append(ExportJob.objects.values_list("status", "done_rows", "total_rows").get())
+
         return write_roster(households, user=user, progress=spy, **kwargs)
 
     monkeypatch.setattr(exports, "write_roster", spying)
@@ -112,7 +114,9 @@ def test_the_list_filters_are_kept_with_the_job_and_applied(make, login, start):
     client = login(county)
     job = start(client, f"?township={kept.township_id}&page=3&status=")
     assert job.filters == {"township": str(kept.township_id)}
-    assert {row[0] for row in rows_of(client.get(reverse("households:export_download", args=[job.pk])))} == {kept.dossier_no}
+    assert {row[0] for row in rows_of(client.get(reverse("households:export_download", args=[job.pk])))} == {
+        kept.dossier_no
+    }
 
 
 def test_a_full_id_number_searched_for_is_kept_as_its_blind_index(make, officer, login, start):
@@ -123,7 +127,8 @@ def test_a_full_id_number_searched_for_is_kept_as_its_blind_index(make, officer,
     job = start(client, f"?q={number}")
     assert "q" not in job.filters and job.filters["idx"] and number not in str(job.filters)
     assert [row[0] for row in rows_of(client.get(reverse("households:export_download", args=[job.pk])))] == [
-        household.dossier_no]
+        household.dossier_no
+    ]
 
 
 def test_the_list_button_posts_the_filters_with_the_csrf_token(make, officer, login):
@@ -142,10 +147,16 @@ def test_an_export_cannot_be_started_by_a_get(officer, login):
 def test_nobody_but_its_creator_and_an_administrator_sees_or_downloads_the_job(make, officer, login, start, client):
     make.household(members=1)
     job = start(login(officer))
-    urls = [reverse(name, args=[job.pk]) for name in ("households:export_job", "households:export_status",
-                                                      "households:export_download")]
-    for other in (make.user(Role.TOWNSHIP_OFFICER, "330402007"), make.user(Role.CASEWORKER, "330402007"),
-                  make.user(Role.TOWNSHIP_OFFICER, "330411002"), make.user(Role.COUNTY_CIVIL, "330402")):
+    urls = [
+        reverse(name, args=[job.pk])
+        for name in ("households:export_job", "households:export_status", "households:export_download")
+    ]
+    for other in (
+        make.user(Role.TOWNSHIP_OFFICER, "330402007"),
+        make.user(Role.CASEWORKER, "330402007"),
+        make.user(Role.TOWNSHIP_OFFICER, "330411002"),
+        make.user(Role.COUNTY_CIVIL, "330402"),
+    ):
         client.force_login(other)
         assert [client.get(url).status_code for url in urls] == [404, 404, 404], other
     client.force_login(make.user(Role.COUNTY_FINANCE, "330402"))
@@ -164,12 +175,18 @@ def test_the_status_answers_what_the_page_polls(make, officer, login, start):
     client = login(officer)
     job = start(client)
     assert client.get(reverse("households:export_status", args=[job.pk])).json() == {
-        "status": "done", "status_label": "已完成", "percent": 100, "done_rows": 2, "total_rows": 2}
+        "status": "done",
+        "status_label": "已完成",
+        "percent": 100,
+        "done_rows": 2,
+        "total_rows": 2,
+    }
 
 
 def test_a_running_job_page_refreshes_itself_and_offers_no_download(make, officer, login):
-    job = ExportJob.objects.create(created_by=officer, area=officer.area, status=JobStatus.RUNNING,
-                                   total_rows=400, done_rows=100)
+    job = ExportJob.objects.create(
+        created_by=officer, area=officer.area, status=JobStatus.RUNNING, total_rows=400, done_rows=100
+    )
     page = login(officer).get(reverse("households:export_job", args=[job.pk]))
     box = lxml_html.fromstring(page.content).get_element_by_id("export-job")
     assert box.get("data-status-url") == reverse("households:export_status", args=[job.pk])
@@ -228,8 +245,14 @@ def test_an_export_stopped_by_the_time_limit_says_so(make, officer, login, start
 
 
 def test_a_job_already_finished_is_not_run_again(make, officer):
-    job = ExportJob.objects.create(created_by=officer, area=officer.area, status=JobStatus.DONE, done_rows=5,
-                                   total_rows=5, finished_at=timezone.now())
+    job = ExportJob.objects.create(
+        created_by=officer,
+        area=officer.area,
+        status=JobStatus.DONE,
+        done_rows=5,
+        total_rows=5,
+        finished_at=timezone.now(),
+    )
     tasks.run_export(job.pk)
     job.refresh_from_db()
     assert (job.status, job.done_rows) == (JobStatus.DONE, 5)
@@ -241,8 +264,9 @@ def test_files_older_than_the_kept_days_are_deleted_and_the_job_stays(make, offi
     now = timezone.now()
     jobs = []
     for age in (8, 6):
-        job = ExportJob.objects.create(created_by=officer, area=officer.area, status=JobStatus.DONE,
-                                       finished_at=now - datetime.timedelta(days=age))
+        job = ExportJob.objects.create(
+            created_by=officer, area=officer.area, status=JobStatus.DONE, finished_at=now - datetime.timedelta(days=age)
+        )
         job.file.save("roster.xlsx", ContentFile(b"PK roster"))
         jobs.append(job)
     old, recent = jobs

@@ -27,8 +27,20 @@ def good_rows(make, households=2, size=2, township="330402007"):
     rows = []
     for h in range(households):
         for m in range(size):
-            rows.append([f"K{h}", township, f"中山路{h}号", "13800000000", f"居民{h}{m}", make.id_number(),
-                         "户主" if m == 0 else "子女", "有", "健康", "500"])
+            rows.append(
+                [
+                    f"K{h}",
+                    township,
+                    f"中山路{h}号",
+                    "13800000000",
+                    f"居民{h}{m}",
+                    make.id_number(),
+                    "户主" if m == 0 else "子女",
+                    "有",
+                    "健康",
+                    "500",
+                ]
+            )
     return rows
 
 
@@ -122,8 +134,9 @@ def test_upload_page_dry_run_is_a_job_that_shows_bad_rows(make, officer, login, 
     rows[2][5] = "x"
     client = login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("households:import"), {
-            "file": SimpleUploadedFile("a.xlsx", workbook_bytes(rows)), "dry_run": "on"})
+        response = client.post(
+            reverse("households:import"), {"file": SimpleUploadedFile("a.xlsx", workbook_bytes(rows)), "dry_run": "on"}
+        )
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert (job.dry_run, job.status, job.error_count, [n for n, _r in job.errors]) == (True, "done", 1, [4])
@@ -132,22 +145,33 @@ def test_upload_page_dry_run_is_a_job_that_shows_bad_rows(make, officer, login, 
     assert not Household.objects.exists()
 
 
-def test_upload_page_dry_run_of_good_rows_says_what_would_be_created(make, officer, login,
-                                                                      django_capture_on_commit_callbacks):
+def test_upload_page_dry_run_of_good_rows_says_what_would_be_created(
+    make, officer, login, django_capture_on_commit_callbacks
+):
     client = login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("households:import"), {
-            "file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make))), "dry_run": "on"})
+        client.post(
+            reverse("households:import"),
+            {"file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make))), "dry_run": "on"},
+        )
     status = client.get(reverse("households:import_status", args=[ImportJob.objects.get().pk])).json()
     assert (status["dry_run"], status["status"], status["households_created"], status["members_created"]) == (
-        True, "done", 2, 4)
+        True,
+        "done",
+        2,
+        4,
+    )
     assert not Household.objects.exists()
 
 
-def test_upload_page_real_run_goes_through_a_job_with_progress(make, officer, login, django_capture_on_commit_callbacks):
+def test_upload_page_real_run_goes_through_a_job_with_progress(
+    make, officer, login, django_capture_on_commit_callbacks
+):
     client = login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("households:import"), {"file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make)))})
+        response = client.post(
+            reverse("households:import"), {"file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make)))}
+        )
     assert response.status_code == 302
     job = ImportJob.objects.get()
     status = client.get(reverse("households:import_status", args=[job.pk])).json()
@@ -188,7 +212,7 @@ def export(django_capture_on_commit_callbacks):
 
 def test_caseworker_export_is_masked_escaped_and_audited(make, login, export):
     number = make.id_number()
-    household = make.household(members=0, address="=HYPERLINK(\"http://x\")")
+    household = make.household(members=0, address='=HYPERLINK("http://x")')
     make.member(household, id_no=number, relation_to_head=Relation.HEAD)
     make.household("330402008", members=1)
     worker = make.user(Role.CASEWORKER, "330402007")
@@ -245,8 +269,9 @@ def test_export_queries_do_not_grow_with_members(make, login, officer, export):
     assert len(first) == len(second)
 
 
-def test_the_import_page_shows_the_check_row_by_row_then_the_write_as_one_step(make, officer, login, monkeypatch,
-                                                                                django_capture_on_commit_callbacks):
+def test_the_import_page_shows_the_check_row_by_row_then_the_write_as_one_step(
+    make, officer, login, monkeypatch, django_capture_on_commit_callbacks
+):
     client = login(officer)
     seen = []
     real_validate, real_apply = imports.validate, imports.apply
@@ -259,6 +284,7 @@ def test_the_import_page_shows_the_check_row_by_row_then_the_write_as_one_step(m
         def watched(done, total):
             progress(done, total)
             poll()
+
         return real_validate(rows, progress=watched, **kwargs)
 
     def apply(plan, **kwargs):
@@ -268,15 +294,25 @@ def test_the_import_page_shows_the_check_row_by_row_then_the_write_as_one_step(m
     monkeypatch.setattr(imports, "validate", validate)
     monkeypatch.setattr(imports, "apply", apply)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("households:import"), {"file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make)))},
-                    HTTP_ACCEPT_LANGUAGE="zh-hans")
+        client.post(
+            reverse("households:import"),
+            {"file": SimpleUploadedFile("a.xlsx", workbook_bytes(good_rows(make)))},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
 
     checking, writing = seen[-2], seen[-1]
     assert (checking["step"], checking["step_label"], checking["done_rows"], checking["total_rows"]) == (
-        "checking", "正在检查各行", 4, 4)
+        "checking",
+        "正在检查各行",
+        4,
+        4,
+    )
     assert 0 < checking["percent"] <= 50
     assert (writing["step"], writing["step_label"], writing["percent"]) == (
-        "writing", "正在一次性写入全部行：要么全部保存，要么全部不保存", 50)
+        "writing",
+        "正在一次性写入全部行：要么全部保存，要么全部不保存",
+        50,
+    )
     done = client.get(reverse("households:import_status", args=[ImportJob.objects.get().pk])).json()
     assert (done["status"], done["step"], done["percent"]) == ("done", "", 100)
 

@@ -23,8 +23,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-HEADING = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
-                  for i, name in enumerate(imports.COLUMNS))
+HEADING = "".join(
+    f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{name}</t></is></c>' for i, name in enumerate(imports.COLUMNS)
+)
 
 
 def hostile_workbook(sheet_rows) -> bytes:
@@ -33,13 +34,18 @@ def hostile_workbook(sheet_rows) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
         package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr("xl/workbook.xml", f'<workbook {NS} xmlns:r="http://schemas.openxmlformats.org/'
-                         'officeDocument/2006/relationships"><sheets><sheet name="x" sheetId="1" r:id="rId1"/>'
-                         '</sheets></workbook>')
-        package.writestr("xl/_rels/workbook.xml.rels",
-                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                         'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        package.writestr(
+            "xl/workbook.xml",
+            f'<workbook {NS} xmlns:r="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships"><sheets><sheet name="x" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>",
+        )
+        package.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
             sheet.write(f'<worksheet {NS}><sheetData><row r="1">{HEADING}</row>'.encode())
             for chunk in sheet_rows:
@@ -59,8 +65,9 @@ def bomb(megabytes: int) -> bytes:
 
 
 def rows_of_blanks(count: int) -> bytes:
-    return hostile_workbook(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>K{n}</t></is></c></row>'
-                            for n in range(2, count + 2))
+    return hostile_workbook(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>K{n}</t></is></c></row>' for n in range(2, count + 2)
+    )
 
 
 def read_in_chinese(content: bytes) -> tuple[str, int]:
@@ -103,9 +110,9 @@ def test_a_bomb_whose_zip_header_understates_its_size_is_unreadable_not_unpacked
     name = b"xl/worksheets/sheet1.xml"
     for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
         at = content.find(signature)
-        while content[at + name_at:at + name_at + len(name)] != name:
+        while content[at + name_at : at + name_at + len(name)] != name:
             at = content.find(signature, at + 1)
-        content[at + size_at:at + size_at + 4] = (1000).to_bytes(4, "little")
+        content[at + size_at : at + size_at + 4] = (1000).to_bytes(4, "little")
     tracemalloc.start()
     with pytest.raises(zipfile.BadZipFile):
         imports.read_rows(io.BytesIO(bytes(content)))
@@ -135,13 +142,16 @@ def officer(make):
 
 @pytest.mark.parametrize("dry_run", ["on", ""])
 @pytest.mark.parametrize("content", [far_right, lambda: bomb(132)], ids=["far right", "zip bomb"])
-def test_a_hostile_upload_is_a_failed_job_saying_why_and_imports_nothing(login, officer, content, dry_run,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_hostile_upload_is_a_failed_job_saying_why_and_imports_nothing(
+    login, officer, content, dry_run, django_capture_on_commit_callbacks
+):
     client = login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("households:import"), {
-            "file": SimpleUploadedFile("名单.xlsx", content(), content_type=XLSX), "dry_run": dry_run},
-            HTTP_ACCEPT_LANGUAGE="zh-hans")
+        response = client.post(
+            reverse("households:import"),
+            {"file": SimpleUploadedFile("名单.xlsx", content(), content_type=XLSX), "dry_run": dry_run},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
     assert response.status_code == 302  # the request only stores the file: the job reads it
     job = ImportJob.objects.get()
     assert (job.status, job.dry_run, job.error_count) == ("failed", bool(dry_run), 1)
@@ -151,14 +161,18 @@ def test_a_hostile_upload_is_a_failed_job_saying_why_and_imports_nothing(login, 
     assert job.errors[0][1] in page and "第 0 行" not in page
 
 
-def test_the_report_keeps_the_first_bad_rows_and_counts_them_all(make, login, officer, settings,
-                                                                  django_capture_on_commit_callbacks):
+def test_the_report_keeps_the_first_bad_rows_and_counts_them_all(
+    make, login, officer, settings, django_capture_on_commit_callbacks
+):
     settings.JIUZHU_IMPORT_MAX_ERRORS = 3
     rows = [[f"K{n}", "330402007", "", "", f"居民{n}", "x", "户主", "", "", ""] for n in range(10)]
     client = login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("households:import"), {"file": factories.import_upload(rows), "dry_run": "on"},
-                               HTTP_ACCEPT_LANGUAGE="zh-hans")
+        response = client.post(
+            reverse("households:import"),
+            {"file": factories.import_upload(rows), "dry_run": "on"},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
     job = ImportJob.objects.get()
     assert (job.error_count, [n for n, _r in job.errors]) == (10, [2, 3, 4])
     page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()

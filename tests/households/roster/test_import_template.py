@@ -48,7 +48,9 @@ def test_an_id_number_stored_as_a_number_is_explained_in_chinese(make, settings)
     officer = make.user(Role.TOWNSHIP_OFFICER, "330402007")
     workbook = Workbook()
     workbook.active.append(imports.COLUMNS)
-    workbook.active.append(["A1", "330402007", "中山路1号", 13800000000, "张三", 330402198005170015, "户主", "有", "健康", "0"])
+    workbook.active.append(
+        ["A1", "330402007", "中山路1号", 13800000000, "张三", 330402198005170015, "户主", "有", "健康", "0"]
+    )
     rows = imports.read_rows(io.BytesIO(_saved(workbook)))
     with translation.override("zh-hans"):
         plan = imports.validate(rows, user=officer, today=TODAY)

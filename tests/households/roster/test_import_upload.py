@@ -34,11 +34,16 @@ def officer(make):
 
 
 @pytest.mark.parametrize("dry_run", ["on", ""])
-@pytest.mark.parametrize("content", ["name,id\n张三,1\n".encode(), zip_without_workbook(),
-                                     b"%PDF-1.4\n%%EOF\n"], ids=["csv", "docx-like zip", "pdf"])
+@pytest.mark.parametrize(
+    "content",
+    ["name,id\n张三,1\n".encode(), zip_without_workbook(), b"%PDF-1.4\n%%EOF\n"],
+    ids=["csv", "docx-like zip", "pdf"],
+)
 def test_a_file_that_is_no_xlsx_is_refused_in_chinese_and_not_stored(login, officer, content, dry_run):
-    response = login(officer).post(reverse("households:import"), {
-        "file": SimpleUploadedFile("名单.xlsx", content, content_type=XLSX), "dry_run": dry_run})
+    response = login(officer).post(
+        reverse("households:import"),
+        {"file": SimpleUploadedFile("名单.xlsx", content, content_type=XLSX), "dry_run": dry_run},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "不是 XLSX 电子表格" in page
@@ -49,17 +54,23 @@ def test_a_file_that_is_no_xlsx_is_refused_in_chinese_and_not_stored(login, offi
 def test_a_file_over_the_import_limit_is_refused(login, officer, settings):
     content = workbook()
     settings.JIUZHU_IMPORT_MAX_BYTES = len(content) - 1
-    response = login(officer).post(reverse("households:import"), {
-        "file": SimpleUploadedFile("名单.xlsx", content, content_type=XLSX), "dry_run": ""})
+    response = login(officer).post(
+        reverse("households:import"),
+        {"file": SimpleUploadedFile("名单.xlsx", content, content_type=XLSX), "dry_run": ""},
+    )
     assert response.status_code == 200 and "MB" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
-def test_a_real_xlsx_at_the_limit_is_accepted_and_imported(login, officer, settings, django_capture_on_commit_callbacks):
+def test_a_real_xlsx_at_the_limit_is_accepted_and_imported(
+    login, officer, settings, django_capture_on_commit_callbacks
+):
     content = workbook()
     settings.JIUZHU_IMPORT_MAX_BYTES = len(content)
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(officer).post(reverse("households:import"), {
-            "file": SimpleUploadedFile("名单.xlsx", content, content_type=XLSX), "dry_run": ""})
+        response = login(officer).post(
+            reverse("households:import"),
+            {"file": SimpleUploadedFile("名单.xlsx", content, content_type=XLSX), "dry_run": ""},
+        )
     assert response.status_code == 302
     assert ImportJob.objects.get().status == "done"

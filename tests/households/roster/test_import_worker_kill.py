@@ -63,9 +63,33 @@ def _query(database_url: str, statement: str) -> list[tuple]:
 def _worker(queue: str, env: dict, log: Path) -> subprocess.Popen:
     # -l info: the worker logs each task it finishes, which is the evidence the test waits for.
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "jiuzhu.celery", "worker", "--pool", "solo", "-c", "1", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info", "-f", str(log)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "jiuzhu.celery",
+            "worker",
+            "--pool",
+            "solo",
+            "-c",
+            "1",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "info",
+            "-f",
+            str(log),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _wait_for(what: str, found, *, seconds: float = 120) -> None:
@@ -96,23 +120,47 @@ def test_an_import_worker_killed_mid_run_leaves_nothing_written_and_the_job_is_t
     for folder in ("celery/queue", "celery/processed"):
         (var / folder).mkdir(parents=True, exist_ok=True)
     queue = f"import-kill-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": database_url, "JIUZHU_VAR_DIR": str(var), "JIUZHU_MEDIA_ROOT": str(var / "media"),
-           "DJANGO_SETTINGS_MODULE": "jiuzhu.settings", "CELERY_TASK_ALWAYS_EAGER": "0", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "JIUZHU_VAR_DIR": str(var),
+        "JIUZHU_MEDIA_ROOT": str(var / "media"),
+        "DJANGO_SETTINGS_MODULE": "jiuzhu.settings",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "PYTHONPATH": str(ROOT),
+    }
     worker = second = None
     try:
         _run(["manage.py", "migrate", "--noinput"], env)
-        made = subprocess.run([sys.executable, "manage.py", "shell", "-c", MAKE_JOB.replace("ROWS", str(ROWS))], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=300, check=True)
+        made = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", MAKE_JOB.replace("ROWS", str(ROWS))],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
         job_id = int(made.stdout.strip().splitlines()[-1])
         status = f"SELECT status, file FROM households_importjob WHERE id = {job_id}"  # noqa: S608 - an int
         progress = f"SELECT status, step, done_rows FROM households_importjob WHERE id = {job_id}"  # noqa: S608
         worker = _worker(queue, env, tmp_path / "first.log")
-        _run(["manage.py", "shell", "-c",
-              f"from households.tasks import run_import; run_import.apply_async(args=[{job_id}], queue={queue!r})"], env)
+        _run(
+            [
+                "manage.py",
+                "shell",
+                "-c",
+                f"from households.tasks import run_import; run_import.apply_async(args=[{job_id}], queue={queue!r})",
+            ],
+            env,
+        )
         # Kill once the job has checked some rows: the worker is inside validation.
-        _wait_for("the import to check its first rows",
-                  lambda: (lambda s, step, done: s == "running" and step == "checking" and done > 0)(
-                      *_query(database_url, progress)[0]))
+        _wait_for(
+            "the import to check its first rows",
+            lambda: (lambda s, step, done: s == "running" and step == "checking" and done > 0)(
+                *_query(database_url, progress)[0]
+            ),
+        )
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
 
@@ -126,18 +174,36 @@ def test_an_import_worker_killed_mid_run_leaves_nothing_written_and_the_job_is_t
         log = tmp_path / "second.log"
         second = _worker(queue, env, log)
         redelivered = f"redelivered-{uuid.uuid4().hex[:8]}"
-        _run(["manage.py", "shell", "-c", f"from households.tasks import run_import; "
-              f"run_import.apply_async(args=[{job_id}], queue={queue!r}, task_id={redelivered!r})"], env)
-        _wait_for("the second worker to finish the redelivered message",
-                  lambda: log.exists() and f"[{redelivered}] succeeded" in log.read_text(errors="replace"))
+        _run(
+            [
+                "manage.py",
+                "shell",
+                "-c",
+                f"from households.tasks import run_import; "
+                f"run_import.apply_async(args=[{job_id}], queue={queue!r}, task_id={redelivered!r})",
+            ],
+            env,
+        )
+        _wait_for(
+            "the second worker to finish the redelivered message",
+            lambda: log.exists() and f"[{redelivered}] succeeded" in log.read_text(errors="replace"),
+        )
         _stop(second)
         assert _query(database_url, progress)[0] == (state, step, done)
         assert _query(database_url, "SELECT COUNT(*) FROM households_household")[0][0] == 0
 
-        _run(["manage.py", "shell", "-c", "import datetime; from django.utils import timezone; "
-              "from households.roster.jobs import fail_stale_jobs; "
-              "print(fail_stale_jobs(now=timezone.now() + datetime.timedelta(hours=2)))"], env)
-        (state, file), = _query(database_url, status)
+        _run(
+            [
+                "manage.py",
+                "shell",
+                "-c",
+                "import datetime; from django.utils import timezone; "
+                "from households.roster.jobs import fail_stale_jobs; "
+                "print(fail_stale_jobs(now=timezone.now() + datetime.timedelta(hours=2)))",
+            ],
+            env,
+        )
+        ((state, file),) = _query(database_url, status)
         assert (state, file) == ("failed", "")
         assert not list((var / "media" / "imports").glob("*.xlsx"))
     finally:

@@ -92,7 +92,9 @@ def test_the_stale_job_check_is_in_the_beat_schedule():
 
 
 def test_an_import_is_claimed_so_a_redelivered_message_does_not_run_it_twice(make, officer):
-    job = import_job(officer, workbook([["H1", "330402007", "解放路2号", "", "李三", make.id_number(), "户主", "完全", "健康", "0"]]))
+    job = import_job(
+        officer, workbook([["H1", "330402007", "解放路2号", "", "李三", make.id_number(), "户主", "完全", "健康", "0"]])
+    )
     tasks.run_import.apply(args=[job.pk])
     tasks.run_import.apply(args=[job.pk])  # the same message again (acks_late, a lost ack)
 
@@ -104,9 +106,15 @@ def test_an_import_is_claimed_so_a_redelivered_message_does_not_run_it_twice(mak
 
 def test_a_worker_killed_mid_import_leaves_no_half_state_and_the_job_is_failed_then(make, officer, settings):
     settings.JIUZHU_JOB_STALE_MINUTES = 60
-    job = import_job(officer, workbook([
-        ["H1", "330402007", "解放路3号", "", "李五", make.id_number(), "户主", "完全", "健康", "0"],
-        ["H1", "330402007", "解放路3号", "", "李六", make.id_number(), "配偶", "完全", "健康", "0"]]))
+    job = import_job(
+        officer,
+        workbook(
+            [
+                ["H1", "330402007", "解放路3号", "", "李五", make.id_number(), "户主", "完全", "健康", "0"],
+                ["H1", "330402007", "解放路3号", "", "李六", make.id_number(), "配偶", "完全", "健康", "0"],
+            ]
+        ),
+    )
 
     class Killed(BaseException):
         """What a SIGKILL looks like from inside: nothing after this line runs."""
@@ -126,8 +134,9 @@ def test_a_worker_killed_mid_import_leaves_no_half_state_and_the_job_is_failed_t
     assert job.status == JobStatus.FAILED and not job.file
 
 
-@pytest.mark.parametrize("content", [b"just some text, not a spreadsheet", b"PK\x03\x04" + b"\x00" * 40,
-                                     b"%PDF-1.4\n1 0 obj<<>>endobj\n"])
+@pytest.mark.parametrize(
+    "content", [b"just some text, not a spreadsheet", b"PK\x03\x04" + b"\x00" * 40, b"%PDF-1.4\n1 0 obj<<>>endobj\n"]
+)
 def test_an_import_of_a_file_that_is_no_xlsx_fails_with_a_chinese_message(officer, content):
     job = import_job(officer, content)
     roster_jobs.run_import_job(job)

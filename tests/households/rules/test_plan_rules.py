@@ -10,7 +10,9 @@ def test_goal_domains_skip_needs_rated_none():
 
 
 def test_activation_passes_when_every_goal_answers_an_assessed_need():
-    check = plan_activation_check(goal_domains=["living"], ratings={"living": "low"}, agreed_on=D, actions_per_goal={"living": 1})
+    check = plan_activation_check(
+        goal_domains=["living"], ratings={"living": "low"}, agreed_on=D, actions_per_goal={"living": 1}
+    )
     assert check.ok and check.reasons == ()
 
 
@@ -28,8 +30,13 @@ def test_activation_refused_for_a_need_rated_none():
 
 def test_activation_needs_goals_agreement_and_an_action_per_goal():
     assert [r.code for r in plan_activation_check(goal_domains=[], ratings={}, agreed_on=D).reasons] == ["no_goals"]
-    assert [r.code for r in plan_activation_check(goal_domains=["living"], ratings={"living": "high"}, agreed_on=None).reasons] == ["not_agreed"]
-    check = plan_activation_check(goal_domains=["living"], ratings={"living": "high"}, agreed_on=D, actions_per_goal={"living": 0})
+    assert [
+        r.code
+        for r in plan_activation_check(goal_domains=["living"], ratings={"living": "high"}, agreed_on=None).reasons
+    ] == ["not_agreed"]
+    check = plan_activation_check(
+        goal_domains=["living"], ratings={"living": "high"}, agreed_on=D, actions_per_goal={"living": 0}
+    )
     assert [r.code for r in check.reasons] == ["goal_without_action"]
 
 

@@ -20,20 +20,37 @@ def facts(status, **kw):
     return proc.ProcedureFacts(status=status, **kw)
 
 
-@pytest.mark.parametrize(("action", "status"), [
-    ("submit", "draft"), ("start_investigation", "submitted"), ("record_investigation", "investigating"),
-    ("mark_urgent", "submitted"), ("record_objection", "notice"), ("close_notice", "notice"),
-    ("decide", "under_review"), ("deliver", "approved"), ("deliver", "rejected"),
-])
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("submit", "draft"),
+        ("start_investigation", "submitted"),
+        ("record_investigation", "investigating"),
+        ("mark_urgent", "submitted"),
+        ("record_objection", "notice"),
+        ("close_notice", "notice"),
+        ("decide", "under_review"),
+        ("deliver", "approved"),
+        ("deliver", "rejected"),
+    ],
+)
 def test_each_step_follows_its_predecessor(action, status):
     assert proc.transition_reasons(action, facts(status)) == ()
 
 
-@pytest.mark.parametrize(("action", "status"), [
-    ("submit", "submitted"), ("start_investigation", "draft"), ("start_notice", "submitted"),
-    ("close_notice", "investigating"), ("decide", "submitted"), ("decide", "notice"), ("deliver", "under_review"),
-    ("record_objection", "under_review"),
-])
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("submit", "submitted"),
+        ("start_investigation", "draft"),
+        ("start_notice", "submitted"),
+        ("close_notice", "investigating"),
+        ("decide", "submitted"),
+        ("decide", "notice"),
+        ("deliver", "under_review"),
+        ("record_objection", "under_review"),
+    ],
+)
 def test_no_step_is_skipped(action, status):
     assert proc.transition_reasons(action, facts(status)) != ()
 
@@ -87,25 +104,52 @@ def test_township_limit_includes_the_limit_and_not_one_cent_more():
 
 def test_notice_period_counts_both_ends():
     assert proc.notice_period_reasons(start=date(2026, 11, 16), end=date(2026, 11, 22), policy=POLICY) == ()
-    assert proc.notice_period_reasons(start=date(2026, 11, 16), end=date(2026, 11, 21), policy=POLICY)[0].code == "notice_too_short"
-    assert proc.notice_period_reasons(start=date(2026, 11, 16), end=date(2026, 11, 15), policy=POLICY)[0].code == "notice_end_before_start"
+    assert (
+        proc.notice_period_reasons(start=date(2026, 11, 16), end=date(2026, 11, 21), policy=POLICY)[0].code
+        == "notice_too_short"
+    )
+    assert (
+        proc.notice_period_reasons(start=date(2026, 11, 16), end=date(2026, 11, 15), policy=POLICY)[0].code
+        == "notice_end_before_start"
+    )
 
 
 def test_due_step_of_an_investigation_received_before_spring_festival():
-    due = proc.due_step(status="investigating", received_on=date(2026, 2, 10), notice_end=None, notice_closed_on=None,
-                        calendar=CN, policy=POLICY)
+    due = proc.due_step(
+        status="investigating",
+        received_on=date(2026, 2, 10),
+        notice_end=None,
+        notice_closed_on=None,
+        calendar=CN,
+        policy=POLICY,
+    )
     assert due == proc.DueStep("investigation", date(2026, 3, 9))
 
 
 def test_due_decision_after_a_notice_closed_on_national_day_eve():
-    due = proc.due_step(status="under_review", received_on=date(2026, 9, 1), notice_end=date(2026, 9, 29),
-                        notice_closed_on=date(2026, 9, 30), calendar=CN, policy=POLICY)
+    due = proc.due_step(
+        status="under_review",
+        received_on=date(2026, 9, 1),
+        notice_end=date(2026, 9, 29),
+        notice_closed_on=date(2026, 9, 30),
+        calendar=CN,
+        policy=POLICY,
+    )
     assert due == proc.DueStep("decision", date(2026, 10, 13))  # Oct 8, 9, 10 (Sat make-up), 12, 13
 
 
 def test_decided_applications_have_no_due_step():
-    assert proc.due_step(status="approved", received_on=date(2026, 9, 1), notice_end=None, notice_closed_on=None,
-                         calendar=CN, policy=POLICY) is None
+    assert (
+        proc.due_step(
+            status="approved",
+            received_on=date(2026, 9, 1),
+            notice_end=None,
+            notice_closed_on=None,
+            calendar=CN,
+            policy=POLICY,
+        )
+        is None
+    )
 
 
 def test_days_left_counts_working_days_and_goes_negative():

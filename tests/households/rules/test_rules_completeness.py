@@ -118,6 +118,7 @@ def test_almost_complete_file_never_shows_100():
 
 # --- the stored bitmask of missing requirements ------------------------------------------
 
+
 def test_missing_bits_are_fixed_stored_numbers():
     # Stored on every household and aggregated in SQL: these numbers must never change.
     assert MISSING_BITS == {
@@ -142,8 +143,11 @@ def test_missing_mask_encodes_requirements_and_codes_alike():
 
 def test_missing_mask_round_trips_in_display_order():
     result = check(replace(FULL, has_phone=False, latest_survey_on=None, document_kinds=BASE_DOCS))
-    assert codes(missing_requirements(result.missing_mask)) == codes(result.missing) == [
-        "phone", "survey", "doc_application_letter", "doc_authorisation", "doc_income_proof"]
+    assert (
+        codes(missing_requirements(result.missing_mask))
+        == codes(result.missing)
+        == ["phone", "survey", "doc_application_letter", "doc_authorisation", "doc_income_proof"]
+    )
     assert result.missing_mask == 0b1_1100_0010_1000
 
 

@@ -14,8 +14,13 @@ CATEGORIES = ("dibao", "low_income", "tekun", "temporary")
 
 
 def facts(**changes) -> DecisionFacts:
-    base = {"role": COUNTY_CIVIL, "approve": True, "category": "dibao", "categories": CATEGORIES,
-            "verification": VerifiedIncome(Decimal("400"), 3, True)}
+    base = {
+        "role": COUNTY_CIVIL,
+        "approve": True,
+        "category": "dibao",
+        "categories": CATEGORIES,
+        "verification": VerifiedIncome(Decimal("400"), 3, True),
+    }
     return DecisionFacts(**{**base, **changes})
 
 
@@ -37,8 +42,11 @@ def test_temporary_aid_is_capped_and_the_township_decides_it_up_to_its_limit():
     three = facts(category="temporary", entered_amount=Decimal("3000"), members_counted=3, role=TOWNSHIP_OFFICER)
     decision = decide(three, policy=POLICY, on=ON)
     assert decision.ok and decision.by_township and decision.end_on == ON  # 以内: the limit itself is the township's
-    over = decide(facts(category="temporary", entered_amount=Decimal("3000.01"), members_counted=4,
-                        role=TOWNSHIP_OFFICER), policy=POLICY, on=ON)
+    over = decide(
+        facts(category="temporary", entered_amount=Decimal("3000.01"), members_counted=4, role=TOWNSHIP_OFFICER),
+        policy=POLICY,
+        on=ON,
+    )
     assert [r.code for r in over.reasons] == ["decide.township_limit"]
 
 

@@ -80,13 +80,21 @@ def test_the_low_income_line_is_not_rounded_before_the_comparison():
 
 def test_review_candidates_compare_exactly():
     third_above = per_capita_exact(total=D("3600.01"), members=3)
-    assert exit_candidate(enrolled_category=DIBAO, per_capita_income=third_above, policy=POLICY,
-                          income_rose_from_work=False, today=POLICY_DAY).candidate
-    assert not category_change_candidate(enrolled_category=DIBAO, per_capita_income=third_above,
-                                         policy=POLICY).candidate
+    assert exit_candidate(
+        enrolled_category=DIBAO,
+        per_capita_income=third_above,
+        policy=POLICY,
+        income_rose_from_work=False,
+        today=POLICY_DAY,
+    ).candidate
+    assert not category_change_candidate(
+        enrolled_category=DIBAO, per_capita_income=third_above, policy=POLICY
+    ).candidate
     third_below = per_capita_exact(total=D("3599.99"), members=3)
-    assert inclusion_candidate(per_capita_income=third_below, enrolled_categories=(),
-                               policy=POLICY).suggested_category == DIBAO
+    assert (
+        inclusion_candidate(per_capita_income=third_below, enrolled_categories=(), policy=POLICY).suggested_category
+        == DIBAO
+    )
 
 
 def test_the_benefit_is_computed_exactly_and_rounded_once():
@@ -114,8 +122,15 @@ def test_the_class_agrees_with_exact_rational_arithmetic(total_cents, members, s
     total = D(total_cents) / 100
     expected = _reference_category(total_cents, members, standard_cents, multiple)
     assert classify_household(facts=_facts(total, members), policy=policy).category == expected
-    assert classify(per_capita_income=per_capita_exact(total=total, members=members),
-                    financial_assets_per_person=D(0), flags=AssetFlags(), policy=policy).category == expected
+    assert (
+        classify(
+            per_capita_income=per_capita_exact(total=total, members=members),
+            financial_assets_per_person=D(0),
+            flags=AssetFlags(),
+            policy=policy,
+        ).category
+        == expected
+    )
 
 
 @PROPERTY
@@ -134,6 +149,7 @@ def test_the_benefit_is_rounded_once_half_up(total_cents, members, standard_cent
     else:
         gap = max(standard - max(per_capita, Fraction(0)), Fraction(minimum_cents, 100))
         expected = _half_up_cents(gap * members)
-    amount = dibao_monthly_amount(per_capita_income=per_capita_exact(total=D(total_cents) / 100, members=members),
-                                  members=members, policy=policy)
+    amount = dibao_monthly_amount(
+        per_capita_income=per_capita_exact(total=D(total_cents) / 100, members=members), members=members, policy=policy
+    )
     assert amount == expected and amount == amount.quantize(D("0.01"))

@@ -38,8 +38,14 @@ def _months_later(day: date, months: int) -> date:
 @PROPERTY
 @given(rose_on=DATES, months=MONTHS)
 def test_gradual_exit_ends_on_the_corresponding_day(rose_on, months):
-    decision = exit_candidate(enrolled_category="dibao", per_capita_income=Decimal("5000"), income_rose_from_work=True,
-                              rose_on=rose_on, today=rose_on, policy=POLICY.but(gradual_exit_months=months))
+    decision = exit_candidate(
+        enrolled_category="dibao",
+        per_capita_income=Decimal("5000"),
+        income_rose_from_work=True,
+        rose_on=rose_on,
+        today=rose_on,
+        policy=POLICY.but(gradual_exit_months=months),
+    )
     assert decision.gradual_exit_until == _months_later(rose_on, months)
 
 
@@ -57,8 +63,9 @@ def test_verification_is_valid_through_the_corresponding_day(verified_on, months
 @given(last_review=DATES, months=MONTHS)
 def test_next_review_is_the_corresponding_day(last_review, months):
     policy = POLICY.but(review_months_stable=months)
-    assert next_review_date(last_review=last_review, category="dibao", labour_ability_present=True,
-                            income_stable=True, policy=policy) == _months_later(last_review, months)
+    assert next_review_date(
+        last_review=last_review, category="dibao", labour_ability_present=True, income_stable=True, policy=policy
+    ) == _months_later(last_review, months)
 
 
 @PROPERTY
@@ -68,8 +75,9 @@ def test_work_income_is_disregarded_through_the_corresponding_day(started, month
     last = _months_later(started, months)
 
     def disregarded(today: date) -> Decimal:
-        return disregarded_work_income(monthly_work_income=Decimal("100"), work_started_on=started, today=today,
-                                       policy=policy)
+        return disregarded_work_income(
+            monthly_work_income=Decimal("100"), work_started_on=started, today=today, policy=policy
+        )
 
     assert disregarded(started) == disregarded(last) == Decimal("100.00")
     assert disregarded(last + timedelta(days=1)) == Decimal("0.00")
@@ -86,6 +94,7 @@ def test_notice_ends_on_the_first_working_day_not_before_its_last_calendar_day(s
     assert end >= plain_last and calendar.is_workday(end)
     assert all(not calendar.is_workday(plain_last + timedelta(days=k)) for k in range((end - plain_last).days))
     assert notice_end(start=start, policy=policy) == plain_last
-    deadlines = procedure_deadlines(received_on=start - timedelta(days=30), calendar=calendar, policy=policy,
-                                    notice_start=start)
+    deadlines = procedure_deadlines(
+        received_on=start - timedelta(days=30), calendar=calendar, policy=policy, notice_start=start
+    )
     assert deadlines.notice_min_end == end

@@ -63,8 +63,9 @@ def test_decision_after_a_notice_ending_in_national_day():
 
 
 def test_a_notice_ending_on_a_sunday_ends_on_monday():
-    deadlines = procedure_deadlines(received_on=date(2026, 3, 2), calendar=PLAIN, policy=POLICY,
-                                    notice_start=date(2026, 3, 2))
+    deadlines = procedure_deadlines(
+        received_on=date(2026, 3, 2), calendar=PLAIN, policy=POLICY, notice_start=date(2026, 3, 2)
+    )
     assert deadlines.notice_min_end == date(2026, 3, 9)  # Mon 2nd .. Sun 8th → Mon 9th
     assert deadlines.decision_due == date(2026, 3, 16)
 

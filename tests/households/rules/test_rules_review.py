@@ -167,13 +167,16 @@ def test_missing_verification_is_expired():
     assert verification_expired(verified_on=None, today=TODAY, policy=POLICY)
 
 
-@pytest.mark.parametrize(("kind", "members", "suggested"), [
-    ("death", 1, "exit"),
-    ("death", 0, "exit"),
-    ("death", 2, "adjust_amount"),
-    ("moving", 1, ""),
-    ("job", 1, ""),
-])
+@pytest.mark.parametrize(
+    ("kind", "members", "suggested"),
+    [
+        ("death", 1, "exit"),
+        ("death", 0, "exit"),
+        ("death", 2, "adjust_amount"),
+        ("moving", 1, ""),
+        ("job", 1, ""),
+    ],
+)
 def test_a_reported_change_suggests_an_outcome(kind, members, suggested):
     assert change_report_suggestion(kind=kind, members=members) == suggested
 
