@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, Q, When
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.i18n import render_reason
@@ -181,33 +181,37 @@ class PolicyParametersQuerySet(models.QuerySet):
     or an earlier one has no policy: ``None``, or absent from the dict. The caller says
     what that means (refuse, skip, or ``Policy.unset`` where no standard is read)."""
 
-    def policies_for(self, areas, year: int) -> dict[int, Policy]:
-        """Each area's policy for ``year``, in one query: the latest year not after ``year``,
-        the area's own row before the city's of the same year."""
+    def rows_for(self, areas, year: int) -> dict[int, PolicyParameters]:
+        """Each area's row in force for ``year``, in one query: the latest year not after
+        ``year``, the area's own row before the city's of the same year."""
         areas = {a.pk: a for a in areas}
         area_ids = set(areas) | {a.city_id for a in areas.values() if a.city_id}
         rows = list(self.filter(area_id__in=area_ids, year__lte=year))
-        found: dict[int, Policy] = {}
+        found: dict[int, PolicyParameters] = {}
         for pk, area in areas.items():
             candidates = [r for r in rows if r.area_id in (pk, area.city_id)]
             if candidates:
-                best = max(candidates, key=lambda r: (r.year, r.area_id == pk))
-                found[pk] = best.as_policy(year)
+                found[pk] = max(candidates, key=lambda r: (r.year, r.area_id == pk))
         return found
+
+    def policies_for(self, areas, year: int) -> dict[int, Policy]:
+        """Each area's policy for ``year`` (one query); an area with no row is absent."""
+        return {pk: row.as_policy(year) for pk, row in self.rows_for(areas, year).items()}
+
+    def policies_or_unset(self, areas, year: int) -> dict[int, Policy]:
+        """Each area's policy, ``Policy.unset`` for one with no row: for readers of the
+        intervals, deadlines and staffing figures only, never of the line."""
+        areas = list(areas)
+        found = self.policies_for(areas, year)
+        return {a.pk: found.get(a.pk) or Policy.unset(year) for a in areas}
 
     def policy_for(self, area: Area, year: int) -> Policy | None:
         """One area's policy for ``year`` (one query), or ``None``."""
         return self.policies_for([area], year).get(area.pk)
 
     def for_county(self, county: Area, year: int) -> PolicyParameters | None:
-        """The row in force for a county and year: the county's own, else the city's,
-        of that year or else of the latest earlier year."""
-        return (
-            self.filter(Q(area_id=county.pk) | Q(area_id=county.city_id), year__lte=year)
-            .annotate(own=Case(When(area_id=county.pk, then=1), default=0))
-            .order_by("-year", "-own")
-            .first()
-        )
+        """The row in force for a county and year (one query), or ``None``."""
+        return self.rows_for([county], year).get(county.pk)
 
 
 def _money(**kwargs):

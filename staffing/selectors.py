@@ -44,8 +44,7 @@ def policies_for(counties: list[Area], year: int) -> dict[int, Policy]:
     ``year``, the county's own row before the city's. Without any row the defaults
     apply (``dibao_standard`` 0: staffing reads only the staffing fields).
     """
-    found = PolicyParameters.objects.policies_for(counties, year)
-    return {c.pk: found.get(c.pk) or Policy.unset(year) for c in counties}
+    return PolicyParameters.objects.policies_or_unset(counties, year)
 
 
 def policy_for(county: Area | None, year: int) -> Policy:

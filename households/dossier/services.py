@@ -955,8 +955,9 @@ def completeness_refresh_batch(
     rows = dossier_facts_batch(household_ids)
     new_counties = {county_id for _facts, _category, county_id in rows.values()} - set(policies)
     if new_counties:
-        found = PolicyParameters.objects.policies_for(Area.objects.filter(pk__in=new_counties), today.year)
-        policies.update({cid: found.get(cid) or Policy.unset(today.year) for cid in new_counties})
+        policies.update(
+            PolicyParameters.objects.policies_or_unset(Area.objects.filter(pk__in=new_counties), today.year)
+        )
     stored: list[tuple[int, int, int]] = []
     for pk, (facts, category, county_id) in rows.items():
         result = rules.completeness(facts=facts, category=category, today=today, policy=policies[county_id])

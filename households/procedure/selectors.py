@@ -68,9 +68,7 @@ def application_detail(*, user, pk: int) -> Application:
 def policies_for(counties, year: int) -> dict[int, Policy]:
     """Each county's policy for ``year`` in one query, chosen like ``for_county``: the
     latest year not after ``year``, the county's own row before the city's of that year."""
-    counties = list(counties)
-    found = PolicyParameters.objects.policies_for(counties, year)
-    return {c.pk: found.get(c.pk) or Policy.unset(year) for c in counties}
+    return PolicyParameters.objects.policies_or_unset(counties, year)
 
 
 def attach_deadlines(applications, *, today: date) -> list[Application]:

@@ -488,6 +488,10 @@ def _money(value) -> Decimal | None:
     return amount
 
 
+def _latest_verification(household_id: int) -> Verification | None:
+    return Verification.objects.filter(household_id=household_id).order_by("-verified_on", "-id").first()
+
+
 def decision_facts(
     app: Application, *, actor, approve: bool, category: str, entered, severe: bool, reason: str
 ) -> proc.DecisionFacts:
@@ -495,7 +499,7 @@ def decision_facts(
     latest verification for 低保, the members counted for temporary aid)."""
     verification = None
     if approve and category == Category.DIBAO:
-        latest = Verification.objects.filter(household_id=app.household_id).order_by("-verified_on", "-id").first()
+        latest = _latest_verification(app.household_id)
         if latest is not None:
             # The exact total ÷ members, not the per-capita figure rounded for display.
             verification = proc.VerifiedIncome(
@@ -505,9 +509,7 @@ def decision_facts(
             )
     members = 0
     if approve and category == Category.TEMPORARY:
-        counted = app.verification or (
-            Verification.objects.filter(household_id=app.household_id).order_by("-verified_on", "-id").first()
-        )
+        counted = app.verification or _latest_verification(app.household_id)
         members = counted.members_counted if counted is not None else app.household.member_count
     live = (
         approve
