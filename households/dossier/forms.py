@@ -24,7 +24,9 @@ from households.models import (
     SurveyMemberCheck,
     Verification,
 )
+from households.rules.dates import fact_date_reason
 from jiuzhu.fields import NOTE_MAX_LENGTH
+from jiuzhu.i18n import render_reason
 from jiuzhu.models import Area, AreaLevel, Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -36,6 +38,22 @@ def apply_violation(form: forms.Form, violation) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+class FactDatesMixin:
+    """A form's fact dates (``fact_date_fields``) checked by ``rules.dates`` as the field is
+    cleaned, so a date after today is said next to it together with the form's other errors
+    (the service asks the same rule again)."""
+
+    fact_date_fields: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fact_date_fields:
+            reason = fact_date_reason(cleaned.get(name), today=timezone.localdate())
+            if reason is not None and name in self.fields:
+                self.add_error(name, render_reason(reason))
+        return cleaned
 
 
 class HouseholdFilterForm(forms.Form):
@@ -92,7 +110,9 @@ class HouseholdFilterForm(forms.Form):
         field.choices = [("", field.empty_label), *((row.pk, label(row)) for row in rows)]
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(FactDatesMixin, forms.ModelForm):
+    fact_date_fields = ("registered_on",)
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -220,7 +240,9 @@ class MemberLeaveForm(forms.Form):
         self.fields["left_on"].initial = timezone.localdate()
 
 
-class VerificationForm(forms.ModelForm):
+class VerificationForm(FactDatesMixin, forms.ModelForm):
+    fact_date_fields = ("verified_on",)
+
     class Meta:
         model = Verification
         fields = [
@@ -259,7 +281,9 @@ class VerificationForm(forms.ModelForm):
         pass
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(FactDatesMixin, forms.Form):
+    fact_date_fields = ("assessed_on",)
+
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
     summary = forms.CharField(
         max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -313,9 +337,11 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(FactDatesMixin, forms.ModelForm):
     """The home-visit survey; one confirm/changed/absent choice per active member is added
     as ``outcome_<member id>`` and ``note_<member id>``."""
+
+    fact_date_fields = ("visited_on",)
 
     present = forms.ModelMultipleChoiceField(
         label=_("Caseworkers present"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple

@@ -91,3 +91,11 @@ def test_future_volunteers_and_trainings_are_refused(make, worker):
         "held_on",
     )
     assert cw_services.volunteer_create(actor=worker, name="志愿者", registered_on=TODAY).pk
+
+
+def test_the_survey_form_says_the_future_date_with_its_other_errors(make, login):
+    household = make.household(members=1)
+    user = make.user(Role.CASEWORKER, "330402007")
+    response = login(user).post(f"/households/{household.pk}/surveys/new/", {"visited_on": TOMORROW.isoformat()})
+    form = response.context["form"]
+    assert form.errors["visited_on"] == ["日期不能晚于今天。"] and len(form.errors) > 1
