@@ -9,7 +9,10 @@ class HouseholdsConfig(AppConfig):
     def ready(self) -> None:
         # The Celery tasks are registered in every process, not only the worker's: the
         # rooms send them by name (households.roster.jobs) and must find them.
-        from households import sections
+        from households import (
+            sections,
+            tasks,  # noqa: F401  (registers the tasks the rooms send by name)
+        )
         from households.plans.selectors import plan_section
         from households.review.section import review_section
 
