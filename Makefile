@@ -44,7 +44,7 @@ messages: venv
 
 # Style and types: ruff's lint and format, mypy (django-stubs) on the rules and the services.
 # (households/dossier/services.py and staffing/services.py join once their optional area ids are narrowed.)
-TYPED := households/rules caseworkers/rules.py staffing/rules.py jiuzhu/policy.py jiuzhu/reasons.py jiuzhu/periods.py \
+TYPED := households/rules caseworkers/rules.py staffing/rules.py jiuzhu/policy.py jiuzhu/reasons.py jiuzhu/periods.py jiuzhu/parameters/services.py \
 	households/procedure/services.py households/review/services.py households/plans/services.py \
 	caseworkers/services.py
 lint: venv

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _drop_cache_after_review(**kwargs) -> None:
+def _drop_cache(**kwargs) -> None:
     from dashboards.cache import invalidate_dashboards
     from dashboards.tasks import warm_dashboards
 
@@ -26,7 +26,10 @@ class DashboardsConfig(AppConfig):
             staffing_panels,
         )
         from households.review.signals import review_pass_finished
+        from jiuzhu.parameters.signals import policy_changed
 
         # The nightly review changes the figures: forget the cached city views once it
         # has committed and compute them afresh (households does not import dashboards; it sends a signal).
-        review_pass_finished.connect(_drop_cache_after_review, dispatch_uid="dashboards.invalidate_after_review")
+        review_pass_finished.connect(_drop_cache, dispatch_uid="dashboards.invalidate_after_review")
+        # A changed floor or standard changes the funding and coverage panels: the same drop.
+        policy_changed.connect(_drop_cache, dispatch_uid="dashboards.invalidate_after_policy")

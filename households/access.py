@@ -28,6 +28,8 @@ class Action(StrEnum):
     RECORD_REVIEW = "record_review"
     CONFIRM_REVIEW = "confirm_review"
     SEE_REVIEW_RUNS = "see_review_runs"
+    READ_CALENDAR = "read_calendar"  # the working-day overrides in force
+    EDIT_CALENDAR = "edit_calendar"  # enter, correct or withdraw an override (city-wide or a county's)
 
 
 FIELD = frozenset({Role.CASEWORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN})
@@ -45,6 +47,8 @@ ROLES: dict[Action, frozenset[str]] = {
     Action.RECORD_REVIEW: FIELD,
     Action.CONFIRM_REVIEW: OFFICER,
     Action.SEE_REVIEW_RUNS: OFFICER | {Role.COUNTY_CIVIL, Role.CITY_CIVIL},
+    Action.READ_CALENDAR: frozenset({Role.COUNTY_CIVIL, Role.CITY_CIVIL, Role.ADMIN}),
+    Action.EDIT_CALENDAR: frozenset({Role.CITY_CIVIL, Role.ADMIN}),
 }
 
 

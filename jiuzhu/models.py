@@ -323,6 +323,10 @@ class PolicyParameters(models.Model):
     )
     note = models.CharField(_("source or note"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Two officers editing one year's row: the second save is refused, not written over.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    AUDIT_SKIP = ("updated_at", "version")
 
     objects = PolicyParametersQuerySet.as_manager()
 

@@ -382,7 +382,13 @@ SPECTACULAR_SETTINGS = {
 
 # The menu entries and the demo data of each app, in order (settings are the composition
 # root: the core names no app in its code). An entry that fails to import fails loudly.
-JIUZHU_MENUS = ["households.nav.items", "caseworkers.nav.items", "staffing.nav.items", "dashboards.nav.items"]
+JIUZHU_MENUS = [
+    "households.nav.items",
+    "caseworkers.nav.items",
+    "staffing.nav.items",
+    "dashboards.nav.items",
+    "jiuzhu.parameters.nav.items",
+]
 JIUZHU_DEMO_SEEDERS = ["households.demo.seed", "caseworkers.demo.seed", "staffing.demo.seed"]
 
 # Production hardening: on whenever DEBUG is off (see README "Production settings").

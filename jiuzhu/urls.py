@@ -78,6 +78,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("caseworkers/", include("caseworkers.urls")),
     path("staffing/", include("staffing.urls")),
+    path("policy/", include("jiuzhu.parameters.urls")),
     path("dashboards/", include("dashboards.urls")),
 ]
 

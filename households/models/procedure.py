@@ -211,7 +211,8 @@ class Objection(models.Model):
 
 class WorkdayOverride(models.Model):
     """A local correction of the national working-day calendar. A row without a county
-    applies city-wide; a county's own row wins over the city-wide one."""
+    applies city-wide; a county's own row wins over the city-wide one. A wrong row is
+    withdrawn with a reason (kept, audited), never deleted; only live rows count."""
 
     date = models.DateField(_("date"))
     is_workday = models.BooleanField(_("working day"))
@@ -219,15 +220,27 @@ class WorkdayOverride(models.Model):
         Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("county-level unit")
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True, editable=False)
+
+    AUDIT_SKIP = ("version",)
 
     class Meta:
         ordering = ("date",)
         verbose_name = _("working-day override")
         verbose_name_plural = _("working-day overrides")
         constraints = [  # noqa: RUF012
-            models.UniqueConstraint(fields=["date", "county"], name="workday_override_date_county"),
             models.UniqueConstraint(
-                fields=["date"], condition=Q(county__isnull=True), name="workday_override_date_citywide"
+                fields=["date", "county"], condition=Q(withdrawn_at__isnull=True), name="workday_override_date_county"
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(county__isnull=True, withdrawn_at__isnull=True),
+                name="workday_override_date_citywide",
             ),
         ]
 

@@ -14,6 +14,11 @@ class WorkdayOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("date", "is_workday", "county", "note")
     list_filter = ("is_workday", "county")
     date_hierarchy = "date"
+    readonly_fields = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
+
+    def has_delete_permission(self, request, obj=None):
+        # A wrong override is withdrawn with a reason on the calendar pages, never deleted.
+        return False
 
 
 @admin.register(Application)

@@ -13,6 +13,7 @@ from households.dossier.pickers import HouseholdField
 from households.models import Category, Household, Objection, Survey, Verification
 from households.procedure import services
 from jiuzhu.fields import NOTE_MAX_LENGTH
+from jiuzhu.models import Area, AreaLevel
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -264,3 +265,45 @@ STEP_FORMS: dict[str, tuple[str, type[StepForm]]] = {
     "decide": ("decide", DecideForm),
     "deliver": ("deliver", DeliverForm),
 }
+
+
+class WorkdayOverrideForm(forms.Form):
+    """An override's date and area (new rows only), its kind and note; the area is chosen by
+    name among the city and its county-level units, never a township."""
+
+    CITYWIDE = "city"
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    area = forms.ChoiceField(label=_("Applies to"))
+    is_workday = forms.TypedChoiceField(
+        label=_("That day is"),
+        choices=(("1", _("a working day")), ("0", _("a day off"))),
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note (e.g. the notice's number)"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        counties = Area.objects.visible_to(user).filter(level=AreaLevel.COUNTY, active=True).order_by("code")
+        self.counties = {str(area.pk): area for area in counties}
+        self.fields["area"].choices = [
+            (self.CITYWIDE, _("The whole city")),
+            *((k, a.name) for k, a in self.counties.items()),
+        ]
+        if instance is not None:
+            del self.fields["date"]
+            del self.fields["area"]
+            self.initial.update(
+                {"is_workday": "1" if instance.is_workday else "0", "note": instance.note, "version": instance.version}
+            )
+
+    def clean_area(self):
+        value = self.cleaned_data["area"]
+        return None if value == self.CITYWIDE else self.counties[value]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -14,10 +14,11 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
-from households.models import OPEN_APPLICATION_STATUSES, Application
+from households import access
+from households.models import OPEN_APPLICATION_STATUSES, Application, WorkdayOverride
 from households.procedure.workdays import calendars_for
 from households.rules import procedure as proc
-from jiuzhu.models import PolicyParameters
+from jiuzhu.models import AreaLevel, PolicyParameters, Role
 from jiuzhu.policy import Policy
 
 STEP_LABELS = {
@@ -151,3 +152,23 @@ def flagged_urgent(*, user):
         .filter(urgent=True, status__in=proc.DECIDED_STATUSES)
         .filter(Q(investigation_completed_on__isnull=True) | Q(notice_closed_on__isnull=True))
     )
+
+
+def workday_overrides(*, user, include_withdrawn: bool = True):
+    """The overrides ``user`` may read (the city: all; a county: its own and the city-wide
+    ones, which apply to it too), newest date first, with what the list shows selected."""
+    rows = WorkdayOverride.objects.select_related("county", "withdrawn_by").order_by("-date", "county__code")
+    if not include_withdrawn:
+        rows = rows.filter(withdrawn_at__isnull=True)
+    if not access.may(user, access.Action.READ_CALENDAR):
+        return rows.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return rows
+    area = user.area
+    if area is None:
+        return rows.none()
+    if area.level == AreaLevel.CITY:
+        return rows.filter(Q(county__isnull=True) | Q(county__city=area))
+    if area.level == AreaLevel.COUNTY:
+        return rows.filter(Q(county__isnull=True) | Q(county=area))
+    return rows.none()

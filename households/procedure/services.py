@@ -31,13 +31,14 @@ from households.models import (
     Household,
     Objection,
     Verification,
+    WorkdayOverride,
 )
 from households.rules import procedure as proc
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation, StaleEdit
 from jiuzhu.i18n import render_reasons
-from jiuzhu.models import AuditAction, PolicyParameters
+from jiuzhu.models import AreaLevel, AuditAction, PolicyParameters
 from jiuzhu.policy import Policy
 
 
@@ -671,3 +672,74 @@ def notice_deliver(
         from_status=old,
         fields=["delivered_on", "delivered_by", "delivery_note"],
     )
+
+
+# --------------------------------------------------------------------------- working-day overrides
+
+
+def _require_calendar_editor(actor) -> None:
+    if not access.may(actor, access.Action.EDIT_CALENDAR):
+        raise PermissionDenied
+
+
+def _override_clash(*, day: date, county) -> None:
+    clash = WorkdayOverride.objects.filter(date=day, county=county, withdrawn_at__isnull=True)
+    if clash.exists():
+        where = county.name if county is not None else _("the whole city")
+        raise RuleViolation(
+            _("%(date)s already has an override for %(area)s: correct or withdraw that one.")
+            % {"date": day.isoformat(), "area": where},
+            field="date",
+        )
+
+
+def _override_area(county):
+    """An override's area is the city (``None``) or a county-level unit, never a township."""
+    if county is not None and county.level != AreaLevel.COUNTY:
+        raise RuleViolation(_("An override applies to the whole city or to one county-level unit."), field="area")
+
+
+@transaction.atomic
+def workday_override_create(*, actor, day: date, county, is_workday: bool, note: str = "") -> WorkdayOverride:
+    _require_calendar_editor(actor)
+    _override_area(county)
+    _override_clash(day=day, county=county)
+    row = WorkdayOverride(date=day, county=county, is_workday=is_workday, note=note)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as error:  # the same date entered at the same moment by someone else
+        raise RuleViolation(_("This date already has an override for this area."), field="date") from error
+    audit.record_change(actor=actor, instance=row, before={})
+    return row
+
+
+@transaction.atomic
+def workday_override_update(
+    *, actor, row: WorkdayOverride, expected_version: int | None, is_workday: bool, note: str
+) -> WorkdayOverride:
+    """Correct a live override's kind or note (its date and area stay: withdraw and enter anew)."""
+    _require_calendar_editor(actor)
+    if row.withdrawn_at is not None:
+        raise RuleViolation(_("This override was withdrawn; enter a new one instead."))
+    before = audit.snapshot(WorkdayOverride.objects.get(pk=row.pk))
+    row.is_workday, row.note = is_workday, note
+    save_versioned(row, expected_version=expected_version, fields=["is_workday", "note"])
+    audit.record_change(actor=actor, instance=row, before=before)
+    return row
+
+
+@transaction.atomic
+def workday_override_withdraw(*, actor, row: WorkdayOverride, expected_version: int | None, reason: str):
+    """Take an override out of the calendar; the row stays with who withdrew it and why."""
+    _require_calendar_editor(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Say why the override is withdrawn."), field="reason")
+    if row.withdrawn_at is not None:
+        raise RuleViolation(_("This override was withdrawn already."))
+    before = audit.snapshot(WorkdayOverride.objects.get(pk=row.pk))
+    row.withdrawn_at, row.withdrawn_by, row.withdrawal_reason = timezone.now(), actor, reason[:200]
+    save_versioned(row, expected_version=expected_version, fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit.record_change(actor=actor, instance=row, before=before, summary=reason)
+    return row

@@ -19,13 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from households import access
-from households.models import Application, ApplicationStatus, Category
-from households.procedure import selectors
-from households.procedure.forms import STEP_FORMS, ApplicationCreateForm
+from households.models import Application, ApplicationStatus, Category, WorkdayOverride
+from households.procedure import selectors, services
+from households.procedure.forms import STEP_FORMS, ApplicationCreateForm, WithdrawForm, WorkdayOverrideForm
 from households.procedure.services import facts_of, role_of
 from households.rules import mask_name
 from households.rules import procedure as proc
 from jiuzhu.errors import RuleViolation
+from jiuzhu.models import AuditEvent
 
 
 def _apply_violation(form, error: RuleViolation) -> None:
@@ -190,3 +191,108 @@ def application_print(request, pk: int, kind: str):
             "today": timezone.localdate(),
         },
     )
+
+
+# --------------------------------------------------------------------------- working-day overrides
+
+
+def workday_list(request):
+    if not access.may(request.user, access.Action.READ_CALENDAR):
+        raise PermissionDenied
+    page = Paginator(selectors.workday_overrides(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "households/procedure/workday_list.html",
+        {
+            "page_obj": page,
+            "rows": page.object_list,
+            "may_edit": access.may(request.user, access.Action.EDIT_CALENDAR),
+        },
+    )
+
+
+def workday_create(request):
+    if not access.may(request.user, access.Action.EDIT_CALENDAR):
+        raise PermissionDenied
+    form = WorkdayOverrideForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.workday_override_create(
+                actor=request.user,
+                day=data["date"],
+                county=data["area"],
+                is_workday=data["is_workday"],
+                note=data["note"],
+            )
+        except RuleViolation as error:
+            _apply_violation(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("households:workday_list")
+    return render(request, "households/procedure/workday_form.html", {"form": form, "row": None})
+
+
+def _override(request, pk: int):
+    try:
+        return selectors.workday_overrides(user=request.user).get(pk=pk)
+    except WorkdayOverride.DoesNotExist as error:
+        raise Http404 from error
+
+
+def workday_edit(request, pk: int):
+    row = _override(request, pk)
+    if not access.may(request.user, access.Action.EDIT_CALENDAR):
+        raise PermissionDenied
+    form = WorkdayOverrideForm(request.POST or None, user=request.user, instance=row)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workday_override_update(
+                actor=request.user,
+                row=row,
+                expected_version=form.cleaned_data.get("version"),
+                is_workday=form.cleaned_data["is_workday"],
+                note=form.cleaned_data["note"],
+            )
+        except RuleViolation as error:
+            _apply_violation(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("households:workday_list")
+    return _edit_page(request, row, form, WithdrawForm(initial={"version": row.version}))
+
+
+def _edit_page(request, row, form, withdraw_form):
+    return render(
+        request,
+        "households/procedure/workday_form.html",
+        {
+            "form": form,
+            "withdraw_form": withdraw_form,
+            "row": row,
+            "audit_events": AuditEvent.objects.for_object(row)[:30],
+        },
+    )
+
+
+@require_POST
+def workday_withdraw(request, pk: int):
+    row = _override(request, pk)
+    if not access.may(request.user, access.Action.EDIT_CALENDAR):
+        raise PermissionDenied
+    withdraw_form = WithdrawForm(request.POST)
+    if withdraw_form.is_valid():
+        try:
+            services.workday_override_withdraw(
+                actor=request.user,
+                row=row,
+                expected_version=withdraw_form.cleaned_data.get("version"),
+                reason=withdraw_form.cleaned_data["reason"],
+            )
+        except RuleViolation as error:
+            _apply_violation(withdraw_form, error)
+        else:
+            messages.success(request, _("The override was withdrawn."))
+            return redirect("households:workday_list")
+    form = WorkdayOverrideForm(user=request.user, instance=row)
+    return _edit_page(request, row, form, withdraw_form)

@@ -49,7 +49,7 @@ def _overrides_by_county(county_ids) -> dict[int | None, dict[date, bool]]:
     """One query: the city-wide rows (county None) and each county's own rows."""
     found: dict[int | None, dict[date, bool]] = {}
     for county_id, day, is_workday in WorkdayOverride.objects.filter(
-        Q(county__isnull=True) | Q(county_id__in=list(county_ids))
+        Q(county__isnull=True) | Q(county_id__in=list(county_ids)), withdrawn_at__isnull=True
     ).values_list("county_id", "date", "is_workday"):
         found.setdefault(county_id, {})[day] = is_workday
     return found

@@ -329,6 +329,33 @@ MATRIX: dict[str, Entry] = {
         "staffing.ServiceContract", route=lambda c: {"slug": "contracts", "pk": c.pk}, allowed=COUNTY, methods=FORM
     ),
     "dashboards:index": open_page(allowed=SIGNED_IN),
+    # Policy rows and working-day overrides belong to a county (the own township's, 南湖区).
+    "parameters:policy_list": open_page(allowed=STAFF_READ),
+    "parameters:policy_create": open_page(allowed={"city", "admin"}, methods=FORM),
+    "parameters:policy_edit": Entry(
+        obj="jiuzhu.PolicyParameters",
+        own_lookup="area__children__code",
+        hidden_from={"county_other", "finance_other"},
+        allowed={"county_own", "city", "finance_own", "city_finance", "admin"},
+        methods=FORM,
+        post_allowed={"city", "admin"},
+    ),
+    "households:workday_list": open_page(allowed=may(access.Action.READ_CALENDAR, anywhere=True)),
+    "households:workday_create": open_page(allowed=may(access.Action.EDIT_CALENDAR, anywhere=True), methods=FORM),
+    "households:workday_edit": Entry(
+        obj="households.WorkdayOverride",
+        own_lookup="county__children__code",
+        hidden_from={"county_other"},
+        allowed=may(access.Action.EDIT_CALENDAR, anywhere=True),
+        methods=FORM,
+    ),
+    "households:workday_withdraw": Entry(
+        obj="households.WorkdayOverride",
+        own_lookup="county__children__code",
+        hidden_from={"county_other"},
+        allowed=may(access.Action.EDIT_CALENDAR, anywhere=True),
+        method="post",
+    ),
     "api:staffing-recruitment-check": open_page(method="post", allowed=SIGNED_IN),
     "api:staffing-transfer-sheet": open_page(allowed=STAFF_READ, ok=(400,)),  # no year given: a 400 that names it
     "api:dashboard": open_page(allowed=SIGNED_IN),
@@ -408,6 +435,15 @@ def world(django_db_blocker, settings):
         outcome="keep",
         recorded_by=users["caseworker_own"],
     )
+    from datetime import date
+    from decimal import Decimal
+
+    from households.models import WorkdayOverride
+    from jiuzhu.models import PolicyParameters
+
+    nanhu = Area.objects.get(code="330402")
+    PolicyParameters.objects.create(area=nanhu, year=2026, dibao_standard=Decimal("1256.00"))
+    WorkdayOverride.objects.create(date=date(2026, 10, 10), county=nanhu, is_workday=True, note="补班")
     from caseworkers import services as caseworker_services
 
     caseworker_services.case_create(
