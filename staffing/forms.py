@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.models import Area, Role, User
@@ -62,8 +63,13 @@ class OrganizationForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = Area.objects.visible_to(self.user).counties().order_by("code")
-        self.fields["credit_code"].max_length = 30  # full-width input and spaces are normalised by the service
-        self.fields["credit_code"].widget.attrs["maxlength"] = 30
+        # Spaces and full-width input are normalised by the rule: the model's 18-character limit
+        # must not refuse "91330402 MA2B..." first with Django's generic length message.
+        code = self.fields["credit_code"]
+        code.max_length = 30
+        code.validators = [v for v in code.validators if not isinstance(v, MaxLengthValidator)]
+        code.validators.append(MaxLengthValidator(30))
+        code.widget.attrs["maxlength"] = 30
 
     def clean_credit_code(self):
         check = rules.check_credit_code(self.cleaned_data["credit_code"])

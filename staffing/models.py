@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiuzhu import crypto
 from jiuzhu.fields import NameField, PhoneField
@@ -87,12 +88,13 @@ class OrganizationQuerySet(models.QuerySet):
 class SocialOrganization(Versioned):
     """An employer of caseworkers: a social organization bought services from (S-2.1.2)."""
 
-    name = NameField(_("name"), max_length=100)
+    # Their own context: the household's 姓名, 住址 and 建档日期 are not an organization's.
+    name = NameField(pgettext_lazy("social organization", "name"), max_length=100)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     registration_authority = models.CharField(_("registration authority"), max_length=100, blank=True)
-    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    registered_on = models.DateField(pgettext_lazy("social organization", "registered on"), null=True, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("social organization", "address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = PhoneField(_("contact phone"))
     county = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("registered by (county)"))
