@@ -127,20 +127,46 @@ class CaseworkerForm(VersionedModelForm):
         self.fields["township"].queryset = townships_for(self.user)
         self.fields["organization"].queryset = SocialOrganization.objects.in_scope(self.user)
         visible = Area.objects.visible_to(self.user).townships()
-        users = User.objects.filter(role=Role.CASEWORKER, area__in=visible).order_by("username")
+        users = User.objects.filter(role=Role.CASEWORKER, area__in=visible).select_related("area").order_by("username")
         if self.instance.pk:
             self.fields["user"].disabled = True
             self.fields["user"].queryset = User.objects.filter(pk=self.instance.user_id)
             del self.fields["id_number"]  # stored encrypted; never shown in or changed through a form
         else:
             self.fields["user"].queryset = users.filter(caseworker_profile__isnull=True)
+            self.fields["user"].required = False
+            self.fields["user"].label_from_instance = _login_label
+            self.fields["user"].empty_label = _("— make a new login below —")
             self.fields["id_number"].required = True
+            # The county makes the login in the same step: no superuser, no raw area ID.
+            self.fields["new_username"] = forms.CharField(
+                label=_("New login name"),
+                max_length=150,
+                required=False,
+                help_text=_("If the caseworker has no login yet: a one-time password is shown after saving."),
+            )
+            self.order_fields(["user", "new_username"])
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and not data.get("user") and not (data.get("new_username") or "").strip():
+            self.add_error("user", _("Choose an existing login or enter a new login name."))
+        return data
 
     def changes(self) -> dict:
         data = super().changes()
         if self.instance.pk:
             data.pop("user")
+        elif data.get("user") is None:
+            data.pop("user")
+            data["new_username"] = self.cleaned_data["new_username"].strip()
         return data
+
+
+def _login_label(user) -> str:
+    # A login is chosen by the person's name and township, not by a raw area ID.
+    name = user.get_full_name() or user.username
+    return f"{name}（{user.username} · {user.area.name}）" if user.area_id else f"{name}（{user.username}）"
 
 
 class StatusForm(forms.Form):

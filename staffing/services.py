@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 from datetime import date, timedelta
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +17,7 @@ from households.rules import check_id_number
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
-from jiuzhu.models import Area, AreaLevel, AuditAction, Role
+from jiuzhu.models import Area, AreaLevel, AuditAction, Role, User
 from jiuzhu.scope import user_can_see_area
 from staffing import rules
 from staffing.models import (
@@ -167,12 +171,55 @@ def _check_qualification(level: str, obtained_on: date | None) -> None:
         )
 
 
+def initial_password() -> str:
+    """A one-time password meeting the password rules (length 12, four kinds of character)."""
+    kinds = (string.ascii_lowercase, string.ascii_uppercase, string.digits, "!#%+-=?@")
+    chars = [secrets.choice(kind) for kind in kinds] + [secrets.choice("".join(kinds)) for _i in range(8)]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _new_caseworker_login(actor, *, username: str, township: Area, name: str) -> User:
+    """The login of a new caseworker, made by the county in the same step (no superuser needed).
+
+    The one-time password is on the returned user as ``initial_password``, for the page to
+    show once; the caseworker changes it after the first login."""
+    username = (username or "").strip()
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as error:
+        raise RuleViolation(error.messages, field="new_username") from error
+    if not username:
+        raise RuleViolation(_("Choose an existing login or enter a new login name."), field="new_username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise RuleViolation(_("The login name %(name)s is taken.") % {"name": username}, field="new_username")
+    password = initial_password()
+    user = User(username=username, role=Role.CASEWORKER, area=township, first_name=name)
+    user.set_password(password)
+    user.save()
+    audit.record_change(actor=actor, instance=user, before={}, summary=_("Login made with the caseworker's profile"))
+    user.initial_password = password
+    return user
+
+
 @transaction.atomic
-def caseworker_create(*, actor, user, township: Area, id_number: str, today: date | None = None, **data) -> Caseworker:
-    """Create a caseworker's profile; the birth date comes from the ID number."""
+def caseworker_create(
+    *,
+    actor,
+    township: Area,
+    id_number: str,
+    user: User | None = None,
+    new_username: str = "",
+    today: date | None = None,
+    **data,
+) -> Caseworker:
+    """Create a caseworker's profile; the birth date comes from the ID number. The login is
+    an existing caseworker login of the area, or a new one (``new_username``) made here."""
     _require_role(actor, CIVIL_WRITE_ROLES)
     _require_township(actor, township)
     _require_organization(actor, data.get("organization"))
+    if user is None:
+        user = _new_caseworker_login(actor, username=new_username, township=township, name=data.get("name", ""))
     if user.role != Role.CASEWORKER:
         raise RuleViolation(_("The linked user must have the caseworker role."), field="user")
     if user.area is None or not user_can_see_area(actor, user.area):

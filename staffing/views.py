@@ -354,6 +354,15 @@ def caseworker_form(request, pk: int | None = None):
             _apply_errors(form, error)
         else:
             messages.success(request, _("Saved."))
+            password = getattr(cw.user, "initial_password", None)
+            if password:
+                messages.warning(
+                    request,
+                    _(
+                        "Login %(name)s made. One-time password: %(password)s. Give it to the caseworker; it is not shown again."
+                    )
+                    % {"name": cw.user.username, "password": password},
+                )
             return redirect("staffing:caseworker", pk=cw.pk)
     return render(
         request,
