@@ -64,15 +64,11 @@ def four_roles_output(*, scope, period):
     }
     columns = [Column(key, labels[key]) for key in summary.COLUMNS] + [Column("total", _("Total"), chart=False)]
     totals = dict.fromkeys([c.key for c in columns], 0)
-    by_month: dict[datetime.date, dict[str, int]] = {}
     body = []
     for r in rows:
         values = [*r.values(), r.total]
         for column, value in zip(columns, values, strict=True):
             totals[column.key] += value
-        month = by_month.setdefault(r.month, dict.fromkeys(summary.COLUMNS, 0))
-        for key in summary.COLUMNS:
-            month[key] += r.counts.get(key, 0)
         if len(body) < MAX_OUTPUT_ROWS:
             body.append(Row(label=f"{r.caseworker.display_name} · {r.month:%Y-%m}", cells=[Cell(v) for v in values]))
     link = total_only(reverse("caseworkers:summary") + f"?year={period.end.year}")
@@ -81,12 +77,23 @@ def four_roles_output(*, scope, period):
         is_total=True,
         cells=[Cell(totals[c.key], link(None, c.key) if totals[c.key] else None) for c in columns],
     )
-    months = sorted(by_month)
+    # Drawn per caseworker (summed over the period's months): two caseworkers are two bars,
+    # never one. The caseworker's id keeps namesakes apart.
+    by_caseworker: dict[int, tuple[str, dict[str, int]]] = {}
+    for r in rows:
+        _name, counts = by_caseworker.setdefault(
+            r.caseworker.pk, (r.caseworker.display_name, dict.fromkeys(summary.COLUMNS, 0))
+        )
+        for key in summary.COLUMNS:
+            counts[key] += r.counts.get(key, 0)
+    drawn = list(by_caseworker.values())[:MAX_OUTPUT_ROWS]
     chart = {
         "type": "bar",
         "stacked": True,
-        "labels": [f"{m:%Y-%m}" for m in months],
-        "datasets": [{"label": labels[key], "data": [by_month[m][key] for m in months]} for key in summary.COLUMNS],
+        "labels": [name for name, _counts in drawn],
+        "datasets": [
+            {"label": labels[key], "data": [counts[key] for _name, counts in drawn]} for key in summary.COLUMNS
+        ],
     }
     note = _(
         "Per caseworker of the area and month: home visits, plans, referrals, services, publicity activities "
@@ -94,7 +101,9 @@ def four_roles_output(*, scope, period):
     )
     if len(rows) > MAX_OUTPUT_ROWS:
         note += " " + _("The first %(n)s rows are shown; the total counts all.") % {"n": MAX_OUTPUT_ROWS}
-    return PanelData(columns=columns, rows=[*body, total_row], chart=chart, note=note)
+    return PanelData(
+        columns=columns, rows=[*body, total_row], chart=chart, note=note, row_heading=_("Caseworker · month")
+    )
 
 
 @register_panel(key="volunteers", title=gettext_lazy("Volunteers and hours served"), kind="bar", order=91)

@@ -73,6 +73,8 @@ class PanelData:
     note: str = ""
     # Anything else a panel shows beside its table (e.g. the most-missing dossier items).
     extra: dict = field(default_factory=dict)
+    # What the first column's labels are, where they are not areas (e.g. caseworker and month).
+    row_heading: str = ""
 
     @property
     def body_rows(self) -> list[Row]:

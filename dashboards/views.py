@@ -5,11 +5,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dashboards import selectors
-from dashboards.exports import XLSX_TYPE, panel_xlsx
+from dashboards.exports import XLSX_TYPE, dashboard_xlsx, panel_xlsx
 from dashboards.panels import get_panel
 from dashboards.scope import DashboardScope, Period, PeriodError, parse_period
 from jiuzhu import audit
 from jiuzhu.models import AuditAction
+
+WHOLE_VIEW = "all"  # ?export=all: the view's every panel, a sheet each
 
 
 def index(request):
@@ -45,6 +47,8 @@ def index(request):
 
 
 def _export(request, scope, period, key):
+    if key == WHOLE_VIEW:
+        return _export_view(request, scope, period)
     panel = get_panel(key)
     if panel is None or not panel.visible_to(request.user):
         raise Http404(_("No such panel."))
@@ -61,5 +65,24 @@ def _export(request, scope, period, key):
     )
     response = HttpResponse(content, content_type=XLSX_TYPE)
     filename = f"dashboard-{key}-{scope.area.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export_view(request, scope, period):
+    """The panels the page shows, with the same figures (the same cached view), one workbook."""
+    shown = selectors.dashboard(scope=scope, period=period)
+    content = dashboard_xlsx(shown.panels, scope=scope, period=period)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target_type="dashboards.view",
+        target_id=WHOLE_VIEW,
+        area_code=scope.area.code,
+        request=request,
+        summary=f"{len(shown.panels)} · {scope.area.name} · {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}",
+    )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    filename = f"dashboard-{scope.area.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

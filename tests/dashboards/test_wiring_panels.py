@@ -247,6 +247,17 @@ def test_four_roles_output_per_caseworker_and_month(wired, city_user, login):
     assert [r.label for r in rows] == [f"{cw3.display_name} · 2026-11"]
 
 
+def test_four_roles_chart_draws_each_caseworker_and_labels_the_rows_by_caseworker(wired, city_user, login):
+    data = panel(login(city_user).get("/dashboards/"), "four_roles").data
+    cw1, cw3 = wired["cw1"], wired["cw3"]
+    assert data.row_heading == "社工 · 月份"
+    chart = data.chart
+    assert sorted(chart["labels"]) == sorted([cw1.display_name, cw3.display_name])
+    referrals = next(d for d in chart["datasets"] if d["label"] == "转介")
+    drawn = dict(zip(chart["labels"], referrals["data"], strict=True))
+    assert drawn == {cw1.display_name: 3, cw3.display_name: 1}
+
+
 def test_volunteers_and_training_hours(wired, city_user, login):
     response = login(city_user).get("/dashboards/")
     volunteers, training = panel(response, "volunteers").data, panel(response, "training").data
