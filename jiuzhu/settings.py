@@ -265,8 +265,12 @@ DASHBOARD_CACHE_MAX_AGE = int(os.environ.get("DASHBOARD_CACHE_MAX_AGE", str(26 *
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, which
 # needs no server and lets `make run` start a real worker and beat.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# The longest hard time limit of any task (the review, imports, exports, the warm-up: 35 min).
+# Redis gives an unacknowledged message (acks_late) to another worker after the visibility
+# timeout: shorter than a task's run, a healthy long task would be run twice at once.
+CELERY_LONGEST_TASK_SECONDS = 35 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    {"visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 10 * 60}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),

@@ -413,6 +413,8 @@ def run_review(*, run_on: date | None = None) -> ReviewRun:
             with transaction.atomic():
                 counts[name] = step(run, run_on, policies)
                 _log_step(run, name, counts[name])
+                # With the step's rows: a worker killed later leaves a run that says what was done.
+                ReviewRun.objects.filter(pk=run.pk).update(counts=counts)
     except Exception as error:
         logger.exception("review pass %s failed", run_on)
         ReviewRun.objects.filter(pk=run.pk).update(

@@ -361,3 +361,25 @@ def test_a_failing_step_leaves_no_gradual_exit_half_ended(make, monkeypatch):
     over.refresh_from_db()
     assert over.status == "gradual_exit"
     assert not AuditEvent.objects.filter(target_type="households.enrolment").exists()
+
+
+def test_a_pass_killed_mid_way_leaves_the_counts_of_the_steps_it_committed(make, monkeypatch):
+    """A worker killed between steps runs no ``except``: the run row must already say what
+    the committed steps did (KeyboardInterrupt stands for the kill: no handler catches it)."""
+    over = enrol(make.household(status="active"), "dibao", status="gradual_exit")
+    Enrolment.objects.filter(pk=over.pk).update(end_on=TODAY - datetime.timedelta(days=1))
+
+    def killed(run, run_on, policies):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(
+        review_pass,
+        "steps",
+        lambda: [(review_pass.GRADUAL_EXIT_ENDED, review_pass.end_gradual_exits), ("due", killed)],
+    )
+    with pytest.raises(KeyboardInterrupt):
+        review_pass.run_review(run_on=TODAY)
+    run = ReviewRun.objects.get()
+    assert run.status == RunStatus.RUNNING and run.counts == {"gradual_exit_ended": 1}
+    over.refresh_from_db()
+    assert over.status == "ended"
