@@ -85,7 +85,8 @@ class MaskedPhoneMixin(serializers.Serializer):
 
 class HouseholdSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
-    head_name = serializers.CharField(source="head.name", read_only=True, default=None)
+    # A household between heads (the head died or left) has none: null, and the schema says so.
+    head_name = serializers.CharField(source="head.name", read_only=True, default=None, allow_null=True)
     # Any active caseworker here; the service refuses one of another township with its reason.
     caseworkers = serializers.PrimaryKeyRelatedField(
         many=True,
@@ -626,7 +627,8 @@ class DocumentViewSet(
             note=data.get("note", ""),
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # The stored file's own type (sniffed at upload), one of these: the schema names them all.
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in EXTENSIONS})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
