@@ -229,6 +229,31 @@ class MemberMoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class RevealPurpose(models.TextChoices):
+    IDENTITY = "identity", _("Checking the person's identity")
+    APPLICATION = "application", _("An application or a decision")
+    DEPARTMENT = "department", _("A comparison with another department's data")
+    OTHER = "other", _("Another purpose (say which)")
+
+
+class RevealIdForm(forms.Form):
+    """Why a full ID number is shown: the purpose is written into the audit trail."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=RevealPurpose.choices, widget=forms.RadioSelect)
+    detail = forms.CharField(label=_("Details"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("purpose") == RevealPurpose.OTHER and not (data.get("detail") or "").strip():
+            self.add_error("detail", _("Say for what the full number is needed."))
+        return data
+
+    def reason(self) -> str:
+        label = str(RevealPurpose(self.cleaned_data["purpose"]).label)
+        detail = (self.cleaned_data.get("detail") or "").strip()
+        return f"{label}：{detail}" if detail else label
+
+
 class MemberLeaveForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeaveReason.choices)
     left_on = forms.DateField(label=_("Left on"), widget=DATE)

@@ -274,7 +274,13 @@ def member_leave(request, pk: int, member_id: int):
 def member_id_number(request, pk: int, member_id: int):
     """Show one full ID number; the view is audited. POST so it is never a link or prefetch."""
     household, member = _member(request, pk, member_id, edit=False)
-    audit.record_view(actor=request.user, instance=member, what=_("Full ID number"), request=request)
+    # The number is shown only for a stated purpose, and the purpose goes into the trail.
+    form = forms.RevealIdForm(request.POST if "purpose" in request.POST else None)
+    if not form.is_valid():
+        return render(request, "households/id_number.html", {"household": household, "member": member, "form": form})
+    audit.record_view(
+        actor=request.user, instance=member, what=f"{_('Full ID number')} · {form.reason()}", request=request
+    )
     return render(
         request, "households/id_number.html", {"household": household, "member": member, "id_number": member.id_number}
     )
