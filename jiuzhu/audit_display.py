@@ -105,11 +105,12 @@ def _related_names(events: list[AuditEvent], omit: frozenset[str]) -> dict[tuple
         fields = _fields(_model(event.target_type))
         for name, pair in (event.changes or {}).items():
             field = fields.get(name)
-            if name in omit or field is None or not field.is_relation or not isinstance(pair, list):
+            related = field.related_model if field is not None and field.is_relation else None
+            if name in omit or not isinstance(related, type) or not isinstance(pair, list):
                 continue
             for value in pair:
                 if value not in (None, "", MASK):
-                    wanted[field.related_model].add(str(value))
+                    wanted[related].add(str(value))
     names: dict[tuple[type[models.Model], str], str] = {}
     for related, ids in wanted.items():
         if related is User:
