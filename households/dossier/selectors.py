@@ -10,6 +10,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from households import access, rules
+from households import sections as dossier_sections
 from households.models import (
     Assessment,
     Document,
@@ -24,7 +25,6 @@ from households.models import (
     SurveyMemberCheck,
     Verification,
 )
-from households.sections import TimelineEntry
 from jiuzhu import crypto
 from jiuzhu.models import AreaLevel, Role, User
 
@@ -204,7 +204,9 @@ LABEL_HOUSEHOLD = "households.household"
 LABEL_MEMBER = "households.member"
 
 
-def timeline(household: Household, applications=None, sections=(), created_by=None) -> list[TimelineEntry]:
+def timeline(
+    household: Household, applications=None, sections=(), created_by=None
+) -> list[dossier_sections.TimelineEntry]:
     """Everything dated in the file, newest first, with who did it, from the already prefetched
     rows (``applications``: the household's, when they were loaded separately; ``sections``:
     the registered sections, with their own entries; ``created_by``: ``creators()``)."""
@@ -212,7 +214,7 @@ def timeline(household: Household, applications=None, sections=(), created_by=No
 
     created_by = created_by or {}
     entries = [
-        TimelineEntry(
+        dossier_sections.TimelineEntry(
             household.registered_on,
             "household",
             _("Registered"),
@@ -223,16 +225,16 @@ def timeline(household: Household, applications=None, sections=(), created_by=No
     for m in household.members.all():
         if m.joined_on:
             entries.append(
-                TimelineEntry(
+                dossier_sections.TimelineEntry(
                     m.joined_on, "member", _("Member joined"), m.name, created_by.get((LABEL_MEMBER, str(m.pk)), "")
                 )
             )
         if m.left_on:
-            entries.append(TimelineEntry(m.left_on, "member", _("Member left"), m.name))
+            entries.append(dossier_sections.TimelineEntry(m.left_on, "member", _("Member left"), m.name))
     for e in household.enrolments.all():
         for change in e.history.all():
             entries.append(
-                TimelineEntry(
+                dossier_sections.TimelineEntry(
                     change.on,
                     "enrolment",
                     e.get_category_display(),
@@ -241,10 +243,14 @@ def timeline(household: Household, applications=None, sections=(), created_by=No
                 )
             )
         if not e.history.all():
-            entries.append(TimelineEntry(e.start_on, "enrolment", e.get_category_display(), e.get_status_display()))
+            entries.append(
+                dossier_sections.TimelineEntry(
+                    e.start_on, "enrolment", e.get_category_display(), e.get_status_display()
+                )
+            )
     for v in household.verifications.all():
         entries.append(
-            TimelineEntry(
+            dossier_sections.TimelineEntry(
                 v.verified_on,
                 "verification",
                 _("Economic verification"),
@@ -254,19 +260,19 @@ def timeline(household: Household, applications=None, sections=(), created_by=No
         )
     for s in household.surveys.all():
         entries.append(
-            TimelineEntry(
+            dossier_sections.TimelineEntry(
                 s.visited_on, "survey", _("Home visit"), s.get_housing_condition_display(), _name(s.recorded_by)
             )
         )
     for a in household.assessments.all():
         entries.append(
-            TimelineEntry(
+            dossier_sections.TimelineEntry(
                 a.assessed_on, "assessment", _("Needs assessment"), a.get_priority_display(), _name(a.assessed_by)
             )
         )
     for app in household.applications.all() if applications is None else applications:
         entries.append(
-            TimelineEntry(
+            dossier_sections.TimelineEntry(
                 app.received_on or timezone.localdate(app.created_at),
                 "application",
                 _("Application"),
@@ -276,7 +282,7 @@ def timeline(household: Household, applications=None, sections=(), created_by=No
         )
     for d in household.documents.all():
         entries.append(
-            TimelineEntry(
+            dossier_sections.TimelineEntry(
                 timezone.localdate(d.uploaded_at),
                 "document",
                 _("Document uploaded"),

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from households import access
+from households import access, sections
 from households.models import (
     ActionStatus,
     Assessment,
@@ -16,7 +16,6 @@ from households.models import (
     PlanGoal,
     PlanStatus,
 )
-from households.sections import Section, TimelineEntry
 
 CLOSED_ACTIONS = [ActionStatus.DONE, ActionStatus.CANCELLED]
 
@@ -82,7 +81,7 @@ def overdue_actions(*, user, today: date | None = None) -> QuerySet[PlanAction]:
     )
 
 
-def plan_section(*, household, user) -> list[Section]:
+def plan_section(*, household, user) -> list[sections.Section]:
     """The dossier's plan section: the household's plans (newest first) and the active one's
     goals and actions. Three queries: plans (with who made them), goals, actions."""
     from django.utils.translation import gettext as _
@@ -117,7 +116,7 @@ def plan_section(*, household, user) -> list[Section]:
         "may_write_plan": may_write,
     }
     timeline = tuple(
-        TimelineEntry(
+        sections.TimelineEntry(
             timezone.localdate(p.created_at),
             "plan",
             _("Assistance plan"),
@@ -126,4 +125,6 @@ def plan_section(*, household, user) -> list[Section]:
         )
         for p in plans
     )
-    return [Section("plan", 40, _("Assistance plan"), "households/plans/_dossier_plan.html", context, timeline)]
+    return [
+        sections.Section("plan", 40, _("Assistance plan"), "households/plans/_dossier_plan.html", context, timeline)
+    ]

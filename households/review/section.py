@@ -9,14 +9,14 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from households import sections
 from households.models import OPEN_REVIEW_STATUSES
 from households.review import selectors as review_selectors
-from households.sections import Section, TimelineEntry
 
 LIMIT = 10
 
 
-def review_section(*, household, user) -> list[Section]:
+def review_section(*, household, user) -> list[sections.Section]:
     reports = list(
         review_selectors.change_reports(user=user, household_id=household.pk)
         .select_related(None)
@@ -30,7 +30,7 @@ def review_section(*, household, user) -> list[Section]:
         .order_by("due_on", "id")[:LIMIT]
     )
     timeline = tuple(
-        TimelineEntry(
+        sections.TimelineEntry(
             r.date,
             "change_report",
             _("Change reported"),
@@ -40,7 +40,7 @@ def review_section(*, household, user) -> list[Section]:
         for r in reports
     )
     return [
-        Section(
+        sections.Section(
             "reviews",
             45,
             _("Change reports and reviews"),
