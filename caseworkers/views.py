@@ -81,7 +81,8 @@ def _form(request, *, title, form_class, save, back, initial=None):
     return render(request, "caseworkers/form.html", {"title": title, "form": form})
 
 
-def _detail(request, *, title, facts, transitions=(), extra_template=None, extra=None):
+def _detail(request, *, title, facts, transitions=(), extra_template=None, extra=None, households=()):
+    """A record's page; ``households``: those it concerns, each linked to its dossier."""
     return render(
         request,
         "caseworkers/detail.html",
@@ -89,6 +90,7 @@ def _detail(request, *, title, facts, transitions=(), extra_template=None, extra
             "title": title,
             "facts": [(label, d(value)) for label, value in facts],
             "transitions": transitions,
+            "households": households,
             "extra_template": extra_template,
             **(extra or {}),
         },
@@ -212,6 +214,7 @@ def referral_detail(request, pk):
             (_("Follow-up date"), r.follow_up_on),
             (_("Note"), r.note),
         ],
+        households=[r.household],
     )
 
 
@@ -289,6 +292,7 @@ def service_detail(request, pk):
             (_("Follow-up date"), s.follow_up_on),
             (_("Recorded by"), s.created_by.display_name),
         ],
+        households=list(s.households.all()),
     )
 
 

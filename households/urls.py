@@ -15,6 +15,8 @@ urlpatterns = [
     path("new/", views.household_create, name="create"),
     path("", include("households.roster.urls")),  # export*, import*
     path("<int:pk>/", dossier_page.household_detail, name="detail"),
+    path("<int:pk>/print/", dossier_page.household_print, name="print"),
+    path("<int:pk>/audit/", dossier_page.household_audit, name="audit"),
     path("<int:pk>/edit/", views.household_edit, name="edit"),
     path("<int:pk>/status/", views.household_status, name="status"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),

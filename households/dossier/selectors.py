@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from households import access, rules
+from households import sections as dossier_sections
 from households.models import (
     Assessment,
     Document,
     Enrolment,
     EnrolmentStatus,
+    EnrolmentStatusChange,
     Household,
     Member,
     MemberMove,
     Plan,
     Survey,
     SurveyMemberCheck,
+    Verification,
 )
 from jiuzhu import crypto
 from jiuzhu.models import AreaLevel, Role, User
@@ -130,24 +132,27 @@ def household_dossier(*, user, pk: int) -> Household:
             Prefetch("members", queryset=Member.objects.order_by("-active", "id")),
             Prefetch(
                 "enrolments",
-                queryset=Enrolment.objects.select_related("member").prefetch_related("history").order_by("-start_on"),
+                queryset=Enrolment.objects.select_related("member")
+                .prefetch_related(Prefetch("history", queryset=EnrolmentStatusChange.objects.select_related("by")))
+                .order_by("-start_on"),
             ),
-            # Only what the page shows: who recorded a verification, a visit or an assessment,
-            # or helped with an application is not on it; of users, their names.
-            "verifications",
+            # Only what the page shows; who recorded each record is on the timeline (of users, their names).
+            Prefetch("verifications", queryset=Verification.objects.select_related("recorded_by")),
             Prefetch(
                 "surveys",
-                queryset=Survey.objects.prefetch_related(
+                queryset=Survey.objects.select_related("recorded_by").prefetch_related(
                     Prefetch("present", queryset=User.objects.only(*USER_NAME_FIELDS)),
                     Prefetch("member_checks", queryset=SurveyMemberCheck.objects.select_related("member")),
                 ),
             ),
-            Prefetch("assessments", queryset=Assessment.objects.prefetch_related("needs")),
+            Prefetch(
+                "assessments", queryset=Assessment.objects.select_related("assessed_by").prefetch_related("needs")
+            ),
             # Applications: procedure_selectors.household_applications (with their deadlines).
             Prefetch("documents", queryset=Document.objects.select_related("member", "uploaded_by")),
             Prefetch("caseworkers", queryset=User.objects.only(*USER_NAME_FIELDS)),
             # Read by the completeness rule and by the plan section (households.plans.selectors).
-            Prefetch("plans", queryset=Plan.objects.order_by("-number")),
+            Prefetch("plans", queryset=Plan.objects.select_related("created_by").order_by("-number")),
         )
         .get(pk=pk)
     )
@@ -174,56 +179,117 @@ def _attach_moves(household: Household) -> None:
         member.moved_out = [move for move in moves if move.member_from_id == member.pk]
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    on: datetime.date
-    kind: str
-    title: str
-    detail: str = ""
+def _name(user) -> str:
+    return user.display_name if user is not None else ""
 
 
-def timeline(household: Household, applications=None) -> list[TimelineEntry]:
-    """Everything dated in the file, newest first, from the already prefetched rows
-    (``applications``: the household's, when they were loaded separately)."""
+def creators(household: Household) -> dict[tuple[str, str], str]:
+    """Who created the household and each member (the audit trail keeps it): one query."""
+    from jiuzhu.models import AuditAction, AuditEvent
+
+    rows = (
+        AuditEvent.objects.for_household(household.pk)
+        .filter(action__in=[AuditAction.CREATE, AuditAction.IMPORT], target_type__in=[LABEL_HOUSEHOLD, LABEL_MEMBER])
+        .select_related("actor")
+        .only("target_type", "target_id", "actor_name", "actor", *(f"actor__{f}" for f in USER_NAME_FIELDS[1:]))
+        .order_by("id")
+    )
+    found: dict[tuple[str, str], str] = {}
+    for event in rows:
+        found.setdefault((event.target_type, event.target_id), _name(event.actor) or event.actor_name)
+    return found
+
+
+LABEL_HOUSEHOLD = "households.household"
+LABEL_MEMBER = "households.member"
+
+
+def timeline(
+    household: Household, applications=None, sections=(), created_by=None
+) -> list[dossier_sections.TimelineEntry]:
+    """Everything dated in the file, newest first, with who did it, from the already prefetched
+    rows (``applications``: the household's, when they were loaded separately; ``sections``:
+    the registered sections, with their own entries; ``created_by``: ``creators()``)."""
     from django.utils.translation import gettext as _
 
-    entries = [TimelineEntry(household.registered_on, "household", _("Registered"), household.dossier_no)]
+    created_by = created_by or {}
+    entries = [
+        dossier_sections.TimelineEntry(
+            household.registered_on,
+            "household",
+            _("Registered"),
+            household.dossier_no,
+            created_by.get((LABEL_HOUSEHOLD, str(household.pk)), ""),
+        )
+    ]
     for m in household.members.all():
         if m.joined_on:
-            entries.append(TimelineEntry(m.joined_on, "member", _("Member joined"), m.name))
+            entries.append(
+                dossier_sections.TimelineEntry(
+                    m.joined_on, "member", _("Member joined"), m.name, created_by.get((LABEL_MEMBER, str(m.pk)), "")
+                )
+            )
         if m.left_on:
-            entries.append(TimelineEntry(m.left_on, "member", _("Member left"), m.name))
+            entries.append(dossier_sections.TimelineEntry(m.left_on, "member", _("Member left"), m.name))
     for e in household.enrolments.all():
         for change in e.history.all():
             entries.append(
-                TimelineEntry(change.on, "enrolment", e.get_category_display(), change.get_to_status_display())
+                dossier_sections.TimelineEntry(
+                    change.on,
+                    "enrolment",
+                    e.get_category_display(),
+                    change.get_to_status_display(),
+                    _name(change.by),
+                )
             )
         if not e.history.all():
-            entries.append(TimelineEntry(e.start_on, "enrolment", e.get_category_display(), e.get_status_display()))
+            entries.append(
+                dossier_sections.TimelineEntry(
+                    e.start_on, "enrolment", e.get_category_display(), e.get_status_display()
+                )
+            )
     for v in household.verifications.all():
         entries.append(
-            TimelineEntry(
+            dossier_sections.TimelineEntry(
                 v.verified_on,
                 "verification",
                 _("Economic verification"),
                 _("per capita %(amount)s yuan") % {"amount": v.per_capita_income},
+                _name(v.recorded_by),
             )
         )
     for s in household.surveys.all():
-        entries.append(TimelineEntry(s.visited_on, "survey", _("Home visit"), s.get_housing_condition_display()))
+        entries.append(
+            dossier_sections.TimelineEntry(
+                s.visited_on, "survey", _("Home visit"), s.get_housing_condition_display(), _name(s.recorded_by)
+            )
+        )
     for a in household.assessments.all():
-        entries.append(TimelineEntry(a.assessed_on, "assessment", _("Needs assessment"), a.get_priority_display()))
+        entries.append(
+            dossier_sections.TimelineEntry(
+                a.assessed_on, "assessment", _("Needs assessment"), a.get_priority_display(), _name(a.assessed_by)
+            )
+        )
     for app in household.applications.all() if applications is None else applications:
         entries.append(
-            TimelineEntry(
-                app.received_on or app.created_at.date(),
+            dossier_sections.TimelineEntry(
+                app.received_on or timezone.localdate(app.created_at),
                 "application",
                 _("Application"),
                 f"{app.get_category_display()} · {app.get_status_display()}",
+                _name(app.helped_by),
             )
         )
     for d in household.documents.all():
         entries.append(
-            TimelineEntry(timezone.localdate(d.uploaded_at), "document", _("Document uploaded"), d.get_kind_display())
+            dossier_sections.TimelineEntry(
+                timezone.localdate(d.uploaded_at),
+                "document",
+                _("Document uploaded"),
+                d.get_kind_display(),
+                _name(d.uploaded_by),
+            )
         )
+    for section in sections:
+        entries.extend(section.timeline)
     return sorted(entries, key=lambda e: e.on, reverse=True)

@@ -600,7 +600,10 @@ def assessment_record(
         ]
     )
     audit.record_change(
-        actor=actor, instance=assessment, before={}, summary=", ".join(f"{n.domain}={n.level}" for n in needs)
+        actor=actor,
+        instance=assessment,
+        before={},
+        summary="、".join(f"{n.get_domain_display()}：{n.get_level_display()}" for n in needs),
     )
     # The latest assessment moves to this one unless a later one is recorded (a back-dated
     # assessment); one conditional UPDATE, in this transaction.
@@ -697,7 +700,9 @@ def survey_record(
         actor=actor,
         instance=survey,
         before={},
-        summary=", ".join(f"{active[pk].name}:{c['outcome']}" for pk, c in given.items()),
+        summary="、".join(
+            f"{active[pk].name}：{SurveyMemberCheck.Outcome(c['outcome']).label}" for pk, c in given.items()
+        ),
     )
     policy = policy_for(household, visited_on.year)
     if policy is not None:

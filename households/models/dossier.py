@@ -105,6 +105,9 @@ class HouseholdQuerySet(models.QuerySet):
 
 
 class Household(models.Model):
+    # Kept by the services from other rows: left out of the audit trail as a page shows it.
+    AUDIT_HIDDEN = ("missing_items", "member_count", "latest_assessment_id")
+
     dossier_no = models.CharField(_("dossier number"), max_length=20, unique=True, editable=False)
     township = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("township / street"))
     # The county-level unit that runs the township (may be a functional zone): kept on

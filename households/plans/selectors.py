@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from households import access
+from households import access, sections
 from households.models import (
     ActionStatus,
     Assessment,
@@ -81,9 +81,9 @@ def overdue_actions(*, user, today: date | None = None) -> QuerySet[PlanAction]:
     )
 
 
-def plan_section(*, household, user) -> list[tuple[int, str, str, dict]]:
+def plan_section(*, household, user) -> list[sections.Section]:
     """The dossier's plan section: the household's plans (newest first) and the active one's
-    goals and actions. Three queries: plans, goals, actions."""
+    goals and actions. Three queries: plans (with who made them), goals, actions."""
     from django.utils.translation import gettext as _
 
     prefetched = getattr(household, "_prefetched_objects_cache", {}).get("plans")
@@ -91,7 +91,10 @@ def plan_section(*, household, user) -> list[tuple[int, str, str, dict]]:
     plans = list(
         prefetched
         if prefetched is not None
-        else Plan.objects.in_scope(user).filter(household_id=household.pk).order_by("-number")
+        else Plan.objects.in_scope(user)
+        .filter(household_id=household.pk)
+        .select_related("created_by")
+        .order_by("-number")
     )
     active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
     goals = []
@@ -103,13 +106,25 @@ def plan_section(*, household, user) -> list[tuple[int, str, str, dict]]:
                 Prefetch("actions", queryset=PlanAction.objects.select_related("responsible").order_by("due_on", "id"))
             )
         )
-    can_plan = bool(household.latest_assessment_id) and access.may_write_plan(user)
+    may_write = access.may_write_plan(user)
     context = {
-        "household": household,
         "plans": plans,
         "active_plan": active,
         "goals": goals,
         "today": timezone.localdate(),
-        "can_plan": can_plan,
+        "can_plan": bool(household.latest_assessment_id) and may_write,
+        "may_write_plan": may_write,
     }
-    return [(40, _("Assistance plan"), "households/plans/_dossier_plan.html", context)]
+    timeline = tuple(
+        sections.TimelineEntry(
+            timezone.localdate(p.created_at),
+            "plan",
+            _("Assistance plan"),
+            f"v{p.number} · {p.get_status_display()}",
+            p.created_by.display_name,
+        )
+        for p in plans
+    )
+    return [
+        sections.Section("plan", 40, _("Assistance plan"), "households/plans/_dossier_plan.html", context, timeline)
+    ]

@@ -157,7 +157,8 @@ def change_report_create(request):
                 _apply_violation(form, error)
             else:
                 messages.success(request, _("Change reported; the household is on the review list."))
-                return redirect("households:change_report_list")
+                # Back to the file it was reported on: the report shows there, with the review task.
+                return redirect("households:detail", pk=data["dossier_no"].pk)
     else:
         initial = {"date": timezone.localdate()}
         household_id = request.GET.get("household")

@@ -24,8 +24,9 @@ def test_caseworker_reports_a_change_on_a_phone_and_sees_the_review_task(phone_p
     phone_page.fill("#id_description", "户主找到全职工作")
     phone_page.click("text=提交变化报告")
 
-    expect(phone_page).to_have_url(re.compile(r"/households/change-reports/$"))
-    expect(phone_page.locator("main")).to_contain_text("户主找到全职工作")
+    # Back on the household's file, the report in its section.
+    expect(phone_page).to_have_url(re.compile(rf"/households/{household.pk}/$"))
+    expect(phone_page.locator("#reviews")).to_contain_text("户主找到全职工作")
     phone_page.goto(phone_page.base_url + "/households/reviews/")
     expect(phone_page.locator("main")).to_contain_text(household.dossier_no)
     expect(phone_page.locator("main")).to_contain_text("报告了家庭变化")

@@ -166,6 +166,8 @@ MATRIX: dict[str, Entry] = {
     "api:api-root": Entry(hidden_from=set(), allowed=SIGNED_IN),
     "households:list": open_page(allowed=NOT_FINANCE),
     "households:detail": household_page(allowed=READERS),
+    "households:print": household_page(allowed=READERS),
+    "households:audit": household_page(allowed=READERS),
     "households:create": open_page(allowed=FIELD_ALL, methods=FORM),
     "households:export": open_page(method="post", allowed=NOT_FINANCE),
     "households:export_job": Entry(

@@ -231,10 +231,12 @@ def test_dossier_query_count_does_not_grow_with_rows(make, login, worker, django
     # prefetched rows); applications, the working-day overrides and policy rows for their
     # deadlines (3: procedure_selectors.household_applications); change reports, review tasks
     # (plan goals and actions: only with an active plan); the caseworkers' sections
-    # (referrals, services); the navigation's task count; audit trail; session save (3)
-    with django_assert_num_queries(31):
+    # (referrals, services); the navigation's task count; who created the household and
+    # its members (the timeline's names, from the audit trail); the last changes, the users
+    # they name; session save (3)
+    with django_assert_num_queries(33):
         client.get(reverse("households:detail", args=[small.pk]))
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(33):
         client.get(reverse("households:detail", args=[big.pk]))
 
 

@@ -129,10 +129,10 @@ def test_dossier_plan_section_uses_fixed_queries(make, cw, django_assert_num_que
     active_plan(h, cw)
     # the user's guardian grants; plans, goals, actions (with responsible)
     with django_assert_num_queries(4):
-        [(_order, _title, template, context)] = plan_section(household=h, user=cw)
-    assert template == "households/plans/_dossier_plan.html" and context["active_plan"] is not None
+        [section] = plan_section(household=h, user=cw)
+    assert section.template_name == "households/plans/_dossier_plan.html" and section.context["active_plan"] is not None
     other = make.user(Role.CASEWORKER, "330402008")
-    assert plan_section(household=h, user=other)[0][3]["plans"] == []
+    assert plan_section(household=h, user=other)[0].context["plans"] == []
 
 
 def test_action_progress_review_and_closing_through_the_pages(make, cw, login):
@@ -194,13 +194,13 @@ def test_dossier_section_links_a_new_plan_to_the_latest_assessment(make, cw):
     h = make.household("330402007")
     a = assessment(h, cw)
     h.refresh_from_db()
-    context = plan_section(household=h, user=cw)[0][3]
+    context = plan_section(household=h, user=cw)[0].context
     assert context["can_plan"]
     from django.template.loader import render_to_string
 
-    html = render_to_string("households/plans/_section.html", context)
+    html = render_to_string("households/plans/_section.html", {**context, "household": h})
     assert f"{reverse('households:plan_new')}?assessment={a.pk}" in html
-    assert not plan_section(household=h, user=make.user(Role.COUNTY_CIVIL, "330402"))[0][3]["can_plan"]
+    assert not plan_section(household=h, user=make.user(Role.COUNTY_CIVIL, "330402"))[0].context["can_plan"]
 
 
 def test_action_step_of_a_closed_plan_is_refused_on_the_page_and_the_api(make, cw, login):
