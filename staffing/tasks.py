@@ -13,6 +13,7 @@ from django.utils import timezone
     retry_backoff=True,
     max_retries=3,
     soft_time_limit=600,
+    time_limit=15 * 60,
 )
 def staffing_alerts(today: str | None = None) -> int:
     """Record tonight's staffing alerts (idempotent: a redelivered task adds nothing); return the count."""

@@ -11,6 +11,8 @@ from django.conf import settings
 
 
 def test_every_tasks_time_limit_fits_the_longest_task_setting():
+    for module in ("households.tasks", "staffing.tasks", "dashboards.tasks"):  # as the worker's autodiscovery
+        importlib.import_module(module)
     limits = {
         name: task.time_limit or current_app.conf.task_time_limit
         for name, task in current_app.tasks.items()
