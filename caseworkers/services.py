@@ -28,7 +28,7 @@ from caseworkers.models import (
     VolunteerOrganization,
 )
 from households.models import Household
-from households.rules.dates import fact_date_reason
+from households.rules.dates import fact_date_reason, planned_date_reason
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
@@ -54,15 +54,35 @@ def _households_in(households, township) -> list[Household]:
     return households
 
 
-# The dates of what happened (not of what is planned): never after today.
+# The dates of what happened (not of what is planned): never after today, never before
+# the household's registration; a follow-up comes after what it follows (``rules.dates``).
 FACT_DATE_FIELDS = ("sent_on", "held_on", "registered_on")
 
 
-def _create(actor, model, *, m2m: dict | None = None, **fields):
+def check_dates(fields: dict, *, households=(), member=None) -> None:
+    """Refuse a wrong fact date or follow-up date in ``fields`` (the record's households:
+    its fact is not before the latest of their registrations)."""
+    registered = [h.registered_on for h in households if h is not None and h.registered_on]
+    born_on = getattr(member, "birth_date", None) if member is not None else None
     for name in FACT_DATE_FIELDS:
-        reason = fact_date_reason(fields.get(name), today=timezone.localdate())
+        if name not in fields:
+            continue
+        reason = fact_date_reason(
+            fields.get(name),
+            today=timezone.localdate(),
+            registered_on=max(registered) if registered else None,
+            born_on=born_on,
+        )
         if reason is not None:
             raise RuleViolation([reason], field=name)
+    fact = next((fields[n] for n in FACT_DATE_FIELDS if fields.get(n)), None)
+    reason = planned_date_reason(fields.get("follow_up_on"), after=fact, same_day=True)
+    if reason is not None:
+        raise RuleViolation([reason], field="follow_up_on")
+
+
+def _create(actor, model, *, m2m: dict | None = None, households=(), **fields):
+    check_dates(fields, households=households, member=fields.get("member"))
     obj = model(created_by=actor, **fields)
     obj.full_clean(exclude=["created_by", "county"])
     obj.save()
@@ -94,11 +114,10 @@ def referral_create(
         raise RuleViolation(_("Choose an active resource of your area."), field="resource")
     if member is not None and member.household_id != household.pk:
         raise RuleViolation(_("Choose a member of this household."), field="member")
-    if follow_up_on is not None and follow_up_on < sent_on:
-        raise RuleViolation(_("The follow-up date cannot be before the referral was sent."), field="follow_up_on")
     return _create(
         actor,
         Referral,
+        households=[household],
         household=household,
         member=member,
         resource=resource,
@@ -159,7 +178,15 @@ def service_create(*, actor, households, method: str, **fields) -> ServiceRecord
         raise RuleViolation(
             _("Case work serves one household; record a group session for several."), field="households"
         )
-    return _create(actor, ServiceRecord, m2m={"households": households}, method=method, **owner, **fields)
+    return _create(
+        actor,
+        ServiceRecord,
+        m2m={"households": households},
+        households=households,
+        method=method,
+        **owner,
+        **fields,
+    )
 
 
 @transaction.atomic

@@ -58,7 +58,8 @@ def seed(*, rng, users: dict, stdout) -> None:
                 township=township,
                 # In turn, not drawn: the random sequence (and so the rest of the demo) stays as it was.
                 village=villages[n % len(villages)] if villages else None,
-                registered_on=today - datetime.timedelta(days=rng.randrange(30, 1500)),
+                # Opened before any of the file's dated records below (at most 420 days old).
+                registered_on=today - datetime.timedelta(days=420 + rng.randrange(30, 1500)),
                 address=f"{township.name}{rng.choice(VILLAGE_STREETS)}{rng.randrange(1, 300)}号",
                 phone=f"13{rng.randrange(100000000, 999999999)}",
                 status=rng.choice([HouseholdStatus.ACTIVE] * 4 + [HouseholdStatus.PENDING]),

@@ -35,8 +35,10 @@ from households.models import (
     SurveyMemberCheck,
     Verification,
 )
+from households.rules.needs import unrated_domains
 from jiuzhu import audit
 from jiuzhu.api import ScopedViewSetMixin, VersionedSerializerMixin
+from jiuzhu.i18n import render_reasons
 from jiuzhu.models import Role, User
 
 
@@ -136,7 +138,6 @@ class HouseholdSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializer
         attrs = super().validate(attrs)
         if self.instance is not None:
             attrs.pop("township", None)  # a household is not moved to another township here
-            attrs.pop("registered_on", None)
         return attrs
 
 
@@ -200,7 +201,7 @@ class HouseholdViewSet(
             actor=self.request.user,
             household=household,
             expected_version=int(self.request.data["version"]),
-            **{k: v for k, v in data.items() if k in services.HOUSEHOLD_EDITABLE},
+            **{k: v for k, v in data.items() if k in services.HOUSEHOLD_CORRECTABLE},
         )
 
     @extend_schema(request=HouseholdStatusSerializer, responses=HouseholdSerializer)
@@ -529,6 +530,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
         model = Assessment
         fields = ["id", "household", "assessed_on", "priority", "summary", "needs", "created_at"]
         read_only_fields = ["priority", "created_at"]
+
+    def validate_needs(self, needs):
+        """Every domain rated once: an unrated one is refused by name, not read as none."""
+        unrated = unrated_domains({n["domain"]: n["level"] for n in needs})
+        if unrated:
+            raise serializers.ValidationError(render_reasons(unrated.values()))
+        return needs
 
 
 class AssessmentViewSet(

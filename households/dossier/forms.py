@@ -25,6 +25,7 @@ from households.models import (
     Verification,
 )
 from households.rules.dates import fact_date_reason
+from households.rules.needs import unrated_domains
 from jiuzhu.fields import NOTE_MAX_LENGTH
 from jiuzhu.i18n import render_reason
 from jiuzhu.models import Area, AreaLevel, Role, User
@@ -46,11 +47,15 @@ class FactDatesMixin:
     (the service asks the same rule again)."""
 
     fact_date_fields: tuple[str, ...] = ()
+    household: Household | None = None
 
     def clean(self):
         cleaned = super().clean()
+        # A record of a household's file is not dated before the file was opened (建档日期).
+        household = self.household
+        registered_on = household.registered_on if household is not None and household.pk else None
         for name in self.fact_date_fields:
-            reason = fact_date_reason(cleaned.get(name), today=timezone.localdate())
+            reason = fact_date_reason(cleaned.get(name), today=timezone.localdate(), registered_on=registered_on)
             if reason is not None and name in self.fields:
                 self.add_error(name, render_reason(reason))
         return cleaned
@@ -148,7 +153,8 @@ class HouseholdForm(FactDatesMixin, forms.ModelForm):
         )
         if self.instance.pk:
             del self.fields["township"]
-            del self.fields["registered_on"]
+            # Corrected here if wrong (rules.dates bounds it by today and the file's first record).
+            self.fields["registered_on"].required = False
             self.fields["village"].queryset = Area.objects.filter(
                 level=AreaLevel.VILLAGE, township=self.instance.township_id
             )
@@ -290,6 +296,7 @@ class VerificationForm(FactDatesMixin, forms.ModelForm):
 
     def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.household = household
         # _post_clean is skipped (the service saves), so the model's bounds are checked here (the upper
         # one is the smallint column's range on every database: 99999999 members overflows PostgreSQL):
         # a negative amount is a field error, not a model ValidationError (a 500) inside the service.
@@ -314,12 +321,18 @@ class AssessmentForm(FactDatesMixin, forms.Form):
         max_length=NOTE_MAX_LENGTH, label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.household = household
         self.fields["assessed_on"].initial = timezone.localdate()
+        unrated = unrated_domains({})
         for domain, label in NeedDomain.choices:
+            # No default: every domain is chosen (a half-filled assessment is refused, naming it).
             self.fields[f"level_{domain}"] = forms.ChoiceField(
-                label=label, choices=NeedLevel.choices, initial=NeedLevel.NONE, widget=forms.RadioSelect
+                label=label,
+                choices=[("", _("Please choose")), *NeedLevel.choices],
+                error_messages={"required": render_reason(unrated[domain])},
+                widget=forms.Select(attrs={"aria-label": label}),
             )
             self.fields[f"note_{domain}"] = forms.CharField(label=_("Note"), max_length=300, required=False)
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +41,7 @@ from households.models import (
     VerificationSource,
 )
 from households.rules import survey as survey_rules
-from households.rules.dates import fact_date_reason
+from households.rules.dates import fact_date_reason, planned_date_reason, registration_date_reason
 from jiuzhu import audit, crypto
 from jiuzhu.concurrency import save_versioned
 from jiuzhu.errors import RuleViolation
@@ -50,6 +50,8 @@ from jiuzhu.models import Area, AreaLevel, AuditAction, PolicyParameters, Role, 
 from jiuzhu.policy import Policy
 
 HOUSEHOLD_EDITABLE = ("village", "address", "phone", "risk_level", "income_stable", "notes", "caseworkers")
+# An edit may also correct the registration date (建档日期), within ``rules.dates``.
+HOUSEHOLD_CORRECTABLE = (*HOUSEHOLD_EDITABLE, "registered_on")
 MEMBER_EDITABLE = (
     "name",
     "relation_to_head",
@@ -134,14 +136,45 @@ def _assign_caseworkers(household: Household, ids: list[int] | None, changes: di
 
 
 def refuse_wrong_fact_date(
-    day: date | None, *, field: str, household: Household | None = None, today: date | None = None
+    day: date | None,
+    *,
+    field: str,
+    household: Household | None = None,
+    born_on: date | None = None,
+    today: date | None = None,
 ) -> None:
     """``rules.dates.fact_date_reason`` for a service: refused with the field it belongs to."""
     reason = fact_date_reason(
-        day, today=_today(today), not_before=household.registered_on if household is not None else None
+        day,
+        today=_today(today),
+        registered_on=household.registered_on if household is not None else None,
+        born_on=born_on,
     )
     if reason is not None:
         raise RuleViolation([reason], field=field)
+
+
+def refuse_wrong_planned_date(day: date | None, *, after: date | None, field: str, same_day: bool = False) -> None:
+    """``rules.dates.planned_date_reason`` for a service: refused with the field it belongs to."""
+    reason = planned_date_reason(day, after=after, same_day=same_day)
+    if reason is not None:
+        raise RuleViolation([reason], field=field)
+
+
+def first_fact_on(household: Household) -> date | None:
+    """The earliest date in the household's file (verifications, surveys, assessments, plan
+    consents), which its registration date may not follow: one query per kind (only when
+    the date is corrected)."""
+    from households.models import Plan
+
+    dates = [
+        Verification.objects.filter(household=household).aggregate(d=Min("verified_on"))["d"],
+        Survey.objects.filter(household=household).aggregate(d=Min("visited_on"))["d"],
+        Assessment.objects.filter(household=household).aggregate(d=Min("assessed_on"))["d"],
+        Plan.objects.filter(household=household).aggregate(d=Min("agreed_on"))["d"],
+    ]
+    found = [d for d in dates if d is not None]
+    return min(found) if found else None
 
 
 @transaction.atomic
@@ -168,13 +201,20 @@ def household_create(*, actor, township: Area, registered_on: date | None = None
 def household_update(*, actor, household: Household, expected_version: int | None, **fields) -> Household:
     """Edit the household's own fields and its caseworkers (audited with the old and new
     ones); a stale version (someone saved meanwhile) is refused."""
-    unknown = set(fields) - set(HOUSEHOLD_EDITABLE)
+    unknown = set(fields) - set(HOUSEHOLD_CORRECTABLE)
     if unknown:
         raise RuleViolation(
             _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
     _check_village(household.township, fields.get("village", household.village))
-    refuse_wrong_fact_date(fields.get("registered_on"), field="registered_on")
+    if fields.get("registered_on") is None:
+        fields.pop("registered_on", None)
+    elif fields["registered_on"] != household.registered_on:
+        reason = registration_date_reason(
+            fields["registered_on"], today=timezone.localdate(), first_fact_on=first_fact_on(household)
+        )
+        if reason is not None:
+            raise RuleViolation([reason], field="registered_on")
     caseworkers = fields.pop("caseworkers", None)
     caseworker_ids = _checked_caseworkers(household.township, caseworkers) if caseworkers is not None else None
     before = audit.snapshot(household)
@@ -531,7 +571,7 @@ def verification_record(
     (低保 / 低边 / above) are computed from the county's policy for that year."""
     if source == VerificationSource.COUNTY_CENTRE and not (fields.get("report_no") or "").strip():
         raise RuleViolation(_("Enter the number of the county verification centre's report."), field="report_no")
-    refuse_wrong_fact_date(verified_on, field="verified_on")
+    refuse_wrong_fact_date(verified_on, field="verified_on", household=household)
     policy = _require_policy(household, verified_on.year)
     members_counted = members_counted or household.members.filter(active=True).count()
     if members_counted < 1:
@@ -584,7 +624,7 @@ def assessment_record(
     """A needs assessment: one AssessmentNeed per domain (unrated ones count as none) and
     the priority computed by ``rules.needs_priority``."""
     notes = notes or {}
-    refuse_wrong_fact_date(assessed_on, field="assessed_on")
+    refuse_wrong_fact_date(assessed_on, field="assessed_on", household=household)
     ratings = {domain: ratings.get(domain) or "none" for domain in NeedDomain.values}
     try:
         priority = rules.needs_priority(ratings)
@@ -657,6 +697,7 @@ def survey_record(
         today=today,
         follow_up_on=fields.get("follow_up_on"),
         present=len(present_ids),
+        registered_on=household.registered_on,
         present_from_township=local,
         members={pk: m.name for pk, m in active.items()},
         checks={pk: survey_rules.MemberCheck(c.get("outcome") or "", c.get("note") or "") for pk, c in given.items()},

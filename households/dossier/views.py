@@ -116,7 +116,7 @@ def household_edit(request, pk: int):
                 actor=request.user,
                 household=Household.objects.get(pk=pk),
                 expected_version=data.get("version"),
-                **{k: data[k] for k in services.HOUSEHOLD_EDITABLE},
+                **{k: data[k] for k in services.HOUSEHOLD_CORRECTABLE},
             )
         except RuleViolation as error:
             forms.apply_violation(form, error)
@@ -308,7 +308,7 @@ def verification_new(request, pk: int):
 
 def assessment_new(request, pk: int):
     household = _household(request, pk, edit=True)
-    form = forms.AssessmentForm(request.POST or None)
+    form = forms.AssessmentForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_record(

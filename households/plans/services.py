@@ -68,7 +68,9 @@ def plan_update(*, actor, plan: Plan, expected_version: int | None = None, **fie
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(", ".join(sorted(unknown)))
-    reason = date_rules.fact_date_reason(fields.get("agreed_on"), today=timezone.localdate())
+    reason = date_rules.fact_date_reason(
+        fields.get("agreed_on"), today=timezone.localdate(), registered_on=plan.household.registered_on
+    )
     if reason is not None:
         raise RuleViolation([reason], field="agreed_on")
     for name, value in fields.items():

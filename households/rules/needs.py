@@ -14,6 +14,29 @@ ESSENTIAL_DOMAINS = frozenset({"living", "medical", "care"})
 
 PRIORITY_LEVELS = ("urgent", "high", "normal", "low")
 
+# A domain left unrated is refused, not read as "none": a half-filled assessment would
+# otherwise save as a household without needs.
+UNRATED_TEMPLATES = {
+    "living": N_("Choose the level of need for basic living."),
+    "schooling": N_("Choose the level of need for schooling."),
+    "employment": N_("Choose the level of need for employment."),
+    "medical": N_("Choose the level of need for medical care."),
+    "housing": N_("Choose the level of need for housing."),
+    "psychological": N_("Choose the level of need for psychological support."),
+    "social_support": N_("Choose the level of need for social support network."),
+    "care": N_("Choose the level of need for daily care."),
+}
+
+
+def unrated_domains(ratings: Mapping[str, str | None]) -> dict[str, Reason]:
+    """The domains of ``NEED_DOMAINS`` given no level in ``ratings``, each with its reason."""
+    return {
+        domain: Reason.of("needs.unrated", UNRATED_TEMPLATES[domain], domain=domain)
+        for domain in NEED_DOMAINS
+        if not ratings.get(domain)
+    }
+
+
 # One template per domain, so the domain is translated with the sentence (a parameter
 # would reach the user untranslated). The domain code is still passed as ``domain``.
 HIGH_NEED_TEMPLATES = {

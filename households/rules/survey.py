@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from households.rules.dates import fact_date_reason, planned_date_reason
 from jiuzhu.reasons import N_, Reason
 
 CONFIRMED, CHANGED, ABSENT = "confirmed", "changed", "absent"
@@ -31,6 +32,7 @@ def survey_problems(
     today: date,
     follow_up_on: date | None,
     present: int,
+    registered_on: date | None = None,
     present_from_township: int,
     members: Mapping[int, str],
     checks: Mapping[int, MemberCheck],
@@ -48,10 +50,13 @@ def survey_problems(
 
     if visited_on is None:
         add("visited_on", Reason.of("survey.no_date", N_("Enter the visit date.")))
-    elif visited_on > today:
-        add("visited_on", Reason.of("survey.future", N_("The visit date cannot be in the future.")))
-    if follow_up_on is not None and visited_on is not None and follow_up_on <= visited_on:
-        add("follow_up_on", Reason.of("survey.follow_up_order", N_("The follow-up visit must come after this visit.")))
+    else:
+        wrong_date = fact_date_reason(visited_on, today=today, registered_on=registered_on)
+        if wrong_date is not None:
+            add("visited_on", wrong_date)
+        wrong_plan = planned_date_reason(follow_up_on, after=visited_on)
+        if wrong_plan is not None:
+            add("follow_up_on", wrong_plan)
     if present < MIN_PRESENT:
         add("present", Reason.of("survey.two_present", N_("A home visit needs two caseworkers present.")))
     elif present_from_township != present:

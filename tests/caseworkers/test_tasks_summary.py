@@ -22,7 +22,7 @@ def test_my_tasks_lists_every_source_earliest_first(make, cw):
     h = make.household("330402007")
     active_plan(h, cw, due=TODAY + 5 * DAY, ratings={"living": "high"})
     referral(cw, h, follow_up_on=TODAY + 2 * DAY)
-    service(cw, [h], follow_up_on=TODAY - DAY)
+    service(cw, [h], held_on=TODAY - 3 * DAY, follow_up_on=TODAY - DAY)
     v = services.volunteer_create(actor=cw, name="志愿者", registered_on=TODAY)
     services.assignment_create(actor=cw, volunteer=v, task="陪伴", household=h, due_on=TODAY + 3 * DAY)
     # Not mine, or closed: not listed.

@@ -14,6 +14,7 @@ from households.models import (
     EnrolmentStatusChange,
     Household,
     Member,
+    NeedDomain,
     Relation,
     Survey,
 )
@@ -268,13 +269,24 @@ def test_survey_post_is_all_or_nothing(make, worker):
 
 def test_assessment_post_computes_priority(make, worker):
     household = make.household(members=1)
+    needs = [{"domain": d, "level": "high" if d == "care" else "none"} for d in NeedDomain.values]
+    response = api(worker).post(
+        "/api/assessments/", {"household": household.pk, "assessed_on": "2026-11-20", "needs": needs}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["priority"] == "urgent"
+    assert len(response.json()["needs"]) == 8
+
+
+def test_an_assessment_post_with_a_domain_unrated_is_refused_naming_it(make, worker):
+    household = make.household(members=1)
     response = api(worker).post(
         "/api/assessments/",
         {"household": household.pk, "assessed_on": "2026-11-20", "needs": [{"domain": "care", "level": "high"}]},
         format="json",
     )
-    assert response.status_code == 201 and response.json()["priority"] == "urgent"
-    assert len(response.json()["needs"]) == 8
+    assert response.status_code == 400
+    assert "请选择“医疗”的需求程度。" in response.json()["needs"]
+    assert not household.assessments.exists()
 
 
 def test_verification_post_computes_classification(make, worker):

@@ -29,12 +29,12 @@ def test_a_complete_survey_today_has_no_problem():
 
 
 def test_a_visit_after_today_is_refused_and_today_is_not():
-    assert problems(visited_on=date(2026, 11, 30)) == {"visited_on": ["survey.future"]}
+    assert problems(visited_on=date(2026, 11, 30)) == {"visited_on": ["date.future"]}
     assert problems(visited_on=TODAY) == {}
 
 
 def test_the_follow_up_must_come_after_the_visit():
-    assert problems(follow_up_on=TODAY) == {"follow_up_on": ["survey.follow_up_order"]}
+    assert problems(follow_up_on=TODAY) == {"follow_up_on": ["date.planned_not_after"]}
     assert problems(follow_up_on=date(2026, 12, 1)) == {}
 
 
