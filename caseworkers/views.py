@@ -6,6 +6,7 @@ a detail page shows facts and the transitions the user may take as small POST fo
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,7 @@ from caseworkers.models import (
     ReferralStatus,
     TypicalCase,
 )
+from households.models import Household
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import Role
 from jiuzhu.scope import scoped
@@ -693,10 +695,43 @@ def case_step(request, pk):
 
 
 def my_tasks(request):
+    """The user's tasks, a page at a time: overdue first, grouped by kind and household."""
     today = timezone.localdate()
-    tasks = mytasks.tasks_for(request.user, today)
+    kinds = {s.kind for s in mytasks.SOURCES}
+    kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
+    overdue_only = request.GET.get("overdue") == "1"
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    page = mytasks.task_page(request.user, today, kind=kind, overdue_only=overdue_only, page=number)
+    households = (
+        Household.objects.in_scope(request.user)
+        .select_related("head")
+        .in_bulk({t.household_id for t in page.items if t.household_id})
+    )
+    groups: list[dict] = []
+    for task in page.items:
+        late = task.overdue(today)
+        if not groups or (groups[-1]["kind"], groups[-1]["late"]) != (task.kind, late):
+            groups.append({"kind": task.kind, "label": mytasks.kind_label(task.kind), "late": late, "households": []})
+        rows = groups[-1]["households"]
+        if not rows or rows[-1]["id"] != task.household_id:
+            rows.append({"id": task.household_id, "household": households.get(task.household_id), "tasks": []})
+        rows[-1]["tasks"].append(task)
+    params = {k: v for k, v in (("kind", kind), ("overdue", "1" if overdue_only else None)) if v}
     return render(
-        request, "caseworkers/tasks.html", {"tasks": [(t, mytasks.kind_label(t.kind), t.overdue(today)) for t in tasks]}
+        request,
+        "caseworkers/tasks.html",
+        {
+            "page_obj": page,
+            "groups": groups,
+            "kind": kind,
+            "overdue_only": overdue_only,
+            "all_total": sum(c.total for c in page.counts),
+            "all_overdue": sum(c.overdue for c in page.counts),
+            "querystring_without_page": f"{urlencode(params)}&" if params else "",
+        },
     )
 
 
