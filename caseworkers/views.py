@@ -16,6 +16,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from caseworkers import forms, mytasks, selectors, services, summary
@@ -142,7 +143,7 @@ def resource_detail(request, pk):
         request,
         title=r.name,
         facts=[
-            (_("Kind"), r.get_kind_display()),
+            (pgettext("resource", "Kind"), r.get_kind_display()),
             (_("Domain"), r.get_domain_display()),
             (_("Provider"), r.provider),
             (_("Area covered"), r.area.name),
@@ -287,7 +288,7 @@ def service_detail(request, pk):
             (_("Minutes"), s.minutes),
             (_("Households"), ", ".join(h.dossier_no for h in s.households.all())),
             (_("Content"), s.content),
-            (_("Outcome"), s.outcome),
+            (pgettext("service record", "Outcome"), s.outcome),
             (_("Follow-up date"), s.follow_up_on),
             (_("Recorded by"), s.created_by.display_name),
         ],
@@ -360,7 +361,7 @@ def feedback_list(request):
         request,
         title=_("Policy feedback"),
         url_name="caseworkers:feedback_detail",
-        columns=[_("Title"), _("Kind"), _("Sent to"), _("Status"), _("Township / street")],
+        columns=[_("Title"), pgettext("policy feedback", "Kind"), _("Sent to"), _("Status"), _("Township / street")],
         qs=selectors.feedback_list(user=request.user),
         cells=lambda f: [
             f.title,
@@ -396,7 +397,7 @@ def feedback_detail(request, pk):
         title=f.title,
         transitions=steps,
         facts=[
-            (_("Kind"), f.get_kind_display()),
+            (pgettext("policy feedback", "Kind"), f.get_kind_display()),
             (_("Sent to"), f.get_sent_to_display()),
             (_("Description"), f.body),
             (_("Status"), f.get_status_display()),
@@ -574,7 +575,7 @@ def training_detail(request, pk):
             (_("Audience"), t.get_audience_display()),
             (_("Topic"), t.get_topic_display()),
             (_("Hours"), t.hours),
-            (_("Caseworkers present"), ", ".join(u.get_full_name() or u.username for u in t.caseworkers_present.all())),
+            (_("Caseworkers present"), ", ".join(u.display_name for u in t.caseworkers_present.all())),
             (_("Volunteers present"), ", ".join(v.name for v in t.volunteers_present.all())),
         ],
     )
