@@ -84,7 +84,7 @@ def test_a_father_and_son_masked_alike_are_told_apart_by_relation_and_age(make, 
     father = make.member(
         h, name="张建国", relation_to_head=Relation.HEAD, id_no=make.id_number(datetime.date(1974, 3, 1))
     )
-    son = make.member(h, name="张伟", relation_to_head=Relation.CHILD, id_no=make.id_number(datetime.date(2001, 6, 15)))
+    make.member(h, name="张伟", relation_to_head=Relation.CHILD, id_no=make.id_number(datetime.date(2001, 6, 15)))
     h.head = father
     h.save()
 
