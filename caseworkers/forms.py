@@ -169,7 +169,7 @@ class CaseForm(ScopedForm):
 
     class Meta:
         model = TypicalCase
-        fields = ["title", "domain", "body"]  # noqa: RUF012
+        fields = ["title", "domain", "household", "body"]  # noqa: RUF012
 
 
 class CaseEditForm(ScopedForm):
