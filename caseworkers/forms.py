@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caseworkers.models import (
     PolicyFeedback,
@@ -18,9 +19,8 @@ from caseworkers.models import (
     VolunteerAssignment,
     VolunteerOrganization,
 )
-from households.dossier.pickers import HouseholdField, HouseholdsField, matching
+from households.dossier.pickers import HouseholdField, HouseholdsField, matching, member_label
 from households.models import Household, Member
-from households.rules import mask_name
 from jiuzhu.fields import NOTE_MAX_LENGTH
 from jiuzhu.models import Area, AreaLevel, Role, User
 
@@ -95,13 +95,14 @@ class ReferralForm(ScopedForm):
         self.fields["member"].queryset = matching(
             Member.objects.in_scope(user).filter(active=True), [household] if household else [], prefix="household__"
         )
-        self.fields["member"].label_from_instance = lambda m: mask_name(m.name)
+        self.fields["member"].label_from_instance = member_label
 
 
 class ServiceForm(ScopedForm):
     class Meta:
         model = ServiceRecord
         fields = ["method", "service_area", "held_on", "minutes", "households", "content", "outcome", "follow_up_on"]  # noqa: RUF012
+        labels = {"outcome": pgettext_lazy("service record", "Outcome")}  # noqa: RUF012
         widgets = {
             "held_on": DATE,
             "follow_up_on": DATE,
@@ -168,7 +169,7 @@ class CaseForm(ScopedForm):
 
     class Meta:
         model = TypicalCase
-        fields = ["title", "domain", "body"]  # noqa: RUF012
+        fields = ["title", "domain", "household", "body"]  # noqa: RUF012
 
 
 class CaseEditForm(ScopedForm):

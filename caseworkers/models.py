@@ -381,6 +381,11 @@ class TypicalCase(AreaOwned):
     title = models.CharField(_("title"), max_length=200)
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
     body = BoundedTextField(_("case write-up (anonymised)"), max_length=LONG_TEXT_MAX_LENGTH)
+    # The household the case is about, if any: its members' names and its address are
+    # refused in the write-up. Never shown with the case.
+    household = models.ForeignKey(
+        Household, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("household written about")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT, editable=False
     )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,8 @@ class TaskSource:
     counted: bool = True
     # The badge's queryset when it must differ from ``rows`` (e.g. no guardian-grant query).
     count_rows: Callable[..., QuerySet] | None = None
+    # The row's household, by which the task page groups (None: a row of several households).
+    household_field: str | None = "household_id"
 
 
 def plan_action_rows(user, today: date) -> QuerySet:
@@ -306,7 +308,9 @@ URGENT_STEP_LABELS = {proc.STEP_INVESTIGATION: STEP_LABELS["investigation"], pro
 
 
 SOURCES: list[TaskSource] = [
-    TaskSource("plan_action", _("Plan action"), plan_action_rows, plan_action_item),
+    TaskSource(
+        "plan_action", _("Plan action"), plan_action_rows, plan_action_item, household_field="plan__household_id"
+    ),
     TaskSource(
         "plan_review",
         _("Plan review due"),
@@ -316,7 +320,9 @@ SOURCES: list[TaskSource] = [
         count_rows=plan_review_count_rows,
     ),
     TaskSource("referral", _("Referral follow-up"), referral_rows, referral_item, due_field="follow_up_on"),
-    TaskSource("service", _("Service follow-up"), service_rows, service_item, due_field="follow_up_on"),
+    TaskSource(
+        "service", _("Service follow-up"), service_rows, service_item, due_field="follow_up_on", household_field=None
+    ),
     TaskSource(
         "survey",
         _("Follow-up home visit"),
@@ -378,3 +384,137 @@ def task_count(user, today: date | None = None, *, days: int | None = None) -> i
     }
     row = User.objects.filter(pk=user.pk).values(**counts).first() or {}
     return sum(v or 0 for v in row.values())
+
+
+# The task page --------------------------------------------------------------------------
+#
+# A caseworker at scale has thousands of open dated records: the page never loads them all.
+# The counts per kind come from ONE aggregate query (two scalar subqueries per SQL source),
+# the page's keys from ONE union query ordered and sliced in SQL (overdue first, then kind,
+# household and due date), and only the page's rows are then loaded (one query per kind on
+# the page) and turned into items. Sources computed in Python (the procedure's overdue
+# steps, a short list) come first: every one of them is overdue.
+
+PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    label: str
+    total: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    items: list[TaskItem]
+    counts: list[KindCount]  # every kind the user has, in ``SOURCES`` order
+    total: int  # under the filter
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def paginator(self) -> TaskPage:  # the pagination partial reads ``page_obj.paginator.num_pages``
+        return self
+
+
+def _keyed(source: TaskSource, rank: int, user, today: date) -> QuerySet:
+    """The source's rows as (late, rank, household, due, pk): what the union orders and slices."""
+    household = F(source.household_field) if source.household_field else Value(None, output_field=IntegerField())
+    return (
+        source.rows(user, today)
+        .select_related(None)
+        .order_by()
+        .annotate(
+            t_late=Case(When(**{f"{source.due_field}__lt": today}, then=Value(0)), default=Value(1)),
+            t_rank=Value(rank),
+            t_household=household,
+            t_due=F(source.due_field),
+        )
+        .values_list("t_late", "t_rank", "t_household", "t_due", "pk")
+    )
+
+
+def kind_counts(user, today: date, python_rows: dict[str, list]) -> list[KindCount]:
+    """Open tasks and overdue tasks per kind: ONE query for the SQL sources."""
+    from jiuzhu.models import User
+
+    columns = {}
+    for i, source in enumerate(SOURCES):
+        if source.kind in python_rows:
+            continue
+        rows = source.rows(user, today).select_related(None)
+        columns[f"t{i}"] = _count(rows)
+        columns[f"o{i}"] = _count(rows.filter(**{f"{source.due_field}__lt": today}))
+    row = User.objects.filter(pk=user.pk).values(**columns).first() or {}
+    found = []
+    for i, source in enumerate(SOURCES):
+        if source.kind in python_rows:
+            items = python_rows[source.kind]
+            total, overdue = len(items), sum(1 for r in items if source.item(r).due < today)
+        else:
+            total, overdue = row.get(f"t{i}") or 0, row.get(f"o{i}") or 0
+        if total:
+            found.append(KindCount(source.kind, str(source.label), total, overdue))
+    return found
+
+
+def task_page(
+    user, today: date, *, kind: str | None = None, overdue_only: bool = False, page: int = 1, per_page: int = PAGE_SIZE
+) -> TaskPage:
+    """One page of the user's tasks: overdue first, grouped by kind then household, earliest first.
+
+    1. The Python sources' rows (a short list; no query for a caseworker, who owns no step).
+    2. The counts per kind (one query).
+    3. The page's keys from the union of the SQL sources (one query), after the Python items.
+    4. The page's rows, one query per kind on the page, turned into items.
+    """
+    sources = [s for s in SOURCES if kind in (None, s.kind)]
+    python_rows = {s.kind: list(s.rows(user, today)) for s in SOURCES if not s.counted}
+    counts = kind_counts(user, today, python_rows)
+    by_kind = {c.kind: c for c in counts}
+    total = sum((c.overdue if overdue_only else c.total) for s in sources if (c := by_kind.get(s.kind)))
+    num_pages = max(1, -(-total // per_page))
+    number = min(max(1, page), num_pages)
+    start = (number - 1) * per_page
+
+    first: list[TaskItem] = []
+    for s in sources:
+        if s.kind in python_rows:
+            items = sorted((s.item(r) for r in python_rows[s.kind]), key=lambda t: (t.household_id or 0, t.due))
+            first += [t for t in items if t.due < today or not overdue_only]
+    items = first[start : start + per_page]
+    sql_start, sql_limit = max(0, start - len(first)), per_page - len(items)
+
+    rank = {s.kind: i for i, s in enumerate(SOURCES)}
+    keyed = [_keyed(s, rank[s.kind], user, today) for s in sources if s.kind not in python_rows and by_kind.get(s.kind)]
+    if keyed and sql_limit > 0:
+        if overdue_only:
+            keyed = [q.filter(t_late=0) for q in keyed]
+        union = keyed[0].union(*keyed[1:], all=True) if len(keyed) > 1 else keyed[0]
+        keys = list(union.order_by("t_late", "t_rank", "t_household", "t_due", "pk")[sql_start : sql_start + sql_limit])
+        wanted: dict[int, list[int]] = {}
+        for _late, r, _h, _d, pk in keys:
+            wanted.setdefault(r, []).append(pk)
+        loaded = {r: SOURCES[r].rows(user, today).in_bulk(pks) for r, pks in wanted.items()}
+        items += [SOURCES[r].item(loaded[r][pk]) for _late, r, _h, _d, pk in keys if pk in loaded[r]]
+    return TaskPage(items=items, counts=counts, total=total, number=number, num_pages=num_pages)

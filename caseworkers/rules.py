@@ -72,6 +72,23 @@ def case_transition(current: str, target: str, *, anonymised: bool = True) -> Tr
     return Transition(True)
 
 
+def words_in_text(texts: tuple[str, ...], words: list[str]) -> Transition:
+    """Whether the write-up is free of the given names and address; the reason names each found."""
+    found = sorted({w for w in words if len(w.strip()) >= 2 and any(w.strip() in t for t in texts)})
+    if not found:
+        return Transition(True)
+    return Transition(
+        False,
+        (
+            Reason.of(
+                "case_identifying_words",
+                N_("Remove these words from the text, a typical case is anonymised: %(words)s."),
+                words="、".join(found),
+            ),
+        ),
+    )
+
+
 def personal_numbers_in_text(*texts: str) -> Transition:
     """Whether a write-up is free of ID numbers and mobile numbers (an anonymised case holds neither)."""
     reasons: list[Reason] = []

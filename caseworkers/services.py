@@ -27,7 +27,7 @@ from caseworkers.models import (
     VolunteerAssignment,
     VolunteerOrganization,
 )
-from households.models import Household
+from households.models import Household, Member
 from households.rules.dates import fact_date_reason, planned_date_reason
 from jiuzhu import audit
 from jiuzhu.concurrency import save_versioned
@@ -263,15 +263,19 @@ def training_create(*, actor, caseworkers_present=(), volunteers_present=(), **f
     return training
 
 
-def _check_anonymised(*texts: str) -> None:
-    check = rules.personal_numbers_in_text(*texts)
-    if not check.ok:
-        raise RuleViolation(render_reasons(check.reasons), field="body")
+def _check_anonymised(*texts: str, household: Household | None = None) -> None:
+    """No ID or phone number, nor a name of the household's members or its address."""
+    reasons = list(rules.personal_numbers_in_text(*texts).reasons)
+    if household is not None:
+        words = [*Member.objects.filter(household=household).values_list("name", flat=True), household.address]
+        reasons += rules.words_in_text(texts, [w for w in words if w]).reasons
+    if reasons:
+        raise RuleViolation(render_reasons(tuple(reasons)), field="body")
 
 
 @transaction.atomic
 def case_create(*, actor, **fields) -> TypicalCase:
-    _check_anonymised(fields.get("title", ""), fields.get("body", ""))
+    _check_anonymised(fields.get("title", ""), fields.get("body", ""), household=fields.get("household"))
     return _create(actor, TypicalCase, **owner_areas(actor), **fields)
 
 
@@ -289,7 +293,7 @@ def case_update(*, actor, case: TypicalCase, **fields) -> TypicalCase:
     for name in fields:
         if name not in allowed:
             raise TypeError(name)
-    _check_anonymised(fields.get("title", case.title), fields.get("body", case.body))
+    _check_anonymised(fields.get("title", case.title), fields.get("body", case.body), household=case.household)
     before = audit.snapshot(case)
     for name, value in fields.items():
         setattr(case, name, value)
@@ -307,7 +311,7 @@ def case_transition(
     if not check.ok:
         raise RuleViolation(render_reasons(check.reasons))
     if target == CaseStatus.SUBMITTED:
-        _check_anonymised(case.title, case.body)
+        _check_anonymised(case.title, case.body, household=case.household)
     before = audit.snapshot(case)
     case.status = target
     if target == CaseStatus.APPROVED:

@@ -6,6 +6,7 @@ a detail page shows facts and the transitions the user may take as small POST fo
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from caseworkers import forms, mytasks, selectors, services, summary
@@ -25,6 +27,7 @@ from caseworkers.models import (
     ReferralStatus,
     TypicalCase,
 )
+from households.models import Household
 from jiuzhu.errors import RuleViolation
 from jiuzhu.models import Role
 from jiuzhu.scope import scoped
@@ -142,7 +145,7 @@ def resource_detail(request, pk):
         request,
         title=r.name,
         facts=[
-            (_("Kind"), r.get_kind_display()),
+            (pgettext("resource", "Kind"), r.get_kind_display()),
             (_("Domain"), r.get_domain_display()),
             (_("Provider"), r.provider),
             (_("Area covered"), r.area.name),
@@ -288,7 +291,7 @@ def service_detail(request, pk):
             (_("Minutes"), s.minutes),
             (_("Households"), ", ".join(h.dossier_no for h in s.households.all())),
             (_("Content"), s.content),
-            (_("Outcome"), s.outcome),
+            (pgettext("service record", "Outcome"), s.outcome),
             (_("Follow-up date"), s.follow_up_on),
             (_("Recorded by"), s.created_by.display_name),
         ],
@@ -362,7 +365,7 @@ def feedback_list(request):
         request,
         title=_("Policy feedback"),
         url_name="caseworkers:feedback_detail",
-        columns=[_("Title"), _("Kind"), _("Sent to"), _("Status"), _("Township / street")],
+        columns=[_("Title"), pgettext("policy feedback", "Kind"), _("Sent to"), _("Status"), _("Township / street")],
         qs=selectors.feedback_list(user=request.user),
         cells=lambda f: [
             f.title,
@@ -398,7 +401,7 @@ def feedback_detail(request, pk):
         title=f.title,
         transitions=steps,
         facts=[
-            (_("Kind"), f.get_kind_display()),
+            (pgettext("policy feedback", "Kind"), f.get_kind_display()),
             (_("Sent to"), f.get_sent_to_display()),
             (_("Description"), f.body),
             (_("Status"), f.get_status_display()),
@@ -576,7 +579,7 @@ def training_detail(request, pk):
             (_("Audience"), t.get_audience_display()),
             (_("Topic"), t.get_topic_display()),
             (_("Hours"), t.hours),
-            (_("Caseworkers present"), ", ".join(u.get_full_name() or u.username for u in t.caseworkers_present.all())),
+            (_("Caseworkers present"), ", ".join(u.display_name for u in t.caseworkers_present.all())),
             (_("Volunteers present"), ", ".join(v.name for v in t.volunteers_present.all())),
         ],
     )
@@ -697,10 +700,43 @@ def case_step(request, pk):
 
 
 def my_tasks(request):
+    """The user's tasks, a page at a time: overdue first, grouped by kind and household."""
     today = timezone.localdate()
-    tasks = mytasks.tasks_for(request.user, today)
+    kinds = {s.kind for s in mytasks.SOURCES}
+    kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
+    overdue_only = request.GET.get("overdue") == "1"
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    page = mytasks.task_page(request.user, today, kind=kind, overdue_only=overdue_only, page=number)
+    households = (
+        Household.objects.in_scope(request.user)
+        .select_related("head")
+        .in_bulk({t.household_id for t in page.items if t.household_id})
+    )
+    groups: list[dict] = []
+    for task in page.items:
+        late = task.overdue(today)
+        if not groups or (groups[-1]["kind"], groups[-1]["late"]) != (task.kind, late):
+            groups.append({"kind": task.kind, "label": mytasks.kind_label(task.kind), "late": late, "households": []})
+        rows = groups[-1]["households"]
+        if not rows or rows[-1]["id"] != task.household_id:
+            rows.append({"id": task.household_id, "household": households.get(task.household_id), "tasks": []})
+        rows[-1]["tasks"].append(task)
+    params = {k: v for k, v in (("kind", kind), ("overdue", "1" if overdue_only else None)) if v}
     return render(
-        request, "caseworkers/tasks.html", {"tasks": [(t, mytasks.kind_label(t.kind), t.overdue(today)) for t in tasks]}
+        request,
+        "caseworkers/tasks.html",
+        {
+            "page_obj": page,
+            "groups": groups,
+            "kind": kind,
+            "overdue_only": overdue_only,
+            "all_total": sum(c.total for c in page.counts),
+            "all_overdue": sum(c.overdue for c in page.counts),
+            "querystring_without_page": f"{urlencode(params)}&" if params else "",
+        },
     )
 
 

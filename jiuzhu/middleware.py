@@ -46,3 +46,39 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated and not request.path_info.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class ErrorPagesInDebugMiddleware:
+    """With DEBUG on (``make run``), a missing page answers the same Chinese 404 as in
+    production, not Django's English debug page that lists every URL pattern. Off in
+    production (the handlers answer there) and when ``JIUZHU_DEBUG_URL_LIST`` asks for
+    Django's page. A 500 keeps the debug traceback: the developer needs it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _active(self) -> bool:
+        from django.conf import settings
+
+        return settings.DEBUG and not settings.JIUZHU_DEBUG_URL_LIST
+
+    def __call__(self, request):
+        if self._active():
+            from django.urls import Resolver404, get_resolver, get_urlconf
+
+            try:
+                get_resolver(get_urlconf()).resolve(request.path_info)
+            except Resolver404 as exc:
+                from jiuzhu.views import page_not_found
+
+                return page_not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and self._active():
+            from jiuzhu.views import page_not_found
+
+            return page_not_found(request, exception)
+        return None

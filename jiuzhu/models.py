@@ -164,6 +164,10 @@ class User(AbstractUser):
                 }
             )
 
+    def __str__(self) -> str:
+        # Wherever a person is shown (a select, a record's "by"): their name, not their login.
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

@@ -84,9 +84,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuzhu.middleware.NoStoreMiddleware",
+    # With DEBUG on, the Chinese 404 page instead of Django's URL list (a no-op in production).
+    "jiuzhu.middleware.ErrorPagesInDebugMiddleware",
     # AxesMiddleware must stay last: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# With DEBUG on, show Django's 404 page listing every URL pattern instead of ours (a developer's choice).
+JIUZHU_DEBUG_URL_LIST = env_bool("JIUZHU_DEBUG_URL_LIST", False)
 
 ROOT_URLCONF = "jiuzhu.urls"
 WSGI_APPLICATION = "jiuzhu.wsgi.application"

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households import rules
 from households.dossier import documents
@@ -347,7 +348,7 @@ class AssessmentForm(FactDatesMixin, forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("document", "Kind"), choices=DocumentKind.choices)
     member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none(), required=False)
     file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG or PNG."))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

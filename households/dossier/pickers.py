@@ -5,6 +5,7 @@ household; and the scoped, masked search behind it."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,12 +13,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.forms.utils import flatatt
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from households import access
 from households.models import Household, Member
-from households.rules import mask_name
+from households.rules import mask_name, masked_member_label
 
 SEARCH_LIMIT = 20
 # Who fills the forms that name a household: field roles and county civil affairs.
@@ -45,6 +48,7 @@ def search(*, user, q: str, limit: int = SEARCH_LIMIT, members: bool = False) ->
 def search_rows(*, user, q: str, members: bool = False) -> list[dict]:
     """What the pickers' script receives: masked labels, the village, and members if asked."""
     rows = []
+    today = timezone.localdate()
     for h in search(user=user, q=q, members=members):
         row = {
             "id": h.pk,
@@ -53,13 +57,24 @@ def search_rows(*, user, q: str, members: bool = False) -> list[dict]:
             "village": h.village.name if h.village else "",
         }
         if members:
-            row["members"] = [{"id": m.pk, "name": mask_name(m.name)} for m in h.active_members]
+            row["members"] = [{"id": m.pk, "name": member_label(m, today)} for m in h.active_members]
         rows.append(row)
     return rows
 
 
 # Dossier numbers typed into a picker: separated by commas (ASCII or full-width), 、 or spaces.
 SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def member_label(m: Member, today: date | None = None) -> str:
+    """A member as a picker shows them: masked name, relation to the head, age (张** · 户主 · 52 岁)."""
+    return masked_member_label(
+        m.name,
+        str(m.get_relation_to_head_display()),
+        m.birth_date,
+        today or timezone.localdate(),
+        years=pgettext("age", "years"),
+    )
 
 
 def household_label(h: Household) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households.models import ActionKind, Plan, PlanAction
 from jiuzhu.fields import NOTE_MAX_LENGTH
@@ -48,6 +49,7 @@ class ActionForm(forms.ModelForm):
         model = PlanAction
         fields = ["goal", "kind", "description", "responsible", "due_on", "resource_name"]  # noqa: RUF012
         widgets = {"due_on": DATE}  # noqa: RUF012
+        labels = {"kind": pgettext_lazy("plan action", "Kind")}  # noqa: RUF012
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,4 +78,8 @@ class ReviewForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.CharField(max_length=NOTE_MAX_LENGTH, label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        label=pgettext_lazy("plan closing", "Outcome"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -29,7 +29,7 @@ from jiuzhu.models import Role
 class EventSerializer(serializers.Serializer):
     action = serializers.CharField()
     on = serializers.DateField()
-    by = serializers.CharField(source="by.username")
+    by = serializers.CharField(source="by.display_name")
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     note = serializers.CharField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households.models import (
     Category,
@@ -48,7 +49,7 @@ class ChangeReportForm(forms.Form):
 
 class ReviewRecordForm(forms.Form):
     visited_on = forms.DateField(label=_("visited on"), widget=DATE)
-    outcome = forms.ChoiceField(choices=ReviewOutcome.choices, label=_("outcome"))
+    outcome = forms.ChoiceField(choices=ReviewOutcome.choices, label=pgettext_lazy("review", "Outcome"))
     verification = forms.ModelChoiceField(
         queryset=Verification.objects.none(), required=False, label=_("new verification")
     )

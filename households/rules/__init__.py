@@ -25,11 +25,13 @@ from .completeness import (
 from .identity import (
     PROVINCE_CODES,
     IdCheck,
+    age_on,
     check_id_number,
     id_check_character,
     mask_id_number,
     mask_name,
     mask_phone,
+    masked_member_label,
     normalize_id_number,
 )
 from .income import (
@@ -131,7 +133,9 @@ __all__ = [
     "id_check_character",
     "inclusion_candidate",
     "mask_id_number",
+    "age_on",
     "mask_name",
+    "masked_member_label",
     "manual_status_change",
     "mask_phone",
     "missing_bit",

@@ -193,3 +193,20 @@ def mask_name(name: str) -> str:
     if len(text) <= 1:
         return "*" * len(text)
     return text[0] + "".join(ch if ch in "·•・" else "*" for ch in text[1:])
+
+
+def age_on(birth: date, today: date) -> int:
+    """Full years of age on ``today``."""
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def masked_member_label(name: str, relation: str, birth: date | None, today: date, *, years: str) -> str:
+    """A member's masked name told apart from their kin: 张** · 户主 · 52 岁.
+
+    A father and his son both mask to 张**; the relation to the head and the age tell
+    them apart without showing the name. ``relation`` and ``years`` (the unit after the age) come translated.
+    """
+    parts = [mask_name(name), relation]
+    if birth is not None:
+        parts.append(f"{age_on(birth, today)} {years}")
+    return " · ".join(p for p in parts if p)

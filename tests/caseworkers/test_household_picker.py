@@ -1,14 +1,18 @@
 """The household pickers: a dossier-number box with a scoped, masked search instead of a
 <select> of every household in the township."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caseworkers.models import Referral, ServiceRecord
+from households.rules import age_on
 from jiuzhu.models import Role
 from tests.caseworkers.helpers import resource
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +73,25 @@ def test_search_finds_by_dossier_number_head_name_and_address_masked(make, cw, l
         assert rows[0]["label"] == f"{h.dossier_no} 张**"
         assert "张三丰" not in str(rows) and "幸福路" not in str(rows)
     with_members = client.get(reverse(SEARCH), {"q": "张三", "members": "1"}).json()["results"]
-    assert with_members[0]["members"] == [{"id": head.pk, "name": "张**"}]
+    age = age_on(head.birth_date, TODAY)
+    assert with_members[0]["members"] == [{"id": head.pk, "name": f"张** · 户主 · {age} 岁"}]
+
+
+def test_a_father_and_son_masked_alike_are_told_apart_by_relation_and_age(make, cw, login):
+    from households.models import Relation
+
+    h = make.household("330402007", members=0)
+    father = make.member(
+        h, name="张建国", relation_to_head=Relation.HEAD, id_no=make.id_number(datetime.date(1974, 3, 1))
+    )
+    make.member(h, name="张伟", relation_to_head=Relation.CHILD, id_no=make.id_number(datetime.date(2001, 6, 15)))
+    h.head = father
+    h.save()
+
+    rows = login(cw).get(reverse(SEARCH), {"q": h.dossier_no, "members": "1"}).json()["results"]
+
+    assert {m["name"] for m in rows[0]["members"]} == {"张** · 户主 · 52 岁", "张* · 子女 · 25 岁"}
+    assert "张建国" not in str(rows) and "张伟" not in str(rows)
 
 
 def test_search_keeps_to_the_users_area(make, cw, login):

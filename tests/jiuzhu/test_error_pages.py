@@ -118,3 +118,40 @@ def test_a_server_error_on_a_page_still_answers_the_chinese_page():
 
     assert response.status_code == 500 and "服务器出错" in response.content.decode()
     assert response["Content-Type"].startswith("text/html")
+
+
+@override_settings(DEBUG=True)
+def test_with_debug_on_an_unknown_page_answers_the_chinese_404_without_the_url_list(make, login):
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    response = client.get("/no-such-page/")
+
+    html = response.content.decode()
+    assert response.status_code == 404 and "页面不存在" in html
+    assert "URLconf" not in html and "&lt;int:pk&gt;" not in html  # the pattern list
+
+
+@override_settings(DEBUG=True)
+def test_with_debug_on_a_record_out_of_reach_answers_the_chinese_404(make, login):
+    from django.urls import reverse
+
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    response = client.get(reverse("households:detail", args=[999999]))
+
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
+    assert "Raised by" not in response.content.decode()
+
+
+@override_settings(DEBUG=True)
+def test_with_debug_on_an_unknown_path_without_its_slash_still_redirects(make, login):
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    assert client.get("/households").status_code == 301
+
+
+@override_settings(DEBUG=True, JIUZHU_DEBUG_URL_LIST=True)
+def test_a_developer_may_ask_for_djangos_url_list(make, login):
+    client = login(make.user(Role.CASEWORKER, "330402007"))
+
+    assert "URLconf" in client.get("/no-such-page/").content.decode()

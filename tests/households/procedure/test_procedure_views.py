@@ -133,6 +133,23 @@ def test_decision_and_refusal_notices(p, login):
     assert "存款超过规定标准" in html
 
 
+def test_decision_and_refusal_notices_name_the_authority_and_the_household_s_remedies(p, login):
+    client = login(p.county)
+    approved = advance(p, draft(p), "approved")
+    refused = advance(p, draft(p), "under_review")
+    client.post(
+        step(refused, "decide"),
+        {"decide-decision": "refuse", "decide-reason": "存款超过规定标准", "decide-version": refused.version},
+    )
+    county = approved.household.county.name
+
+    for app, kind in ((approved, "decision"), (refused, "refusal")):
+        html = client.get(reverse("households:application_print", args=[app.pk, kind])).content.decode()
+        assert f"决定机关：{county}民政局" in html, kind
+        assert f"六十日内依照《中华人民共和国行政复议法》向{county}人民政府申请行政复议" in html, kind
+        assert "六个月内依照《中华人民共和国行政诉讼法》向人民法院提起行政诉讼" in html, kind
+
+
 def test_overdue_steps_list_only_past_deadlines_in_scope(p):
     late = advance(p, draft(p), "investigating")  # received 2026-11-02: investigation due 2026-11-23
     fresh = advance(p, draft(p), "draft")

@@ -184,3 +184,17 @@ def test_mask_name_keeps_first_character():
 
 def test_mask_name_of_one_character_hides_it():
     assert mask_name("张") == "*"
+
+
+def test_age_counts_full_years_turning_on_the_birthday():
+    from households.rules import age_on
+
+    assert age_on(date(1974, 11, 29), date(2026, 11, 28)) == 51
+    assert age_on(date(1974, 11, 29), date(2026, 11, 29)) == 52
+
+
+def test_masked_member_label_tells_kin_apart_by_relation_and_age():
+    from households.rules import masked_member_label
+
+    assert masked_member_label("张建国", "户主", date(1974, 3, 1), TODAY, years="岁") == "张** · 户主 · 52 岁"
+    assert masked_member_label("张伟", "子女", None, TODAY, years="岁") == "张* · 子女"
