@@ -77,7 +77,11 @@ def _write_panel(book: Workbook, computed: ComputedPanel, *, scope: DashboardSco
     ws = book.create_sheet(title=_sheet_name(book, title))
     plain, bold, thin = Font(name=FONT_NAME), Font(name=FONT_NAME, bold=True), Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    headings = [data.row_heading or _("Area")] + [f"{c.label}{_unit(c.format)}" for c in data.columns]
+    # A heading "group：measure" breaks after the colon, never inside a bracket (a lone "）"
+    # on the second line is what a printed sheet must not show).
+    headings = [data.row_heading or _("Area")] + [
+        f"{c.label}{_unit(c.format)}".replace("：", "：\n", 1) for c in data.columns
+    ]
     last_column = get_column_letter(len(headings))
 
     ws["A1"] = title
@@ -91,7 +95,6 @@ def _write_panel(book: Workbook, computed: ComputedPanel, *, scope: DashboardSco
         cell = ws.cell(row=HEADING_ROW, column=col, value=heading)
         cell.font, cell.border = bold, box
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.row_dimensions[HEADING_ROW].height = 32  # two lines of a wrapped heading (a set height: WPS keeps it)
     row_number = HEADING_ROW
     for row in data.rows:
         row_number += 1
@@ -104,18 +107,25 @@ def _write_panel(book: Workbook, computed: ComputedPanel, *, scope: DashboardSco
     ws.freeze_panes = f"B{HEADING_ROW + 1}"
     ws.column_dimensions["A"].width = _width([headings[0], *(r.label for r in data.rows)])
     for col, heading in enumerate(headings[1:], start=2):
-        # Headings wrap: their width counts half; numbers need their own length plus separators.
         numbers = [
             f"{c.value:,.2f}" if isinstance(c.value, (int, float, Decimal)) else c.value
             for c in (r.cells[col - 2] for r in data.rows)
         ]
-        ws.column_dimensions[get_column_letter(col)].width = max(_width(numbers), _width([heading]) / 2 + 2, 10)
+        lines = heading.split("\n")
+        # One line per part when it fits in 24; a longer part wraps in two halves.
+        fitted = max(_width([part]) if _width([part]) <= 24 else _width([part]) / 2 + 2 for part in lines)
+        ws.column_dimensions[get_column_letter(col)].width = max(_width(numbers), fitted, 10)
+    heading_lines = max(
+        (len(h.split("\n")) + sum(_width([p]) > 24 for p in h.split("\n")) for h in headings), default=1
+    )
+    ws.row_dimensions[HEADING_ROW].height = 16 * max(heading_lines, 2)
     if data.note:
         row_number += 2
         ws.cell(row=row_number, column=1, value=safe_text(str(data.note))).font = plain
         ws.merge_cells(f"A{row_number}:{last_column}{row_number}")
         ws.cell(row=row_number, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row_number].height = 15 * (1 + len(str(data.note)) // 60)
+        across = sum(ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, len(headings) + 1))
+        ws.row_dimensions[row_number].height = 16 * (1 + int(_width([data.note]) // max(across - 2, 10)))
     _print_setup(ws, row_number, last_column)
 
 

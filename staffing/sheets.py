@@ -328,7 +328,7 @@ TRANSFER_COLUMNS = (
     "shortfall",
     "meets",
 )
-TRANSFER_WIDTHS = [6, 13, 16, 28, 10, 10, 14, 16, 16, 14, 9]
+TRANSFER_WIDTHS = [6, 13, 16, 28, 10, 10, 21, 16, 16, 14, 12]  # 保障标准（元/人年） on one line
 
 
 def basis_note(basis: str = "days") -> str:
