@@ -31,7 +31,7 @@ def fill(cw, make, *, late: int, later: int, services: int = 0):
     for i in range(later):
         referral(cw, homes[i % 2], res=res, follow_up_on=TODAY + (i % 5 + 1) * DAY)
     for _i in range(services):
-        service(cw, [homes[0]], follow_up_on=TODAY - DAY)
+        service(cw, [homes[0]], held_on=TODAY - 3 * DAY, follow_up_on=TODAY - DAY)
     return homes
 
 

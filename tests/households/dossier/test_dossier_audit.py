@@ -14,6 +14,7 @@ from django.urls import reverse
 from households.dossier import services
 from jiuzhu import audit
 from jiuzhu.models import AuditAction, AuditEvent, Role
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_the_audit_page_needs_a_login(make, client):
 
 # Print ----------------------------------------------------------------------------------
 def test_the_print_leaves_the_audit_trail_out_unless_asked(make, login, worker):
-    household = make.household(members=1)
+    household = make.household(members=1, registered_on=TODAY)
     client = login(worker)
     url = reverse("households:print", args=[household.pk])
     html = client.get(url).content.decode()

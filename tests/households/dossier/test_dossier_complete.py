@@ -44,7 +44,7 @@ def full_household(make, *, times=1):
     colleague = make.user(Role.CASEWORKER, "330402007")
     if not PolicyParameters.objects.filter(area__code="330402", year=2026).exists():
         make.policy_row("330402", 2026, "1200.00")
-    h = make.household(members=2)
+    h = make.household(members=2, registered_on=TODAY)  # every record of the file is dated today
     _records(make, h, worker, colleague, times=times)
     active_plan(h, worker, ratings={"living": "high"})
     for n in range(times):
