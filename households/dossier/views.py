@@ -275,7 +275,8 @@ def member_id_number(request, pk: int, member_id: int):
     """Show one full ID number; the view is audited. POST so it is never a link or prefetch."""
     household, member = _member(request, pk, member_id, edit=False)
     # The number is shown only for a stated purpose, and the purpose goes into the trail.
-    form = forms.RevealIdForm(request.POST if "purpose" in request.POST else None)
+    # The dossier's button posts nothing: the form is asked for; once asked, it is checked.
+    form = forms.RevealIdForm(request.POST if "asked" in request.POST else None)
     if not form.is_valid():
         return render(request, "households/id_number.html", {"household": household, "member": member, "form": form})
     audit.record_view(

@@ -102,7 +102,8 @@ def test_no_id_number_in_logs_audit_rows_or_task_arguments_across_a_whole_flow(
         member = Member.objects.get(household=household, name="王一")
         assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
         shown = client.post(
-            reverse("households:member_id_number", args=[household.pk, member.pk]), {"purpose": "identity"}
+            reverse("households:member_id_number", args=[household.pk, member.pk]),
+            {"asked": "1", "purpose": "identity"},
         )
         assert ids[0] in shown.content.decode()  # the one audited place where it is shown
         with django_capture_on_commit_callbacks(execute=True):

@@ -273,7 +273,9 @@ def test_show_full_id_number_is_audited_and_post_only(make, login, worker):
     asked = client.post(url)
     assert number not in asked.content.decode() and "用途" in asked.content.decode()
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
-    response = client.post(url, {"purpose": "application"})
+    unchosen = client.post(url, {"asked": "1"})
+    assert number not in unchosen.content.decode() and unchosen.context["form"].errors["purpose"]
+    response = client.post(url, {"asked": "1", "purpose": "application"})
     assert number in response.content.decode()
     [event] = AuditEvent.objects.filter(action=AuditAction.VIEW, target_id=str(member.pk))
     assert "办理申请或决定" in event.summary
@@ -285,9 +287,9 @@ def test_a_full_id_number_for_another_purpose_needs_its_details(make, login, wor
     member = make.member(household, id_no=number, relation_to_head=Relation.HEAD)
     url = reverse("households:member_id_number", args=[household.pk, member.pk])
     client = login(worker)
-    refused = client.post(url, {"purpose": "other", "detail": " "})
+    refused = client.post(url, {"asked": "1", "purpose": "other", "detail": " "})
     assert number not in refused.content.decode() and refused.context["form"].errors["detail"]
-    shown = client.post(url, {"purpose": "other", "detail": "医院核对住院人员"})
+    shown = client.post(url, {"asked": "1", "purpose": "other", "detail": "医院核对住院人员"})
     assert number in shown.content.decode()
     assert AuditEvent.objects.get(action=AuditAction.VIEW).summary.endswith("医院核对住院人员")
 
