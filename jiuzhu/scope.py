@@ -71,6 +71,22 @@ def scoped(
     return queryset.filter(condition)
 
 
+def county_or_citywide_q(user, *, county: str, citywide: Q) -> Q | None:
+    """For rows a county owns or the city sets for all (policy rows, calendar overrides): a
+    county user sees its own and the city-wide ones, the city all of its counties', an
+    administrator everything (``Q()``); ``None`` for anyone else (township users)."""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return Q()
+    area = user.area
+    if area is None:
+        return None
+    if area.level == AreaLevel.CITY:
+        return citywide | Q(**{f"{county}__city": area})
+    if area.level == AreaLevel.COUNTY:
+        return citywide | Q(**{county: area})
+    return None
+
+
 def user_can_see_area(user, area) -> bool:
     """Whether an area (township or county) lies inside the user's scope."""
     if not getattr(user, "is_authenticated", False):

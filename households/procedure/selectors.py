@@ -18,8 +18,9 @@ from households import access
 from households.models import OPEN_APPLICATION_STATUSES, Application, WorkdayOverride
 from households.procedure.workdays import calendars_for
 from households.rules import procedure as proc
-from jiuzhu.models import AreaLevel, PolicyParameters, Role
+from jiuzhu.models import PolicyParameters
 from jiuzhu.policy import Policy
+from jiuzhu.scope import county_or_citywide_q
 
 STEP_LABELS = {
     "investigation": gettext_lazy("Township investigation"),
@@ -162,13 +163,5 @@ def workday_overrides(*, user, include_withdrawn: bool = True):
         rows = rows.filter(withdrawn_at__isnull=True)
     if not access.may(user, access.Action.READ_CALENDAR):
         return rows.none()
-    if user.is_superuser or user.role == Role.ADMIN:
-        return rows
-    area = user.area
-    if area is None:
-        return rows.none()
-    if area.level == AreaLevel.CITY:
-        return rows.filter(Q(county__isnull=True) | Q(county__city=area))
-    if area.level == AreaLevel.COUNTY:
-        return rows.filter(Q(county__isnull=True) | Q(county=area))
-    return rows.none()
+    condition = county_or_citywide_q(user, county="county", citywide=Q(county__isnull=True))
+    return rows.none() if condition is None else rows.filter(condition)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from jiuzhu.models import AreaLevel, PolicyParameters, Role
+from jiuzhu.scope import county_or_citywide_q
 
 READ_ROLES = frozenset({Role.COUNTY_CIVIL, Role.CITY_CIVIL, Role.COUNTY_FINANCE, Role.CITY_FINANCE, Role.ADMIN})
 WRITE_ROLES = frozenset({Role.CITY_CIVIL, Role.ADMIN})
@@ -24,13 +25,5 @@ def policy_rows(*, user) -> QuerySet[PolicyParameters]:
     rows = PolicyParameters.objects.select_related("area").order_by("-year", "area__code")
     if not may_read(user):
         return rows.none()
-    if user.is_superuser or user.role == Role.ADMIN:
-        return rows
-    area = user.area
-    if area is None:
-        return rows.none()
-    if area.level == AreaLevel.CITY:
-        return rows.filter(Q(area=area) | Q(area__city=area))
-    if area.level == AreaLevel.COUNTY:
-        return rows.filter(Q(area=area) | Q(area_id=area.city_id))
-    return rows.none()
+    condition = county_or_citywide_q(user, county="area", citywide=Q(area__level=AreaLevel.CITY))
+    return rows.none() if condition is None else rows.filter(condition)
