@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 
 
@@ -11,6 +14,38 @@ class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class IdleSessionRenewalMiddleware:
+    """Sessions expire after ``SESSION_COOKIE_AGE`` idle seconds, counted from the last use.
+
+    Saving the session on every request (``SESSION_SAVE_EVERY_REQUEST``) made every page
+    write its session row. Here the expiry moves only when the session was last renewed
+    ``JIUZHU_SESSION_RENEW_SECONDS`` ago or more, so a busy user writes once a minute and
+    the idle limit is exact to within that interval. A change to the session is saved by
+    Django's own middleware as usual."""
+
+    KEY = "_renewed_at"
+
+    @classmethod
+    def stamp(cls, session):
+        """Mark the session renewed now. A login has just written the session row with a
+        fresh expiry, so the first page after it needs no second write."""
+        session[cls.KEY] = int(time.time())
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not session.session_key:
+            return response
+        renewed = session.get(self.KEY)
+        stale = not isinstance(renewed, int) or int(time.time()) - renewed >= settings.JIUZHU_SESSION_RENEW_SECONDS
+        if session.modified or stale:
+            self.stamp(session)
+        return response
 
 
 class ChineseByDefaultMiddleware:

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside SessionMiddleware: marks the session for saving when its expiry must move.
+    "jiuzhu.middleware.IdleSessionRenewalMiddleware",
     "jiuzhu.middleware.ChineseByDefaultMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -152,10 +154,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions expire after 30 idle minutes: saving on every request makes the limit count
-# from the last use, not from login.
+# Sessions expire after 30 idle minutes, counted from the last use, not from login:
+# jiuzhu.middleware.IdleSessionRenewalMiddleware moves the expiry at most once a minute
+# (not a session write on every page, as SESSION_SAVE_EVERY_REQUEST would).
 SESSION_COOKIE_AGE = int(os.environ.get("JIUZHU_SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+JIUZHU_SESSION_RENEW_SECONDS = int(os.environ.get("JIUZHU_SESSION_RENEW_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # API tokens (/api/auth/token/) are refused this many hours after they were issued, and

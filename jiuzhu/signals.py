@@ -7,11 +7,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from jiuzhu import audit
+from jiuzhu.middleware import IdleSessionRenewalMiddleware
 from jiuzhu.models import AuditAction
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        IdleSessionRenewalMiddleware.stamp(request.session)
     audit.record(
         actor=user, action=AuditAction.LOGIN, request=request, target_type="jiuzhu.user", target_id=str(user.pk)
     )

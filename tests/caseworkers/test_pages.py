@@ -94,9 +94,9 @@ def test_lists_use_the_same_queries_for_1_and_20_rows(make, cw, login, kind, dja
     build(kind, cw, make)
     url = reverse(f"caseworkers:{LIST[kind]}")
     # session, user, user's area, nav badge (one aggregate), paginator count, the page's rows
-    # (joined and annotated), session save (savepoint, update, release); the training list
-    # also sums the caseworker's own training record (one aggregate).
-    expected = 10 if kind == "training" else 9
+    # (joined and annotated); no session write; the training list also sums the
+    # caseworker's own training record (one aggregate).
+    expected = 7 if kind == "training" else 6
     with django_assert_num_queries(expected):
         client.get(url)
     for _n in range(19):
@@ -368,8 +368,8 @@ def test_case_edit_page_queries(make, cw, login, django_assert_num_queries):
     case = services.case_create(actor=cw, title="案例", domain="living", body="匿名")
     client = login(cw)
     client.get(reverse("caseworkers:case_edit", args=[case.pk]))
-    # session, user, area, nav badge, the case, session save (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session, user, area, nav badge, the case (no session write)
+    with django_assert_num_queries(5):
         assert client.get(reverse("caseworkers:case_edit", args=[case.pk])).status_code == 200
 
 

@@ -233,8 +233,8 @@ def test_query_count_does_not_grow_with_areas_or_households(town, city_user, log
     _bigger_town(extra)
     client = login(city_user)
     # session, user, the user's area, the child areas (one query for all rows), one
-    # grouped query per household panel (10), and the session's sliding expiry (savepoint,
-    # update, release): 17; then the wiring panels: plans (3: households, plans, overdue
+    # grouped query per household panel (10): 14 (the session's idle expiry was moved at
+    # login: no session write); then the wiring panels: plans (3: households, plans, overdue
     # actions), referrals, review candidates (one each); open applications (3: the applications, the calendar overrides and the
     # policy rows of their counties); the four roles' output (the work summary: the
     # user's guardian grants, one GROUP BY per role (6), the caseworkers: 8); volunteers,
@@ -242,12 +242,12 @@ def test_query_count_does_not_grow_with_areas_or_households(town, city_user, log
     # contracts of their caseworkers would be a third), staffing findings (two: the caseworkers, nobody
     # is in post here; the service contracts); the funding check (4:
     # townships, caseworkers, transfers, policies); the last nightly review (its log row):
-    # 27 more, 44 whatever the number of households and areas.
-    with django_assert_num_queries(44):
+    # 27 more, 41 whatever the number of households and areas.
+    with django_assert_num_queries(41):
         assert client.get("/dashboards/").status_code == 200
-    # A county view adds the area asked for (fetched with its ancestors): 45.
+    # A county view adds the area asked for (fetched with its ancestors): 42.
     county_url = f"/dashboards/?area={area(NANHU).pk}"
-    with django_assert_num_queries(45):
+    with django_assert_num_queries(42):
         assert client.get(county_url).status_code == 200
 
 
@@ -256,8 +256,8 @@ def test_city_view_is_cached_until_invalidated(town, city_user, login, django_as
     client = login(city_user)
     first = panel(client.get("/dashboards/"), "households").data.value(None, "active_households")
     household(T1, members=1, status=HouseholdStatus.ACTIVE)
-    # Cached: session, user, the user's area and the session's expiry (3); no panel query.
-    with django_assert_num_queries(6):
+    # Cached: session, user, the user's area; no panel query and no session write.
+    with django_assert_num_queries(3):
         cached = panel(client.get("/dashboards/"), "households").data.value(None, "active_households")
     assert cached == first == 5
     invalidate_dashboards()

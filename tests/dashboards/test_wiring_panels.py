@@ -321,13 +321,13 @@ def test_a_township_officer_sees_their_township_only(wired, login):
 
 def test_query_count_with_every_new_model_filled_is_the_same(wired, city_user, login, django_assert_num_queries):
     client = login(city_user)
-    # As in test_pages' count (44): plans, referrals, candidates, staffing, volunteers and
+    # As in test_pages' count (41): plans, referrals, candidates, staffing, volunteers and
     # training rows do not add queries; applications stay at three, the summary at eight,
     # the last nightly review at one. Once someone is in post (however many): the live
     # staffing findings go from one query to four (caseworkers, their contracts, their
     # appraisals, the policy rows of their counties), the coverage and the funding check
-    # read the contracts of the posts' caseworkers (one each): 49.
-    with django_assert_num_queries(49):
+    # read the contracts of the posts' caseworkers (one each): 46.
+    with django_assert_num_queries(46):
         assert client.get("/dashboards/").status_code == 200
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from jiuzhu.models import AuditAction, AuditEvent, Role
+from tests.clock import NOW
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,6 @@ def test_a_long_mixed_password_is_accepted():
 
 
 def test_session_expires_after_the_idle_limit(client, make, settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     user = make.user(Role.CASEWORKER, "330402007")
     client.force_login(user)
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 1800
@@ -160,6 +160,58 @@ def test_session_expires_after_the_idle_limit(client, make, settings):
     session.save()
 
     assert client.get("/").status_code == 302
+
+
+def _session_writes(queries) -> list[str]:
+    return [
+        q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_a_page_view_within_a_minute_of_the_last_renewal_writes_no_session_row(client, make, time_machine):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(make.user(Role.CASEWORKER, "330402007"))
+    client.get("/")  # renews: the session now carries the time of its renewal
+
+    time_machine.move_to(NOW + datetime.timedelta(seconds=59), tick=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert _session_writes(queries.captured_queries) == []
+
+
+def test_the_first_page_after_login_writes_no_session_row(client, make, time_machine):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(make.user(Role.CASEWORKER, "330402007"))
+
+    time_machine.move_to(NOW + datetime.timedelta(seconds=5), tick=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert _session_writes(queries.captured_queries) == []
+
+
+def test_use_after_the_renewal_interval_moves_the_idle_expiry(client, make, time_machine):
+    from django.contrib.sessions.models import Session
+
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(make.user(Role.CASEWORKER, "330402007"))
+    client.get("/")
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+
+    time_machine.move_to(NOW + datetime.timedelta(minutes=20), tick=False)
+    client.get("/")
+    renewed = Session.objects.get(session_key=key).expire_date
+
+    assert renewed - first == datetime.timedelta(minutes=20)
+    # 20 more idle minutes would have ended the unrenewed session; this one lives on.
+    time_machine.move_to(NOW + datetime.timedelta(minutes=40), tick=False)
+    assert client.get("/").status_code == 200
 
 
 def test_logout_kills_the_session_and_a_replayed_cookie_is_rejected(client, make):

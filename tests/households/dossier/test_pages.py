@@ -169,12 +169,12 @@ def test_list_query_count_is_the_same_for_1_and_20_households(make, login, worke
     # session, user, user's area, the user's guardian grants, COUNT of the page, caseworker
     # choices (a township user's township choice is their area: no query), the page's
     # households (its ids a subquery; township, county, village, head joined), the
-    # navigation's task count, session save (3 with savepoints)
-    with django_assert_num_queries(11):
+    # navigation's task count (no session write)
+    with django_assert_num_queries(8):
         client.get(url)
     for _ in range(19):
         make.household(members=2)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get(url)
 
 
@@ -233,10 +233,10 @@ def test_dossier_query_count_does_not_grow_with_rows(make, login, worker, django
     # (plan goals and actions: only with an active plan); the caseworkers' sections
     # (referrals, services); the navigation's task count; who created the household and
     # its members (the timeline's names, from the audit trail); the last changes, the users
-    # they name; session save (3)
-    with django_assert_num_queries(33):
+    # they name (no session write)
+    with django_assert_num_queries(30):
         client.get(reverse("households:detail", args=[small.pk]))
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(30):
         client.get(reverse("households:detail", args=[big.pk]))
 
 

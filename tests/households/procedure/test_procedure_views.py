@@ -192,7 +192,7 @@ def test_list_pages_take_the_same_queries_for_1_and_20_rows(
         client.get(reverse(url_name))
     _open_applications(p, 19)
     # session, user, user's area, (list: count,) applications with household/township/county/head,
-    # working-day overrides, policy rows, (due page: urgent flagged), session save — whatever the rows
+    # working-day overrides, policy rows, (due page: urgent flagged) — whatever the rows
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse(url_name))
     assert response.content.decode().count("/households/applications/") >= 20
