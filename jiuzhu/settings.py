@@ -44,6 +44,9 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-0123456789")
 # Keys for personal data at rest: ID numbers are encrypted (Fernet) and found by a keyed HMAC.
 FIELD_ENCRYPTION_KEY = env_secret("JIUZHU_FIELD_KEY", "dev-only-field-key-0123456789abcdef")
+# Earlier field keys, comma-separated: they still decrypt until `manage.py rotate_field_key`
+# has re-encrypted every stored token under JIUZHU_FIELD_KEY (then drop them).
+FIELD_ENCRYPTION_OLD_KEYS = tuple(env_list("JIUZHU_FIELD_OLD_KEYS"))
 ID_HMAC_KEY = env_secret("JIUZHU_HMAC_KEY", "dev-only-hmac-key-0123456789abcdef")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "")
