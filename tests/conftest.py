@@ -33,6 +33,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_townships(list(read_rows(SHIPPED_TOWNSHIPS)))
 
 
+@pytest.fixture
+def transactional_areas(transactional_db):
+    """Transactional tests (threads, a live server) flush the database after each test:
+    load the shipped areas again."""
+    from jiuzhu.areas import SHIPPED_TOWNSHIPS, load_townships, read_rows
+
+    load_townships(list(read_rows(SHIPPED_TOWNSHIPS)))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with an empty cache: cached dashboards and throttles never leak."""

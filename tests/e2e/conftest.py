@@ -79,11 +79,8 @@ def phone_page(browser, live_server):
 
 
 @pytest.fixture
-def e2e_areas(transactional_db):
-    """Live-server tests flush the database after each test: load the areas again."""
-    from jiuzhu.areas import SHIPPED_TOWNSHIPS, load_townships, read_rows
-
-    load_townships(list(read_rows(SHIPPED_TOWNSHIPS)))
+def e2e_areas(transactional_areas):
+    """Live-server tests flush the database after each test: the areas loaded again."""
 
 
 def log_in(page, username: str, password: str = factories.PASSWORD) -> None:

@@ -3,14 +3,19 @@ nothing the first one saved is overwritten. Pages and API; plus a double-submitt
 
 Each case opens the record twice (both users hold the same version), lets the first save,
 then replays the second with the version it opened: the optimistic lock must refuse it.
+The last cases send both at the same moment from two threads, each on its own database
+connection as two web workers are: one wins, the other is refused, nothing is lost.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import threading
 
 import pytest
+from django.conf import settings
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -219,3 +224,79 @@ def test_unversioned_edits_do_not_lose_the_household(make, officers):
     after = Household.objects.filter(pk=household.pk).values().get()
     assert after == before
     assert Member.objects.filter(household=household).count() == 2
+
+
+# Two writers at once need a database that makes the second wait: SQLite's in-memory test
+# database (shared cache) answers "table is locked" at once instead. CI runs on PostgreSQL.
+needs_a_server_database = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="concurrent writers need PostgreSQL (CI runs these)",
+)
+
+
+def _at_once(*calls):
+    """Run the calls in threads released together (each thread on its own database
+    connection, as two web workers are) and return their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@needs_a_server_database
+def test_two_officers_saving_the_same_household_at_the_same_moment_one_is_refused(transactional_areas, make, officers):
+    a, b = officers
+    household = make.household("330402007", members=1)
+    opened = household.version
+    url = reverse("households:edit", args=[household.pk])
+    clients = client_for(a), client_for(b)
+
+    first, second = _at_once(
+        lambda: clients[0].post(url, household_post(household, address="甲的地址", version=opened)),
+        lambda: clients[1].post(url, household_post(household, address="乙的地址", version=opened)),
+    )
+
+    codes = sorted(response.status_code for response in (first, second))
+    assert codes == [200, 302]  # one saved (redirect), one shown the form again
+    refused = first if first.status_code == 200 else second
+    assert STALE in refused.content.decode()
+    household.refresh_from_db()
+    winner = "甲的地址" if first.status_code == 302 else "乙的地址"
+    assert household.address == winner and household.version == opened + 1
+
+
+@needs_a_server_database
+def test_an_approval_sent_twice_at_the_same_moment_creates_one_enrolment(transactional_areas):
+    p = ps.people()
+    ps.factories.policy_row("330400", 2026, "1200.00")
+    app = ps.advance(p, ps.draft(p), "under_review")
+    url = reverse("households:application_step", args=[app.pk, "decide"])
+    data = {
+        "decide-decision": "approve",
+        "decide-category": "dibao",
+        "decide-monthly_amount": "300.00",
+        "decide-decision_no": "南民救〔2026〕1号",
+        "decide-version": app.version,
+    }
+    clients = client_for(p.county), client_for(p.county)
+
+    responses = _at_once(lambda: clients[0].post(url, data), lambda: clients[1].post(url, data))
+
+    assert sorted(r.status_code for r in responses) == [302, 400]
+    app.refresh_from_db()
+    assert app.status == "approved"
+    assert Enrolment.objects.filter(household=app.household).count() == 1
