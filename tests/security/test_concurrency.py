@@ -186,20 +186,25 @@ def test_second_caseworker_record_edit_is_refused_on_the_page_and_the_api(make):
     assert cw.name == "社工甲" and cw.status != "left" and cw.version == opened + 1
 
 
-@pytest.mark.django_db
-def test_a_double_submitted_approval_creates_one_enrolment():
+def _approval_under_review():
+    """People, an application under review, its decide URL and an approving form."""
     p = ps.people()
     ps.factories.policy_row("330400", 2026, "1200.00")
     app = ps.advance(p, ps.draft(p), "under_review")
-    opened = app.version
     url = reverse("households:application_step", args=[app.pk, "decide"])
     data = {
         "decide-decision": "approve",
         "decide-category": "dibao",
         "decide-monthly_amount": "300.00",
         "decide-decision_no": "南民救〔2026〕1号",
-        "decide-version": opened,
+        "decide-version": app.version,
     }
+    return p, app, url, data
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_approval_creates_one_enrolment():
+    p, app, url, data = _approval_under_review()
     first = client_for(p.county).post(url, data)
     assert first.status_code == 302
     second = client_for(p.county).post(url, data)  # the same form, sent again (a double click, a reload)
@@ -281,17 +286,7 @@ def test_two_officers_saving_the_same_household_at_the_same_moment_one_is_refuse
 
 @needs_a_server_database
 def test_an_approval_sent_twice_at_the_same_moment_creates_one_enrolment(transactional_areas):
-    p = ps.people()
-    ps.factories.policy_row("330400", 2026, "1200.00")
-    app = ps.advance(p, ps.draft(p), "under_review")
-    url = reverse("households:application_step", args=[app.pk, "decide"])
-    data = {
-        "decide-decision": "approve",
-        "decide-category": "dibao",
-        "decide-monthly_amount": "300.00",
-        "decide-decision_no": "南民救〔2026〕1号",
-        "decide-version": app.version,
-    }
+    p, app, url, data = _approval_under_review()
     clients = client_for(p.county), client_for(p.county)
 
     responses = _at_once(lambda: clients[0].post(url, data), lambda: clients[1].post(url, data))
