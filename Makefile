@@ -5,12 +5,15 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test test-clock venv browser faketime messages lint bench clean
+.PHONY: run test test-clock venv lock browser faketime messages lint bench clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installs from the lock: every package, direct or not, at its pinned version and hash
+# (pip refuses a file whose hash differs). `make lock` rebuilds the locks after a change to
+# requirements*.txt; tests/test_locks.py fails while they disagree.
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 venv: $(VENV)/.installed
@@ -51,6 +54,12 @@ lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy $(TYPED)
+
+LOCK_FLAGS := --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --quiet
+lock:
+	test -x .venv-lock/bin/pip-compile || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools)
+	.venv-lock/bin/pip-compile $(LOCK_FLAGS) -o requirements.lock requirements.txt
+	.venv-lock/bin/pip-compile $(LOCK_FLAGS) -o requirements-dev.lock requirements-dev.txt
 
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)
