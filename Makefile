@@ -49,7 +49,7 @@ messages: venv
 # (households/dossier/services.py and staffing/services.py join once their optional area ids are narrowed.)
 TYPED := households/rules caseworkers/rules.py staffing/rules.py jiuzhu/policy.py jiuzhu/reasons.py jiuzhu/periods.py jiuzhu/parameters/services.py \
 	households/procedure/services.py households/review/services.py households/plans/services.py \
-	caseworkers/services.py
+	caseworkers/services.py caseworkers/badge.py
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

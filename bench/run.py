@@ -221,6 +221,19 @@ def dossier_page(ctx: Context) -> dict:
     return timed(get_ok(ctx.officer, f"/households/{ctx.large_household}/"), ctx.repeat)
 
 
+@measure("menu task badge (caseworker; counted / cached)")
+def task_badge(ctx: Context) -> dict:
+    """What every page pays for the menu: the count after a write, and read from the cache."""
+    from caseworkers import badge, mytasks
+
+    user = bench_user("bench-caseworker", Role.CASEWORKER, ctx.township.code)
+    result = timed(lambda: mytasks.task_count(user), ctx.repeat)
+    cached = timed(lambda: badge.count(user), ctx.repeat)
+    result["cached"] = cached
+    result["note"] = f"cached: p95 {cached['p95_ms']} ms, {cached['queries']} queries"
+    return result
+
+
 @measure("API household list (county)")
 def api_list(ctx: Context) -> dict:
     result = timed(get_ok(ctx.county, "/api/households/"), ctx.repeat)

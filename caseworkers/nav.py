@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from caseworkers import mytasks
+from caseworkers import badge, mytasks
 from jiuzhu.models import CIVIL_AFFAIRS_ROLES, Role
 from jiuzhu.navigation import NavItem
 
@@ -13,8 +13,9 @@ def items(user) -> list[NavItem]:
         return [NavItem(_("Typical cases"), "caseworkers:case_list", order=80)]
     found = []
     if user.role in (Role.CASEWORKER, Role.TOWNSHIP_OFFICER) and not user.is_superuser:
-        # One aggregate query: what is overdue or due within the badge window.
-        found.append(NavItem(_("My tasks"), "caseworkers:tasks", count=mytasks.task_count(user) or None, order=5))
+        # What is overdue or due within the badge window: cached per user until a write
+        # changes it (caseworkers.badge), else one aggregate query.
+        found.append(NavItem(_("My tasks"), "caseworkers:tasks", count=badge.count(user) or None, order=5))
     elif user.is_superuser or user.role in mytasks.STEP_OWNERS:
         # Application decisions and overdue steps of the county. No badge: those are
         # computed in Python (working days), too dear for a menu on every page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.errors import StaleEdit
@@ -31,3 +32,13 @@ def save_versioned(instance: models.Model, *, expected_version: int | None, fiel
     if updated != 1:
         raise StaleEdit(str(STALE_MESSAGE), field="version")
     instance.version = expected_version + 1
+    # A save by UPDATE sends no signal of its own: listeners (the menu's task badge) hear it as
+    # any other save of these fields.
+    post_save.send(
+        sender=type(instance),
+        instance=instance,
+        created=False,
+        raw=False,
+        using=instance._state.db,
+        update_fields=frozenset(fields),
+    )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,9 +72,12 @@ def open_review_task(
         ],
         ignore_conflicts=True,
     )
-    return ReviewTask.objects.get(
+    task = ReviewTask.objects.get(
         household=household, reason=reason, status__in=[ReviewStatus.OPEN, ReviewStatus.RECORDED]
     )
+    # bulk_create sends no signal: say the task was saved (the menu's task badge listens).
+    post_save.send(sender=ReviewTask, instance=task, created=False, raw=False, using=task._state.db, update_fields=None)
+    return task
 
 
 @transaction.atomic

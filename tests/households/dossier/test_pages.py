@@ -165,16 +165,16 @@ def test_list_query_count_is_the_same_for_1_and_20_households(make, login, worke
     client = login(worker)
     make.household(members=2)
     url = reverse("households:list")
-    client.get(url)  # warm the session
+    client.get(url)  # warm the session and the menu's task badge (cached per user)
     # session, user, user's area, the user's guardian grants, COUNT of the page, caseworker
     # choices (a township user's township choice is their area: no query), the page's
-    # households (its ids a subquery; township, county, village, head joined), the
-    # navigation's task count (no session write)
-    with django_assert_num_queries(8):
+    # households (its ids a subquery; township, county, village, head joined); no session
+    # write, no badge query
+    with django_assert_num_queries(7):
         client.get(url)
     for _ in range(19):
         make.household(members=2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(url)
 
 
@@ -231,12 +231,12 @@ def test_dossier_query_count_does_not_grow_with_rows(make, login, worker, django
     # prefetched rows); applications, the working-day overrides and policy rows for their
     # deadlines (3: procedure_selectors.household_applications); change reports, review tasks
     # (plan goals and actions: only with an active plan); the caseworkers' sections
-    # (referrals, services); the navigation's task count; who created the household and
-    # its members (the timeline's names, from the audit trail); the last changes, the users
-    # they name (no session write)
-    with django_assert_num_queries(30):
+    # (referrals, services); who created the household and its members (the timeline's
+    # names, from the audit trail); the last changes, the users they name (no session
+    # write; the menu's task badge cached by the first view)
+    with django_assert_num_queries(29):
         client.get(reverse("households:detail", args=[small.pk]))
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(29):
         client.get(reverse("households:detail", args=[big.pk]))
 
 

@@ -153,13 +153,13 @@ def _count(client, url: str) -> int:
 
 PAGES = {
     # session, user, user's area, the user's guardian grants, the paginator's COUNT, the
-    # page's one SELECT (relations joined) = 6 (no session write); + the navigation's task
-    # count for caseworkers and township officers
-    "households:review_task_list": ("caseworker", 7),
-    "households:change_report_list": ("caseworker", 7),
+    # page's one SELECT (relations joined) = 6 (no session write; the menu's task badge
+    # cached by the warming view)
+    "households:review_task_list": ("caseworker", 6),
+    "households:change_report_list": ("caseworker", 6),
     # + the escalated tasks' SELECT
-    "households:review_confirm_queue": ("officer", 8),
-    "households:review_run_list": ("officer", 6),
+    "households:review_confirm_queue": ("officer", 7),
+    "households:review_run_list": ("officer", 5),
 }
 
 

@@ -258,6 +258,7 @@ def test_export_reads_back_with_values_and_types(make, login, officer, export):
 def test_export_queries_do_not_grow_with_members(make, login, officer, export):
     client = login(officer)
     make.household(members=1)
+    export(client)  # the first page view counts the menu's task badge; later ones read it cached
     with CaptureQueriesContext(connection) as first:
         export(client)
     for _n in range(30):
