@@ -312,9 +312,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(workers: int) -> tuple[subprocess.Popen, str]:
-    """gunicorn with production settings on a free loopback port, its static files collected."""
-    static = Path(tempfile.mkdtemp(prefix="jiuzhu-load-static-"))
+def start_gunicorn(workers: int, static: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn with production settings on a free loopback port, its static files collected into ``static``."""
     env = os.environ | {
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-load-secret-key-" + "x" * 40),
@@ -372,13 +371,14 @@ def main(argv=None) -> int:
 
     logins = prepare_logins(townships=args.townships)
     connection.close()
-    process, base = (None, args.url) if args.url else start_gunicorn(args.workers)
-    try:
-        figures = [run_level(base, logins, n, args.seconds, args.max_requests) for n in levels]
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="jiuzhu-load-static-") as static:
+        process, base = (None, args.url) if args.url else start_gunicorn(args.workers, Path(static))
+        try:
+            figures = [run_level(base, logins, n, args.seconds, args.max_requests) for n in levels]
+        finally:
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
     for level in figures:
         print_level(level)
     if args.json:

@@ -2,9 +2,11 @@
 
 Each source is a ``TaskSource``: ``rows(user, today)`` is ONE query of the open, dated
 records the user is responsible for, and ``item(row)`` turns a row into a ``TaskItem``.
-The navigation badge (cached per user by ``caseworkers.badge``) counts every source in one aggregate query (a scalar subquery per
+The navigation badge counts every source in one aggregate query (a scalar subquery per
 source), and only what is overdue or due within ``settings.JIUZHU_TASK_BADGE_DAYS`` (each
-source names its date field, ``due_field``). Adding a source is one line in ``SOURCES``.
+source names its date field, ``due_field``); ``caseworkers.badge`` caches it per user.
+Adding a source is one line in ``SOURCES`` (and, if it reads a new model, one line in
+``badge.TOWNSHIP_OF``).
 
 Two sources come from the households app: open review tasks (``review_selectors``; a
 caseworker's own, a township officer's whole township) and overdue application steps
